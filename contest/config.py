@@ -1,0 +1,93 @@
+"""Settings, declared once with their default and help text, loaded once from
+the environment (``CONTEST_<NAME>``) and passed explicitly to what needs them.
+
+``docs/settings.md`` lists every setting; a test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PREFIX = "CONTEST_"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = _setting(
+        "sqlite:///contest.db",
+        "Where data lives: `sqlite:///path/to/file.db` (relative to the working directory) "
+        "or `sqlite:////absolute/path.db`.",
+    )
+    secret_key: str = _setting(
+        "",
+        "Signs session cookies and API tokens. Required outside `--demo`; use 32+ random bytes, "
+        "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
+    )
+    grace_seconds: int = _setting(
+        10, "Seconds after an attempt's deadline during which answers and submissions still count "
+        "(covers network latency; participants never see it)."
+    )
+    token_ttl_seconds: int = _setting(86_400, "Lifetime of a bearer token issued by `POST /api/v1/token`.")
+    session_max_age_seconds: int = _setting(7 * 86_400, "Lifetime of a signed-in browser session.")
+    cookie_secure: bool = _setting(
+        False, "Send the session cookie over HTTPS only. Turn on in production behind TLS."
+    )
+    max_body_bytes: int = _setting(
+        64 * 1024, "Largest request body accepted by forms and the JSON API (bank uploads excepted)."
+    )
+    max_upload_bytes: int = _setting(10 * 1024 * 1024, "Largest question-bank file an organiser may upload.")
+    login_max_failures: int = _setting(
+        5, "Failed sign-ins allowed per login name within `login_window_seconds` before it is locked."
+    )
+    login_ip_max_failures: int = _setting(
+        30, "Failed sign-ins allowed per client address within `login_window_seconds`."
+    )
+    login_window_seconds: int = _setting(900, "Window over which failed sign-ins are counted.")
+    argon2_time_cost: int = _setting(3, "Argon2id passes when hashing a password.")
+    argon2_memory_kib: int = _setting(65_536, "Argon2id memory in KiB when hashing a password.")
+    sweep_interval_seconds: int = _setting(
+        30, "How often the server finalises attempts whose time ran out without a submission."
+    )
+    access_log: bool = _setting(False, "Log every request (halves throughput; off by default).")
+    attempt_cache_size: int = _setting(
+        20_000, "Attempts whose questions and key each server process keeps in memory."
+    )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read ``CONTEST_*`` variables; ``overrides`` win (used by the CLI)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = environ.get(PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _parse(f.name, raw, type(f.default))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @classmethod
+    def documented(cls) -> list[tuple[str, Any, str]]:
+        return [(PREFIX + f.name.upper(), f.default, f.metadata["help"]) for f in dataclasses.fields(cls)]
+
+
+def _parse(name: str, raw: str, kind: type) -> Any:
+    if kind is bool:
+        if raw.strip().lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.strip().lower() in {"0", "false", "no", "off", ""}:
+            return False
+        raise ValueError(f"{PREFIX}{name.upper()} must be true or false, not {raw!r}")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{PREFIX}{name.upper()} must be a whole number, not {raw!r}") from None
+    return raw

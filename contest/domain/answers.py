@@ -1,0 +1,37 @@
+"""What a participant may send as an answer, checked before it is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from contest.errors import Invalid
+
+PREDICTION_MAX = 100_000_000
+"""Predictions are counts of people; contests cap them (Ninh Bình: below 10^8)."""
+
+
+def check_choice(*, option_ids: Collection[int], multiple: bool, chosen: object) -> frozenset[int]:
+    """The chosen option ids as a set, or :class:`Invalid` (field ``options``)
+    when they are not ids of this question or a single-answer question gets
+    more than one. An empty choice clears the answer."""
+    if not isinstance(chosen, list | tuple) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in chosen
+    ):
+        raise Invalid({"options": "Phương án phải là danh sách mã phương án (số nguyên)."})
+    picked = frozenset(chosen)
+    if not picked <= frozenset(option_ids):
+        raise Invalid({"options": "Có phương án không thuộc câu hỏi này."})
+    if len(picked) > 1 and not multiple:
+        raise Invalid({"options": "Câu hỏi này chỉ được chọn một phương án."})
+    return picked
+
+
+def check_prediction(value: object) -> int:
+    """A prediction as an int between 0 and :data:`PREDICTION_MAX`."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= PREDICTION_MAX:
+        raise Invalid(
+            {"prediction": f"Câu dự đoán cần một số nguyên từ 0 đến {PREDICTION_MAX:,}.".replace(",", ".")}
+        )
+    return value

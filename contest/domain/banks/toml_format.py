@@ -1,0 +1,100 @@
+"""The bundled bank's own format: TOML, one file per topic.
+
+TOML because it is plain text that diffs line by line in review, Python reads
+it with the standard library (``tomllib``), and dates are a native type, which
+the structured sources need. The layout is documented in ``docs/bank-format.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from contest.domain.banks.common import (
+    BankError,
+    ParsedBank,
+    Problem,
+    build_question,
+    build_source,
+    check_bank,
+    clean_text,
+)
+from contest.domain.models import Question
+
+_CODE_LINE = re.compile(r'^\s*code\s*=\s*"([^"]*)"', re.MULTILINE)
+
+
+def parse_toml(text: str, *, name: str = "") -> ParsedBank:
+    """Read one topic file. ``name`` prefixes problem messages when several
+    files are read together."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BankError(f"{name}: tệp TOML không hợp lệ: {exc}") from exc
+    lines = {m.group(1): text.count("\n", 0, m.start()) + 1 for m in _CODE_LINE.finditer(text)}
+    topic = clean_text(data.get("topic"))
+    problems: list[Problem] = []
+    if not topic:
+        problems.append(Problem(f"{name}: thiếu khóa «topic» ở đầu tệp.", line=1, column="topic"))
+    entries = data.get("questions")
+    if not isinstance(entries, list) or not entries:
+        raise BankError(f"{name}: không có câu hỏi nào ([[questions]]).")
+    parsed: list[tuple[Question, int | None]] = []
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            problems.append(Problem(f"{name}: mục câu hỏi thứ {index} không phải bảng TOML."))
+            continue
+        line = lines.get(clean_text(entry.get("code")))
+        source_fields = entry.get("source")
+        source = None
+        if isinstance(source_fields, dict):
+            source = build_source(source_fields, line=line, problems=problems)
+        options = entry.get("options")
+        if not isinstance(options, list):
+            problems.append(Problem(f"{name}: «options» phải là một danh sách.", line=line, column="options"))
+            continue
+        question = build_question(
+            code=entry.get("code"),
+            text=entry.get("text"),
+            options=options,
+            answer=entry.get("answer"),
+            topic=entry.get("topic", topic),
+            difficulty=entry.get("difficulty"),
+            multiple=entry.get("multiple"),
+            keep_order=entry.get("keep_order"),
+            points=entry.get("points"),
+            explanation=entry.get("explanation"),
+            source=source,
+            line=line,
+            problems=problems,
+        )
+        if question is not None:
+            parsed.append((question, line))
+    return ParsedBank(
+        questions=tuple(q for q, _ in parsed),
+        problems=tuple(problems),
+        topics=(topic,) if topic else (),
+    )
+
+
+def load_directory(folder: Path) -> ParsedBank:
+    """Read every ``*.toml`` in ``folder`` (sorted by name) as one bank and run
+    the checks that span files (duplicate codes and text)."""
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise BankError(f"Không có tệp .toml nào trong {folder}.")
+    return merge(parse_toml(f.read_text(encoding="utf-8"), name=f.name) for f in files)
+
+
+def merge(parts: Iterable[ParsedBank]) -> ParsedBank:
+    questions: list[Question] = []
+    problems: list[Problem] = []
+    topics: list[str] = []
+    for part in parts:
+        questions.extend(part.questions)
+        problems.extend(part.problems)
+        topics.extend(t for t in part.topics if t not in topics)
+    problems.extend(check_bank((q, None) for q in questions))
+    return ParsedBank(questions=tuple(questions), problems=tuple(problems), topics=tuple(topics))

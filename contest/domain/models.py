@@ -1,0 +1,239 @@
+"""The nouns of a contest, as frozen dataclasses.
+
+Everything here is plain Python: no HTTP, no SQL. Storage maps rows to these
+objects and back; services pass them to the domain functions in this package.
+Times are always timezone-aware datetimes in UTC; pages convert them to
+Asia/Ho_Chi_Minh only when they render.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+LETTERS = "ABCDEF"
+"""Option letters as organisers write them; a question has two to six options."""
+
+MAX_OPTIONS = len(LETTERS)
+
+
+class Difficulty(enum.StrEnum):
+    """Three levels, as Vietnamese banks label them (dễ, trung bình, khó)."""
+
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+    @property
+    def label(self) -> str:
+        return {"easy": "Dễ", "medium": "Trung bình", "hard": "Khó"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a question's answer comes from.
+
+    ``citation`` is what a participant or judge reads ("Khoản 4 Điều 3 Nghị định
+    43/2011/NĐ-CP"). The structured part lets the platform warn when a round runs
+    on dates after the cited document stopped applying.
+    """
+
+    citation: str
+    document: str = ""
+    issued: date | None = None
+    expired: date | None = None
+    replaced_by: str = ""
+    url: str = ""
+
+    def applies_on(self, day: date) -> bool:
+        """Whether the cited document was still in force on ``day``."""
+        return self.expired is None or day < self.expired
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question of a bank, in the single model every importer produces.
+
+    ``correct`` holds zero-based indexes into ``options``. ``multiple`` says
+    whether participants choose with checkboxes; it defaults to "more than one
+    option is correct" but a bank may ask for checkboxes on a single-key
+    question so that the widget does not give the answer away.
+    """
+
+    code: str
+    text: str
+    options: tuple[str, ...]
+    correct: frozenset[int]
+    topic: str = ""
+    difficulty: Difficulty = Difficulty.MEDIUM
+    multiple: bool = False
+    keep_order: bool = False
+    points: int = 1
+    explanation: str = ""
+    source: Source | None = None
+
+    @property
+    def answer_letters(self) -> str:
+        return ", ".join(LETTERS[i] for i in sorted(self.correct))
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contest:
+    id: int
+    slug: str
+    title: str
+    description: str
+    rules: str
+    privacy_notice: str
+    min_age: int | None
+    areas: tuple[Area, ...] = ()
+
+    def area(self, area_id: int) -> Area | None:
+        return next((a for a in self.areas if a.id == area_id), None)
+
+
+class RoundStatus(enum.StrEnum):
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRules:
+    """What the server enforces for every attempt in a round."""
+
+    question_count: int
+    duration_seconds: int
+    attempts_allowed: int
+    topic_quota: tuple[tuple[str, int], ...] = ()
+    """Optional "so many questions per topic"; the rest is drawn from any topic."""
+    prediction_question: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    id: int
+    contest_id: int
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    rules: RoundRules
+    bank_id: int
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnOption:
+    """An option as one attempt shows it.
+
+    ``id`` is the option's place in the attempt (1, 2, …), so it tells nothing
+    about the key; ``letter`` is its letter in the bank, kept so that a key
+    corrected in the bank can be re-applied to the attempt.
+    """
+
+    id: int
+    text: str
+    letter: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnQuestion:
+    """A question as one attempt drew it: text, options and key are frozen here,
+    so a later edit of the bank never changes the attempt."""
+
+    id: int
+    code: str
+    text: str
+    multiple: bool
+    options: tuple[DrawnOption, ...]
+    correct: frozenset[int]
+    points: int = 1
+    topic: str = ""
+    explanation: str = ""
+    citation: str = ""
+
+    def option_ids(self) -> frozenset[int]:
+        return frozenset(o.id for o in self.options)
+
+
+class AttemptStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    correct: int
+    total: int
+    score: int
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptSummary:
+    """What lists, rankings and results need of an attempt: no questions."""
+
+    id: int
+    round_id: int
+    user_id: int
+    number: int
+    status: AttemptStatus
+    started_at: datetime
+    deadline: datetime
+    submitted_at: datetime | None = None
+    prediction: int | None = None
+    result: Result | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status is not AttemptStatus.IN_PROGRESS
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt(AttemptSummary):
+    """An attempt with the questions it drew and the answers saved so far
+    (question id -> chosen option ids)."""
+
+    questions: tuple[DrawnQuestion, ...] = ()
+    answers: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def question(self, question_id: int) -> DrawnQuestion | None:
+        if 1 <= question_id <= len(self.questions):
+            return self.questions[question_id - 1]
+        return None
+
+
+class Role(enum.StrEnum):
+    PARTICIPANT = "participant"
+    ORGANISER = "organiser"
+    JUDGE = "judge"
+    ADMIN = "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        return self is not Role.PARTICIPANT
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An account. Personal data (phone, CCCD, birth year) is here so that the
+    participant and organisers can see it; public pages never render it."""
+
+    id: int
+    role: Role
+    full_name: str
+    phone: str | None = None
+    email: str | None = None
+    username: str | None = None
+    cccd: str | None = None
+    birth_year: int | None = None
+    area_id: int | None = None
+    unit: str = ""

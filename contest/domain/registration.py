@@ -1,0 +1,167 @@
+"""What a participant gives when registering, checked and normalised.
+
+Contests of this kind ask for a full name, a mobile phone, a birth year, the
+12-digit citizen identity number (CCCD), the area of residence and optionally a
+work unit, plus consent to the processing of personal data, which Vietnamese
+personal data protection law requires before collecting it. Phone and CCCD
+identify a person: one person, one account.
+Every message is Vietnamese and names the field it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from contest.domain.models import Contest
+from contest.errors import Invalid
+
+FIELDS = ("full_name", "phone", "password", "email", "birth_year", "cccd", "area", "unit", "consent")
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+
+_MOBILE = re.compile(r"^0[35789]\d{8}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
+
+# Province codes that open a CCCD number (Thông tư 07/2016/TT-BCA, Phụ lục).
+_PROVINCE_CODES = frozenset(
+    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 "
+    "033 034 035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 "
+    "064 066 067 068 070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 "
+    "094 095 096".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    full_name: str
+    phone: str
+    password: str
+    email: str | None
+    birth_year: int
+    cccd: str
+    area_id: int
+    unit: str
+
+
+def normalize_phone(value: object) -> str | None:
+    """A Vietnamese mobile number as ``0xxxxxxxxx``, from forms people type:
+    ``+84 912 345 678``, ``84912345678``, ``0912.345.678``. None if it is not one."""
+    digits = re.sub(r"[\s.\-()]", "", str(value or ""))
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits if _MOBILE.match(digits) else None
+
+
+def normalize_login(value: object) -> str:
+    """What someone types to sign in: a phone (normalised), an email (lower
+    case) or a staff username."""
+    text = str(value or "").strip()
+    return normalize_phone(text) or text.lower()
+
+
+def _text(fields: Mapping[str, object], name: str) -> str:
+    value = fields.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int):
+        return "\x00"  # a list or object where text belongs: caught as invalid below
+    return unicodedata.normalize("NFC", " ".join(str(value).split()))
+
+
+def _cccd_error(cccd: str, birth_year: int | None) -> str | None:
+    if not re.fullmatch(r"\d{12}", cccd):
+        return "Số CCCD gồm đúng 12 chữ số."
+    if cccd[:3] not in _PROVINCE_CODES:
+        return "Ba chữ số đầu của số CCCD không phải mã tỉnh, thành phố nào."
+    if birth_year is not None and 1900 <= birth_year <= 2099:
+        century = (birth_year // 100 - 19) * 2
+        if int(cccd[3]) not in (century, century + 1) or cccd[4:6] != f"{birth_year % 100:02d}":
+            return "Số CCCD không khớp với năm sinh (chữ số thứ 4 đến 6 ghi thế kỷ và năm sinh)."
+    return None
+
+
+def validate_registration(
+    fields: Mapping[str, object], *, contest: Contest, today: date
+) -> Registration:
+    """Check every field and return a normalised :class:`Registration`, or raise
+    :class:`~contest.errors.Invalid` with one message per wrong field."""
+    errors: dict[str, str] = {}
+
+    full_name = _text(fields, "full_name")
+    if not full_name:
+        errors["full_name"] = "Vui lòng nhập họ và tên."
+    elif len(full_name) > 100 or not _NAME.match(full_name):
+        errors["full_name"] = "Họ và tên chỉ gồm chữ cái và khoảng trắng, tối đa 100 ký tự."
+
+    phone = normalize_phone(_text(fields, "phone"))
+    if not _text(fields, "phone"):
+        errors["phone"] = "Vui lòng nhập số điện thoại di động."
+    elif phone is None:
+        errors["phone"] = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
+
+    password = fields.get("password")
+    if not isinstance(password, str) or not password:
+        errors["password"] = "Vui lòng đặt mật khẩu."
+    elif len(password) < PASSWORD_MIN:
+        errors["password"] = f"Mật khẩu cần ít nhất {PASSWORD_MIN} ký tự."
+    elif len(password) > PASSWORD_MAX:
+        errors["password"] = f"Mật khẩu dài tối đa {PASSWORD_MAX} ký tự."
+    elif phone and password.strip() == phone:
+        errors["password"] = "Mật khẩu không được trùng số điện thoại."
+
+    email = _text(fields, "email").lower() or None
+    if email is not None and (len(email) > 254 or not _EMAIL.match(email)):
+        errors["email"] = "Địa chỉ email không hợp lệ."
+
+    birth_year: int | None = None
+    raw_year = _text(fields, "birth_year")
+    if not raw_year:
+        errors["birth_year"] = "Vui lòng nhập năm sinh."
+    elif not raw_year.isdigit() or not 1900 <= int(raw_year) <= today.year:
+        errors["birth_year"] = f"Năm sinh phải là một năm từ 1900 đến {today.year}."
+    else:
+        birth_year = int(raw_year)
+        if contest.min_age and today.year - birth_year < contest.min_age:
+            errors["birth_year"] = f"Cuộc thi dành cho người từ {contest.min_age} tuổi trở lên."
+
+    cccd = re.sub(r"\s", "", _text(fields, "cccd"))
+    if not cccd:
+        errors["cccd"] = "Vui lòng nhập số căn cước công dân (CCCD)."
+    elif (message := _cccd_error(cccd, birth_year)) is not None:
+        errors["cccd"] = message
+
+    raw_area = _text(fields, "area")
+    area = contest.area(int(raw_area)) if raw_area.isdigit() else None
+    if area is None:
+        errors["area"] = "Vui lòng chọn nơi cư trú trong danh sách."
+
+    unit = _text(fields, "unit")
+    if len(unit) > 200 or "\x00" in unit:
+        errors["unit"] = "Đơn vị công tác dài tối đa 200 ký tự."
+
+    consent = fields.get("consent")
+    if consent not in (True, "on", "true", "1", "yes"):
+        errors["consent"] = "Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để tham gia cuộc thi."
+
+    if errors:
+        raise Invalid(errors)
+    assert phone is not None and birth_year is not None and area is not None
+    assert isinstance(password, str)
+    return Registration(
+        full_name=full_name,
+        phone=phone,
+        password=password,
+        email=email,
+        birth_year=birth_year,
+        cccd=cccd,
+        area_id=area.id,
+        unit=unit,
+    )

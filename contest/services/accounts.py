@@ -1,0 +1,80 @@
+"""Registering participants and signing people in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+from contest.clock import Clock
+from contest.config import Settings
+from contest.domain.models import Contest, User
+from contest.domain.registration import normalize_login, validate_registration
+from contest.errors import Conflict, TooManyRequests, Unauthorized
+from contest.services.passwords import Passwords
+from contest.storage import Duplicate, Storage
+
+TAKEN = {
+    "phone": "Số điện thoại này đã được đăng ký. Mỗi người chỉ có một tài khoản.",
+    "cccd": "Số CCCD này đã được đăng ký. Mỗi người chỉ có một tài khoản.",
+    "email": "Email này đã được dùng cho tài khoản khác.",
+    "username": "Tên đăng nhập này đã có.",
+}
+
+
+class AccountTaken(Conflict):
+    code = "account_exists"
+    message = "Thông tin này đã được dùng cho một tài khoản khác."
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        super().__init__()
+        self.errors = {f: TAKEN[f] for f in fields}
+
+
+class Accounts:
+    def __init__(self, storage: Storage, passwords: Passwords, settings: Settings, clock: Clock) -> None:
+        self._storage = storage
+        self._passwords = passwords
+        self._settings = settings
+        self._clock = clock
+
+    async def register(self, contest: Contest, fields: Mapping[str, object]) -> User:
+        now = self._clock.now()
+        registration = validate_registration(fields, contest=contest, today=now.date())
+        password_hash = await self._passwords.hash(registration.password)
+        try:
+            return await self._storage.create_participant(registration, password_hash=password_hash, now=now)
+        except Duplicate as taken:
+            raise AccountTaken(taken.fields) from None
+
+    async def authenticate(self, login: object, password: object, *, client: str) -> User:
+        """The account for these credentials, or Unauthorized. Failed attempts
+        are counted per login name and per client address; past the limit the
+        answer is 429 until the window passes, whatever the password."""
+        name = normalize_login(login)
+        now = self._clock.now()
+        since = now - timedelta(seconds=self._settings.login_window_seconds)
+        keys = [f"login:{name}", f"ip:{client}"]
+        counts = await self._storage.login_failures(keys, since=since)
+        if (
+            counts.get(keys[0], 0) >= self._settings.login_max_failures
+            or counts.get(keys[1], 0) >= self._settings.login_ip_max_failures
+        ):
+            minutes = max(1, self._settings.login_window_seconds // 60)
+            raise TooManyRequests(
+                f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+                retry_after=self._settings.login_window_seconds,
+            )
+        found = await self._storage.user_for_login(name) if name else None
+        text = password if isinstance(password, str) else ""
+        if not await self._passwords.verify(found[1] if found else None, text) or found is None:
+            await self._storage.record_login_failure(keys, now=now, since=since)
+            raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu.", code="invalid_credentials")
+        user, password_hash = found
+        if counts.get(keys[0]):
+            await self._storage.clear_login_failures(keys[0])
+        if self._passwords.needs_rehash(password_hash):
+            await self._storage.set_password_hash(user.id, await self._passwords.hash(text))
+        return user
+
+    async def user(self, user_id: int) -> User | None:
+        return await self._storage.get_user(user_id)

@@ -1,0 +1,43 @@
+"""The services one running app uses, built once from storage, settings and a
+clock and handed to the web layer."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from contest.clock import Clock, SystemClock
+from contest.config import Settings
+from contest.services.accounts import Accounts
+from contest.services.attempts import Attempts
+from contest.services.catalog import Catalog
+from contest.services.passwords import Passwords
+from contest.storage import Storage
+
+
+@dataclass
+class Services:
+    storage: Storage
+    settings: Settings
+    clock: Clock
+    catalog: Catalog
+    passwords: Passwords
+    accounts: Accounts
+    attempts: Attempts
+
+    @classmethod
+    def build(
+        cls, storage: Storage, settings: Settings, clock: Clock | None = None, *, rng: random.Random | None = None
+    ) -> Services:
+        clock = clock or SystemClock()
+        catalog = Catalog(storage)
+        passwords = Passwords(settings)
+        return cls(
+            storage=storage,
+            settings=settings,
+            clock=clock,
+            catalog=catalog,
+            passwords=passwords,
+            accounts=Accounts(storage, passwords, settings, clock),
+            attempts=Attempts(storage, catalog, settings, clock, rng=rng),
+        )

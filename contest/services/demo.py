@@ -1,0 +1,129 @@
+"""The demo contest: the province's 2020 contest rebuilt on the bundled bank.
+
+Rules as the province ran them in 2020 (30 questions, 25 minutes, at most 3
+attempts, the best counts), one round open now for a week, one upcoming round
+after it, and an organiser and a judge account with fresh passwords.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from contest.domain.banks.toml_format import load_directory
+from contest.domain.models import Role, RoundRules
+from contest.resources import resource_dir
+from contest.services.container import Services
+
+TITLE = "Tìm hiểu về Chính quyền điện tử hướng tới Chính quyền số"
+
+DESCRIPTION = (
+    "Cuộc thi trắc nghiệm trực tuyến tìm hiểu về Chính phủ điện tử, chính quyền điện tử, chính quyền số "
+    "và các dịch vụ công trực tuyến trên Cổng dịch vụ công trực tuyến của tỉnh.\n\n"
+    "Đây là cuộc thi mẫu để bạn dùng thử nền tảng: đăng ký tài khoản, vào thi và xem kết quả."
+)
+
+RULES = (
+    "Đối tượng dự thi: công dân Việt Nam đang sinh sống hoặc làm việc trên địa bàn tỉnh. Thành viên Ban "
+    "Tổ chức, Ban Giám khảo, Tổ Thư ký không tham gia dự thi.\n\n"
+    "Mỗi lượt thi gồm 30 câu hỏi trắc nghiệm rút ngẫu nhiên từ ngân hàng câu hỏi, làm trong tối đa 25 phút. "
+    "Có câu chỉ có một phương án đúng, có câu có nhiều phương án đúng (phải chọn đủ và đúng các phương án "
+    "mới được tính điểm). Hết thời gian, bài thi được nộp tự động với các câu trả lời đã lưu.\n\n"
+    "Mỗi người chỉ dùng một tài khoản và được thi tối đa 3 lượt trong mỗi vòng; lượt có kết quả cao nhất "
+    "được tính. Nếu bằng điểm, xét câu hỏi dự đoán (dự đoán gần đúng nhất), rồi thời gian làm bài ngắn "
+    "hơn, rồi thời điểm nộp bài sớm hơn.\n\n"
+    "Khai báo thông tin không đầy đủ, không chính xác, hoặc thi hộ người khác thì kết quả không được công nhận."
+)
+
+PRIVACY = (
+    "Ban Tổ chức cuộc thi thu thập họ và tên, số điện thoại, email (nếu có), năm sinh, số căn cước công dân, "
+    "nơi cư trú và đơn vị công tác của thí sinh chỉ để tổ chức cuộc thi: xác định mỗi người một tài khoản, "
+    "liên hệ và trao giải, thống kê số người tham gia theo địa bàn.\n\n"
+    "Dữ liệu được lưu trên hệ thống của Ban Tổ chức, chỉ cán bộ được giao nhiệm vụ được truy cập, và không "
+    "cung cấp cho bên thứ ba ngoài các cơ quan có thẩm quyền theo quy định. Bảng xếp hạng công khai không "
+    "hiển thị số điện thoại, số căn cước công dân hay địa chỉ.\n\n"
+    "Thí sinh có quyền được biết, xem, yêu cầu chỉnh sửa hoặc xóa dữ liệu của mình và rút lại sự đồng ý "
+    "bằng cách liên hệ Ban Tổ chức; việc rút lại sự đồng ý trước khi có kết quả đồng nghĩa với việc không "
+    "tiếp tục dự thi. Dữ liệu được xóa sau khi kết thúc cuộc thi và hết thời hạn giải quyết khiếu nại, "
+    "trừ trường hợp pháp luật yêu cầu lưu giữ."
+)
+
+# The province's district-level units in 2020: one city, two towns, eight districts.
+AREAS = (
+    "Thành phố Mỹ Tho",
+    "Thị xã Gò Công",
+    "Thị xã Cai Lậy",
+    "Huyện Cái Bè",
+    "Huyện Cai Lậy",
+    "Huyện Tân Phước",
+    "Huyện Châu Thành",
+    "Huyện Chợ Gạo",
+    "Huyện Gò Công Tây",
+    "Huyện Gò Công Đông",
+    "Huyện Tân Phú Đông",
+)
+
+PREDICTION = "Theo bạn, vòng thi này sẽ có bao nhiêu người trả lời đúng tất cả các câu hỏi?"
+
+RULES_2020 = RoundRules(question_count=30, duration_seconds=25 * 60, attempts_allowed=3, prediction_question=PREDICTION)
+
+
+@dataclass(frozen=True)
+class DemoAccounts:
+    organiser: tuple[str, str]
+    judge: tuple[str, str]
+
+
+async def seed_demo(services: Services, *, now: datetime | None = None) -> DemoAccounts:
+    """Fill an empty database with the demo contest; returns the staff logins
+    and their passwords (shown once, stored only as hashes)."""
+    now = now or services.clock.now()
+    storage = services.storage
+    bank = load_directory(resource_dir("questions"))
+    if not bank.ok:
+        raise RuntimeError("the bundled bank has errors: " + "; ".join(str(p) for p in bank.errors))
+    bank_id, _version = await storage.create_bank(
+        name="Ngân hàng câu hỏi Chính quyền điện tử", questions=bank.questions, now=now, note="Ngân hàng kèm theo"
+    )
+    contest_id = await storage.create_contest(
+        slug="chinh-quyen-so",
+        title=TITLE,
+        description=DESCRIPTION,
+        rules=RULES,
+        privacy_notice=PRIVACY,
+        min_age=None,
+        areas=AREAS,
+        now=now,
+    )
+    opens = now.replace(minute=0, second=0, microsecond=0)
+    await storage.create_round(
+        contest_id=contest_id,
+        title="Vòng 1 (tuần thi thứ nhất)",
+        description="Thi tự do, mở cho mọi thí sinh.",
+        opens_at=opens,
+        closes_at=opens + timedelta(days=7),
+        rules=RULES_2020,
+        bank_id=bank_id,
+    )
+    await storage.create_round(
+        contest_id=contest_id,
+        title="Vòng 2 (tuần thi thứ hai)",
+        description="Mở sau khi vòng 1 kết thúc.",
+        opens_at=opens + timedelta(days=7),
+        closes_at=opens + timedelta(days=14),
+        rules=RULES_2020,
+        bank_id=bank_id,
+    )
+    accounts = {}
+    for username, name, role in (
+        ("bantochuc", "Ban Tổ chức", Role.ORGANISER),
+        ("giamkhao", "Ban Giám khảo", Role.JUDGE),
+    ):
+        password = secrets.token_urlsafe(12)
+        await storage.create_staff(
+            username=username, full_name=name, role=role, password_hash=await services.passwords.hash(password), now=now
+        )
+        accounts[role] = (username, password)
+    services.catalog.invalidate()
+    return DemoAccounts(organiser=accounts[Role.ORGANISER], judge=accounts[Role.JUDGE])

@@ -1,0 +1,136 @@
+"""Turning domain objects into column values and back, the same for every
+backend: times as integer milliseconds (UTC), structured values as JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from contest.domain.models import (
+    LETTERS,
+    Difficulty,
+    DrawnOption,
+    DrawnQuestion,
+    Question,
+    Source,
+)
+
+
+def to_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(value: int) -> datetime:
+    return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+def maybe_from_ms(value: int | None) -> datetime | None:
+    return None if value is None else from_ms(value)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def drawn_to_json(questions: tuple[DrawnQuestion, ...]) -> str:
+    return dumps(
+        [
+            {
+                "id": q.id,
+                "code": q.code,
+                "text": q.text,
+                "multiple": q.multiple,
+                "options": [[o.id, o.text, o.letter] for o in q.options],
+                "correct": sorted(q.correct),
+                "points": q.points,
+                "topic": q.topic,
+                "explanation": q.explanation,
+                "citation": q.citation,
+            }
+            for q in questions
+        ]
+    )
+
+
+def drawn_from_json(text: str) -> tuple[DrawnQuestion, ...]:
+    return tuple(
+        DrawnQuestion(
+            id=q["id"],
+            code=q["code"],
+            text=q["text"],
+            multiple=q["multiple"],
+            options=tuple(DrawnOption(id=o[0], text=o[1], letter=o[2]) for o in q["options"]),
+            correct=frozenset(q["correct"]),
+            points=q["points"],
+            topic=q["topic"],
+            explanation=q["explanation"],
+            citation=q["citation"],
+        )
+        for q in json.loads(text)
+    )
+
+
+def answers_to_json(options: frozenset[int]) -> str:
+    return dumps(sorted(options))
+
+
+def source_to_json(source: Source | None) -> str | None:
+    if source is None:
+        return None
+    return dumps(
+        {
+            "citation": source.citation,
+            "document": source.document,
+            "issued": source.issued.isoformat() if source.issued else None,
+            "expired": source.expired.isoformat() if source.expired else None,
+            "replaced_by": source.replaced_by,
+            "url": source.url,
+        }
+    )
+
+
+def source_from_json(text: str | None) -> Source | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return Source(
+        citation=data["citation"],
+        document=data.get("document", ""),
+        issued=date.fromisoformat(data["issued"]) if data.get("issued") else None,
+        expired=date.fromisoformat(data["expired"]) if data.get("expired") else None,
+        replaced_by=data.get("replaced_by", ""),
+        url=data.get("url", ""),
+    )
+
+
+def question_row(question: Question) -> dict[str, Any]:
+    return {
+        "code": question.code,
+        "topic": question.topic,
+        "difficulty": question.difficulty.value,
+        "text": question.text,
+        "options": dumps(list(question.options)),
+        "correct": ",".join(LETTERS[i] for i in sorted(question.correct)),
+        "multiple": question.multiple,
+        "keep_order": question.keep_order,
+        "points": question.points,
+        "explanation": question.explanation,
+        "source": source_to_json(question.source),
+    }
+
+
+def question_from_row(row: Any) -> Question:
+    return Question(
+        code=row["code"],
+        text=row["text"],
+        options=tuple(json.loads(row["options"])),
+        correct=frozenset(LETTERS.index(c) for c in row["correct"].split(",") if c),
+        topic=row["topic"],
+        difficulty=Difficulty(row["difficulty"]),
+        multiple=bool(row["multiple"]),
+        keep_order=bool(row["keep_order"]),
+        points=row["points"],
+        explanation=row["explanation"],
+        source=source_from_json(row["source"]),
+    )

@@ -1,0 +1,656 @@
+"""The SQLite backend: every query the platform runs against the embedded
+database. Methods speak in domain objects; the SQL stays portable (no SQLite-
+only functions) so the PostgreSQL backend can follow the same shape.
+
+Hot-path methods (start, save answer, submit) are each one call into the
+writer thread: the check and the change happen in the same transaction, and
+the caller awaits once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from contest.domain import scoring
+from contest.domain.models import (
+    Area,
+    Attempt,
+    AttemptStatus,
+    AttemptSummary,
+    Contest,
+    DrawnQuestion,
+    Question,
+    Result,
+    Role,
+    Round,
+    RoundRules,
+    User,
+)
+from contest.domain.registration import Registration
+from contest.errors import Conflict, NotFound
+from contest.storage.codec import (
+    answers_to_json,
+    drawn_from_json,
+    drawn_to_json,
+    dumps,
+    from_ms,
+    maybe_from_ms,
+    question_from_row,
+    question_row,
+    to_ms,
+)
+from contest.storage.database import Database, connect
+from contest.storage.migrate import migrate_sqlite
+
+
+class Duplicate(Exception):
+    """An account already holds one of these identifying fields."""
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        super().__init__(", ".join(fields))
+        self.fields = tuple(fields)
+
+
+_SUMMARY_COLUMNS = (
+    "id, round_id, user_id, number, status, started_at, deadline, submitted_at, prediction, "
+    "correct, total, score, duration_ms"
+)
+
+
+def _summary(row: Any) -> AttemptSummary:
+    return AttemptSummary(**_summary_fields(row))
+
+
+def _summary_fields(row: Any) -> dict[str, Any]:
+    result = None
+    if row["score"] is not None:
+        result = Result(
+            correct=row["correct"], total=row["total"], score=row["score"], duration_ms=row["duration_ms"]
+        )
+    return {
+        "id": row["id"],
+        "round_id": row["round_id"],
+        "user_id": row["user_id"],
+        "number": row["number"],
+        "status": AttemptStatus(row["status"]),
+        "started_at": from_ms(row["started_at"]),
+        "deadline": from_ms(row["deadline"]),
+        "submitted_at": maybe_from_ms(row["submitted_at"]),
+        "prediction": row["prediction"],
+        "result": result,
+    }
+
+
+def _answers(conn: sqlite3.Connection, attempt_id: int) -> dict[int, frozenset[int]]:
+    rows = conn.execute("SELECT question_id, options FROM answers WHERE attempt_id = ?", (attempt_id,))
+    return {r["question_id"]: frozenset(json.loads(r["options"])) for r in rows}
+
+
+def _attempt(conn: sqlite3.Connection, row: Any) -> Attempt:
+    return Attempt(
+        **_summary_fields(row),
+        questions=drawn_from_json(row["questions"]),
+        answers=_answers(conn, row["id"]),
+    )
+
+
+def _round(row: Any) -> Round:
+    return Round(
+        id=row["id"],
+        contest_id=row["contest_id"],
+        title=row["title"],
+        description=row["description"],
+        opens_at=from_ms(row["opens_at"]),
+        closes_at=from_ms(row["closes_at"]),
+        bank_id=row["bank_id"],
+        rules=RoundRules(
+            question_count=row["question_count"],
+            duration_seconds=row["duration_seconds"],
+            attempts_allowed=row["attempts_allowed"],
+            topic_quota=tuple((t, n) for t, n in json.loads(row["topic_quota"])),
+            prediction_question=row["prediction_question"],
+        ),
+    )
+
+
+def _user(row: Any) -> User:
+    return User(
+        id=row["id"],
+        role=Role(row["role"]),
+        full_name=row["full_name"],
+        phone=row["phone"],
+        email=row["email"],
+        username=row["username"],
+        cccd=row["cccd"],
+        birth_year=row["birth_year"],
+        area_id=row["area_id"],
+        unit=row["unit"],
+    )
+
+
+def _finalize(
+    conn: sqlite3.Connection,
+    row: Any,
+    *,
+    status: AttemptStatus,
+    finished_at: datetime,
+    prediction: int | None = None,
+) -> AttemptSummary:
+    """Score an attempt from the answers saved so far and close it. Without a
+    new ``prediction`` the one saved during the attempt is kept."""
+    started, deadline = from_ms(row["started_at"]), from_ms(row["deadline"])
+    if prediction is None:
+        prediction = row["prediction"]
+    result = scoring.score(
+        drawn_from_json(row["questions"]),
+        _answers(conn, row["id"]),
+        started_at=started,
+        finished_at=finished_at,
+        deadline_at=deadline,
+    )
+    conn.execute(
+        "UPDATE attempts SET status = ?, submitted_at = ?, prediction = ?, correct = ?, total = ?,"
+        " score = ?, duration_ms = ? WHERE id = ? AND status = 'in_progress'",
+        (
+            status.value,
+            to_ms(finished_at),
+            prediction,
+            result.correct,
+            result.total,
+            result.score,
+            result.duration_ms,
+            row["id"],
+        ),
+    )
+    fields = _summary_fields(row)
+    fields.update(status=status, submitted_at=finished_at, prediction=prediction, result=result)
+    return AttemptSummary(**fields)
+
+
+class SQLiteStorage:
+    """All data access for one SQLite file."""
+
+    def __init__(self, path: Path | str, *, readers: int = 3) -> None:
+        self.path = Path(path)
+        self.db = Database(self.path, readers=readers)
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def migrate(self) -> list[int]:
+        """Create or upgrade the schema (before :meth:`start`)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(self.path)
+        try:
+            return migrate_sqlite(conn)
+        finally:
+            conn.close()
+
+    def start(self) -> None:
+        self.db.start()
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def is_empty(self) -> bool:
+        return await self.db.read(lambda c: c.execute("SELECT COUNT(*) FROM contests").fetchone()[0] == 0)
+
+    # -- contests, areas and rounds ---------------------------------------
+
+    async def create_contest(
+        self,
+        *,
+        slug: str,
+        title: str,
+        description: str,
+        rules: str,
+        privacy_notice: str,
+        min_age: int | None,
+        areas: Sequence[str],
+        now: datetime,
+    ) -> int:
+        def fn(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO contests (slug, title, description, rules, privacy_notice, min_age, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (slug, title, description, rules, privacy_notice, min_age, to_ms(now)),
+            )
+            contest_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO areas (contest_id, name, position) VALUES (?, ?, ?)",
+                [(contest_id, name, i) for i, name in enumerate(areas)],
+            )
+            return contest_id
+
+        return await self.db.write(fn)
+
+    async def current_contest(self) -> Contest | None:
+        """The contest the home page shows: the most recently created one."""
+
+        def fn(conn: sqlite3.Connection) -> Contest | None:
+            row = conn.execute("SELECT * FROM contests ORDER BY id DESC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            areas = conn.execute(
+                "SELECT id, name FROM areas WHERE contest_id = ? ORDER BY position", (row["id"],)
+            ).fetchall()
+            return Contest(
+                id=row["id"],
+                slug=row["slug"],
+                title=row["title"],
+                description=row["description"],
+                rules=row["rules"],
+                privacy_notice=row["privacy_notice"],
+                min_age=row["min_age"],
+                areas=tuple(Area(id=a["id"], name=a["name"]) for a in areas),
+            )
+
+        return await self.db.read(fn)
+
+    async def create_round(
+        self,
+        *,
+        contest_id: int,
+        title: str,
+        description: str = "",
+        opens_at: datetime,
+        closes_at: datetime,
+        rules: RoundRules,
+        bank_id: int,
+    ) -> int:
+        def fn(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO rounds (contest_id, title, description, opens_at, closes_at, question_count,"
+                " duration_seconds, attempts_allowed, topic_quota, prediction_question, bank_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    contest_id,
+                    title,
+                    description,
+                    to_ms(opens_at),
+                    to_ms(closes_at),
+                    rules.question_count,
+                    rules.duration_seconds,
+                    rules.attempts_allowed,
+                    dumps([list(q) for q in rules.topic_quota]),
+                    rules.prediction_question,
+                    bank_id,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+        return await self.db.write(fn)
+
+    async def rounds(self, contest_id: int) -> list[Round]:
+        def fn(conn: sqlite3.Connection) -> list[Round]:
+            rows = conn.execute(
+                "SELECT * FROM rounds WHERE contest_id = ? ORDER BY opens_at, id", (contest_id,)
+            )
+            return [_round(r) for r in rows]
+
+        return await self.db.read(fn)
+
+    # -- banks -------------------------------------------------------------
+
+    async def create_bank(
+        self, *, name: str, questions: Iterable[Question], now: datetime, note: str = "", created_by: int | None = None
+    ) -> tuple[int, int]:
+        """A new bank with its first version; returns (bank id, version id)."""
+        rows = [question_row(q) for q in questions]
+
+        def fn(conn: sqlite3.Connection) -> tuple[int, int]:
+            cur = conn.execute("INSERT INTO banks (name, created_at) VALUES (?, ?)", (name, to_ms(now)))
+            bank_id = int(cur.lastrowid or 0)
+            return bank_id, _add_version(conn, bank_id, rows, now=now, note=note, created_by=created_by)
+
+        return await self.db.write(fn)
+
+    async def current_version(self, bank_id: int) -> int:
+        def fn(conn: sqlite3.Connection) -> int:
+            row = conn.execute("SELECT current_version_id FROM banks WHERE id = ?", (bank_id,)).fetchone()
+            if row is None or row[0] is None:
+                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
+            return int(row[0])
+
+        return await self.db.read(fn)
+
+    async def version_questions(self, version_id: int) -> tuple[Question, ...]:
+        def fn(conn: sqlite3.Connection) -> tuple[Question, ...]:
+            rows = conn.execute("SELECT * FROM questions WHERE version_id = ? ORDER BY position", (version_id,))
+            return tuple(question_from_row(r) for r in rows)
+
+        return await self.db.read(fn)
+
+    # -- accounts ----------------------------------------------------------
+
+    async def create_participant(self, registration: Registration, *, password_hash: str, now: datetime) -> User:
+        def fn(conn: sqlite3.Connection) -> User:
+            taken = []
+            for column, value in (
+                ("phone", registration.phone),
+                ("cccd", registration.cccd),
+                ("email", registration.email),
+            ):
+                if value is not None and conn.execute(
+                    f"SELECT 1 FROM users WHERE {column} = ?", (value,)
+                ).fetchone():
+                    taken.append(column)
+            if taken:
+                raise Duplicate(taken)
+            cur = conn.execute(
+                "INSERT INTO users (role, full_name, phone, email, cccd, password_hash, birth_year, area_id,"
+                " unit, consent_at, created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    registration.full_name,
+                    registration.phone,
+                    registration.email,
+                    registration.cccd,
+                    password_hash,
+                    registration.birth_year,
+                    registration.area_id,
+                    registration.unit,
+                    to_ms(now),
+                    to_ms(now),
+                ),
+            )
+            return User(
+                id=int(cur.lastrowid or 0),
+                role=Role.PARTICIPANT,
+                full_name=registration.full_name,
+                phone=registration.phone,
+                email=registration.email,
+                cccd=registration.cccd,
+                birth_year=registration.birth_year,
+                area_id=registration.area_id,
+                unit=registration.unit,
+            )
+
+        return await self.db.write(fn)
+
+    async def create_staff(
+        self, *, username: str, full_name: str, role: Role, password_hash: str, now: datetime
+    ) -> User:
+        def fn(conn: sqlite3.Connection) -> User:
+            if conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
+                raise Duplicate(["username"])
+            cur = conn.execute(
+                "INSERT INTO users (role, full_name, username, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                (role.value, full_name, username, password_hash, to_ms(now)),
+            )
+            return User(id=int(cur.lastrowid or 0), role=role, full_name=full_name, username=username)
+
+        return await self.db.write(fn)
+
+    async def user_for_login(self, login: str) -> tuple[User, str] | None:
+        """The account a login name (phone, email or username) belongs to, with
+        its password hash."""
+
+        def fn(conn: sqlite3.Connection) -> tuple[User, str] | None:
+            row = conn.execute(
+                "SELECT * FROM users WHERE phone = ? UNION ALL SELECT * FROM users WHERE email = ?"
+                " UNION ALL SELECT * FROM users WHERE username = ? LIMIT 1",
+                (login, login, login),
+            ).fetchone()
+            return None if row is None else (_user(row), row["password_hash"])
+
+        return await self.db.read(fn)
+
+    async def get_user(self, user_id: int) -> User | None:
+        def fn(conn: sqlite3.Connection) -> User | None:
+            row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+            return None if row is None else _user(row)
+
+        return await self.db.read(fn)
+
+    async def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        await self.db.write(
+            lambda c: c.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+        )
+
+    # -- sign-in throttling -------------------------------------------------
+
+    async def login_failures(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]:
+        def fn(conn: sqlite3.Connection) -> dict[str, int]:
+            marks = ", ".join("?" for _ in keys)
+            rows = conn.execute(
+                f"SELECT key, failures FROM login_failures WHERE key IN ({marks}) AND first_at >= ?",
+                (*keys, to_ms(since)),
+            )
+            return {r["key"]: r["failures"] for r in rows}
+
+        return await self.db.read(fn)
+
+    async def record_login_failure(self, keys: Sequence[str], *, now: datetime, since: datetime) -> None:
+        """Count one failure against each key; a count older than ``since``
+        starts again from one."""
+
+        def fn(conn: sqlite3.Connection) -> None:
+            for key in keys:
+                conn.execute(
+                    "INSERT INTO login_failures (key, failures, first_at) VALUES (?, 1, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET"
+                    " failures = CASE WHEN login_failures.first_at >= ? THEN login_failures.failures + 1 ELSE 1 END,"
+                    " first_at = CASE WHEN login_failures.first_at >= ? THEN login_failures.first_at ELSE ? END",
+                    (key, to_ms(now), to_ms(since), to_ms(since), to_ms(now)),
+                )
+
+        await self.db.write(fn)
+
+    async def clear_login_failures(self, key: str) -> None:
+        await self.db.write(lambda c: c.execute("DELETE FROM login_failures WHERE key = ?", (key,)))
+
+    # -- attempts ------------------------------------------------------------
+
+    async def start_attempt(
+        self,
+        *,
+        round_: Round,
+        user_id: int,
+        version_id: int,
+        questions: tuple[DrawnQuestion, ...],
+        now: datetime,
+        deadline: datetime,
+        expired_before: datetime,
+    ) -> tuple[Attempt, bool]:
+        """The participant's attempt in progress if there is one (False), or a
+        new one with ``questions`` (True). An attempt in progress whose deadline
+        is before ``expired_before`` is finalised first. Raises Conflict when
+        every attempt is used."""
+
+        def fn(conn: sqlite3.Connection) -> tuple[Attempt, bool]:
+            row = conn.execute(
+                "SELECT * FROM attempts WHERE user_id = ? AND round_id = ? AND status = 'in_progress'",
+                (user_id, round_.id),
+            ).fetchone()
+            if row is not None:
+                if from_ms(row["deadline"]) >= expired_before:
+                    return _attempt(conn, row), False
+                _finalize(conn, row, status=AttemptStatus.EXPIRED, finished_at=from_ms(row["deadline"]))
+            used = conn.execute(
+                "SELECT COUNT(*) FROM attempts WHERE user_id = ? AND round_id = ?", (user_id, round_.id)
+            ).fetchone()[0]
+            if used >= round_.rules.attempts_allowed:
+                raise Conflict(
+                    f"Bạn đã dùng hết {round_.rules.attempts_allowed} lượt thi của vòng này.",
+                    code="no_attempts_left",
+                )
+            cur = conn.execute(
+                "INSERT INTO attempts (round_id, user_id, number, status, bank_version_id, started_at, deadline,"
+                " questions) VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?)",
+                (round_.id, user_id, used + 1, version_id, to_ms(now), to_ms(deadline), drawn_to_json(questions)),
+            )
+            attempt = Attempt(
+                id=int(cur.lastrowid or 0),
+                round_id=round_.id,
+                user_id=user_id,
+                number=used + 1,
+                status=AttemptStatus.IN_PROGRESS,
+                started_at=from_ms(to_ms(now)),
+                deadline=from_ms(to_ms(deadline)),
+                questions=questions,
+            )
+            return attempt, True
+
+        return await self.db.write(fn)
+
+    async def get_attempt(self, attempt_id: int) -> Attempt | None:
+        def fn(conn: sqlite3.Connection) -> Attempt | None:
+            row = conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            return None if row is None else _attempt(conn, row)
+
+        return await self.db.read(fn)
+
+    async def attempt_summary(self, attempt_id: int) -> AttemptSummary | None:
+        def fn(conn: sqlite3.Connection) -> AttemptSummary | None:
+            row = conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            return None if row is None else _summary(row)
+
+        return await self.db.read(fn)
+
+    async def answers(self, attempt_id: int) -> dict[int, frozenset[int]]:
+        return await self.db.read(lambda c: _answers(c, attempt_id))
+
+    async def user_attempts(self, user_id: int) -> list[AttemptSummary]:
+        def fn(conn: sqlite3.Connection) -> list[AttemptSummary]:
+            rows = conn.execute(
+                f"SELECT {_SUMMARY_COLUMNS} FROM attempts WHERE user_id = ? ORDER BY round_id, number",
+                (user_id,),
+            )
+            return [_summary(r) for r in rows]
+
+        return await self.db.read(fn)
+
+    async def save_answer(self, *, attempt_id: int, question_id: int, options: frozenset[int], now: datetime) -> bool:
+        """Store (or replace) one answer if the attempt is still in progress;
+        False when it is not."""
+
+        def fn(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "INSERT INTO answers (attempt_id, question_id, options, saved_at)"
+                " SELECT ?, ?, ?, ? WHERE EXISTS"
+                " (SELECT 1 FROM attempts WHERE id = ? AND status = 'in_progress')"
+                " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
+                " options = excluded.options, saved_at = excluded.saved_at",
+                (attempt_id, question_id, answers_to_json(options), to_ms(now), attempt_id),
+            )
+            return cur.rowcount > 0
+
+        return await self.db.write(fn)
+
+    async def save_answers(
+        self,
+        *,
+        attempt_id: int,
+        answers: dict[int, frozenset[int]],
+        prediction: int | None,
+        now: datetime,
+    ) -> bool:
+        """Several answers and the prediction at once (a form posted without
+        JavaScript); False when the attempt is no longer in progress."""
+
+        def fn(conn: sqlite3.Connection) -> bool:
+            live = conn.execute(
+                "SELECT 1 FROM attempts WHERE id = ? AND status = 'in_progress'", (attempt_id,)
+            ).fetchone()
+            if live is None:
+                return False
+            conn.executemany(
+                "INSERT INTO answers (attempt_id, question_id, options, saved_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
+                " options = excluded.options, saved_at = excluded.saved_at",
+                [(attempt_id, q, answers_to_json(o), to_ms(now)) for q, o in answers.items()],
+            )
+            if prediction is not None:
+                conn.execute("UPDATE attempts SET prediction = ? WHERE id = ?", (prediction, attempt_id))
+            return True
+
+        return await self.db.write(fn)
+
+    async def save_prediction(self, *, attempt_id: int, prediction: int) -> bool:
+        def fn(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "UPDATE attempts SET prediction = ? WHERE id = ? AND status = 'in_progress'",
+                (prediction, attempt_id),
+            )
+            return cur.rowcount > 0
+
+        return await self.db.write(fn)
+
+    async def submit_attempt(
+        self, *, attempt_id: int, prediction: int | None, now: datetime, expired_before: datetime
+    ) -> AttemptSummary:
+        """Close an attempt with the answers saved so far. Submitting a closed
+        attempt returns it unchanged; one whose deadline is before
+        ``expired_before`` closes as expired with what was saved in time."""
+
+        def fn(conn: sqlite3.Connection) -> AttemptSummary:
+            row = conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            if row is None:
+                raise NotFound("Không tìm thấy bài thi.")
+            if row["status"] != AttemptStatus.IN_PROGRESS.value:
+                return _summary(row)
+            deadline = from_ms(row["deadline"])
+            if deadline < expired_before:
+                return _finalize(conn, row, status=AttemptStatus.EXPIRED, finished_at=deadline)
+            return _finalize(conn, row, status=AttemptStatus.SUBMITTED, finished_at=now, prediction=prediction)
+
+        return await self.db.write(fn)
+
+    async def expire_attempt(self, *, attempt_id: int, expired_before: datetime) -> None:
+        """Close one attempt if its time ran out (a participant came back late)."""
+
+        def fn(conn: sqlite3.Connection) -> None:
+            row = conn.execute(
+                "SELECT * FROM attempts WHERE id = ? AND status = 'in_progress' AND deadline < ?",
+                (attempt_id, to_ms(expired_before)),
+            ).fetchone()
+            if row is not None:
+                _finalize(conn, row, status=AttemptStatus.EXPIRED, finished_at=from_ms(row["deadline"]))
+
+        await self.db.write(fn)
+
+    async def finalize_expired(self, *, expired_before: datetime, limit: int = 500) -> int:
+        """Close attempts whose time ran out without a submission; returns how
+        many. Safe to run from several processes at once."""
+
+        def fn(conn: sqlite3.Connection) -> int:
+            rows = conn.execute(
+                "SELECT * FROM attempts WHERE status = 'in_progress' AND deadline < ? ORDER BY deadline LIMIT ?",
+                (to_ms(expired_before), limit),
+            ).fetchall()
+            for row in rows:
+                _finalize(conn, row, status=AttemptStatus.EXPIRED, finished_at=from_ms(row["deadline"]))
+            return len(rows)
+
+        return await self.db.write(fn)
+
+
+def _add_version(
+    conn: sqlite3.Connection,
+    bank_id: int,
+    rows: list[dict[str, Any]],
+    *,
+    now: datetime,
+    note: str,
+    created_by: int | None,
+) -> int:
+    number = conn.execute(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM bank_versions WHERE bank_id = ?", (bank_id,)
+    ).fetchone()[0]
+    cur = conn.execute(
+        "INSERT INTO bank_versions (bank_id, number, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+        (bank_id, number, note, created_by, to_ms(now)),
+    )
+    version_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO questions (version_id, position, code, topic, difficulty, text, options, correct, multiple,"
+        " keep_order, points, explanation, source) VALUES (:version_id, :position, :code, :topic, :difficulty,"
+        " :text, :options, :correct, :multiple, :keep_order, :points, :explanation, :source)",
+        [{**row, "version_id": version_id, "position": i} for i, row in enumerate(rows)],
+    )
+    conn.execute("UPDATE banks SET current_version_id = ? WHERE id = ?", (version_id, bank_id))
+    return version_id

@@ -1,0 +1,180 @@
+"""The JSON API for the citizen app (``/api/v1``): bearer tokens, JSON in and
+out. Handlers parse, call one service, and shape the answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from contest.domain import timing
+from contest.domain.models import Attempt, AttemptSummary, RoundStatus
+from contest.services.container import Services
+from contest.web.openapi import spec
+from contest.web.render import TIMEZONE
+from contest.web.requests import client_address, read_json
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with the Vietnam offset, e.g. 2026-11-27T10:00:00+07:00."""
+    return None if moment is None else moment.astimezone(TIMEZONE).isoformat()
+
+
+def services(request: Request) -> Services:
+    result: Services = request.app.state.services
+    return result
+
+
+def result_json(summary: AttemptSummary) -> dict[str, Any] | None:
+    if summary.result is None:
+        return None
+    return {
+        "correct": summary.result.correct,
+        "total": summary.result.total,
+        "score": summary.result.score,
+        "duration_seconds": round(summary.result.duration_ms / 1000, 3),
+    }
+
+
+def attempt_json(attempt: Attempt, *, prediction_question: str, reveal: bool) -> dict[str, Any]:
+    """An attempt as a participant may see it; keys and explanations only
+    when ``reveal`` (the round has closed)."""
+    questions = []
+    for q in attempt.questions:
+        item: dict[str, Any] = {
+            "id": q.id,
+            "text": q.text,
+            "multiple": q.multiple,
+            "options": [{"id": o.id, "text": o.text} for o in q.options],
+        }
+        if reveal:
+            item.update(correct=sorted(q.correct), explanation=q.explanation, source=q.citation)
+        questions.append(item)
+    return {
+        "id": attempt.id,
+        "round_id": attempt.round_id,
+        "number": attempt.number,
+        "status": attempt.status.value,
+        "started_at": iso(attempt.started_at),
+        "deadline": iso(attempt.deadline),
+        "submitted_at": iso(attempt.submitted_at),
+        "prediction_question": prediction_question or None,
+        "prediction": attempt.prediction,
+        "questions": questions,
+        "answers": {str(k): sorted(v) for k, v in sorted(attempt.answers.items())},
+        "result": result_json(attempt),
+    }
+
+
+async def _attempt_response(request: Request, attempt: Attempt, status: int = 200) -> JSONResponse:
+    s = services(request)
+    round_ = await s.catalog.round(attempt.round_id)
+    reveal = timing.round_status(round_, s.clock.now()) is RoundStatus.CLOSED
+    return JSONResponse(
+        attempt_json(attempt, prediction_question=round_.rules.prediction_question, reveal=reveal),
+        status_code=status,
+    )
+
+
+async def areas(request: Request) -> Response:
+    contest = await services(request).catalog.contest()
+    return JSONResponse([{"id": a.id, "name": a.name} for a in contest.areas])
+
+
+async def register(request: Request) -> Response:
+    s = services(request)
+    body = await read_json(request)
+    user = await s.accounts.register(await s.catalog.contest(), body)
+    return JSONResponse({"id": user.id, "full_name": user.full_name, "phone": user.phone}, status_code=201)
+
+
+async def token(request: Request) -> Response:
+    s = services(request)
+    body = await read_json(request)
+    user = await s.accounts.authenticate(body.get("login"), body.get("password"), client=client_address(request))
+    return JSONResponse(
+        {"access_token": request.app.state.tokens.issue(user), "token_type": "bearer", "expires_in": s.settings.token_ttl_seconds}
+    )
+
+
+async def rounds(request: Request) -> Response:
+    s = services(request)
+    used: dict[int, int] | None = None
+    if "authorization" in request.headers:
+        user = request.app.state.tokens.user(request)
+        used = {r.round.id: r.used for r in await s.attempts.by_round(user)}
+    now = s.clock.now()
+    items = []
+    for round_ in await s.catalog.rounds():
+        item: dict[str, Any] = {
+            "id": round_.id,
+            "title": round_.title,
+            "description": round_.description,
+            "opens_at": iso(round_.opens_at),
+            "closes_at": iso(round_.closes_at),
+            "status": timing.round_status(round_, now).value,
+            "duration_seconds": round_.rules.duration_seconds,
+            "question_count": round_.rules.question_count,
+            "attempts_allowed": round_.rules.attempts_allowed,
+            "prediction_question": round_.rules.prediction_question or None,
+        }
+        if used is not None:
+            item["attempts_used"] = used.get(round_.id, 0)
+        items.append(item)
+    return JSONResponse(items)
+
+
+async def start(request: Request) -> Response:
+    user = request.app.state.tokens.user(request)
+    attempt, created = await services(request).attempts.start(user, request.path_params["round_id"])
+    return await _attempt_response(request, attempt, 201 if created else 200)
+
+
+async def attempt(request: Request) -> Response:
+    user = request.app.state.tokens.user(request)
+    found = await services(request).attempts.get(user, request.path_params["attempt_id"])
+    return await _attempt_response(request, found)
+
+
+async def answer(request: Request) -> Response:
+    user = request.app.state.tokens.user(request)
+    body = await read_json(request)
+    options = await services(request).attempts.save_answer(
+        user, request.path_params["attempt_id"], request.path_params["question_id"], body.get("options")
+    )
+    return JSONResponse({"question_id": request.path_params["question_id"], "options": sorted(options), "saved": True})
+
+
+async def prediction(request: Request) -> Response:
+    user = request.app.state.tokens.user(request)
+    body = await read_json(request)
+    value = await services(request).attempts.save_prediction(user, request.path_params["attempt_id"], body.get("prediction"))
+    return JSONResponse({"prediction": value, "saved": True})
+
+
+async def submit(request: Request) -> Response:
+    user = request.app.state.tokens.user(request)
+    body = await read_json(request)
+    summary = await services(request).attempts.submit(user, request.path_params["attempt_id"], body.get("prediction"))
+    return JSONResponse({"id": summary.id, "status": summary.status.value, **(result_json(summary) or {})})
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(spec())
+
+
+routes = [
+    Route("/v1/areas", areas, methods=["GET"]),
+    Route("/v1/register", register, methods=["POST"]),
+    Route("/v1/token", token, methods=["POST"]),
+    Route("/v1/rounds", rounds, methods=["GET"]),
+    Route("/v1/rounds/{round_id:id}/attempts", start, methods=["POST"]),
+    Route("/v1/attempts/{attempt_id:id}", attempt, methods=["GET"]),
+    Route("/v1/attempts/{attempt_id:id}/answers/{question_id:id}", answer, methods=["PUT"]),
+    Route("/v1/attempts/{attempt_id:id}/prediction", prediction, methods=["PUT"]),
+    Route("/v1/attempts/{attempt_id:id}/submit", submit, methods=["POST"]),
+    Route("/openapi.json", openapi, methods=["GET"]),
+]

@@ -1,0 +1,180 @@
+"""The ASGI application: pages at ``/``, the JSON API at ``/api``, static files
+at ``/static``, wrapped in the security middleware.
+
+The API and the pages are two small Starlette apps so each renders its own
+errors (JSON or HTML) and only the pages carry a session cookie.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from contest.config import Settings
+from contest.errors import ContestError, TooManyRequests
+from contest.services.container import Services
+from contest.web import api, pages
+from contest.web.auth import Tokens
+from contest.web.render import STATIC_DIR, Renderer
+from contest.web.security import BodyLimit, SecurityHeaders
+
+log = logging.getLogger(__name__)
+
+_HTTP_MESSAGES = {
+    404: ("not_found", "Không tìm thấy trang hoặc dữ liệu yêu cầu."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này."),
+}
+_INTERNAL = "Hệ thống đang gặp sự cố. Câu trả lời đã lưu của bạn không bị mất; vui lòng thử lại sau ít phút."
+
+
+def _error_parts(exc: Exception) -> tuple[int, str, str, dict[str, str] | None]:
+    if isinstance(exc, ContestError):
+        return exc.status, exc.code, exc.message, getattr(exc, "errors", None)
+    if isinstance(exc, HTTPException):
+        code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
+        return exc.status_code, code, message, None
+    log.exception("unhandled error", exc_info=exc)
+    return 500, "internal", _INTERNAL, None
+
+
+def _headers(exc: Exception) -> dict[str, str]:
+    if isinstance(exc, TooManyRequests):
+        return {"retry-after": str(exc.retry_after)}
+    return {}
+
+
+async def json_error(request: Request, exc: Exception) -> Response:
+    status, code, message, errors = _error_parts(exc)
+    body: dict[str, Any] = {"error": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, headers=_headers(exc))
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "") or "application/json" in request.headers.get(
+        "content-type", ""
+    )
+
+
+async def page_error(request: Request, exc: Exception) -> Response:
+    if _wants_json(request):  # the attempt page's autosave calls
+        return await json_error(request, exc)
+    status, _code, message, _errors = _error_parts(exc)
+    renderer: Renderer = request.app.state.renderer
+    response = renderer.page(request, "error.html", {"status": status, "message": message}, status=status)
+    response.headers.update(_headers(exc))
+    return response
+
+
+def _handlers(handler: Any) -> dict[Any, Any]:
+    return {ContestError: handler, HTTPException: handler, Exception: handler}
+
+
+class _Sweeper:
+    """Closes attempts whose time ran out even if nobody comes back to them."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._services.attempts.sweep()
+            except Exception:
+                log.exception("sweeping expired attempts failed; will retry")
+            await asyncio.sleep(self._services.settings.sweep_interval_seconds)
+
+
+def create_app(services: Services, *, sweeper: bool = True) -> Any:
+    settings: Settings = services.settings
+    if not settings.secret_key:
+        raise ValueError("CONTEST_SECRET_KEY is required")
+    tokens = Tokens(settings.secret_key, ttl=settings.token_ttl_seconds)
+    renderer = Renderer()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await asyncio.to_thread(services.storage.migrate)
+        services.storage.start()
+        task = _Sweeper(services)
+        if sweeper:
+            task.start()
+        try:
+            yield
+        finally:
+            await task.stop()
+            await services.storage.close()
+
+    api_app = Starlette(routes=api.routes, exception_handlers=_handlers(json_error))
+    page_app = Starlette(
+        routes=pages.routes,
+        exception_handlers=_handlers(page_error),
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.secret_key,
+                session_cookie="hoithi_session",
+                max_age=settings.session_max_age_seconds,
+                same_site="lax",
+                https_only=settings.cookie_secure,
+            )
+        ],
+    )
+    for sub in (api_app, page_app):
+        sub.state.services = services
+        sub.state.tokens = tokens
+        sub.state.renderer = renderer
+
+    root = Starlette(
+        routes=[
+            Mount("/api", app=api_app),
+            Mount("/static", app=_CachedStatic(directory=str(STATIC_DIR)), name="static"),
+            Mount("/", app=page_app),
+        ],
+        lifespan=lifespan,
+    )
+    root.state.services = services
+    return SecurityHeaders(
+        BodyLimit(root, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes, upload_prefixes=())
+    )
+
+
+class _CachedStatic(StaticFiles):
+    """Static files; versioned URLs (``?v=``) are cached for a year."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        versioned = b"v=" in scope.get("query_string", b"")
+
+        async def send_cached(message: Any) -> None:
+            if message["type"] == "http.response.start" and versioned and message["status"] == 200:
+                message["headers"] = [
+                    *message["headers"],
+                    (b"cache-control", b"public, max-age=31536000, immutable"),
+                ]
+            await send(message)
+
+        await super().__call__(scope, receive, send_cached)

@@ -1,0 +1,327 @@
+"""The OpenAPI 3.1 description of ``/api/v1``, served at ``/api/openapi.json``.
+
+Written by hand next to the handlers; ``tests/web/test_openapi.py`` checks that
+every API route is documented here and that the document is valid.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+_ID = {"type": "integer", "minimum": 1}
+_TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset (+07:00)."}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+_UNAUTHORIZED = _error("Missing, malformed, forged or expired bearer token.")
+_BAD_JSON = _error("Malformed JSON, or a body that is not a JSON object.")
+_TOO_LARGE = _error("Request body over the configured limit.")
+_NOT_FOUND = _error("No such attempt for this participant (another participant's attempt is also 404).")
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string", "description": "Stable machine-readable code, e.g. `round_not_open`."},
+            "message": {"type": "string", "description": "Vietnamese message to show the user."},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "Per-field messages (422, and 409 on registration).",
+            },
+        },
+    },
+    "Area": {"type": "object", "required": ["id", "name"], "properties": {"id": _ID, "name": {"type": "string"}}},
+    "Registration": {
+        "type": "object",
+        "required": ["full_name", "phone", "password", "birth_year", "cccd", "area", "consent"],
+        "properties": {
+            "full_name": {"type": "string", "maxLength": 100},
+            "phone": {"type": "string", "description": "Vietnamese mobile number; +84/84/0 prefixes accepted."},
+            "password": {"type": "string", "minLength": 8, "maxLength": 128},
+            "email": {"type": ["string", "null"], "format": "email"},
+            "birth_year": {"type": "integer"},
+            "cccd": {"type": "string", "pattern": "^[0-9]{12}$"},
+            "area": {**_ID, "description": "An id from GET /api/v1/areas."},
+            "unit": {"type": "string", "maxLength": 200},
+            "consent": {"type": "boolean", "const": True, "description": "Consent to personal data processing."},
+        },
+    },
+    "Token": {
+        "type": "object",
+        "required": ["access_token", "token_type", "expires_in"],
+        "properties": {
+            "access_token": {"type": "string"},
+            "token_type": {"type": "string", "const": "bearer"},
+            "expires_in": {"type": "integer", "description": "Seconds."},
+        },
+    },
+    "Round": {
+        "type": "object",
+        "required": [
+            "id", "title", "opens_at", "closes_at", "status", "duration_seconds", "question_count", "attempts_allowed",
+        ],
+        "properties": {
+            "id": _ID,
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "opens_at": _TIME,
+            "closes_at": _TIME,
+            "status": {"type": "string", "enum": ["upcoming", "open", "closed"]},
+            "duration_seconds": {"type": "integer"},
+            "question_count": {"type": "integer"},
+            "attempts_allowed": {"type": "integer"},
+            "prediction_question": {"type": ["string", "null"]},
+            "attempts_used": {"type": "integer", "description": "Only when a bearer token is sent."},
+        },
+    },
+    "Option": {"type": "object", "required": ["id", "text"], "properties": {"id": _ID, "text": {"type": "string"}}},
+    "Question": {
+        "type": "object",
+        "required": ["id", "text", "multiple", "options"],
+        "properties": {
+            "id": _ID,
+            "text": {"type": "string"},
+            "multiple": {"type": "boolean", "description": "Several options may be chosen (checkboxes)."},
+            "options": {"type": "array", "items": _ref("Option")},
+            "correct": {"type": "array", "items": _ID, "description": "Only after the round has closed."},
+            "explanation": {"type": "string", "description": "Only after the round has closed."},
+            "source": {"type": "string", "description": "Only after the round has closed."},
+        },
+    },
+    "Result": {
+        "type": "object",
+        "required": ["correct", "total", "score", "duration_seconds"],
+        "properties": {
+            "correct": {"type": "integer"},
+            "total": {"type": "integer"},
+            "score": {"type": "integer"},
+            "duration_seconds": {"type": "number"},
+        },
+    },
+    "Attempt": {
+        "type": "object",
+        "required": ["id", "status", "deadline", "prediction_question", "questions", "answers"],
+        "properties": {
+            "id": _ID,
+            "round_id": _ID,
+            "number": {"type": "integer"},
+            "status": {"type": "string", "enum": ["in_progress", "submitted", "expired"]},
+            "started_at": _TIME,
+            "deadline": {**_TIME, "description": "Answers after this moment are refused."},
+            "submitted_at": {"oneOf": [_TIME, {"type": "null"}]},
+            "prediction_question": {"type": ["string", "null"]},
+            "prediction": {"type": ["integer", "null"]},
+            "questions": {"type": "array", "items": _ref("Question")},
+            "answers": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": _ID},
+                "description": "Saved answers: question id -> chosen option ids.",
+            },
+            "result": {"oneOf": [_ref("Result"), {"type": "null"}]},
+        },
+    },
+    "SubmitResult": {
+        "allOf": [
+            _ref("Result"),
+            {
+                "type": "object",
+                "required": ["status"],
+                "properties": {"id": _ID, "status": {"type": "string", "enum": ["submitted", "expired"]}},
+            },
+        ]
+    },
+}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": _ID}
+_SECURED = [{"bearer": []}]
+
+PATHS: dict[str, Any] = {
+    "/api/v1/areas": {
+        "get": {
+            "summary": "Localities a participant may choose when registering",
+            "responses": {"200": _json({"type": "array", "items": _ref("Area")}, "The contest's areas.")},
+        }
+    },
+    "/api/v1/register": {
+        "post": {
+            "summary": "Register a participant",
+            "requestBody": _body(_ref("Registration")),
+            "responses": {
+                "201": _json({"type": "object"}, "Registered."),
+                "400": _BAD_JSON,
+                "409": _error("Phone, CCCD or email already registered; `errors` names the field."),
+                "413": _TOO_LARGE,
+                "422": _error("Invalid fields; `errors` maps each field to a Vietnamese message."),
+            },
+        }
+    },
+    "/api/v1/token": {
+        "post": {
+            "summary": "Exchange a phone or email and password for a bearer token",
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["login", "password"],
+                    "properties": {"login": {"type": "string"}, "password": {"type": "string"}},
+                }
+            ),
+            "responses": {
+                "200": _json(_ref("Token"), "A signed token."),
+                "400": _BAD_JSON,
+                "401": _error("Wrong login or password."),
+                "429": _error("Too many failed sign-ins; see the Retry-After header."),
+            },
+        }
+    },
+    "/api/v1/rounds": {
+        "get": {
+            "summary": "The contest's rounds; with a token, also attempts used",
+            "security": [{}, {"bearer": []}],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Round")}, "Rounds in opening order."),
+                "401": _UNAUTHORIZED,
+            },
+        }
+    },
+    "/api/v1/rounds/{round_id}/attempts": {
+        "post": {
+            "summary": "Start an attempt (or get the one in progress)",
+            "security": _SECURED,
+            "parameters": [{"name": "round_id", "in": "path", "required": True, "schema": _ID}],
+            "responses": {
+                "201": _json(_ref("Attempt"), "A new attempt: questions drawn and shuffled."),
+                "200": _json(_ref("Attempt"), "The attempt already in progress (a repeated start)."),
+                "401": _UNAUTHORIZED,
+                "403": _error("Staff accounts do not take part."),
+                "404": _error("No such round."),
+                "409": _error("`round_not_open`, or `no_attempts_left`."),
+            },
+        }
+    },
+    "/api/v1/attempts/{attempt_id}": {
+        "get": {
+            "summary": "An attempt with its saved answers",
+            "security": _SECURED,
+            "parameters": [_ATTEMPT_ID],
+            "responses": {
+                "200": _json(_ref("Attempt"), "The attempt."),
+                "401": _UNAUTHORIZED,
+                "404": _NOT_FOUND,
+            },
+        }
+    },
+    "/api/v1/attempts/{attempt_id}/answers/{question_id}": {
+        "put": {
+            "summary": "Save (or replace) the answer to one question",
+            "security": _SECURED,
+            "parameters": [_ATTEMPT_ID, {"name": "question_id", "in": "path", "required": True, "schema": _ID}],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["options"],
+                    "properties": {"options": {"type": "array", "items": _ID, "description": "Empty clears."}},
+                }
+            ),
+            "responses": {
+                "200": _json({"type": "object"}, "Saved on the server."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "404": _NOT_FOUND,
+                "409": _error("`time_up` after the deadline, `attempt_closed` after submission."),
+                "413": _TOO_LARGE,
+                "422": _error("Options not in this question, or several for a single-answer question."),
+            },
+        }
+    },
+    "/api/v1/attempts/{attempt_id}/prediction": {
+        "put": {
+            "summary": "Save the answer to the prediction question before submitting",
+            "security": _SECURED,
+            "parameters": [_ATTEMPT_ID],
+            "requestBody": _body(
+                {"type": "object", "required": ["prediction"], "properties": {"prediction": {"type": "integer"}}}
+            ),
+            "responses": {
+                "200": _json({"type": "object"}, "Saved."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "404": _NOT_FOUND,
+                "409": _error("After the deadline or after submission."),
+                "422": _error("Not an integer from 0 to 100,000,000."),
+            },
+        }
+    },
+    "/api/v1/attempts/{attempt_id}/submit": {
+        "post": {
+            "summary": "Submit the attempt and get its result",
+            "description": "Submitting twice returns the first result. After the deadline the attempt "
+            "closes as `expired` with the answers saved in time.",
+            "security": _SECURED,
+            "parameters": [_ATTEMPT_ID],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "prediction": {
+                                    "type": "integer",
+                                    "description": "Required when the round has a prediction question "
+                                    "and none was saved.",
+                                }
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(_ref("SubmitResult"), "The result."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "404": _NOT_FOUND,
+                "422": _error("Prediction missing or invalid."),
+            },
+        }
+    },
+    "/api/openapi.json": {
+        "get": {"summary": "This document", "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")}}
+    },
+}
+
+
+@cache
+def spec() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Hội thi trực tuyến API",
+            "version": "1",
+            "description": "JSON API for taking part in a contest from another app. Times are ISO 8601 "
+            "with offset; messages are Vietnamese.",
+        },
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,118 @@
+"""Rendering pages: one Jinja environment, Vietnamese first.
+
+Times are shown in Asia/Ho_Chi_Minh as dd/mm/yyyy HH:MM. Text is translated
+by looking the Vietnamese string up in ``locale/<lang>.json``; a string with no
+translation shows in Vietnamese. Autoescaping is on for every template, so
+question text from an uploaded bank is always shown as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from contest.resources import resource_dir
+from contest.web.auth import csrf_token, session_user
+
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+LANGUAGES = ("vi", "en")
+STATIC_DIR = Path(__file__).parent / "static"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    if lang == "vi":
+        return {}
+    data: dict[str, str] = json.loads((LOCALE_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def translate(lang: str, text: str, **values: Any) -> str:
+    translated = catalog(lang).get(text, text)
+    return translated.format(**values) if values else translated
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(TIMEZONE)
+
+
+def format_datetime(moment: datetime | None) -> str:
+    return "" if moment is None else local(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def format_date(moment: datetime | None) -> str:
+    return "" if moment is None else local(moment).strftime("%d/%m/%Y")
+
+
+def format_time(moment: datetime | None) -> str:
+    return "" if moment is None else local(moment).strftime("%H:%M:%S")
+
+
+def format_duration(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    seconds = ms // 1000
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def format_number(value: int) -> str:
+    """Vietnamese thousands separator: 30.038."""
+    return f"{value:,}".replace(",", ".")
+
+
+@cache
+def static_version(name: str) -> str:
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    """A URL that changes when the file does, so it can be cached for a year."""
+    return f"/static/{name}?v={static_version(name)}"
+
+
+def request_language(request: Request) -> str:
+    lang = request.cookies.get("lang", "vi")
+    return lang if lang in LANGUAGES else "vi"
+
+
+class Renderer:
+    def __init__(self, *, templates: Path | None = None) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates or resource_dir("templates"))),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            datetime=format_datetime, date=format_date, time=format_time, duration=format_duration, number=format_number
+        )
+        self.env.globals.update(static_url=static_url)
+
+    def page(self, request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
+        lang = request_language(request)
+
+        def _(text: str, **values: Any) -> str:
+            return translate(lang, text, **values)
+
+        html = self.env.get_template(name).render(
+            request=request,
+            user=session_user(request),
+            csrf_token=csrf_token(request) if "session" in request.scope else "",
+            lang=lang,
+            _=_,
+            **context,
+        )
+        return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})

@@ -1,0 +1,44 @@
+"""Reading what clients send, with a clear 4xx for anything malformed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.requests import Request
+
+from contest.errors import BadRequest
+
+
+class IdConvertor(Convertor[int]):
+    """Path ids: digits that fit a 64-bit integer, so no id in a URL can
+    overflow the database; anything else is simply not a route (404)."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BadRequest("Nội dung gửi lên không phải JSON hợp lệ.", code="malformed_json") from None
+    if not isinstance(data, dict):
+        raise BadRequest("Nội dung JSON phải là một đối tượng {…}.", code="json_not_object")
+    return data
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

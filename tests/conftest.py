@@ -1,0 +1,180 @@
+"""Shared fixtures: a real SQLite file per test, services on a fixed clock, an
+app with a seeded contest, and clients signed in as a participant."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from contest.clock import FixedClock
+from contest.config import Settings
+from contest.domain.models import Difficulty, Question, RoundRules, Source
+from contest.services.container import Services
+from contest.storage import SQLiteStorage
+from contest.web.app import create_app
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
+PASSWORD = "mật-khẩu-an-toàn"
+FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
+
+
+def make_bank(count: int = 40) -> list[Question]:
+    """A bank with every kind of question: single, multiple, kept order."""
+    questions = []
+    for i in range(1, count + 1):
+        multiple = i % 5 == 0
+        keep = i % 7 == 0
+        options = (f"Phương án đúng {i}", f"Phương án sai {i}", f"Phương án thứ ba {i}", f"Cả A và B ({i})")
+        questions.append(
+            Question(
+                code=f"T-{i:03d}",
+                text=f"Câu hỏi thử số {i}?",
+                options=options,
+                correct=frozenset({0, 2}) if multiple else frozenset({0}),
+                topic=("Chủ đề A", "Chủ đề B")[i % 2],
+                difficulty=(Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD)[i % 3],
+                multiple=multiple,
+                keep_order=keep,
+                explanation=f"Giải thích {i}",
+                source=Source(citation=f"Nguồn {i}", document="43/2011/NĐ-CP"),
+            )
+        )
+    return questions
+
+
+RULES = RoundRules(
+    question_count=5,
+    duration_seconds=600,
+    attempts_allowed=2,
+    prediction_question="Có bao nhiêu người trả lời đúng tất cả?",
+)
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'contest.db'}",
+        secret_key="test-secret-key-" + "x" * 32,
+        **FAST_HASHING,
+    )
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@dataclass
+class World:
+    """A seeded contest: ids the tests refer to."""
+
+    services: Services
+    clock: FixedClock
+    contest_id: int
+    bank_id: int
+    open_round: int
+    upcoming_round: int
+    closed_round: int
+    area_ids: list[int]
+
+
+async def seed(services: Services, clock: FixedClock) -> World:
+    storage = services.storage
+    bank_id, _ = await storage.create_bank(name="Ngân hàng thử", questions=make_bank(), now=NOW)
+    contest_id = await storage.create_contest(
+        slug="thu",
+        title="Cuộc thi thử",
+        description="Mô tả cuộc thi.",
+        rules="Thể lệ cuộc thi.",
+        privacy_notice="Thông báo xử lý dữ liệu cá nhân.",
+        min_age=12,
+        areas=["Thành phố Mỹ Tho", "Huyện Cái Bè"],
+        now=NOW,
+    )
+    open_round = await storage.create_round(
+        contest_id=contest_id, title="Vòng mở", opens_at=NOW - timedelta(hours=1),
+        closes_at=NOW + timedelta(days=7), rules=RULES, bank_id=bank_id,
+    )
+    upcoming = await storage.create_round(
+        contest_id=contest_id, title="Vòng sắp mở", opens_at=NOW + timedelta(days=7),
+        closes_at=NOW + timedelta(days=14), rules=RULES, bank_id=bank_id,
+    )
+    closed = await storage.create_round(
+        contest_id=contest_id, title="Vòng đã đóng", opens_at=NOW - timedelta(days=14),
+        closes_at=NOW - timedelta(days=7), rules=RULES, bank_id=bank_id,
+    )
+    contest = await storage.current_contest()
+    assert contest is not None
+    services.catalog.invalidate()
+    return World(services, clock, contest_id, bank_id, open_round, upcoming, closed, [a.id for a in contest.areas])
+
+
+@pytest.fixture
+def services(settings: Settings, clock: FixedClock) -> Services:
+    storage = SQLiteStorage(Path(settings.database_url.removeprefix("sqlite:///")))
+    return Services.build(storage, settings, clock)
+
+
+@pytest.fixture
+def app_client(services: Services, clock: FixedClock) -> Iterator[tuple[TestClient, World]]:
+    app = create_app(services, sweeper=False)
+    with TestClient(app, base_url="http://testserver") as client:
+        world = client.portal.call(seed, services, clock)  # type: ignore[union-attr]
+        yield client, world
+
+
+@pytest.fixture
+def client(app_client: tuple[TestClient, World]) -> TestClient:
+    return app_client[0]
+
+
+@pytest.fixture
+def world(app_client: tuple[TestClient, World]) -> World:
+    return app_client[1]
+
+
+_CCCD_SERIAL = iter(range(100000, 999999))
+
+
+def registration(world: World, **overrides: Any) -> dict[str, Any]:
+    """Valid registration fields for a new, unique person."""
+    serial = next(_CCCD_SERIAL)
+    fields: dict[str, Any] = {
+        "full_name": "Nguyễn Văn An",
+        "phone": f"09{serial:08d}",
+        "password": PASSWORD,
+        "email": f"an{serial}@example.vn",
+        "birth_year": 1990,
+        "cccd": f"082090{serial:06d}",
+        "area": world.area_ids[0],
+        "unit": "Sở Thông tin và Truyền thông",
+        "consent": True,
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def api_user(client: TestClient, world: World) -> Callable[..., dict[str, str]]:
+    """Register a participant through the API and return auth headers."""
+
+    def make(**overrides: Any) -> dict[str, str]:
+        fields = registration(world, **overrides)
+        response = client.post("/api/v1/register", json=fields)
+        assert response.status_code == 201, response.text
+        token = client.post("/api/v1/token", json={"login": fields["phone"], "password": fields["password"]})
+        assert token.status_code == 200, token.text
+        return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+    return make
