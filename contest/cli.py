@@ -1,8 +1,8 @@
 """The ``contest`` command: how operators install, seed, import and serve.
 
-    contest serve [--host H] [--port P] [--workers N] [--demo]
-    contest migrate
-    contest staff add --role organiser|judge|admin --username NAME --name "Full name"
+contest serve [--host H] [--port P] [--workers N] [--demo]
+contest migrate
+contest staff add --role organiser|judge|admin --username NAME --name "Full name"
 """
 
 from __future__ import annotations

@@ -32,14 +32,13 @@ class Settings:
         "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
     )
     grace_seconds: int = _setting(
-        10, "Seconds after an attempt's deadline during which answers and submissions still count "
-        "(covers network latency; participants never see it)."
+        10,
+        "Seconds after an attempt's deadline during which answers and submissions still count "
+        "(covers network latency; participants never see it).",
     )
     token_ttl_seconds: int = _setting(86_400, "Lifetime of a bearer token issued by `POST /api/v1/token`.")
     session_max_age_seconds: int = _setting(7 * 86_400, "Lifetime of a signed-in browser session.")
-    cookie_secure: bool = _setting(
-        False, "Send the session cookie over HTTPS only. Turn on in production behind TLS."
-    )
+    cookie_secure: bool = _setting(False, "Send the session cookie over HTTPS only. Turn on in production behind TLS.")
     max_body_bytes: int = _setting(
         64 * 1024, "Largest request body accepted by forms and the JSON API (bank uploads excepted)."
     )
@@ -57,9 +56,7 @@ class Settings:
         30, "How often the server finalises attempts whose time ran out without a submission."
     )
     access_log: bool = _setting(False, "Log every request (halves throughput; off by default).")
-    attempt_cache_size: int = _setting(
-        20_000, "Attempts whose questions and key each server process keeps in memory."
-    )
+    attempt_cache_size: int = _setting(20_000, "Attempts whose questions and key each server process keeps in memory.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

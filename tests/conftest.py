@@ -103,16 +103,28 @@ async def seed(services: Services, clock: FixedClock) -> World:
         now=NOW,
     )
     open_round = await storage.create_round(
-        contest_id=contest_id, title="Vòng mở", opens_at=NOW - timedelta(hours=1),
-        closes_at=NOW + timedelta(days=7), rules=RULES, bank_id=bank_id,
+        contest_id=contest_id,
+        title="Vòng mở",
+        opens_at=NOW - timedelta(hours=1),
+        closes_at=NOW + timedelta(days=7),
+        rules=RULES,
+        bank_id=bank_id,
     )
     upcoming = await storage.create_round(
-        contest_id=contest_id, title="Vòng sắp mở", opens_at=NOW + timedelta(days=7),
-        closes_at=NOW + timedelta(days=14), rules=RULES, bank_id=bank_id,
+        contest_id=contest_id,
+        title="Vòng sắp mở",
+        opens_at=NOW + timedelta(days=7),
+        closes_at=NOW + timedelta(days=14),
+        rules=RULES,
+        bank_id=bank_id,
     )
     closed = await storage.create_round(
-        contest_id=contest_id, title="Vòng đã đóng", opens_at=NOW - timedelta(days=14),
-        closes_at=NOW - timedelta(days=7), rules=RULES, bank_id=bank_id,
+        contest_id=contest_id,
+        title="Vòng đã đóng",
+        opens_at=NOW - timedelta(days=14),
+        closes_at=NOW - timedelta(days=7),
+        rules=RULES,
+        bank_id=bank_id,
     )
     contest = await storage.current_contest()
     assert contest is not None

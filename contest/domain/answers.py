@@ -14,9 +14,7 @@ def check_choice(*, option_ids: Collection[int], multiple: bool, chosen: object)
     """The chosen option ids as a set, or :class:`Invalid` (field ``options``)
     when they are not ids of this question or a single-answer question gets
     more than one. An empty choice clears the answer."""
-    if not isinstance(chosen, list | tuple) or not all(
-        isinstance(c, int) and not isinstance(c, bool) for c in chosen
-    ):
+    if not isinstance(chosen, list | tuple) or not all(isinstance(c, int) and not isinstance(c, bool) for c in chosen):
         raise Invalid({"options": "Phương án phải là danh sách mã phương án (số nguyên)."})
     picked = frozenset(chosen)
     if not picked <= frozenset(option_ids):
@@ -31,7 +29,5 @@ def check_prediction(value: object) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= PREDICTION_MAX:
-        raise Invalid(
-            {"prediction": f"Câu dự đoán cần một số nguyên từ 0 đến {PREDICTION_MAX:,}.".replace(",", ".")}
-        )
+        raise Invalid({"prediction": f"Câu dự đoán cần một số nguyên từ 0 đến {PREDICTION_MAX:,}.".replace(",", ".")})
     return value

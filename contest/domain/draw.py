@@ -23,16 +23,12 @@ def check_rules(bank: Sequence[Question], rules: RoundRules) -> None:
     """Raise :class:`NotEnoughQuestions` (in Vietnamese) when no attempt could
     be drawn; organisers see this before a round opens."""
     if rules.question_count > len(bank):
-        raise NotEnoughQuestions(
-            f"Vòng thi cần {rules.question_count} câu nhưng ngân hàng chỉ có {len(bank)} câu."
-        )
+        raise NotEnoughQuestions(f"Vòng thi cần {rules.question_count} câu nhưng ngân hàng chỉ có {len(bank)} câu.")
     quota_total = 0
     for topic, count in rules.topic_quota:
         available = sum(1 for q in bank if q.topic == topic)
         if count > available:
-            raise NotEnoughQuestions(
-                f"Chủ đề «{topic}» cần {count} câu nhưng ngân hàng chỉ có {available} câu."
-            )
+            raise NotEnoughQuestions(f"Chủ đề «{topic}» cần {count} câu nhưng ngân hàng chỉ có {available} câu.")
         quota_total += count
     if quota_total > rules.question_count:
         raise NotEnoughQuestions(

@@ -38,9 +38,7 @@ def rank_key(attempt: AttemptSummary, *, actual: int | None = None) -> tuple[int
     return (-attempt.result.score, error, attempt.result.duration_ms, finished)
 
 
-def best_attempt(
-    attempts: Iterable[AttemptSummary], *, actual: int | None = None
-) -> AttemptSummary | None:
+def best_attempt(attempts: Iterable[AttemptSummary], *, actual: int | None = None) -> AttemptSummary | None:
     finished = [a for a in attempts if a.result is not None]
     return min(finished, key=lambda a: rank_key(a, actual=actual), default=None)
 

@@ -88,9 +88,7 @@ def _cccd_error(cccd: str, birth_year: int | None) -> str | None:
     return None
 
 
-def validate_registration(
-    fields: Mapping[str, object], *, contest: Contest, today: date
-) -> Registration:
+def validate_registration(fields: Mapping[str, object], *, contest: Contest, today: date) -> Registration:
     """Check every field and return a normalised :class:`Registration`, or raise
     :class:`~contest.errors.Invalid` with one message per wrong field."""
     errors: dict[str, str] = {}

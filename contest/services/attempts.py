@@ -173,9 +173,7 @@ class Attempts:
             raise Conflict(CLOSED, code="attempt_closed")
         return prediction
 
-    async def save_form(
-        self, user: User, attempt_id: int, answers: Mapping[int, object], prediction: object
-    ) -> None:
+    async def save_form(self, user: User, attempt_id: int, answers: Mapping[int, object], prediction: object) -> None:
         """Every answer of a form posted without JavaScript. Questions left
         blank clear their answer, as the form shows them blank."""
         guard = await self._guard(user, attempt_id)

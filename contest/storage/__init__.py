@@ -23,9 +23,7 @@ def open_storage(url: str) -> Storage:
             raise UnsupportedDatabase("sqlite:/// needs a file path, e.g. sqlite:///contest.db")
         return SQLiteStorage(Path(path))
     if url.startswith(("postgres://", "postgresql://")):
-        raise UnsupportedDatabase(
-            "The PostgreSQL backend is not available yet; use sqlite:///path/to/file.db."
-        )
+        raise UnsupportedDatabase("The PostgreSQL backend is not available yet; use sqlite:///path/to/file.db.")
     raise UnsupportedDatabase(f"Unknown database URL {url!r}: use sqlite:///path/to/file.db.")
 
 

@@ -69,9 +69,7 @@ def _summary(row: Any) -> AttemptSummary:
 def _summary_fields(row: Any) -> dict[str, Any]:
     result = None
     if row["score"] is not None:
-        result = Result(
-            correct=row["correct"], total=row["total"], score=row["score"], duration_ms=row["duration_ms"]
-        )
+        result = Result(correct=row["correct"], total=row["total"], score=row["score"], duration_ms=row["duration_ms"])
     return {
         "id": row["id"],
         "round_id": row["round_id"],
@@ -287,9 +285,7 @@ class SQLiteStorage:
 
     async def rounds(self, contest_id: int) -> list[Round]:
         def fn(conn: sqlite3.Connection) -> list[Round]:
-            rows = conn.execute(
-                "SELECT * FROM rounds WHERE contest_id = ? ORDER BY opens_at, id", (contest_id,)
-            )
+            rows = conn.execute("SELECT * FROM rounds WHERE contest_id = ? ORDER BY opens_at, id", (contest_id,))
             return [_round(r) for r in rows]
 
         return await self.db.read(fn)
@@ -335,9 +331,7 @@ class SQLiteStorage:
                 ("cccd", registration.cccd),
                 ("email", registration.email),
             ):
-                if value is not None and conn.execute(
-                    f"SELECT 1 FROM users WHERE {column} = ?", (value,)
-                ).fetchone():
+                if value is not None and conn.execute(f"SELECT 1 FROM users WHERE {column} = ?", (value,)).fetchone():
                     taken.append(column)
             if taken:
                 raise Duplicate(taken)

@@ -96,7 +96,11 @@ async def token(request: Request) -> Response:
     body = await read_json(request)
     user = await s.accounts.authenticate(body.get("login"), body.get("password"), client=client_address(request))
     return JSONResponse(
-        {"access_token": request.app.state.tokens.issue(user), "token_type": "bearer", "expires_in": s.settings.token_ttl_seconds}
+        {
+            "access_token": request.app.state.tokens.issue(user),
+            "token_type": "bearer",
+            "expires_in": s.settings.token_ttl_seconds,
+        }
     )
 
 
@@ -151,7 +155,9 @@ async def answer(request: Request) -> Response:
 async def prediction(request: Request) -> Response:
     user = request.app.state.tokens.user(request)
     body = await read_json(request)
-    value = await services(request).attempts.save_prediction(user, request.path_params["attempt_id"], body.get("prediction"))
+    value = await services(request).attempts.save_prediction(
+        user, request.path_params["attempt_id"], body.get("prediction")
+    )
     return JSONResponse({"prediction": value, "saved": True})
 
 

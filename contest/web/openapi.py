@@ -72,7 +72,14 @@ SCHEMAS: dict[str, Any] = {
     "Round": {
         "type": "object",
         "required": [
-            "id", "title", "opens_at", "closes_at", "status", "duration_seconds", "question_count", "attempts_allowed",
+            "id",
+            "title",
+            "opens_at",
+            "closes_at",
+            "status",
+            "duration_seconds",
+            "question_count",
+            "attempts_allowed",
         ],
         "properties": {
             "id": _ID,
@@ -152,7 +159,7 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": _ID}
-_SECURED = [{"bearer": []}]
+_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 
 PATHS: dict[str, Any] = {
     "/api/v1/areas": {

@@ -205,7 +205,9 @@ async def attempt_prediction(request: Request) -> Response:
     user = require_user(request)
     check_csrf(request, None)
     body = await read_json(request)
-    value = await services(request).attempts.save_prediction(user, request.path_params["attempt_id"], body.get("prediction"))
+    value = await services(request).attempts.save_prediction(
+        user, request.path_params["attempt_id"], body.get("prediction")
+    )
     return JSONResponse({"prediction": value, "saved": True})
 
 
@@ -227,7 +229,8 @@ async def result_page(request: Request) -> Response:
         round=round_,
         mine=mine,
         reveal=closed,
-        can_retry=not closed and mine.used < round_.rules.attempts_allowed
+        can_retry=not closed
+        and mine.used < round_.rules.attempts_allowed
         and timing.round_status(round_, s.clock.now()) is RoundStatus.OPEN,
     )
 

@@ -51,9 +51,7 @@ class BodyLimit:
     announces the size (Content-Length) or streams it. Paths starting with one
     of ``upload_prefixes`` get ``upload_limit`` instead."""
 
-    def __init__(
-        self, app: ASGIApp, *, limit: int, upload_limit: int, upload_prefixes: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, limit: int, upload_limit: int, upload_prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
         self.limit = limit
         self.upload_limit = upload_limit

@@ -145,9 +145,14 @@ def test_answer_with_foreign_option_is_422(client: TestClient, world: World, api
     assert client.put(url, headers=headers, json={"options": [True]}).status_code == 422
     single = next(q for q in attempt["questions"] if not q["multiple"])
     both = [o["id"] for o in single["options"][:2]]
-    response = client.put(f"/api/v1/attempts/{attempt['id']}/answers/{single['id']}", headers=headers, json={"options": both})
+    response = client.put(
+        f"/api/v1/attempts/{attempt['id']}/answers/{single['id']}", headers=headers, json={"options": both}
+    )
     assert response.status_code == 422
-    assert client.put(f"/api/v1/attempts/{attempt['id']}/answers/99", headers=headers, json={"options": []}).status_code == 404
+    assert (
+        client.put(f"/api/v1/attempts/{attempt['id']}/answers/99", headers=headers, json={"options": []}).status_code
+        == 404
+    )
 
 
 def test_answer_after_deadline_is_409_and_grace_is_honoured(client: TestClient, world: World, api_user) -> None:
@@ -170,8 +175,14 @@ def test_submit_scores_and_second_submit_changes_nothing(client: TestClient, wor
     world.clock.advance(seconds=90)
     response = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": 12})
     assert response.status_code == 200
-    assert response.json() == {"id": attempt["id"], "status": "submitted", "correct": 0, "total": 5, "score": 0,
-                               "duration_seconds": 90.0}
+    assert response.json() == {
+        "id": attempt["id"],
+        "status": "submitted",
+        "correct": 0,
+        "total": 5,
+        "score": 0,
+        "duration_seconds": 90.0,
+    }
     world.clock.advance(seconds=30)
     again = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": 99})
     assert again.json() == response.json()
@@ -196,10 +207,16 @@ def test_another_participants_attempt_is_404(client: TestClient, world: World, a
     attempt = start(client, owner, world.open_round)
     question = attempt["questions"][0]
     assert client.get(f"/api/v1/attempts/{attempt['id']}", headers=stranger).status_code == 404
-    assert client.put(
-        f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}", headers=stranger, json={"options": []}
-    ).status_code == 404
-    assert client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=stranger, json={"prediction": 1}).status_code == 404
+    assert (
+        client.put(
+            f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}", headers=stranger, json={"options": []}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=stranger, json={"prediction": 1}).status_code
+        == 404
+    )
 
 
 def test_missing_forged_or_expired_token_is_401(client: TestClient, world: World, api_user) -> None:
@@ -261,7 +278,11 @@ def test_staff_cannot_start_attempts(client: TestClient, world: World) -> None:
     password_hash = client.portal.call(services.passwords.hash, PASSWORD)
     client.portal.call(
         lambda: services.storage.create_staff(
-            username="btc", full_name="Ban Tổ chức", role=Role.ORGANISER, password_hash=password_hash, now=world.clock.now()
+            username="btc",
+            full_name="Ban Tổ chức",
+            role=Role.ORGANISER,
+            password_hash=password_hash,
+            now=world.clock.now(),
         )
     )
     token = client.post("/api/v1/token", json={"login": "btc", "password": PASSWORD}).json()["access_token"]

@@ -167,9 +167,7 @@ def build_source(fields: Mapping[str, object], *, line: int | None, problems: li
     for name in ("issued", "expired"):
         parsed = parse_date(fields.get(name))
         if isinstance(parsed, str):
-            problems.append(
-                Problem(f"Ngày «{parsed}» không đúng dạng dd/mm/yyyy.", line=line, column=name)
-            )
+            problems.append(Problem(f"Ngày «{parsed}» không đúng dạng dd/mm/yyyy.", line=line, column=name))
             parsed = None
         dates[name] = parsed
     return Source(
@@ -218,8 +216,7 @@ def build_question(
         if not cell:
             problems.append(
                 Problem(
-                    f"Phương án {LETTERS[i] if i < MAX_OPTIONS else i + 1} để trống "
-                    "nhưng có phương án sau nó.",
+                    f"Phương án {LETTERS[i] if i < MAX_OPTIONS else i + 1} để trống nhưng có phương án sau nó.",
                     line=line,
                     column=LETTERS[i] if i < MAX_OPTIONS else str(i + 1),
                     code=code_text,
@@ -340,8 +337,7 @@ def check_bank(questions: Iterable[tuple[Question, int | None]]) -> list[Problem
             first = codes[question.code]
             problems.append(
                 Problem(
-                    f"Mã câu hỏi «{question.code}» trùng"
-                    + (f" với dòng {first}." if first is not None else "."),
+                    f"Mã câu hỏi «{question.code}» trùng" + (f" với dòng {first}." if first is not None else "."),
                     line=line,
                     column="code",
                     code=question.code,

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from contest.storage.database import connect
+from contest.storage.migrate import SchemaTooNew, available, migrate_sqlite, statements
+
+
+def test_migrations_apply_once_and_are_recorded(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "m.db")
+    latest = available()[-1].version
+    assert migrate_sqlite(conn) == list(range(1, latest + 1))
+    assert migrate_sqlite(conn) == []
+    assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == latest
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"users", "rounds", "attempts", "answers", "questions", "bank_versions"} <= tables
+
+
+def test_newer_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "n.db")
+    migrate_sqlite(conn)
+    conn.execute("INSERT INTO schema_migrations VALUES (999, 'future', 0)")
+    with pytest.raises(SchemaTooNew) as caught:
+        migrate_sqlite(conn)
+    assert "phiên bản lược đồ 999" in str(caught.value)
+    assert "upgrade the software" in str(caught.value)
+
+
+def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "f.db")
+    conn.execute("CREATE TABLE users (id INTEGER)")  # a clash the first migration will hit
+    with pytest.raises(sqlite3.OperationalError):
+        migrate_sqlite(conn)
+    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'contests'").fetchone()[0] == 0
+    assert not conn.in_transaction
+
+
+def test_statements_split_whole_statements() -> None:
+    sql = "CREATE TABLE a (x TEXT DEFAULT ';');\n-- comment\nCREATE INDEX i ON a (x);\n"
+    assert statements(sql) == ["CREATE TABLE a (x TEXT DEFAULT ';');", "-- comment\nCREATE INDEX i ON a (x);"]

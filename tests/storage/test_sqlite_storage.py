@@ -1,0 +1,128 @@
+"""Storage rules that must hold whatever the timing of requests."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import timedelta
+
+import pytest
+
+from contest.domain import draw, timing
+from contest.errors import Conflict
+from contest.services.container import Services
+from tests.conftest import NOW, World, registration, seed
+
+
+async def _world(services: Services) -> World:
+    await asyncio.to_thread(services.storage.migrate)
+    services.storage.start()
+    return await seed(services, services.clock)  # type: ignore[arg-type]
+
+
+async def _participant(services: Services, world: World) -> int:
+    user = await services.accounts.register(await services.catalog.contest(), registration(world))
+    return user.id
+
+
+def test_concurrent_starts_make_one_attempt(services: Services) -> None:
+    async def body() -> set[int]:
+        world = await _world(services)
+        try:
+            user_id = await _participant(services, world)
+            round_ = await services.catalog.round(world.open_round)
+            version, bank = await services.catalog.bank(round_.bank_id)
+
+            async def one() -> int:
+                attempt, _ = await services.storage.start_attempt(
+                    round_=round_,
+                    user_id=user_id,
+                    version_id=version,
+                    questions=draw.draw(bank, round_.rules, rng=random.Random()),
+                    now=NOW,
+                    deadline=timing.deadline(round_, NOW),
+                    expired_before=NOW - timedelta(seconds=10),
+                )
+                return attempt.id
+
+            return set(await asyncio.gather(*(one() for _ in range(50))))
+        finally:
+            await services.storage.close()
+
+    assert len(asyncio.run(body())) == 1
+
+
+def test_saved_answers_survive_concurrent_saves(services: Services) -> None:
+    async def body() -> dict[int, frozenset[int]]:
+        world = await _world(services)
+        try:
+            user = await services.accounts.user(await _participant(services, world))
+            assert user is not None
+            attempt, _ = await services.attempts.start(user, world.open_round)
+            await asyncio.gather(
+                *(services.attempts.save_answer(user, attempt.id, q.id, [q.options[0].id]) for q in attempt.questions)
+            )
+            return await services.storage.answers(attempt.id)
+        finally:
+            await services.storage.close()
+
+    answers = asyncio.run(body())
+    assert answers == {q: frozenset({1}) for q in range(1, 6)}
+
+
+def test_attempts_keep_what_they_drew_after_the_bank_changes(services: Services) -> None:
+    async def body() -> tuple[str, str]:
+        world = await _world(services)
+        try:
+            user = await services.accounts.user(await _participant(services, world))
+            assert user is not None
+            attempt, _ = await services.attempts.start(user, world.open_round)
+            before = attempt.questions[0].text
+            db = services.storage.db
+            await db.write(lambda c: c.execute("UPDATE questions SET text = 'Đã sửa'"))
+            again = await services.attempts.get(user, attempt.id)
+            return before, again.questions[0].text
+        finally:
+            await services.storage.close()
+
+    before, after = asyncio.run(body())
+    assert before == after != "Đã sửa"
+
+
+def test_sweeper_finalises_attempts_nobody_came_back_to(services: Services) -> None:
+    async def body() -> tuple[int, str]:
+        world = await _world(services)
+        try:
+            user = await services.accounts.user(await _participant(services, world))
+            assert user is not None
+            attempt, _ = await services.attempts.start(user, world.open_round)
+            q = attempt.questions[0]
+            await services.attempts.save_answer(user, attempt.id, q.id, sorted(q.correct))
+            world.clock.advance(minutes=11)
+            closed = await services.attempts.sweep()
+            summary = await services.storage.attempt_summary(attempt.id)
+            assert summary is not None and summary.result is not None
+            assert summary.result.correct == 1
+            assert summary.submitted_at == attempt.deadline
+            return closed, summary.status.value
+        finally:
+            await services.storage.close()
+
+    assert asyncio.run(body()) == (1, "expired")
+
+
+def test_no_attempts_left_is_a_conflict(services: Services) -> None:
+    async def body() -> None:
+        world = await _world(services)
+        try:
+            user = await services.accounts.user(await _participant(services, world))
+            assert user is not None
+            for _ in range(2):
+                attempt, _ = await services.attempts.start(user, world.open_round)
+                await services.attempts.submit(user, attempt.id, 5)
+            with pytest.raises(Conflict, match="đã dùng hết 2 lượt thi"):
+                await services.attempts.start(user, world.open_round)
+        finally:
+            await services.storage.close()
+
+    asyncio.run(body())

@@ -1,0 +1,150 @@
+"""Safe from the first day: headers, cookies, password storage, sign-in limits."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from starlette.testclient import TestClient
+
+from contest.web.security import CONTENT_SECURITY_POLICY
+from tests.conftest import PASSWORD, World, registration
+
+
+def test_pages_and_api_send_security_headers(client: TestClient) -> None:
+    for path in ("/", "/login", "/api/v1/rounds", "/api/v1/nothing", "/static/app.css"):
+        response = client.get(path)
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "same-origin"
+
+
+def test_csp_allows_no_inline_script(client: TestClient) -> None:
+    policy = client.get("/").headers["content-security-policy"]
+    script = next(p for p in policy.split(";") if p.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script
+    html = client.get("/").text
+    assert "<script>" not in html  # every script is an external file
+
+
+def test_session_cookie_is_httponly_and_samesite(client: TestClient) -> None:
+    response = client.get("/login")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("hoithi_session=")
+    assert "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
+
+
+def test_tampered_session_cookie_is_anonymous(client: TestClient, world: World) -> None:
+    client.cookies.set("hoithi_session", "eyJ1c2VyIjogeyJ1aWQiOiAxfX0=.forged.sig")
+    html = client.get("/").text
+    assert "Xin chào" not in html
+
+
+def test_passwords_are_stored_as_argon2id(client: TestClient, world: World) -> None:
+    fields = registration(world)
+    client.post("/api/v1/register", json=fields)
+    path = world.services.storage.path
+    with sqlite3.connect(path) as conn:
+        (stored,) = conn.execute("SELECT password_hash FROM users WHERE phone = ?", (fields["phone"],)).fetchone()
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_sign_in_is_rate_limited_per_login(client: TestClient, world: World) -> None:
+    fields = registration(world)
+    client.post("/api/v1/register", json=fields)
+    for _ in range(5):
+        response = client.post("/api/v1/token", json={"login": fields["phone"], "password": "sai"})
+        assert response.status_code == 401
+    locked = client.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD})
+    assert locked.status_code == 429
+    assert locked.headers["retry-after"] == "900"
+    # The lock lasts for the window, then the right password works again.
+    world.clock.advance(seconds=901)
+    assert client.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD}).status_code == 200
+
+
+def test_sign_in_is_rate_limited_per_address(client: TestClient, world: World) -> None:
+    for i in range(30):
+        client.post("/api/v1/token", json={"login": f"09000000{i:02d}", "password": "sai"})
+    fields = registration(world)
+    client.post("/api/v1/register", json=fields)
+    response = client.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_login_page_shows_rate_limit_message(client: TestClient, world: World) -> None:
+    fields = registration(world)
+    client.post("/api/v1/register", json=fields)
+    for _ in range(5):
+        client.post("/api/v1/token", json={"login": fields["phone"], "password": "sai"})
+    page = client.get("/login").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post("/login", data={"csrf_token": token, "login": fields["phone"], "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in response.text
+
+
+def test_wrong_types_in_json_are_422_not_500(client: TestClient, world: World, api_user) -> None:
+    response = client.post(
+        "/api/v1/register",
+        json={
+            "full_name": ["x"],
+            "phone": {"a": 1},
+            "birth_year": True,
+            "cccd": 12,
+            "area": "x",
+            "consent": "no",
+            "password": 5,
+        },
+    )
+    assert response.status_code == 422
+    response = client.post("/api/v1/token", json={"login": ["x"], "password": None})
+    assert response.status_code == 401
+    headers = api_user()
+    attempt = client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=headers).json()
+    submit = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": "nhiều"})
+    assert submit.status_code == 422
+    submit = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": -1})
+    assert submit.status_code == 422
+
+
+def test_static_files_with_version_are_cached_for_a_year(client: TestClient) -> None:
+    html = client.get("/").text
+    url = html.split('<link rel="stylesheet" href="')[1].split('"')[0]
+    assert "?v=" in url
+    response = client.get(url)
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_question_text_from_a_bank_is_shown_as_text(client: TestClient, world: World) -> None:
+    """Markup in a bank never runs in a participant's browser."""
+    from datetime import timedelta
+
+    from contest.domain.models import Question, RoundRules
+    from tests.web.test_pages import csrf, register
+
+    storage, now = world.services.storage, world.clock.now()
+    evil = Question(
+        code="X-1", text='<img src=x onerror="alert(1)">Câu?', options=("<b>A</b>", "B"), correct=frozenset({0})
+    )
+    bank_id, _ = client.portal.call(lambda: storage.create_bank(name="Độc hại", questions=[evil], now=now))
+    round_id = client.portal.call(
+        lambda: storage.create_round(
+            contest_id=world.contest_id,
+            title="Vòng X",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(hours=1),
+            rules=RoundRules(1, 60, 1),
+            bank_id=bank_id,
+        )
+    )
+    world.services.catalog.invalidate()
+    register(client, world)
+    token = csrf(client.get("/").text)
+    attempt = client.post(f"/rounds/{round_id}/start", data={"csrf_token": token})
+    html = attempt.text
+    assert "<img src=x" not in html and "<b>A</b>" not in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;Câu?" in html
+    assert "&lt;b&gt;A&lt;/b&gt;" in html
