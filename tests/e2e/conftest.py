@@ -1,0 +1,129 @@
+"""A real server: `contest serve` in its own process on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from contest.domain.models import RoundRules
+from contest.storage import SQLiteStorage
+from tests.conftest import FAST_HASHING, make_bank
+
+CONTEST = shutil.which("contest", path=str(Path(sys.executable).parent)) or "contest"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    database: Path
+
+
+def environment(database: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTEST_")}
+    env.update(
+        CONTEST_DATABASE_URL=f"sqlite:///{database}",
+        CONTEST_SECRET_KEY="e2e-secret-" + "k" * 40,
+        CONTEST_ARGON2_TIME_COST=str(FAST_HASHING["argon2_time_cost"]),
+        CONTEST_ARGON2_MEMORY_KIB=str(FAST_HASHING["argon2_memory_kib"]),
+    )
+    return env
+
+
+def start_server(workdir: Path, database: Path, *args: str, env: dict[str, str] | None = None) -> Server:
+    port = free_port()
+    log = workdir / f"server-{port}.log"
+    with log.open("wb") as out:  # the child keeps its own handle
+        process = subprocess.Popen(
+            [CONTEST, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+            cwd=workdir,
+            env=env or environment(database),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return Server(url, process, log, database)
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not start: {log.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+async def _seed(database: Path, *, duration: int) -> None:
+    storage = SQLiteStorage(database)
+    storage.migrate()
+    storage.start()
+    try:
+        now = datetime.now(UTC)
+        bank_id, _ = await storage.create_bank(name="Ngân hàng thử", questions=make_bank(), now=now)
+        contest_id = await storage.create_contest(
+            slug="e2e",
+            title="Cuộc thi thử nghiệm",
+            description="Mô tả.",
+            rules="Thể lệ.",
+            privacy_notice="Thông báo.",
+            min_age=None,
+            areas=["Thành phố Mỹ Tho", "Huyện Cái Bè"],
+            now=now,
+        )
+        await storage.create_round(
+            contest_id=contest_id,
+            title="Vòng thử",
+            opens_at=now - timedelta(minutes=5),
+            closes_at=now + timedelta(days=1),
+            rules=RoundRules(
+                question_count=5,
+                duration_seconds=duration,
+                attempts_allowed=3,
+                prediction_question="Bao nhiêu người đúng hết?",
+            ),
+            bank_id=bank_id,
+        )
+    finally:
+        await storage.close()
+
+
+@pytest.fixture
+def seeded_server(tmp_path: Path) -> Iterator[Server]:
+    """A server over a contest with one open round of 5 questions, 10 minutes."""
+    database = tmp_path / "e2e.db"
+    with ThreadPoolExecutor(1) as thread:  # Playwright's sync API owns this thread's event loop
+        thread.submit(asyncio.run, _seed(database, duration=600)).result()
+    server = start_server(tmp_path, database)
+    yield server
+    stop_server(server)

@@ -1,0 +1,97 @@
+"""The whole participant journey through the JSON API of a real uvicorn
+process on a real SQLite file, and the server's start-up rules."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from tests.e2e.conftest import CONTEST, Server, environment, start_server, stop_server
+
+pytestmark = pytest.mark.e2e
+
+
+def test_api_journey_on_a_real_server(seeded_server: Server) -> None:
+    with httpx2.Client(base_url=seeded_server.url, timeout=10) as http:
+        area = http.get("/api/v1/areas").json()[0]["id"]
+        fields = {
+            "full_name": "Phạm Minh Châu",
+            "phone": "0987654321",
+            "password": "mat-khau-e2e",
+            "email": None,
+            "birth_year": 2001,
+            "cccd": "082301000777",
+            "area": area,
+            "unit": "",
+            "consent": True,
+        }
+        assert http.post("/api/v1/register", json=fields).status_code == 201
+        token = http.post("/api/v1/token", json={"login": "0987654321", "password": "mat-khau-e2e"}).json()
+        auth = {"Authorization": f"Bearer {token['access_token']}"}
+        (round_,) = http.get("/api/v1/rounds", headers=auth).json()
+        assert round_["status"] == "open" and round_["attempts_used"] == 0
+        attempt = http.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=auth)
+        assert attempt.status_code == 201
+        body = attempt.json()
+        for question in body["questions"]:
+            saved = http.put(
+                f"/api/v1/attempts/{body['id']}/answers/{question['id']}",
+                headers=auth,
+                json={"options": [question["options"][0]["id"]]},
+            )
+            assert saved.status_code == 200
+        result = http.post(f"/api/v1/attempts/{body['id']}/submit", headers=auth, json={"prediction": 10})
+        assert result.status_code == 200
+        assert result.json()["status"] == "submitted" and result.json()["total"] == 5
+    # What the server said was saved is on disk.
+    with sqlite3.connect(seeded_server.database) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 5
+        assert conn.execute("SELECT status FROM attempts").fetchone()[0] == "submitted"
+
+
+def test_serve_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
+    env = environment(tmp_path / "x.db")
+    del env["CONTEST_SECRET_KEY"]
+    done = subprocess.run([CONTEST, "serve", "--port", "1"], env=env, cwd=tmp_path, capture_output=True, timeout=30)
+    assert done.returncode == 1
+    assert b"CONTEST_SECRET_KEY is not set" in done.stderr
+
+
+def test_serve_refuses_a_newer_database(tmp_path: Path) -> None:
+    database = tmp_path / "newer.db"
+    env = environment(database)
+    assert subprocess.run([CONTEST, "migrate"], env=env, cwd=tmp_path, capture_output=True).returncode == 0
+    with sqlite3.connect(database) as conn:
+        conn.execute("INSERT INTO schema_migrations VALUES (999, 'future', 0)")
+    done = subprocess.run([CONTEST, "serve", "--port", "1"], env=env, cwd=tmp_path, capture_output=True, timeout=30)
+    assert done.returncode == 1
+    assert "phiên bản lược đồ 999" in done.stderr.decode()
+
+
+def test_demo_seeds_once_and_prints_passwords_once(tmp_path: Path) -> None:
+    database = tmp_path / "demo.db"
+    env = {k: v for k, v in environment(database).items() if k != "CONTEST_SECRET_KEY"}
+    server = start_server(tmp_path, database, "--demo", env=env)
+    try:
+        with httpx2.Client(base_url=server.url, timeout=10) as http:
+            rounds = http.get("/api/v1/rounds").json()
+            assert [r["status"] for r in rounds] == ["open", "upcoming"]
+            assert rounds[0]["question_count"] == 30 and rounds[0]["duration_seconds"] == 1500
+            assert rounds[0]["attempts_allowed"] == 3
+            assert len(http.get("/api/v1/areas").json()) == 11
+            assert "Tìm hiểu về Chính quyền điện tử hướng tới Chính quyền số" in http.get("/").text
+    finally:
+        stop_server(server)
+    first_log = server.log.read_text()
+    assert "bantochuc / " in first_log and "giamkhao / " in first_log
+    password = first_log.split("bantochuc / ")[1].split()[0]
+    server = start_server(tmp_path, database, "--demo", env=env)
+    stop_server(server)
+    assert password not in server.log.read_text()
+    assert "không thêm cuộc thi mẫu" in server.log.read_text()
+    assert os.path.exists(database)
