@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -139,7 +139,7 @@ def parse_letters(value: object) -> list[int] | None:
     return [LETTERS.index(c) for c in letters]
 
 
-def parse_date(value: object) -> date | None | str:
+def parse_date(value: object) -> date | str | None:
     """A date from a cell or text (dd/mm/yyyy or yyyy-mm-dd); None when empty;
     the original text when it is not a date."""
     if value is None or value == "":
@@ -369,3 +369,50 @@ def check_bank(questions: Iterable[tuple[Question, int | None]]) -> list[Problem
         whole.setdefault(full, question.code)
         texts.setdefault(key, question.code)
     return problems
+
+
+def strip_accents(text: str) -> str:
+    """Text without diacritics, đ and Đ becoming d and D, as people type
+    Vietnamese on a keyboard without a Vietnamese layout."""
+    bare = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in bare if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """A key for matching words the way people type them: without diacritics,
+    lower case, punctuation as spaces. "Đáp án đúng", "dap an dung" and
+    "ĐÁP ÁN ĐÚNG:" all fold to ``"dap an dung"``."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", strip_accents(text).casefold()).split())
+
+
+def finish_bank(parsed: Iterable[tuple[Question, int | None]], problems: list[Problem]) -> ParsedBank:
+    """Close one file's reading the same way for every format: run the checks
+    across questions (:func:`check_bank`), refuse a file that yielded nothing,
+    and list the topics in the order they first appear."""
+    pairs = list(parsed)
+    problems.extend(check_bank(pairs))
+    if not pairs and not any(p.severity is Severity.ERROR for p in problems):
+        problems.append(Problem("Tệp không có câu hỏi nào nhập được."))
+    return ParsedBank(
+        questions=tuple(q for q, _ in pairs),
+        problems=tuple(problems),
+        topics=tuple(dict.fromkeys(q.topic for q, _ in pairs if q.topic)),
+    )
+
+
+def source_fields(source: Source) -> dict[str, str | None]:
+    """A source as the text formats write it (the inverse of
+    :func:`build_source`): dates as ISO ``YYYY-MM-DD`` or None."""
+    return {
+        "citation": source.citation,
+        "document": source.document,
+        "issued": source.issued.isoformat() if source.issued else None,
+        "expired": source.expired.isoformat() if source.expired else None,
+        "replaced_by": source.replaced_by,
+        "url": source.url,
+    }
+
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while a large file is read (rows of a
+spreadsheet), so that a command line or a page can show how far it got."""

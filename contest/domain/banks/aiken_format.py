@@ -1,0 +1,60 @@
+"""Aiken: the simplest text format Moodle imports.
+
+    Câu hỏi trên một dòng
+    A. Phương án
+    B) Phương án
+    ANSWER: B
+
+Read as Moodle reads it (question/format/aiken/format.php): lines shorter than
+two characters are skipped, an option is a capital letter with "." or ")",
+any other line starts a new question, and line numbers count every line. The
+text is kept as plain text (Moodle escapes it into HTML instead). One
+extension: ``ANSWER: A, C`` gives a multi-answer question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from contest.domain.banks.common import ParsedBank, Problem, build_question, finish_bank
+from contest.domain.banks.moodle import Codes
+from contest.domain.models import Question
+
+_OPTION = re.compile(r"[A-Z][.)][ \t]?")
+
+
+def parse_aiken(text: str) -> ParsedBank:
+    """Read an Aiken file (already decoded from UTF-8)."""
+    problems: list[Problem] = []
+    parsed: list[tuple[Question, int | None]] = []
+    codes = Codes()
+    stem: tuple[int, str] | None = None
+    options: list[str] = []
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        line = raw.strip()
+        if len(line) < 2:
+            continue
+        is_option = _OPTION.match(line) is not None
+        if (is_option or line.startswith("ANSWER:")) and stem is None:
+            problems.append(Problem("Dòng phương án hoặc ANSWER nằm ngoài câu hỏi nào.", line=number))
+        elif is_option:
+            options.append(line[2:].strip())
+        elif line.startswith("ANSWER:") and stem is not None:
+            if len(options) < 2:
+                problems.append(Problem("Câu hỏi cần ít nhất hai phương án.", line=number, column="options"))
+            else:
+                question = build_question(
+                    code=codes.take("", stem[1], stem[0], problems), text=stem[1], options=options,
+                    answer=line[len("ANSWER:") :], multiple=None, line=stem[0], problems=problems,
+                )
+                if question is not None:
+                    parsed.append((question, stem[0]))
+            stem, options = None, []
+        else:
+            if stem is not None:
+                problems.append(Problem(f"Câu hỏi ở dòng {stem[0]} chưa có dòng ANSWER: trước khi sang câu mới.",
+                                        line=number))
+            stem, options = (number, line), []
+    if stem is not None:
+        problems.append(Problem("Câu hỏi cuối tệp chưa có dòng ANSWER:.", line=stem[0]))
+    return finish_bank(parsed, problems)

@@ -1,0 +1,46 @@
+"""CSV and tab-separated text: the same layout as the .xlsx template.
+
+Organisers get CSV from "Save as" in Excel, which writes UTF-8 with a BOM,
+UTF-16 tab-separated "Unicode text", or the machine's legacy code page
+(Windows-1258 on Vietnamese Windows); :func:`decode_table` sorts these out.
+Excel also writes ";" instead of "," where the decimal mark is a comma, so
+the delimiter is whichever of comma, semicolon and tab yields a header row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from itertools import islice
+
+from contest.domain.banks.common import BankError, ParsedBank, Progress
+from contest.domain.banks.encoding import decode_table
+from contest.domain.banks.tabular import HEADER_SEARCH_ROWS, MISSING_HEADER, Header, find_header, read_rows
+
+_DELIMITERS = ("\t", ";", ",")
+
+
+def parse_csv(data: bytes, *, progress: Progress | None = None) -> ParsedBank:
+    """Read a CSV (or tab-separated) bank; row numbers are records, as Excel
+    numbers the rows when it opens the file (progress counts them against the
+    number of lines, which a quoted line break can make a little larger)."""
+    text = decode_table(data)
+    try:
+        delimiter, header = _sniff(text)
+        rows = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+        return read_rows(header, ((n, r) for n, r in rows if n > header.line), [], progress=progress,
+                         total=text.count("\n") + (not text.endswith("\n")))
+    except csv.Error as exc:
+        raise BankError(f"Tệp CSV không đọc được: {exc}.") from None
+
+
+def _sniff(text: str) -> tuple[str, Header]:
+    best: tuple[int, str, Header] | None = None
+    for delimiter in _DELIMITERS:
+        top = islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEADER_SEARCH_ROWS)
+        header = find_header(list(enumerate(top, start=1)))
+        if header is not None and (best is None or len(header.index) > best[0]):
+            best = (len(header.index), delimiter, header)
+    if best is None:
+        raise BankError(MISSING_HEADER)
+    return best[1], best[2]
