@@ -12,13 +12,25 @@ import asyncio
 import os
 import secrets
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
 
 from contest.config import Settings
-from contest.domain.models import Role
+from contest.domain.banks.common import BankError, ParsedBank
+from contest.domain.banks.export import FORMATS, write_bank
+from contest.domain.banks.reader import read_bank
+from contest.domain.banks.toml_format import load_directory
+from contest.domain.models import Bank, Question, Role
+from contest.errors import NotFound
+from contest.progress import ProgressBar
+from contest.resources import resource_dir
 from contest.services.container import Services
 from contest.storage import Duplicate, UnsupportedDatabase, open_storage
 from contest.storage.migrate import SchemaTooNew
+
+T = TypeVar("T")
 
 
 def _fail(message: str) -> int:
@@ -117,6 +129,121 @@ def staff_add(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _with_storage(work: Callable[[Services], Awaitable[T]]) -> T:
+    settings = Settings.from_env()
+    storage = open_storage(settings.database_url)
+    await asyncio.to_thread(storage.migrate)
+    storage.start()
+    try:
+        return await work(Services.build(storage, settings))
+    finally:
+        await storage.close()
+
+
+def _read(path: str) -> tuple[ParsedBank | None, str]:
+    """Parse a bank file, printing a progress bar on large files; returns the
+    bank, or None and the reason it could not be read."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return None, f"cannot read {path}: {exc.strerror}"
+    bar = ProgressBar(sys.stderr)
+    try:
+        return read_bank(Path(path).name, data, max_bytes=Settings.from_env().max_upload_bytes, progress=bar), ""
+    except BankError as exc:
+        return None, str(exc)
+    finally:
+        bar.close()
+
+
+def _report(bank: ParsedBank) -> None:
+    topics = Counter(q.topic for q in bank.questions)
+    print(f"{len(bank.questions)} câu hỏi, {len(bank.errors)} lỗi, {len(bank.warnings)} cảnh báo")
+    for topic, count in topics.items():
+        print(f"  {topic or '(không có chủ đề)'}: {count}")
+    for problem in bank.problems:
+        print(f"  {problem}")
+
+
+def bank_check(args: argparse.Namespace) -> int:
+    bank, reason = _read(args.file)
+    if bank is None:
+        return _fail(reason)
+    _report(bank)
+    return 0 if bank.ok else 1
+
+
+def bank_import(args: argparse.Namespace) -> int:
+    bank, reason = _read(args.file)
+    if bank is None:
+        return _fail(reason)
+    _report(bank)
+    if not bank.ok or not bank.questions:
+        return _fail("the bank has errors: nothing was imported")
+    if bank.warnings and not args.accept_warnings:
+        return _fail("the bank has warnings: read them, then run again with --accept-warnings")
+    note = f"Nhập từ tệp {Path(args.file).name} (dòng lệnh)"
+
+    async def work(services: Services) -> tuple[int, int]:
+        now = services.clock.now()
+        print(f"Đang lưu {len(bank.questions)} câu hỏi…", file=sys.stderr)
+        if args.bank is not None:
+            version = await services.storage.banks.add_version(
+                args.bank, bank.questions, now=now, note=note, created_by=None
+            )
+            return args.bank, version
+        if await services.storage.banks.name_taken(args.name):
+            raise Duplicate(["name"])
+        return await services.storage.banks.create(name=args.name, questions=bank.questions, now=now, note=note)
+
+    try:
+        bank_id, version_id = asyncio.run(_with_storage(work))
+    except Duplicate:
+        return _fail(f"a bank named {args.name!r} exists: use --bank ID to add a version to it")
+    except (NotFound, UnsupportedDatabase, SchemaTooNew) as exc:
+        return _fail(str(exc))
+    print(f"Đã nhập: ngân hàng {bank_id}, phiên bản {version_id}.")
+    return 0
+
+
+def bank_export(args: argparse.Namespace) -> int:
+    async def work(services: Services) -> tuple[Question, ...]:
+        version = args.version or await services.storage.banks.current_version(args.bank)
+        return await services.storage.banks.questions(version)
+
+    try:
+        if args.bundled:
+            questions: tuple[Question, ...] = load_directory(resource_dir("questions")).questions
+        else:
+            questions = asyncio.run(_with_storage(work))
+    except (NotFound, UnsupportedDatabase, SchemaTooNew, BankError) as exc:
+        return _fail(str(exc))
+    data = write_bank(questions, args.format)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"{len(questions)} câu hỏi → {args.output}", file=sys.stderr)
+    return 0
+
+
+def bank_list(args: argparse.Namespace) -> int:
+    async def work(services: Services) -> list[Bank]:
+        return await services.storage.banks.all()
+
+    try:
+        banks = asyncio.run(_with_storage(work))
+    except (UnsupportedDatabase, SchemaTooNew) as exc:
+        return _fail(str(exc))
+    for b in banks:
+        current = b.current
+        print(
+            f"{b.id}\t{b.name}\tphiên bản {current.number if current else '-'}\t"
+            f"{current.question_count if current else 0} câu"
+        )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="contest", description="Hội thi trực tuyến")
     commands = root.add_subparsers(dest="command", required=True)
@@ -138,6 +265,28 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--username", required=True)
     p.add_argument("--name", required=True, help="full name shown in the console")
     p.set_defaults(run=staff_add)
+
+    bank = commands.add_parser("bank", help="question banks").add_subparsers(dest="bank_command", required=True)
+    p = bank.add_parser("check", help="validate a bank file; exit code 1 when it has errors")
+    p.add_argument("file")
+    p.set_defaults(run=bank_check)
+    p = bank.add_parser("import", help="validate and store a bank file as a new bank or a new version")
+    p.add_argument("file")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--name", help="create a new bank with this name")
+    target.add_argument("--bank", type=int, help="add a version to the bank with this id")
+    p.add_argument("--accept-warnings", action="store_true")
+    p.set_defaults(run=bank_import)
+    p = bank.add_parser("export", help="write a bank as xlsx, json or gift")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--bank", type=int)
+    source.add_argument("--bundled", action="store_true", help="the bank shipped in questions/")
+    p.add_argument("--version", type=int, help="a version id (default: the current one)")
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(run=bank_export)
+    p = bank.add_parser("list", help="list banks")
+    p.set_defaults(run=bank_list)
     return root
 
 

@@ -91,7 +91,7 @@ class World:
 
 async def seed(services: Services, clock: FixedClock) -> World:
     storage = services.storage
-    bank_id, _ = await storage.create_bank(name="Ngân hàng thử", questions=make_bank(), now=NOW)
+    bank_id, _ = await storage.banks.create(name="Ngân hàng thử", questions=make_bank(), now=NOW)
     contest_id = await storage.create_contest(
         slug="thu",
         title="Cuộc thi thử",

@@ -237,3 +237,25 @@ class User:
     birth_year: int | None = None
     area_id: int | None = None
     unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BankVersion:
+    """One immutable state of a bank: every upload or edit makes a new one."""
+
+    id: int
+    bank_id: int
+    number: int
+    created_at: datetime
+    note: str = ""
+    created_by: str = ""
+    question_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    id: int
+    name: str
+    created_at: datetime
+    current: BankVersion | None = None
+    version_count: int = 0

@@ -69,11 +69,11 @@ class Catalog:
         """The current version of a bank and its questions."""
         cached = self._current.get(bank_id)
         if cached is None or time.monotonic() - cached[0] >= self._ttl:
-            cached = (time.monotonic(), await self._storage.current_version(bank_id))
+            cached = (time.monotonic(), await self._storage.banks.current_version(bank_id))
             self._current[bank_id] = cached
         version_id = cached[1]
         questions = self._versions.get(version_id)
         if questions is None:
-            questions = await self._storage.version_questions(version_id)
+            questions = await self._storage.banks.questions(version_id)
             self._versions[version_id] = questions
         return version_id, questions

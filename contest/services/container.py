@@ -10,6 +10,7 @@ from contest.clock import Clock, SystemClock
 from contest.config import Settings
 from contest.services.accounts import Accounts
 from contest.services.attempts import Attempts
+from contest.services.banks import Banks
 from contest.services.catalog import Catalog
 from contest.services.passwords import Passwords
 from contest.storage import Storage
@@ -24,6 +25,7 @@ class Services:
     passwords: Passwords
     accounts: Accounts
     attempts: Attempts
+    banks: Banks
 
     @classmethod
     def build(
@@ -40,4 +42,5 @@ class Services:
             passwords=passwords,
             accounts=Accounts(storage, passwords, settings, clock),
             attempts=Attempts(storage, catalog, settings, clock, rng=rng),
+            banks=Banks(storage, catalog, settings, clock),
         )

@@ -83,7 +83,7 @@ async def seed_demo(services: Services, *, now: datetime | None = None) -> DemoA
     bank = load_directory(resource_dir("questions"))
     if not bank.ok:
         raise RuntimeError("the bundled bank has errors: " + "; ".join(str(p) for p in bank.errors))
-    bank_id, _version = await storage.create_bank(
+    bank_id, _version = await storage.banks.create(
         name="Ngân hàng câu hỏi Chính quyền điện tử", questions=bank.questions, now=now, note="Ngân hàng kèm theo"
     )
     contest_id = await storage.create_contest(

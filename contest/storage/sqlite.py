@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,10 @@ from contest.domain.models import (
     User,
 )
 from contest.domain.registration import Registration
+from contest.domain.rescoring import RescoreReport, rekey
 from contest.errors import Conflict, NotFound
+from contest.storage.audit import AuditLog
+from contest.storage.banks import Banks
 from contest.storage.codec import (
     answers_to_json,
     drawn_from_json,
@@ -40,8 +43,6 @@ from contest.storage.codec import (
     dumps,
     from_ms,
     maybe_from_ms,
-    question_from_row,
-    question_row,
     to_ms,
 )
 from contest.storage.database import Database, connect
@@ -176,6 +177,8 @@ class SQLiteStorage:
     def __init__(self, path: Path | str, *, readers: int = 3) -> None:
         self.path = Path(path)
         self.db = Database(self.path, readers=readers)
+        self.banks = Banks(self.db)
+        self.audit = AuditLog(self.db)
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -287,37 +290,6 @@ class SQLiteStorage:
         def fn(conn: sqlite3.Connection) -> list[Round]:
             rows = conn.execute("SELECT * FROM rounds WHERE contest_id = ? ORDER BY opens_at, id", (contest_id,))
             return [_round(r) for r in rows]
-
-        return await self.db.read(fn)
-
-    # -- banks -------------------------------------------------------------
-
-    async def create_bank(
-        self, *, name: str, questions: Iterable[Question], now: datetime, note: str = "", created_by: int | None = None
-    ) -> tuple[int, int]:
-        """A new bank with its first version; returns (bank id, version id)."""
-        rows = [question_row(q) for q in questions]
-
-        def fn(conn: sqlite3.Connection) -> tuple[int, int]:
-            cur = conn.execute("INSERT INTO banks (name, created_at) VALUES (?, ?)", (name, to_ms(now)))
-            bank_id = int(cur.lastrowid or 0)
-            return bank_id, _add_version(conn, bank_id, rows, now=now, note=note, created_by=created_by)
-
-        return await self.db.write(fn)
-
-    async def current_version(self, bank_id: int) -> int:
-        def fn(conn: sqlite3.Connection) -> int:
-            row = conn.execute("SELECT current_version_id FROM banks WHERE id = ?", (bank_id,)).fetchone()
-            if row is None or row[0] is None:
-                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
-            return int(row[0])
-
-        return await self.db.read(fn)
-
-    async def version_questions(self, version_id: int) -> tuple[Question, ...]:
-        def fn(conn: sqlite3.Connection) -> tuple[Question, ...]:
-            rows = conn.execute("SELECT * FROM questions WHERE version_id = ? ORDER BY position", (version_id,))
-            return tuple(question_from_row(r) for r in rows)
 
         return await self.db.read(fn)
 
@@ -622,29 +594,79 @@ class SQLiteStorage:
 
         return await self.db.write(fn)
 
+    async def rescore_round(
+        self,
+        *,
+        round_id: int,
+        bank: Mapping[str, Question],
+        now: datetime,
+        actor_id: int | None,
+        apply: bool,
+        batch: int = 500,
+    ) -> RescoreReport:
+        """Re-apply the keys in ``bank`` (by question code) to every attempt of
+        the round and re-score the finished ones. With ``apply`` False nothing
+        is written and the report says what would change. Runs in batches so
+        the writer is never held for long; the log entry is written last."""
+        report = RescoreReport()
+        after = 0
+        while True:
 
-def _add_version(
-    conn: sqlite3.Connection,
-    bank_id: int,
-    rows: list[dict[str, Any]],
-    *,
-    now: datetime,
-    note: str,
-    created_by: int | None,
-) -> int:
-    number = conn.execute(
-        "SELECT COALESCE(MAX(number), 0) + 1 FROM bank_versions WHERE bank_id = ?", (bank_id,)
-    ).fetchone()[0]
-    cur = conn.execute(
-        "INSERT INTO bank_versions (bank_id, number, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-        (bank_id, number, note, created_by, to_ms(now)),
-    )
-    version_id = int(cur.lastrowid or 0)
-    conn.executemany(
-        "INSERT INTO questions (version_id, position, code, topic, difficulty, text, options, correct, multiple,"
-        " keep_order, points, explanation, source) VALUES (:version_id, :position, :code, :topic, :difficulty,"
-        " :text, :options, :correct, :multiple, :keep_order, :points, :explanation, :source)",
-        [{**row, "version_id": version_id, "position": i} for i, row in enumerate(rows)],
-    )
-    conn.execute("UPDATE banks SET current_version_id = ? WHERE id = ?", (version_id, bank_id))
-    return version_id
+            def fn(conn: sqlite3.Connection, after: int = after) -> tuple[int, RescoreReport]:
+                return _rescore_batch(conn, round_id=round_id, after=after, bank=bank, apply=apply, limit=batch)
+
+            after, part = await (self.db.write(fn) if apply else self.db.read(fn))
+            report = report.plus(part)
+            if part.attempts_checked < batch:
+                break
+        if apply:
+            await self.audit.record(
+                actor_id=actor_id,
+                action="round.rescore",
+                subject=f"round:{round_id}",
+                details={
+                    "attempts_checked": report.attempts_checked,
+                    "attempts_rekeyed": report.attempts_rekeyed,
+                    "results_changed": report.results_changed,
+                    "skipped": list(report.skipped),
+                },
+                now=now,
+            )
+        return report
+
+
+def _rescore_batch(
+    conn: sqlite3.Connection, *, round_id: int, after: int, bank: Mapping[str, Question], apply: bool, limit: int
+) -> tuple[int, RescoreReport]:
+    rows = conn.execute(
+        "SELECT * FROM attempts WHERE round_id = ? AND id > ? ORDER BY id LIMIT ?", (round_id, after, limit)
+    ).fetchall()
+    rekeyed = changed = 0
+    skipped: set[str] = set()
+    for row in rows:
+        outcome = rekey(drawn_from_json(row["questions"]), bank)
+        skipped.update(outcome.skipped)
+        if not outcome.changed:
+            continue
+        rekeyed += 1
+        result = None
+        if row["status"] != AttemptStatus.IN_PROGRESS.value:
+            result = scoring.score(
+                outcome.questions,
+                _answers(conn, row["id"]),
+                started_at=from_ms(row["started_at"]),
+                finished_at=from_ms(row["submitted_at"]),
+                deadline_at=from_ms(row["deadline"]),
+            )
+            if (result.correct, result.score) != (row["correct"], row["score"]):
+                changed += 1
+        if apply:
+            conn.execute(
+                "UPDATE attempts SET questions = ? WHERE id = ?", (drawn_to_json(outcome.questions), row["id"])
+            )
+            if result is not None:
+                conn.execute(
+                    "UPDATE attempts SET correct = ?, score = ? WHERE id = ?", (result.correct, result.score, row["id"])
+                )
+    last = rows[-1]["id"] if rows else after
+    return last, RescoreReport(len(rows), rekeyed, changed, tuple(sorted(skipped)))

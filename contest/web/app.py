@@ -26,7 +26,7 @@ from starlette.types import Receive, Scope, Send
 from contest.config import Settings
 from contest.errors import ContestError, TooManyRequests
 from contest.services.container import Services
-from contest.web import api, pages
+from contest.web import api, organiser, pages
 from contest.web.auth import Tokens
 from contest.web.render import STATIC_DIR, Renderer
 from contest.web.security import BodyLimit, SecurityHeaders
@@ -37,7 +37,10 @@ _HTTP_MESSAGES = {
     404: ("not_found", "Không tìm thấy trang hoặc dữ liệu yêu cầu."),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này."),
 }
-_INTERNAL = "Hệ thống đang gặp sự cố. Câu trả lời đã lưu của bạn không bị mất; vui lòng thử lại sau ít phút."
+_INTERNAL = (
+    "Hệ thống đang gặp sự cố, thao tác này chưa được thực hiện. Dữ liệu đã lưu trước đó (kể cả câu trả lời) "
+    "không bị ảnh hưởng; vui lòng thử lại sau ít phút."
+)
 
 
 def _error_parts(exc: Exception) -> tuple[int, str, str, dict[str, str] | None]:
@@ -131,7 +134,7 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
 
     api_app = Starlette(routes=api.routes, exception_handlers=_handlers(json_error))
     page_app = Starlette(
-        routes=pages.routes,
+        routes=pages.routes + organiser.routes,
         exception_handlers=_handlers(page_error),
         middleware=[
             Middleware(
@@ -159,7 +162,12 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
     )
     root.state.services = services
     return SecurityHeaders(
-        BodyLimit(root, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes, upload_prefixes=())
+        BodyLimit(
+            root,
+            limit=settings.max_body_bytes,
+            upload_limit=settings.max_upload_bytes,
+            upload_prefixes=("/organiser/uploads",),
+        )
     )
 
 

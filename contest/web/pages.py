@@ -8,6 +8,8 @@ JavaScript, "Lưu bài" saves every answer and "Nộp bài" submits; with it,
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -17,7 +19,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from contest.domain import timing
-from contest.domain.models import Attempt, RoundStatus
+from contest.domain.models import Attempt, RoundStatus, User
 from contest.domain.registration import FIELDS
 from contest.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
@@ -57,6 +59,23 @@ async def read_form(request: Request) -> FormData:
 
 def login_redirect(request: Request) -> Response:
     return redirect("/login?next=" + quote(request.url.path))
+
+
+Page = Callable[[Request, User], Awaitable[Response]]
+
+
+def signed_in(handler: Page) -> Callable[[Request], Awaitable[Response]]:
+    """A page for signed-in people: anyone else is sent to the login page,
+    and comes back here after signing in."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        user = session_user(request)
+        if user is None:
+            return login_redirect(request)
+        return await handler(request, user)
+
+    return endpoint
 
 
 async def home(request: Request) -> Response:
@@ -132,10 +151,8 @@ async def start(request: Request) -> Response:
     return redirect(f"/attempts/{attempt.id}")
 
 
-async def attempt_page(request: Request) -> Response:
-    user = session_user(request)
-    if user is None:
-        return login_redirect(request)
+@signed_in
+async def attempt_page(request: Request, user: User) -> Response:
     attempt = await services(request).attempts.get(user, request.path_params["attempt_id"])
     if attempt.finished:
         return redirect(f"/attempts/{attempt.id}/result")
@@ -159,12 +176,10 @@ async def _attempt_view(
     )
 
 
-async def attempt_post(request: Request) -> Response:
+@signed_in
+async def attempt_post(request: Request, user: User) -> Response:
     """The attempt form posted without JavaScript (or by the countdown when
     time is up): save every answer, then submit if asked."""
-    user = session_user(request)
-    if user is None:
-        return login_redirect(request)
     form = await read_form(request)
     attempt_id = request.path_params["attempt_id"]
     attempts = services(request).attempts
@@ -211,10 +226,8 @@ async def attempt_prediction(request: Request) -> Response:
     return JSONResponse({"prediction": value, "saved": True})
 
 
-async def result_page(request: Request) -> Response:
-    user = session_user(request)
-    if user is None:
-        return login_redirect(request)
+@signed_in
+async def result_page(request: Request, user: User) -> Response:
     s = services(request)
     attempt = await s.attempts.get(user, request.path_params["attempt_id"])
     if not attempt.finished:
@@ -235,10 +248,8 @@ async def result_page(request: Request) -> Response:
     )
 
 
-async def my_attempts(request: Request) -> Response:
-    user = session_user(request)
-    if user is None:
-        return login_redirect(request)
+@signed_in
+async def my_attempts(request: Request, user: User) -> Response:
     s = services(request)
     now = s.clock.now()
     rounds = [(r, timing.round_status(r.round, now).value) for r in await s.attempts.by_round(user)]

@@ -90,7 +90,7 @@ async def _seed(database: Path, *, duration: int) -> None:
     storage.start()
     try:
         now = datetime.now(UTC)
-        bank_id, _ = await storage.create_bank(name="Ngân hàng thử", questions=make_bank(), now=now)
+        bank_id, _ = await storage.banks.create(name="Ngân hàng thử", questions=make_bank(), now=now)
         contest_id = await storage.create_contest(
             slug="e2e",
             title="Cuộc thi thử nghiệm",

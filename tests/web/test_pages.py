@@ -134,7 +134,7 @@ def test_take_round_without_javascript(client: TestClient, world: World) -> None
     html = page.text
     questions = re.findall(r'<fieldset class="question" id="q(\d+)">', html)
     assert questions == ["1", "2", "3", "4", "5"]
-    assert "Hạn nộp bài" in html and "10:10:00" in html
+    assert "Hạn nộp bài: 10:10:00 ngày 27/11/2026" in html
     # Choose the first option everywhere, and save without submitting.
     form = {"csrf_token": csrf(html), "action": "save", "prediction": "7"}
     for q in questions:

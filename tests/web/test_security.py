@@ -129,7 +129,7 @@ def test_question_text_from_a_bank_is_shown_as_text(client: TestClient, world: W
     evil = Question(
         code="X-1", text='<img src=x onerror="alert(1)">Câu?', options=("<b>A</b>", "B"), correct=frozenset({0})
     )
-    bank_id, _ = client.portal.call(lambda: storage.create_bank(name="Độc hại", questions=[evil], now=now))
+    bank_id, _ = client.portal.call(lambda: storage.banks.create(name="Độc hại", questions=[evil], now=now))
     round_id = client.portal.call(
         lambda: storage.create_round(
             contest_id=world.contest_id,

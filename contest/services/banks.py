@@ -1,0 +1,297 @@
+"""Question banks for organisers: upload, preview, confirm, browse, edit,
+version history, export, warnings about outdated sources, and re-scoring.
+
+An upload is validated first and kept until the organiser confirms it; only a
+bank without errors can be confirmed, and confirming stores the whole bank as
+a new version in one transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from contest.clock import Clock
+from contest.config import Settings
+from contest.domain import timing
+from contest.domain.banks.common import BankError, ParsedBank, Problem, build_question, build_source
+from contest.domain.banks.export import FORMATS, write_bank
+from contest.domain.banks.reader import read_bank
+from contest.domain.banks.sources import Outdated, outdated
+from contest.domain.banks.versions import Diff, diff, replace_question, retire
+from contest.domain.models import Bank, BankVersion, Difficulty, Question, Role, Round, RoundStatus, User
+from contest.domain.rescoring import RescoreReport
+from contest.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from contest.resources import resource_dir
+from contest.services.catalog import Catalog
+from contest.storage import Storage
+
+STAFF_ROLES = (Role.ORGANISER, Role.ADMIN)
+TEMPLATE_NAME = "ngan-hang-cau-hoi.xlsx"
+SAMPLE_SIZE = 10
+
+
+def require_organiser(user: User) -> None:
+    if user.role not in STAFF_ROLES:
+        raise Forbidden("Chỉ Ban Tổ chức được quản lý ngân hàng câu hỏi.", code="organisers_only")
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an organiser sees before confirming an upload."""
+
+    upload_id: int
+    filename: str
+    bank_id: int | None
+    parsed: ParsedBank
+    by_topic: tuple[tuple[str, dict[Difficulty, int], int], ...]
+    sample: tuple[Question, ...]
+    changes: Diff | None
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.parsed.ok and bool(self.parsed.questions)
+
+
+@dataclass(frozen=True)
+class RoundWarning:
+    round: Round
+    outdated: tuple[Outdated, ...]
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, so "chu ky so" finds "chữ ký số"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def counts(questions: Iterable[Question]) -> tuple[tuple[str, dict[Difficulty, int], int], ...]:
+    per_topic: dict[str, Counter[Difficulty]] = {}
+    for q in questions:
+        per_topic.setdefault(q.topic or "(không có chủ đề)", Counter())[q.difficulty] += 1
+    return tuple((topic, dict(c), sum(c.values())) for topic, c in per_topic.items())
+
+
+class Banks:
+    def __init__(self, storage: Storage, catalog: Catalog, settings: Settings, clock: Clock) -> None:
+        self._storage = storage
+        self._catalog = catalog
+        self._settings = settings
+        self._clock = clock
+
+    # -- reading -------------------------------------------------------------
+
+    async def all(self, user: User) -> list[Bank]:
+        require_organiser(user)
+        return await self._storage.banks.all()
+
+    async def get(self, user: User, bank_id: int) -> Bank:
+        require_organiser(user)
+        return await self._storage.banks.get(bank_id)
+
+    async def questions(self, user: User, bank_id: int, *, version_id: int | None = None) -> tuple[Question, ...]:
+        require_organiser(user)
+        if version_id is None:
+            version_id = await self._storage.banks.current_version(bank_id)
+        elif (await self._storage.banks.version(version_id)).bank_id != bank_id:
+            raise NotFound("Phiên bản này không thuộc ngân hàng câu hỏi.")
+        return await self._storage.banks.questions(version_id)
+
+    async def search(
+        self, user: User, bank_id: int, *, text: str = "", topic: str = "", difficulty: str = ""
+    ) -> list[Question]:
+        """Questions of the current version matching every filter given; text
+        is matched without diacritics in the code, question and options."""
+        needle = fold(text.strip())
+        found = []
+        for q in await self.questions(user, bank_id):
+            if topic and q.topic != topic:
+                continue
+            if difficulty and q.difficulty.value != difficulty:
+                continue
+            if needle and needle not in fold(" ".join((q.code, q.text, *q.options))):
+                continue
+            found.append(q)
+        return found
+
+    async def question(self, user: User, bank_id: int, code: str) -> Question:
+        for q in await self.questions(user, bank_id):
+            if q.code == code:
+                return q
+        raise NotFound(f"Ngân hàng không có câu «{code}».")
+
+    async def versions(self, user: User, bank_id: int) -> list[BankVersion]:
+        require_organiser(user)
+        return await self._storage.banks.versions(bank_id)
+
+    async def diff(self, user: User, bank_id: int, old: int, new: int) -> Diff:
+        return diff(
+            await self.questions(user, bank_id, version_id=old), await self.questions(user, bank_id, version_id=new)
+        )
+
+    async def export(self, user: User, bank_id: int, fmt: str, *, version_id: int | None = None) -> bytes:
+        if fmt not in FORMATS:
+            raise NotFound("Định dạng xuất không được hỗ trợ.")
+        return write_bank(await self.questions(user, bank_id, version_id=version_id), fmt)
+
+    async def warnings(self, user: User, bank_id: int | None = None) -> list[RoundWarning]:
+        """Rounds not yet closed (using ``bank_id``, or any bank) whose questions
+        cite a document that no longer applies on the round's last day."""
+        require_organiser(user)
+        now = self._clock.now()
+        found = []
+        for round_ in await self._catalog.rounds():
+            if bank_id is not None and round_.bank_id != bank_id:
+                continue
+            if timing.round_status(round_, now) is RoundStatus.CLOSED:
+                continue
+            _version, questions = await self._catalog.bank(round_.bank_id)
+            items = outdated(questions, on=round_.closes_at.date())
+            if items:
+                found.append(RoundWarning(round_, tuple(items)))
+        return found
+
+    def template(self, user: User) -> bytes:
+        """The organiser's Excel template: the bundled bank, in the columns the
+        importer reads."""
+        require_organiser(user)
+        return (resource_dir("questions") / TEMPLATE_NAME).read_bytes()
+
+    # -- uploading -------------------------------------------------------------
+
+    def _parse(self, filename: str, data: bytes) -> ParsedBank:
+        try:
+            return read_bank(filename, data, max_bytes=self._settings.max_upload_bytes)
+        except BankError as exc:
+            raise BadRequest(str(exc), code="unreadable_bank") from None
+
+    async def upload(self, user: User, *, filename: str, data: bytes, bank_id: int | None) -> Preview:
+        """Validate a file and keep it for confirmation. A file that cannot be
+        read at all is refused here and nothing is kept."""
+        require_organiser(user)
+        if not filename:
+            raise Invalid({"file": "Vui lòng chọn tệp ngân hàng câu hỏi."})
+        if bank_id is not None:
+            await self._storage.banks.get(bank_id)
+        self._parse(filename, data)
+        upload_id = await self._storage.banks.save_upload(
+            user_id=user.id, bank_id=bank_id, filename=filename, data=data, now=self._clock.now()
+        )
+        return await self.preview(user, upload_id)
+
+    async def preview(self, user: User, upload_id: int) -> Preview:
+        require_organiser(user)
+        bank_id, filename, data = await self._storage.banks.upload(upload_id, user_id=user.id)
+        parsed = self._parse(filename, data)
+        changes = None
+        if bank_id is not None:
+            changes = diff(await self.questions(user, bank_id), parsed.questions)
+        return Preview(
+            upload_id=upload_id,
+            filename=filename,
+            bank_id=bank_id,
+            parsed=parsed,
+            by_topic=counts(parsed.questions),
+            sample=parsed.questions[:SAMPLE_SIZE],
+            changes=changes,
+        )
+
+    async def confirm(self, user: User, upload_id: int, *, name: str = "", accept_warnings: bool = False) -> int:
+        """Store the upload as a new bank (named ``name``) or as the next version
+        of the bank it was uploaded for; returns the bank id."""
+        preview = await self.preview(user, upload_id)
+        if not preview.can_confirm:
+            raise Conflict("Ngân hàng còn lỗi, chưa thể xác nhận. Hãy sửa tệp và tải lên lại.", code="bank_has_errors")
+        if preview.parsed.warnings and not accept_warnings:
+            raise Invalid({"accept_warnings": "Hãy xem các cảnh báo và đánh dấu chấp nhận trước khi xác nhận."})
+        note = f"Tải lên từ tệp {preview.filename}"
+        now = self._clock.now()
+        if preview.bank_id is None:
+            name = " ".join(name.split())
+            if not name:
+                raise Invalid({"name": "Vui lòng đặt tên cho ngân hàng câu hỏi."})
+            if len(name) > 200:
+                raise Invalid({"name": "Tên ngân hàng dài tối đa 200 ký tự."})
+            if await self._storage.banks.name_taken(name):
+                raise Invalid({"name": "Đã có ngân hàng câu hỏi với tên này."})
+            bank_id, _ = await self._storage.banks.create(
+                name=name, questions=preview.parsed.questions, now=now, note=note, created_by=user.id
+            )
+        else:
+            bank_id = preview.bank_id
+            await self._storage.banks.add_version(
+                bank_id, preview.parsed.questions, now=now, note=note, created_by=user.id
+            )
+        await self._storage.banks.delete_upload(upload_id)
+        self._catalog.invalidate()
+        return bank_id
+
+    async def discard(self, user: User, upload_id: int) -> None:
+        require_organiser(user)
+        await self._storage.banks.upload(upload_id, user_id=user.id)
+        await self._storage.banks.delete_upload(upload_id)
+
+    # -- editing ---------------------------------------------------------------
+
+    async def _save(self, user: User, bank_id: int, questions: Sequence[Question], note: str) -> int:
+        version = await self._storage.banks.add_version(
+            bank_id, questions, now=self._clock.now(), note=note, created_by=user.id
+        )
+        self._catalog.invalidate()
+        return version
+
+    async def edit_question(self, user: User, bank_id: int, code: str, fields: Mapping[str, object]) -> int:
+        """Save an edited question as the next version; returns its id."""
+        current = await self.question(user, bank_id, code)
+        problems: list[Problem] = []
+        source = build_source(
+            {k.removeprefix("source_"): v for k, v in fields.items() if k.startswith("source_")},
+            line=None,
+            problems=problems,
+        )
+        edited = build_question(
+            code=current.code,
+            text=fields.get("text"),
+            options=[fields.get(f"option_{letter}", "") for letter in "ABCDEF"],
+            answer=fields.get("answer"),
+            topic=fields.get("topic"),
+            difficulty=fields.get("difficulty"),
+            multiple=fields.get("multiple") or False,
+            keep_order=fields.get("keep_order") or False,
+            points=fields.get("points"),
+            explanation=fields.get("explanation"),
+            source=source,
+            problems=problems,
+        )
+        if edited is None or problems:
+            raise Invalid({p.column or "question": p.message for p in problems})
+        if edited == current:
+            raise Invalid({"question": "Không có thay đổi nào để lưu."})
+        return await self._save(
+            user, bank_id, replace_question(await self.questions(user, bank_id), edited), f"Sửa câu {code}"
+        )
+
+    async def retire_question(self, user: User, bank_id: int, code: str) -> int:
+        await self.question(user, bank_id, code)
+        remaining = retire(await self.questions(user, bank_id), code)
+        if not remaining:
+            raise Conflict("Không thể bỏ câu hỏi cuối cùng của ngân hàng.")
+        return await self._save(user, bank_id, remaining, f"Bỏ câu {code}")
+
+    # -- re-scoring --------------------------------------------------------------
+
+    async def rescore(self, user: User, round_id: int, *, apply: bool) -> RescoreReport:
+        """Apply the bank's current keys to every attempt of the round; with
+        ``apply`` False, only report what would change."""
+        require_organiser(user)
+        round_ = await self._catalog.round(round_id)
+        questions = await self._storage.banks.questions(await self._storage.banks.current_version(round_.bank_id))
+        return await self._storage.rescore_round(
+            round_id=round_id,
+            bank={q.code: q for q in questions},
+            now=self._clock.now(),
+            actor_id=user.id,
+            apply=apply,
+        )

@@ -1,0 +1,61 @@
+"""The log of staff actions: who did what to which object, and when."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from contest.storage.codec import dumps, from_ms, to_ms
+from contest.storage.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    actor: str
+    action: str
+    subject: str
+    details: dict[str, Any]
+    created_at: datetime
+
+
+def record(
+    conn: sqlite3.Connection, *, actor_id: int | None, action: str, subject: str, details: dict[str, Any], now: datetime
+) -> None:
+    """Log inside the caller's transaction, so the log and the change commit together."""
+    conn.execute(
+        "INSERT INTO audit_log (actor_id, action, subject, details, created_at) VALUES (?, ?, ?, ?, ?)",
+        (actor_id, action, subject, dumps(details), to_ms(now)),
+    )
+
+
+class AuditLog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(
+        self, *, actor_id: int | None, action: str, subject: str, details: dict[str, Any], now: datetime
+    ) -> None:
+        await self.db.write(
+            lambda c: record(c, actor_id=actor_id, action=action, subject=subject, details=details, now=now)
+        )
+
+    async def entries(self, *, subject_prefix: str = "", limit: int = 100) -> list[AuditEntry]:
+        def fn(conn: sqlite3.Connection) -> list[AuditEntry]:
+            rows = conn.execute(
+                "SELECT a.id, COALESCE(u.full_name, '') AS actor, a.action, a.subject, a.details, a.created_at"
+                " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
+                " WHERE a.subject LIKE ? ORDER BY a.id DESC LIMIT ?",
+                (subject_prefix + "%", limit),
+            )
+            return [
+                AuditEntry(
+                    r["id"], r["actor"], r["action"], r["subject"], json.loads(r["details"]), from_ms(r["created_at"])
+                )
+                for r in rows
+            ]
+
+        return await self.db.read(fn)

@@ -1,0 +1,229 @@
+"""Banks, their versions and questions, and uploads waiting for confirmation."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from contest.domain.models import Bank, BankVersion, Question
+from contest.errors import NotFound
+from contest.storage.audit import record
+from contest.storage.codec import from_ms, question_from_row, question_row, to_ms
+from contest.storage.database import Database
+
+_VERSION_COLUMNS = (
+    "v.id, v.bank_id, v.number, v.note, v.created_at, COALESCE(u.full_name, '') AS author,"
+    " (SELECT COUNT(*) FROM questions q WHERE q.version_id = v.id) AS question_count"
+)
+
+
+def _version(row: Any) -> BankVersion:
+    return BankVersion(
+        id=row["id"],
+        bank_id=row["bank_id"],
+        number=row["number"],
+        created_at=from_ms(row["created_at"]),
+        note=row["note"],
+        created_by=row["author"],
+        question_count=row["question_count"],
+    )
+
+
+def add_version(
+    conn: sqlite3.Connection,
+    bank_id: int,
+    questions: Iterable[Question],
+    *,
+    now: datetime,
+    note: str,
+    created_by: int | None,
+) -> int:
+    """Store a whole new version and make it current (inside the caller's
+    transaction, so a failure leaves the bank as it was)."""
+    number = conn.execute(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM bank_versions WHERE bank_id = ?", (bank_id,)
+    ).fetchone()[0]
+    cur = conn.execute(
+        "INSERT INTO bank_versions (bank_id, number, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+        (bank_id, number, note, created_by, to_ms(now)),
+    )
+    version_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO questions (version_id, position, code, topic, difficulty, text, options, correct, multiple,"
+        " keep_order, points, explanation, source) VALUES (:version_id, :position, :code, :topic, :difficulty,"
+        " :text, :options, :correct, :multiple, :keep_order, :points, :explanation, :source)",
+        [{**question_row(q), "version_id": version_id, "position": i} for i, q in enumerate(questions)],
+    )
+    conn.execute("UPDATE banks SET current_version_id = ? WHERE id = ?", (version_id, bank_id))
+    return version_id
+
+
+class Banks:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self,
+        *,
+        name: str,
+        questions: Iterable[Question],
+        now: datetime,
+        note: str = "",
+        created_by: int | None = None,
+    ) -> tuple[int, int]:
+        """A new bank with its first version; returns (bank id, version id)."""
+        questions = tuple(questions)
+
+        def fn(conn: sqlite3.Connection) -> tuple[int, int]:
+            cur = conn.execute("INSERT INTO banks (name, created_at) VALUES (?, ?)", (name, to_ms(now)))
+            bank_id = int(cur.lastrowid or 0)
+            version_id = add_version(conn, bank_id, questions, now=now, note=note, created_by=created_by)
+            record(
+                conn,
+                actor_id=created_by,
+                action="bank.create",
+                subject=f"bank:{bank_id}",
+                details={"name": name, "version": version_id, "questions": len(questions), "note": note},
+                now=now,
+            )
+            return bank_id, version_id
+
+        return await self.db.write(fn)
+
+    async def add_version(
+        self, bank_id: int, questions: Iterable[Question], *, now: datetime, note: str, created_by: int | None
+    ) -> int:
+        questions = tuple(questions)
+
+        def fn(conn: sqlite3.Connection) -> int:
+            if conn.execute("SELECT 1 FROM banks WHERE id = ?", (bank_id,)).fetchone() is None:
+                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
+            version_id = add_version(conn, bank_id, questions, now=now, note=note, created_by=created_by)
+            record(
+                conn,
+                actor_id=created_by,
+                action="bank.version",
+                subject=f"bank:{bank_id}",
+                details={"version": version_id, "questions": len(questions), "note": note},
+                now=now,
+            )
+            return version_id
+
+        return await self.db.write(fn)
+
+    async def name_taken(self, name: str) -> bool:
+        return await self.db.read(
+            lambda c: c.execute("SELECT 1 FROM banks WHERE name = ?", (name,)).fetchone() is not None
+        )
+
+    async def all(self) -> list[Bank]:
+        def fn(conn: sqlite3.Connection) -> list[Bank]:
+            banks = conn.execute(
+                "SELECT b.id, b.name, b.created_at, b.current_version_id,"
+                " (SELECT COUNT(*) FROM bank_versions v WHERE v.bank_id = b.id) AS version_count"
+                " FROM banks b ORDER BY b.id"
+            ).fetchall()
+            return [_bank(conn, row) for row in banks]
+
+        return await self.db.read(fn)
+
+    async def get(self, bank_id: int) -> Bank:
+        def fn(conn: sqlite3.Connection) -> Bank:
+            row = conn.execute(
+                "SELECT b.id, b.name, b.created_at, b.current_version_id,"
+                " (SELECT COUNT(*) FROM bank_versions v WHERE v.bank_id = b.id) AS version_count"
+                " FROM banks b WHERE b.id = ?",
+                (bank_id,),
+            ).fetchone()
+            if row is None:
+                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
+            return _bank(conn, row)
+
+        return await self.db.read(fn)
+
+    async def versions(self, bank_id: int) -> list[BankVersion]:
+        def fn(conn: sqlite3.Connection) -> list[BankVersion]:
+            rows = conn.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM bank_versions v LEFT JOIN users u ON u.id = v.created_by"
+                " WHERE v.bank_id = ? ORDER BY v.number DESC",
+                (bank_id,),
+            )
+            return [_version(r) for r in rows]
+
+        return await self.db.read(fn)
+
+    async def version(self, version_id: int) -> BankVersion:
+        def fn(conn: sqlite3.Connection) -> BankVersion:
+            row = conn.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM bank_versions v LEFT JOIN users u ON u.id = v.created_by"
+                " WHERE v.id = ?",
+                (version_id,),
+            ).fetchone()
+            if row is None:
+                raise NotFound("Không tìm thấy phiên bản ngân hàng câu hỏi.")
+            return _version(row)
+
+        return await self.db.read(fn)
+
+    async def current_version(self, bank_id: int) -> int:
+        def fn(conn: sqlite3.Connection) -> int:
+            row = conn.execute("SELECT current_version_id FROM banks WHERE id = ?", (bank_id,)).fetchone()
+            if row is None or row[0] is None:
+                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
+            return int(row[0])
+
+        return await self.db.read(fn)
+
+    async def questions(self, version_id: int) -> tuple[Question, ...]:
+        def fn(conn: sqlite3.Connection) -> tuple[Question, ...]:
+            rows = conn.execute("SELECT * FROM questions WHERE version_id = ? ORDER BY position", (version_id,))
+            return tuple(question_from_row(r) for r in rows)
+
+        return await self.db.read(fn)
+
+    # -- uploads waiting for confirmation ---------------------------------------
+
+    async def save_upload(self, *, user_id: int, bank_id: int | None, filename: str, data: bytes, now: datetime) -> int:
+        def fn(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO bank_uploads (user_id, bank_id, filename, data, created_at) VALUES (?, ?, ?, ?, ?)",
+                (user_id, bank_id, filename, data, to_ms(now)),
+            )
+            return int(cur.lastrowid or 0)
+
+        return await self.db.write(fn)
+
+    async def upload(self, upload_id: int, *, user_id: int) -> tuple[int | None, str, bytes]:
+        """(bank id, file name, bytes) of an upload by this user."""
+
+        def fn(conn: sqlite3.Connection) -> tuple[int | None, str, bytes]:
+            row = conn.execute(
+                "SELECT bank_id, filename, data FROM bank_uploads WHERE id = ? AND user_id = ?", (upload_id, user_id)
+            ).fetchone()
+            if row is None:
+                raise NotFound("Không tìm thấy tệp đã tải lên (có thể đã được xác nhận hoặc hủy).")
+            return row["bank_id"], row["filename"], bytes(row["data"])
+
+        return await self.db.read(fn)
+
+    async def delete_upload(self, upload_id: int) -> None:
+        await self.db.write(lambda c: c.execute("DELETE FROM bank_uploads WHERE id = ?", (upload_id,)))
+
+
+def _bank(conn: sqlite3.Connection, row: Any) -> Bank:
+    current = None
+    if row["current_version_id"] is not None:
+        version = conn.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM bank_versions v LEFT JOIN users u ON u.id = v.created_by WHERE v.id = ?",
+            (row["current_version_id"],),
+        ).fetchone()
+        current = _version(version)
+    return Bank(
+        id=row["id"],
+        name=row["name"],
+        created_at=from_ms(row["created_at"]),
+        current=current,
+        version_count=row["version_count"],
+    )

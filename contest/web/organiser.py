@@ -1,0 +1,283 @@
+"""The organiser's console: question banks (upload, preview, confirm, browse,
+edit, versions, exports) and re-scoring a round. Only organisers and admins
+reach these pages; services check the role again."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest.domain import timing
+from contest.domain.banks.export import FORMATS
+from contest.domain.models import Difficulty, User
+from contest.errors import BadRequest, Conflict, Invalid, PayloadTooLarge
+from contest.services.banks import require_organiser
+from contest.services.container import Services
+from contest.web.auth import check_csrf
+from contest.web.pages import Page, read_form, redirect, render, signed_in
+
+PAGE_SIZE = 50
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "gift": "text/plain; charset=utf-8",
+}
+EXTENSIONS = {"xlsx": "xlsx", "json": "json", "gift": "gift.txt"}
+
+
+def services(request: Request) -> Services:
+    result: Services = request.app.state.services
+    return result
+
+
+def organiser_page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
+    """A console page: signed-in organisers and admins only; any other role
+    gets 403 (the services check the role again)."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request, user: User) -> Response:
+        require_organiser(user)
+        return await handler(request, user)
+
+    return signed_in(endpoint)
+
+
+@organiser_page
+async def console(request: Request, user: User) -> Response:
+    return await _console(request, user)
+
+
+async def _console(request: Request, user: User, *, status: int = 200, error: str = "") -> Response:
+    s = services(request)
+    now = s.clock.now()
+    banks = await s.banks.all(user)
+    names = {b.id: b.name for b in banks}
+    rounds = [(r, timing.round_status(r, now).value, names.get(r.bank_id, "")) for r in await s.catalog.rounds()]
+    outdated = {w.round.id: len(w.outdated) for w in await s.banks.warnings(user)}
+    log = await s.storage.audit.entries(limit=20)
+    return render(
+        request, "organiser/console.html", status, banks=banks, rounds=rounds, outdated=outdated, log=log, error=error
+    )
+
+
+@organiser_page
+async def upload(request: Request, user: User) -> Response:
+    s = services(request)
+    limit = s.settings.max_upload_bytes
+    async with request.form(max_files=1, max_fields=10, max_part_size=limit) as form:
+        check_csrf(request, form.get("csrf_token", ""))
+        file = form.get("file")
+        raw_bank = str(form.get("bank_id", "") or "")
+        bank_id = int(raw_bank) if raw_bank.isdigit() else None
+        filename = file.filename or "" if isinstance(file, UploadFile) else ""
+        data = await file.read(limit + 1) if isinstance(file, UploadFile) else b""
+    try:
+        if len(data) > limit:
+            raise PayloadTooLarge(f"Tệp lớn hơn giới hạn {limit // (1024 * 1024)} MB.")
+        preview = await s.banks.upload(user, filename=filename, data=data, bank_id=bank_id)
+    except (Invalid, BadRequest, PayloadTooLarge) as exc:
+        message = next(iter(exc.errors.values())) if isinstance(exc, Invalid) else exc.message
+        if bank_id is not None:
+            return await _bank_page(request, user, bank_id, status=exc.status, error=message)
+        return await _console(request, user, status=exc.status, error=message)
+    return redirect(f"/organiser/uploads/{preview.upload_id}")
+
+
+@organiser_page
+async def preview(request: Request, user: User) -> Response:
+    return await _preview(request, user, request.path_params["upload_id"])
+
+
+async def _preview(
+    request: Request, user: User, upload_id: int, *, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    result = await services(request).banks.preview(user, upload_id)
+    bank = await services(request).banks.get(user, result.bank_id) if result.bank_id else None
+    return render(
+        request,
+        "organiser/preview.html",
+        status,
+        preview=result,
+        bank=bank,
+        difficulties=list(Difficulty),
+        errors=errors or {},
+    )
+
+
+@organiser_page
+async def confirm(request: Request, user: User) -> Response:
+    form = await read_form(request)
+    upload_id = request.path_params["upload_id"]
+    try:
+        bank_id = await services(request).banks.confirm(
+            user, upload_id, name=str(form.get("name", "")), accept_warnings=form.get("accept_warnings") == "on"
+        )
+    except (Invalid, Conflict) as exc:
+        errors = exc.errors if isinstance(exc, Invalid) else {"confirm": exc.message}
+        return await _preview(request, user, upload_id, status=exc.status, errors=errors)
+    return redirect(f"/organiser/banks/{bank_id}?notice=confirmed")
+
+
+@organiser_page
+async def discard(request: Request, user: User) -> Response:
+    await read_form(request)
+    await services(request).banks.discard(user, request.path_params["upload_id"])
+    return redirect("/organiser")
+
+
+@organiser_page
+async def bank_page(request: Request, user: User) -> Response:
+    return await _bank_page(request, user, request.path_params["bank_id"])
+
+
+async def _bank_page(request: Request, user: User, bank_id: int, *, status: int = 200, error: str = "") -> Response:
+    s = services(request)
+    params = request.query_params
+    text, topic, difficulty = params.get("q", ""), params.get("topic", ""), params.get("difficulty", "")
+    everything = await s.banks.questions(user, bank_id)
+    found = await s.banks.search(user, bank_id, text=text, topic=topic, difficulty=difficulty)
+    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
+    page = min(max(1, int(params["page"]) if params.get("page", "").isdigit() else 1), pages)
+    query = "&".join(f"{k}={quote(v)}" for k, v in (("q", text), ("topic", topic), ("difficulty", difficulty)) if v)
+    return render(
+        request,
+        "organiser/bank.html",
+        status,
+        bank=await s.banks.get(user, bank_id),
+        questions=found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        found=len(found),
+        total=len(everything),
+        topics=sorted({q.topic for q in everything if q.topic}),
+        difficulties=list(Difficulty),
+        filters={"q": text, "topic": topic, "difficulty": difficulty},
+        page=page,
+        pages=pages,
+        query=query,
+        versions=await s.banks.versions(user, bank_id),
+        warnings=await s.banks.warnings(user, bank_id),
+        formats=FORMATS,
+        notice=params.get("notice", ""),
+        error=error,
+    )
+
+
+@organiser_page
+async def question_page(request: Request, user: User) -> Response:
+    s = services(request)
+    bank_id = request.path_params["bank_id"]
+    code = request.query_params.get("code", "")
+    question = await s.banks.question(user, bank_id, code)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        form = await read_form(request)
+        values = {k: v for k, v in form.items() if k != "csrf_token"}
+        try:
+            version = await s.banks.edit_question(user, bank_id, code, values)
+        except Invalid as exc:
+            errors, status = exc.errors, exc.status
+        else:
+            return redirect(f"/organiser/banks/{bank_id}?notice=saved&version={version}")
+    bank = await s.banks.get(user, bank_id)
+    return render(
+        request,
+        "organiser/question.html",
+        status,
+        bank=bank,
+        question=question,
+        values=values,
+        errors=errors,
+        difficulties=list(Difficulty),
+    )
+
+
+@organiser_page
+async def retire(request: Request, user: User) -> Response:
+    form = await read_form(request)
+    bank_id = request.path_params["bank_id"]
+    await services(request).banks.retire_question(user, bank_id, str(form.get("code", "")))
+    return redirect(f"/organiser/banks/{bank_id}?notice=retired")
+
+
+@organiser_page
+async def diff_page(request: Request, user: User) -> Response:
+    s = services(request)
+    bank_id = request.path_params["bank_id"]
+    versions = {v.id: v for v in await s.banks.versions(user, bank_id)}
+    old, new = request.query_params.get("old", ""), request.query_params.get("new", "")
+    if not (old.isdigit() and new.isdigit() and int(old) in versions and int(new) in versions):
+        raise BadRequest("Hãy chọn hai phiên bản của ngân hàng này để so sánh.")
+    changes = await s.banks.diff(user, bank_id, int(old), int(new))
+    return render(
+        request,
+        "organiser/diff.html",
+        bank=await s.banks.get(user, bank_id),
+        old=versions[int(old)],
+        new=versions[int(new)],
+        changes=changes,
+    )
+
+
+@organiser_page
+async def export(request: Request, user: User) -> Response:
+    s = services(request)
+    bank_id, fmt = request.path_params["bank_id"], request.path_params["fmt"]
+    raw = request.query_params.get("version", "")
+    version_id = int(raw) if raw.isdigit() else None
+    data = await s.banks.export(user, bank_id, fmt, version_id=version_id)
+    bank = await s.banks.get(user, bank_id)
+    number = bank.current.number if bank.current and version_id is None else raw
+    filename = f"ngan-hang-{bank_id}-phien-ban-{number}.{EXTENSIONS[fmt]}"
+    return Response(
+        data,
+        media_type=CONTENT_TYPES[fmt],
+        headers={"content-disposition": f'attachment; filename="{filename}"', "cache-control": "no-store"},
+    )
+
+
+@organiser_page
+async def template(request: Request, user: User) -> Response:
+    return Response(
+        services(request).banks.template(user),
+        media_type=CONTENT_TYPES["xlsx"],
+        headers={"content-disposition": 'attachment; filename="mau-ngan-hang-cau-hoi.xlsx"'},
+    )
+
+
+@organiser_page
+async def rescore(request: Request, user: User) -> Response:
+    s = services(request)
+    round_id = request.path_params["round_id"]
+    round_ = await s.catalog.round(round_id)
+    applied = request.method == "POST"
+    if applied:
+        form = await request.form(max_files=0, max_fields=5)
+        check_csrf(request, form.get("csrf_token", ""))
+    report = await s.banks.rescore(user, round_id, apply=applied)
+    return render(request, "organiser/rescore.html", round=round_, report=report, applied=applied)
+
+
+routes = [
+    Route("/organiser", console, methods=["GET"]),
+    Route("/organiser/uploads", upload, methods=["POST"]),
+    Route("/organiser/uploads/{upload_id:id}", preview, methods=["GET"]),
+    Route("/organiser/uploads/{upload_id:id}/confirm", confirm, methods=["POST"]),
+    Route("/organiser/uploads/{upload_id:id}/discard", discard, methods=["POST"]),
+    Route("/organiser/template.xlsx", template, methods=["GET"]),
+    Route("/organiser/banks/{bank_id:id}", bank_page, methods=["GET"]),
+    Route("/organiser/banks/{bank_id:id}/question", question_page, methods=["GET", "POST"]),
+    Route("/organiser/banks/{bank_id:id}/retire", retire, methods=["POST"]),
+    Route("/organiser/banks/{bank_id:id}/diff", diff_page, methods=["GET"]),
+    Route("/organiser/banks/{bank_id:id}/export/{fmt}", export, methods=["GET"]),
+    Route("/organiser/rounds/{round_id:id}/rescore", rescore, methods=["GET", "POST"]),
+]

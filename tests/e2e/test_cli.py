@@ -1,0 +1,68 @@
+"""The `contest bank …` commands, run as an operator would."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from contest.domain.banks.export import write_bank
+from tests.conftest import make_bank
+from tests.e2e.conftest import CONTEST, environment
+
+QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
+
+
+def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CONTEST, *args],
+        env=environment(tmp_path / "cli.db"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_bank_check_passes_a_good_bank(tmp_path: Path) -> None:
+    done = run(tmp_path, "bank", "check", str(QUESTIONS / "ngan-hang-cau-hoi.xlsx"))
+    assert done.returncode == 0, done.stderr
+    assert "0 lỗi, 0 cảnh báo" in done.stdout
+
+
+def test_bank_check_prints_problems_and_fails(tmp_path: Path) -> None:
+    bad = tmp_path / "loi.csv"
+    bad.write_text(
+        "Mã,Câu hỏi,A,B,Đáp án\nX1,Câu một?,Có,Không,C\nX2,Câu hai?,Có,Không,A\nX2,Câu ba?,Có,Không,B\n",
+        encoding="utf-8",
+    )
+    done = run(tmp_path, "bank", "check", str(bad))
+    assert done.returncode == 1
+    assert "Lỗi (dòng 2, cột E (Đáp án)): Đáp án C trỏ tới phương án trống." in done.stdout
+    assert "Mã câu hỏi «X2» trùng với dòng 3." in done.stdout
+
+
+def test_bank_check_refuses_an_unreadable_file(tmp_path: Path) -> None:
+    macro = tmp_path / "a.xlsm"
+    macro.write_bytes(b"PK\x03\x04")
+    done = run(tmp_path, "bank", "check", str(macro))
+    assert done.returncode == 1 and "macro" in done.stderr
+
+
+def test_bank_import_then_export_round_trips(tmp_path: Path) -> None:
+    source = tmp_path / "nh.xlsx"
+    source.write_bytes(write_bank(make_bank(), "xlsx"))
+    done = run(tmp_path, "bank", "import", str(source), "--name", "Ngân hàng CLI")
+    assert done.returncode == 0, done.stderr
+    assert "Đã nhập: ngân hàng 1" in done.stdout
+    again = run(tmp_path, "bank", "import", str(source), "--name", "Ngân hàng CLI")
+    assert again.returncode == 1 and "exists" in again.stderr
+    version = run(tmp_path, "bank", "import", str(source), "--bank", "1")
+    assert version.returncode == 0
+    listing = run(tmp_path, "bank", "list")
+    assert "Ngân hàng CLI\tphiên bản 2\t40 câu" in listing.stdout
+    out = tmp_path / "out.json"
+    assert run(tmp_path, "bank", "export", "--bank", "1", "--format", "json", "-o", str(out)).returncode == 0
+    assert out.read_bytes() == write_bank(make_bank(), "json")
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'bank.%'").fetchone()[0] == 2

@@ -1,0 +1,315 @@
+"""The organiser's bank pages, through the app: upload, preview, confirm,
+browse, edit, versions, exports, outdated sources and re-scoring."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from starlette.testclient import TestClient
+
+from contest.domain.banks.export import write_bank
+from contest.domain.banks.reader import read_bank
+from contest.domain.models import Role, Source
+from tests.conftest import PASSWORD, World, make_bank
+from tests.web.test_pages import csrf, register
+
+
+def sign_in_staff(client: TestClient, world: World, role: Role = Role.ORGANISER, username: str = "btc") -> None:
+    services = world.services
+    password_hash = client.portal.call(services.passwords.hash, PASSWORD)
+    client.portal.call(
+        lambda: services.storage.create_staff(
+            username=username,
+            full_name="Nguyễn Ban Tổ Chức",
+            role=role,
+            password_hash=password_hash,
+            now=world.clock.now(),
+        )
+    )
+    page = client.get("/login")
+    response = client.post("/login", data={"csrf_token": csrf(page.text), "login": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+
+
+@pytest.fixture
+def staff(client: TestClient, world: World) -> TestClient:
+    sign_in_staff(client, world)
+    return client
+
+
+def upload(client: TestClient, name: str, data: bytes, bank_id: int | None = None, follow: bool = True):  # type: ignore[no-untyped-def]
+    token = csrf(client.get("/organiser").text)
+    fields = {"csrf_token": token, **({"bank_id": str(bank_id)} if bank_id else {})}
+    return client.post("/organiser/uploads", data=fields, files={"file": (name, data)}, follow_redirects=follow)
+
+
+def confirm(client: TestClient, preview_url: str, **fields: str):  # type: ignore[no-untyped-def]
+    token = csrf(client.get(preview_url).text)
+    return client.post(preview_url + "/confirm", data={"csrf_token": token, **fields}, follow_redirects=False)
+
+
+def bank_count(world: World) -> tuple[int, int, int]:
+    with sqlite3.connect(world.services.storage.path) as conn:
+        return tuple(
+            conn.execute(  # type: ignore[return-value]
+                "SELECT (SELECT COUNT(*) FROM banks), (SELECT COUNT(*) FROM bank_versions),"
+                " (SELECT COUNT(*) FROM questions)"
+            ).fetchone()
+        )
+
+
+def test_console_is_for_organisers_only(client: TestClient, world: World) -> None:
+    assert client.get("/organiser", follow_redirects=False).headers["location"] == "/login?next=/organiser"
+    register(client, world)
+    assert client.get("/organiser").status_code == 403
+    client.post("/logout", data={"csrf_token": csrf(client.get("/").text)})
+    sign_in_staff(client, world, Role.JUDGE, "giamkhao")
+    assert client.get("/organiser").status_code == 403
+    assert client.get("/organiser/banks/1").status_code == 403
+
+
+def test_upload_xlsx_preview_then_confirm(staff: TestClient, world: World) -> None:
+    before = bank_count(world)
+    preview = upload(staff, "ngan-hang.xlsx", write_bank(make_bank(12), "xlsx"))
+    assert preview.status_code == 200
+    assert re.search(r'id="question-count">12<', preview.text)
+    assert re.search(r'id="error-count">0<', preview.text)
+    assert "Chủ đề A" in preview.text and "Câu hỏi thử số 1?" in preview.text
+    assert bank_count(world) == before  # nothing stored before confirming
+    response = confirm(staff, preview.url.path, name="Ngân hàng mới")
+    assert response.status_code == 303
+    bank_page = staff.get(response.headers["location"])
+    assert "Ngân hàng mới" in bank_page.text
+    assert re.search(r'id="found">12 / 12 ', bank_page.text)
+    assert bank_count(world) == (before[0] + 1, before[1] + 1, before[2] + 12)
+    assert "bank.create" in staff.get("/organiser").text
+
+
+def test_bank_with_errors_cannot_be_confirmed_and_stores_nothing(staff: TestClient, world: World) -> None:
+    csv = (
+        "Mã câu,Chủ đề,Mức độ,Câu hỏi,Phương án A,Phương án B,Phương án C,Đáp án đúng\n"
+        "C1,Chung,Dễ,Câu một?,Có,Không,,A\n"
+        "C2,Chung,Dễ,Câu hai?,Có,Không,,\n"
+        "C3,Chung,Dễ,Câu ba?,Có,Không,,C\n"
+        "C1,Chung,Dễ,Câu bốn?,Có,Không,,B\n"
+    ).encode()
+    before = bank_count(world)
+    preview = upload(staff, "loi.csv", csv)
+    html = preview.text
+    assert re.search(r'id="error-count">[1-9]', html)
+    assert "Thiếu đáp án đúng." in html
+    assert "trỏ tới phương án trống" in html
+    assert "Mã câu hỏi «C1» trùng" in html
+    assert "dòng 3" in html and "dòng 5" in html
+    assert "Xác nhận lưu ngân hàng" not in html
+    response = confirm(staff, preview.url.path, name="Lỗi")
+    assert response.status_code == 409
+    assert bank_count(world) == before
+
+
+def test_unreadable_or_dangerous_files_are_refused(staff: TestClient, world: World) -> None:
+    before = bank_count(world)
+    for name, data, message in (
+        ("macro.xlsm", b"PK\x03\x04 whatever", "macro"),
+        ("gia.xlsx", b"%PDF-1.7 not a workbook", "không phải tệp Excel"),
+        ("rong.csv", b"", "Tệp rỗng"),
+    ):
+        response = upload(staff, name, data)
+        assert response.status_code == 400, name
+        assert message in response.text, (name, response.text[-2000:])
+    assert bank_count(world) == before
+
+
+def test_upload_over_the_size_limit_is_413(staff: TestClient, world: World) -> None:
+    limit = world.services.settings.max_upload_bytes
+    response = upload(staff, "lon.csv", b"a" * (limit + 10))
+    assert response.status_code == 413
+
+
+def test_warnings_must_be_accepted(staff: TestClient, world: World) -> None:
+    bank = make_bank(3)
+    bank[1] = replace(bank[1], text=bank[0].text)  # same wording, other options: a warning
+    bank[1] = replace(bank[1], options=("Khác 1", "Khác 2"), correct=frozenset({0}))
+    preview = upload(staff, "canh-bao.json", write_bank(bank, "json"))
+    assert re.search(r'id="warning-count">1<', preview.text)
+    assert confirm(staff, preview.url.path, name="Cảnh báo").status_code == 422
+    assert confirm(staff, preview.url.path, name="Cảnh báo", accept_warnings="on").status_code == 303
+
+
+def test_new_version_shows_diff_and_keeps_history(staff: TestClient, world: World) -> None:
+    bank_page = staff.get(f"/organiser/banks/{world.bank_id}")
+    assert bank_page.status_code == 200
+    questions = make_bank()
+    questions[0] = replace(questions[0], correct=frozenset({1}))
+    new = [*questions[:-1], *make_bank(41)[40:]]  # drop T-040, add T-041
+    new = [q for q in new if q.code != "T-040"]
+    preview = upload(staff, "moi.json", write_bank(new, "json"), bank_id=world.bank_id)
+    assert "1 câu thêm" in preview.text and "1 câu sửa" in preview.text and "1 câu bỏ" in preview.text
+    assert confirm(staff, preview.url.path).status_code == 303
+    page = staff.get(f"/organiser/banks/{world.bank_id}").text
+    assert "Phiên bản hiện tại <strong>2</strong>" in page
+    link = re.search(r'href="(/organiser/banks/\d+/diff\?old=\d+&(?:amp;)?new=\d+)"', page)
+    assert link
+    diff = staff.get(link.group(1).replace("&amp;", "&")).text
+    assert re.search(r'id="summary">1 câu thêm, 1 câu sửa, 1 câu bỏ', diff)
+
+
+def test_search_filters_and_ignores_diacritics(staff: TestClient, world: World) -> None:
+    url = f"/organiser/banks/{world.bank_id}"
+    assert re.search(r'id="found">20 / 40 ', staff.get(url, params={"topic": "Chủ đề A"}).text)
+    assert re.search(r'id="found">1 / 40 ', staff.get(url, params={"q": "cau hoi thu so 17?"}).text)
+    assert re.search(r'id="found">13 / 40 ', staff.get(url, params={"difficulty": "easy"}).text)
+
+
+def test_edit_and_retire_question_make_new_versions(staff: TestClient, world: World) -> None:
+    url = f"/organiser/banks/{world.bank_id}/question?code=T-001"
+    form = staff.get(url).text
+    fields = {
+        "csrf_token": csrf(form),
+        "text": "Câu hỏi đã sửa?",
+        "option_A": "Một",
+        "option_B": "Hai",
+        "answer": "B",
+        "topic": "Chủ đề A",
+        "difficulty": "hard",
+        "points": "2",
+        "explanation": "Vì thế.",
+        "source_citation": "Điều 3 Nghị định 43/2011/NĐ-CP",
+        "source_expired": "15/08/2022",
+    }
+    bad = staff.post(url, data={**fields, "answer": "D"})
+    assert bad.status_code == 422 and "trỏ tới phương án trống" in bad.text
+    assert staff.post(url, data=fields, follow_redirects=False).status_code == 303
+    questions = staff.portal.call(world.services.banks.questions, _organiser(world), world.bank_id)
+    edited = next(q for q in questions if q.code == "T-001")
+    assert (edited.text, edited.options, edited.correct, edited.points) == (
+        "Câu hỏi đã sửa?",
+        ("Một", "Hai"),
+        frozenset({1}),
+        2,
+    )
+    assert edited.source is not None and edited.source.expired == date(2022, 8, 15)
+    retire = staff.post(f"/organiser/banks/{world.bank_id}/retire", data={"csrf_token": csrf(form), "code": "T-002"})
+    assert retire.status_code == 200
+    page = staff.get(f"/organiser/banks/{world.bank_id}").text
+    assert "Phiên bản hiện tại <strong>3</strong>" in page and re.search(r'id="found">39 / 39 ', page)
+
+
+def _organiser(world: World):  # type: ignore[no-untyped-def]
+    from contest.domain.models import User
+
+    return User(id=0, role=Role.ORGANISER, full_name="")
+
+
+def test_exports_read_back_to_the_same_bank(staff: TestClient, world: World) -> None:
+    for fmt, content_type, name in (
+        ("xlsx", "spreadsheetml", "x.xlsx"),
+        ("json", "json", "x.json"),
+        ("gift", "text/plain", "x.gift"),
+    ):
+        response = staff.get(f"/organiser/banks/{world.bank_id}/export/{fmt}")
+        assert response.status_code == 200
+        assert content_type in response.headers["content-type"]
+        assert "attachment" in response.headers["content-disposition"]
+        assert list(read_bank(name, response.content).questions) == make_bank()
+    assert staff.get(f"/organiser/banks/{world.bank_id}/export/pdf").status_code == 404
+
+
+def test_template_is_the_bundled_bank(staff: TestClient) -> None:
+    response = staff.get("/organiser/template.xlsx")
+    assert response.status_code == 200
+    assert len(read_bank("mau.xlsx", response.content).questions) >= 250
+
+
+def test_outdated_sources_warn_before_the_round(staff: TestClient, world: World) -> None:
+    old = Source(
+        citation="Nghị định 43/2011/NĐ-CP",
+        document="43/2011/NĐ-CP",
+        expired=date(2022, 8, 15),
+        replaced_by="42/2022/NĐ-CP",
+    )
+    bank = [replace(q, source=old) if q.code == "T-003" else q for q in make_bank()]
+    preview = upload(staff, "cu.json", write_bank(bank, "json"), bank_id=world.bank_id)
+    confirm(staff, preview.url.path)
+    page = staff.get(f"/organiser/banks/{world.bank_id}").text
+    assert 'id="outdated"' in page
+    assert "Câu T-003 trích dẫn 43/2011/NĐ-CP, văn bản hết hiệu lực từ 15/08/2022" in page
+    warning = page.split('id="outdated"')[1].split("</section>")[0]
+    assert "Vòng mở" in warning and "Vòng sắp mở" in warning and "Vòng đã đóng" not in warning
+    console = staff.get("/organiser").text
+    assert console.count("1 câu trích dẫn văn bản đã hết hiệu lực") == 2  # the open and the upcoming round
+
+
+def test_rescore_applies_a_corrected_key(client: TestClient, world: World, api_user) -> None:
+    headers = api_user()
+    attempt = client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=headers).json()
+    first = attempt["questions"][0]
+    # Answer the first question with the option whose text says it is wrong ("Phương án sai").
+    wrong = next(o for o in first["options"] if o["text"].startswith("Phương án sai"))
+    client.put(
+        f"/api/v1/attempts/{attempt['id']}/answers/{first['id']}", headers=headers, json={"options": [wrong["id"]]}
+    )
+    before = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": 1}).json()
+    sign_in_staff(client, world)
+    # The key was wrong: the "wrong" option (B) is right. Correct it in the bank.
+    code = client.portal.call(world.services.storage.get_attempt, attempt["id"]).questions[0].code
+    corrected = [replace(q, correct=frozenset({1}), multiple=False) if q.code == code else q for q in make_bank()]
+    preview = upload(client, "sua-dap-an.json", write_bank(corrected, "json"), bank_id=world.bank_id)
+    confirm(client, preview.url.path)
+    dry = client.get(f"/organiser/rounds/{world.open_round}/rescore").text
+    assert re.search(r'id="changed">1<', dry)
+    unchanged = client.get(f"/api/v1/attempts/{attempt['id']}", headers=headers).json()["result"]
+    assert unchanged["correct"] == before["correct"]
+    applied = client.post(f"/organiser/rounds/{world.open_round}/rescore", data={"csrf_token": csrf(dry)})
+    assert re.search(r'id="changed">1<', applied.text)
+    after = client.get(f"/api/v1/attempts/{attempt['id']}", headers=headers).json()["result"]
+    assert after["correct"] == before["correct"] + 1
+    assert "round.rescore" in client.get("/organiser").text
+
+
+def test_failed_confirmation_leaves_the_database_as_it_was(staff: TestClient, world: World) -> None:
+    with sqlite3.connect(world.services.storage.path) as conn:
+        conn.execute(
+            "CREATE TRIGGER fail_on_500 BEFORE INSERT ON questions WHEN NEW.code = 'T-500'"
+            " BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
+    preview = upload(staff, "lon.json", write_bank(make_bank(600), "json"))
+    before = bank_count(world)
+    with pytest.raises(sqlite3.IntegrityError):
+        confirm(staff, preview.url.path, name="Sẽ hỏng")
+    assert bank_count(world) == before
+    assert staff.get(preview.url.path).status_code == 200  # the upload is still there to retry
+
+
+def test_markup_in_an_upload_is_shown_as_text(staff: TestClient, world: World) -> None:
+    data = json.dumps(
+        {
+            "format": "hoithi-bank",
+            "version": 1,
+            "questions": [
+                {
+                    "code": "X1",
+                    "text": "<script>alert(1)</script>Câu?",
+                    "options": ["<b>Có</b>", "Không"],
+                    "answer": "A",
+                },
+                {"code": "X2", "text": "Câu hai?", "options": ["Có", "Không"], "answer": "B"},
+            ],
+        }
+    ).encode()
+    preview = upload(staff, "doc.json", data)
+    assert "<script>alert(1)</script>" not in preview.text and "<b>Có</b>" not in preview.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Câu?" in preview.text
+
+
+def test_other_organisers_uploads_are_not_visible(staff: TestClient, world: World) -> None:
+    preview = upload(staff, "a.json", write_bank(make_bank(3), "json"))
+    path = preview.url.path
+    staff.post("/logout", data={"csrf_token": csrf(staff.get("/").text)})
+    sign_in_staff(staff, world, Role.ORGANISER, "btc2")
+    assert staff.get(path).status_code == 404
