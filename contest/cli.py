@@ -48,7 +48,7 @@ async def _prepare(settings: Settings, *, demo: bool) -> None:
     storage.start()
     try:
         if demo:
-            if await storage.is_empty():
+            if await storage.contests.is_empty():
                 accounts = await seed_demo(Services.build(storage, settings))
                 print("Đã tạo cuộc thi mẫu. Tài khoản quản trị (mật khẩu chỉ hiện một lần, hãy lưu lại):")
                 print(f"  Ban tổ chức:  {accounts.organiser[0]} / {accounts.organiser[1]}")
@@ -108,7 +108,7 @@ def staff_add(args: argparse.Namespace) -> int:
         try:
             services = Services.build(storage, settings)
             password = secrets.token_urlsafe(12)
-            await storage.create_staff(
+            await storage.accounts.create_staff(
                 username=args.username,
                 full_name=args.name,
                 role=Role(args.role),

@@ -92,7 +92,7 @@ class World:
 async def seed(services: Services, clock: FixedClock) -> World:
     storage = services.storage
     bank_id, _ = await storage.banks.create(name="Ngân hàng thử", questions=make_bank(), now=NOW)
-    contest_id = await storage.create_contest(
+    contest_id = await storage.contests.create(
         slug="thu",
         title="Cuộc thi thử",
         description="Mô tả cuộc thi.",
@@ -102,7 +102,7 @@ async def seed(services: Services, clock: FixedClock) -> World:
         areas=["Thành phố Mỹ Tho", "Huyện Cái Bè"],
         now=NOW,
     )
-    open_round = await storage.create_round(
+    open_round = await storage.contests.create_round(
         contest_id=contest_id,
         title="Vòng mở",
         opens_at=NOW - timedelta(hours=1),
@@ -110,7 +110,7 @@ async def seed(services: Services, clock: FixedClock) -> World:
         rules=RULES,
         bank_id=bank_id,
     )
-    upcoming = await storage.create_round(
+    upcoming = await storage.contests.create_round(
         contest_id=contest_id,
         title="Vòng sắp mở",
         opens_at=NOW + timedelta(days=7),
@@ -118,7 +118,7 @@ async def seed(services: Services, clock: FixedClock) -> World:
         rules=RULES,
         bank_id=bank_id,
     )
-    closed = await storage.create_round(
+    closed = await storage.contests.create_round(
         contest_id=contest_id,
         title="Vòng đã đóng",
         opens_at=NOW - timedelta(days=14),
@@ -126,7 +126,7 @@ async def seed(services: Services, clock: FixedClock) -> World:
         rules=RULES,
         bank_id=bank_id,
     )
-    contest = await storage.current_contest()
+    contest = await storage.contests.current()
     assert contest is not None
     services.catalog.invalidate()
     return World(services, clock, contest_id, bank_id, open_round, upcoming, closed, [a.id for a in contest.areas])

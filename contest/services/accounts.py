@@ -42,7 +42,7 @@ class Accounts:
         registration = validate_registration(fields, contest=contest, today=now.date())
         password_hash = await self._passwords.hash(registration.password)
         try:
-            return await self._storage.create_participant(registration, password_hash=password_hash, now=now)
+            return await self._storage.accounts.create_participant(registration, password_hash=password_hash, now=now)
         except Duplicate as taken:
             raise AccountTaken(taken.fields) from None
 
@@ -54,7 +54,7 @@ class Accounts:
         now = self._clock.now()
         since = now - timedelta(seconds=self._settings.login_window_seconds)
         keys = [f"login:{name}", f"ip:{client}"]
-        counts = await self._storage.login_failures(keys, since=since)
+        counts = await self._storage.accounts.login_failures(keys, since=since)
         if (
             counts.get(keys[0], 0) >= self._settings.login_max_failures
             or counts.get(keys[1], 0) >= self._settings.login_ip_max_failures
@@ -64,17 +64,17 @@ class Accounts:
                 f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
                 retry_after=self._settings.login_window_seconds,
             )
-        found = await self._storage.user_for_login(name) if name else None
+        found = await self._storage.accounts.for_login(name) if name else None
         text = password if isinstance(password, str) else ""
         if not await self._passwords.verify(found[1] if found else None, text) or found is None:
-            await self._storage.record_login_failure(keys, now=now, since=since)
+            await self._storage.accounts.record_login_failure(keys, now=now, since=since)
             raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu.", code="invalid_credentials")
         user, password_hash = found
         if counts.get(keys[0]):
-            await self._storage.clear_login_failures(keys[0])
+            await self._storage.accounts.clear_login_failures(keys[0])
         if self._passwords.needs_rehash(password_hash):
-            await self._storage.set_password_hash(user.id, await self._passwords.hash(text))
+            await self._storage.accounts.set_password_hash(user.id, await self._passwords.hash(text))
         return user
 
     async def user(self, user_id: int) -> User | None:
-        return await self._storage.get_user(user_id)
+        return await self._storage.accounts.get(user_id)

@@ -93,7 +93,7 @@ class Attempts:
     async def _guard(self, user: User, attempt_id: int) -> Guard:
         guard = self._guards.get(attempt_id)
         if guard is None:
-            attempt = await self._storage.get_attempt(attempt_id)
+            attempt = await self._storage.attempts.get(attempt_id)
             if attempt is None:
                 raise NotFound("Không tìm thấy bài thi.")
             guard = self._remember(attempt)
@@ -118,7 +118,7 @@ class Attempts:
             raise Conflict(message, code="round_not_open")
         version_id, bank = await self._catalog.bank(round_.bank_id)
         questions = draw.draw(bank, round_.rules, rng=self._rng)
-        attempt, created = await self._storage.start_attempt(
+        attempt, created = await self._storage.attempts.start(
             round_=round_,
             user_id=user.id,
             version_id=version_id,
@@ -133,14 +133,14 @@ class Attempts:
     async def get(self, user: User, attempt_id: int) -> Attempt:
         """An attempt of this participant's; one whose time ran out is closed
         first, so what is shown is what counts."""
-        attempt = await self._storage.get_attempt(attempt_id)
+        attempt = await self._storage.attempts.get(attempt_id)
         if attempt is None or attempt.user_id != user.id:
             raise NotFound("Không tìm thấy bài thi.")
         self._remember(attempt)
         now = self._clock.now()
         if not attempt.finished and attempt.deadline < self._expired_before(now):
-            await self._storage.expire_attempt(attempt_id=attempt_id, expired_before=self._expired_before(now))
-            attempt = await self._storage.get_attempt(attempt_id)
+            await self._storage.attempts.expire(attempt_id=attempt_id, expired_before=self._expired_before(now))
+            attempt = await self._storage.attempts.get(attempt_id)
             assert attempt is not None
         return attempt
 
@@ -159,7 +159,7 @@ class Attempts:
         )
         now = self._clock.now()
         self._check_time(guard, now)
-        if not await self._storage.save_answer(
+        if not await self._storage.attempts.save_answer(
             attempt_id=attempt_id, question_id=question_id, options=options, now=now
         ):
             raise Conflict(CLOSED, code="attempt_closed")
@@ -169,7 +169,7 @@ class Attempts:
         guard = await self._guard(user, attempt_id)
         prediction = check_prediction(value)
         self._check_time(guard, self._clock.now())
-        if not await self._storage.save_prediction(attempt_id=attempt_id, prediction=prediction):
+        if not await self._storage.attempts.save_prediction(attempt_id=attempt_id, prediction=prediction):
             raise Conflict(CLOSED, code="attempt_closed")
         return prediction
 
@@ -187,7 +187,9 @@ class Attempts:
         value = None if prediction in (None, "") else check_prediction(prediction)
         now = self._clock.now()
         self._check_time(guard, now)
-        if not await self._storage.save_answers(attempt_id=attempt_id, answers=checked, prediction=value, now=now):
+        if not await self._storage.attempts.save_answers(
+            attempt_id=attempt_id, answers=checked, prediction=value, now=now
+        ):
             raise Conflict(CLOSED, code="attempt_closed")
 
     async def submit(self, user: User, attempt_id: int, prediction: object) -> AttemptSummary:
@@ -200,22 +202,22 @@ class Attempts:
         if value is None and timing.accepts_answers(guard.deadline, now, grace=self._grace):
             round_ = await self._catalog.round(guard.round_id)
             if round_.rules.prediction_question:
-                summary = await self._storage.attempt_summary(attempt_id)
+                summary = await self._storage.attempts.summary(attempt_id)
                 if summary is not None and summary.status is AttemptStatus.IN_PROGRESS and summary.prediction is None:
                     raise Invalid({"prediction": "Vui lòng trả lời câu hỏi dự đoán trước khi nộp bài."})
-        return await self._storage.submit_attempt(
+        return await self._storage.attempts.submit(
             attempt_id=attempt_id, prediction=value, now=now, expired_before=self._expired_before(now)
         )
 
     async def summary(self, user: User, attempt_id: int) -> AttemptSummary:
-        summary = await self._storage.attempt_summary(attempt_id)
+        summary = await self._storage.attempts.summary(attempt_id)
         if summary is None or summary.user_id != user.id:
             raise NotFound("Không tìm thấy bài thi.")
         return summary
 
     async def by_round(self, user: User) -> list[RoundAttempts]:
         """Every round of the contest with this participant's attempts in it."""
-        mine = await self._storage.user_attempts(user.id)
+        mine = await self._storage.attempts.of_user(user.id)
         result = []
         for round_ in await self._catalog.rounds():
             attempts = tuple(a for a in mine if a.round_id == round_.id)
@@ -226,7 +228,9 @@ class Attempts:
         """Close every attempt whose time ran out; returns how many."""
         total = 0
         while True:
-            closed = await self._storage.finalize_expired(expired_before=self._expired_before(self._clock.now()))
+            closed = await self._storage.attempts.finalize_expired(
+                expired_before=self._expired_before(self._clock.now())
+            )
             total += closed
             if closed == 0:
                 return total

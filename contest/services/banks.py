@@ -288,7 +288,7 @@ class Banks:
         require_organiser(user)
         round_ = await self._catalog.round(round_id)
         questions = await self._storage.banks.questions(await self._storage.banks.current_version(round_.bank_id))
-        return await self._storage.rescore_round(
+        return await self._storage.attempts.rescore(
             round_id=round_id,
             bank={q.code: q for q in questions},
             now=self._clock.now(),

@@ -45,8 +45,8 @@ class Catalog:
             snapshot = self._snapshot
             if snapshot is not None and time.monotonic() - snapshot.loaded_at < self._ttl:
                 return snapshot
-            contest = await self._storage.current_contest()
-            rounds = tuple(await self._storage.rounds(contest.id)) if contest else ()
+            contest = await self._storage.contests.current()
+            rounds = tuple(await self._storage.contests.rounds(contest.id)) if contest else ()
             self._snapshot = _Snapshot(time.monotonic(), contest, rounds)
             return self._snapshot
 

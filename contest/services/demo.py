@@ -86,7 +86,7 @@ async def seed_demo(services: Services, *, now: datetime | None = None) -> DemoA
     bank_id, _version = await storage.banks.create(
         name="Ngân hàng câu hỏi Chính quyền điện tử", questions=bank.questions, now=now, note="Ngân hàng kèm theo"
     )
-    contest_id = await storage.create_contest(
+    contest_id = await storage.contests.create(
         slug="chinh-quyen-so",
         title=TITLE,
         description=DESCRIPTION,
@@ -97,7 +97,7 @@ async def seed_demo(services: Services, *, now: datetime | None = None) -> DemoA
         now=now,
     )
     opens = now.replace(minute=0, second=0, microsecond=0)
-    await storage.create_round(
+    await storage.contests.create_round(
         contest_id=contest_id,
         title="Vòng 1 (tuần thi thứ nhất)",
         description="Thi tự do, mở cho mọi thí sinh.",
@@ -106,7 +106,7 @@ async def seed_demo(services: Services, *, now: datetime | None = None) -> DemoA
         rules=RULES_2020,
         bank_id=bank_id,
     )
-    await storage.create_round(
+    await storage.contests.create_round(
         contest_id=contest_id,
         title="Vòng 2 (tuần thi thứ hai)",
         description="Mở sau khi vòng 1 kết thúc.",
@@ -121,7 +121,7 @@ async def seed_demo(services: Services, *, now: datetime | None = None) -> DemoA
         ("giamkhao", "Ban Giám khảo", Role.JUDGE),
     ):
         password = secrets.token_urlsafe(12)
-        await storage.create_staff(
+        await storage.accounts.create_staff(
             username=username, full_name=name, role=role, password_hash=await services.passwords.hash(password), now=now
         )
         accounts[role] = (username, password)

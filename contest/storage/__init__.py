@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contest.storage.sqlite import Duplicate, SQLiteStorage
+from contest.storage.accounts import Duplicate
+from contest.storage.sqlite import SQLiteStorage
 
 Storage = SQLiteStorage
 """The interface services use. The PostgreSQL backend will implement the same

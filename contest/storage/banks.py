@@ -60,7 +60,7 @@ def add_version(
     return version_id
 
 
-class Banks:
+class BankStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 

@@ -91,7 +91,7 @@ async def _seed(database: Path, *, duration: int) -> None:
     try:
         now = datetime.now(UTC)
         bank_id, _ = await storage.banks.create(name="Ngân hàng thử", questions=make_bank(), now=now)
-        contest_id = await storage.create_contest(
+        contest_id = await storage.contests.create(
             slug="e2e",
             title="Cuộc thi thử nghiệm",
             description="Mô tả.",
@@ -101,7 +101,7 @@ async def _seed(database: Path, *, duration: int) -> None:
             areas=["Thành phố Mỹ Tho", "Huyện Cái Bè"],
             now=now,
         )
-        await storage.create_round(
+        await storage.contests.create_round(
             contest_id=contest_id,
             title="Vòng thử",
             opens_at=now - timedelta(minutes=5),

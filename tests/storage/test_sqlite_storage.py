@@ -34,7 +34,7 @@ def test_concurrent_starts_make_one_attempt(services: Services) -> None:
             version, bank = await services.catalog.bank(round_.bank_id)
 
             async def one() -> int:
-                attempt, _ = await services.storage.start_attempt(
+                attempt, _ = await services.storage.attempts.start(
                     round_=round_,
                     user_id=user_id,
                     version_id=version,
@@ -62,7 +62,7 @@ def test_saved_answers_survive_concurrent_saves(services: Services) -> None:
             await asyncio.gather(
                 *(services.attempts.save_answer(user, attempt.id, q.id, [q.options[0].id]) for q in attempt.questions)
             )
-            return await services.storage.answers(attempt.id)
+            return await services.storage.attempts.answers(attempt.id)
         finally:
             await services.storage.close()
 
@@ -100,7 +100,7 @@ def test_sweeper_finalises_attempts_nobody_came_back_to(services: Services) -> N
             await services.attempts.save_answer(user, attempt.id, q.id, sorted(q.correct))
             world.clock.advance(minutes=11)
             closed = await services.attempts.sweep()
-            summary = await services.storage.attempt_summary(attempt.id)
+            summary = await services.storage.attempts.summary(attempt.id)
             assert summary is not None and summary.result is not None
             assert summary.result.correct == 1
             assert summary.submitted_at == attempt.deadline

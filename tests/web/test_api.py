@@ -277,7 +277,7 @@ def test_staff_cannot_start_attempts(client: TestClient, world: World) -> None:
     services = world.services
     password_hash = client.portal.call(services.passwords.hash, PASSWORD)
     client.portal.call(
-        lambda: services.storage.create_staff(
+        lambda: services.storage.accounts.create_staff(
             username="btc",
             full_name="Ban Tổ chức",
             role=Role.ORGANISER,

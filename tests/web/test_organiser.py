@@ -23,7 +23,7 @@ def sign_in_staff(client: TestClient, world: World, role: Role = Role.ORGANISER,
     services = world.services
     password_hash = client.portal.call(services.passwords.hash, PASSWORD)
     client.portal.call(
-        lambda: services.storage.create_staff(
+        lambda: services.storage.accounts.create_staff(
             username=username,
             full_name="Nguyễn Ban Tổ Chức",
             role=role,
@@ -257,7 +257,7 @@ def test_rescore_applies_a_corrected_key(client: TestClient, world: World, api_u
     before = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": 1}).json()
     sign_in_staff(client, world)
     # The key was wrong: the "wrong" option (B) is right. Correct it in the bank.
-    code = client.portal.call(world.services.storage.get_attempt, attempt["id"]).questions[0].code
+    code = client.portal.call(world.services.storage.attempts.get, attempt["id"]).questions[0].code
     corrected = [replace(q, correct=frozenset({1}), multiple=False) if q.code == code else q for q in make_bank()]
     preview = upload(client, "sua-dap-an.json", write_bank(corrected, "json"), bank_id=world.bank_id)
     confirm(client, preview.url.path)

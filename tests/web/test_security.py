@@ -131,7 +131,7 @@ def test_question_text_from_a_bank_is_shown_as_text(client: TestClient, world: W
     )
     bank_id, _ = client.portal.call(lambda: storage.banks.create(name="Độc hại", questions=[evil], now=now))
     round_id = client.portal.call(
-        lambda: storage.create_round(
+        lambda: storage.contests.create_round(
             contest_id=world.contest_id,
             title="Vòng X",
             opens_at=now - timedelta(hours=1),

@@ -44,16 +44,22 @@ def parse_aiken(text: str) -> ParsedBank:
                 problems.append(Problem("Câu hỏi cần ít nhất hai phương án.", line=number, column="options"))
             else:
                 question = build_question(
-                    code=codes.take("", stem[1], stem[0], problems), text=stem[1], options=options,
-                    answer=line[len("ANSWER:") :], multiple=None, line=stem[0], problems=problems,
+                    code=codes.take("", stem[1], stem[0], problems),
+                    text=stem[1],
+                    options=options,
+                    answer=line[len("ANSWER:") :],
+                    multiple=None,
+                    line=stem[0],
+                    problems=problems,
                 )
                 if question is not None:
                     parsed.append((question, stem[0]))
             stem, options = None, []
         else:
             if stem is not None:
-                problems.append(Problem(f"Câu hỏi ở dòng {stem[0]} chưa có dòng ANSWER: trước khi sang câu mới.",
-                                        line=number))
+                problems.append(
+                    Problem(f"Câu hỏi ở dòng {stem[0]} chưa có dòng ANSWER: trước khi sang câu mới.", line=number)
+                )
             stem, options = (number, line), []
     if stem is not None:
         problems.append(Problem("Câu hỏi cuối tệp chưa có dòng ANSWER:.", line=stem[0]))

@@ -28,8 +28,13 @@ def parse_csv(data: bytes, *, progress: Progress | None = None) -> ParsedBank:
     try:
         delimiter, header = _sniff(text)
         rows = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
-        return read_rows(header, ((n, r) for n, r in rows if n > header.line), [], progress=progress,
-                         total=text.count("\n") + (not text.endswith("\n")))
+        return read_rows(
+            header,
+            ((n, r) for n, r in rows if n > header.line),
+            [],
+            progress=progress,
+            total=text.count("\n") + (not text.endswith("\n")),
+        )
     except csv.Error as exc:
         raise BankError(f"Tệp CSV không đọc được: {exc}.") from None
 

@@ -14,8 +14,7 @@ from contest.domain.banks.common import BankError
 
 _TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 _VIETNAMESE = frozenset(
-    "ăâđêôơư"
-    + "".join(unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưy" for t in _TONES)
+    "ăâđêôơư" + "".join(unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưy" for t in _TONES)
 )
 """Every non-ASCII lower-case letter of the Vietnamese alphabet."""
 
@@ -28,9 +27,7 @@ def decode_utf8(data: bytes, label: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BankError(
-            f"Tệp không dùng mã hóa UTF-8. Tệp {label} phải được lưu với mã UTF-8."
-        ) from None
+        raise BankError(f"Tệp không dùng mã hóa UTF-8. Tệp {label} phải được lưu với mã UTF-8.") from None
 
 
 def decode_table(data: bytes) -> str:

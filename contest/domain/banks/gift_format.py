@@ -36,8 +36,16 @@ from contest.domain.banks.moodle import (
 )
 from contest.domain.models import Difficulty, Question
 
-_HIDE = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004", "}": "\ue005",
-         "~": "\ue006", "n": "\n"}
+_HIDE = {
+    "\\": "\ue000",
+    ":": "\ue001",
+    "#": "\ue002",
+    "=": "\ue003",
+    "{": "\ue004",
+    "}": "\ue005",
+    "~": "\ue006",
+    "n": "\n",
+}
 _SHOW = str.maketrans({v: k for k, v in _HIDE.items() if k != "n"})
 _ESCAPED = re.compile(r"\\([\\:#={}~n])")
 _WRITE_ESCAPES = str.maketrans({c: "\\" + c for c in "\\:#={}~"} | {"\n": "\\n"})
@@ -103,8 +111,9 @@ def parse_gift(text: str) -> ParsedBank:
     return finish_bank(parsed, problems)
 
 
-def _question(text: str, comments: list[str], topic: str, line: int, codes: Codes,
-              problems: list[Problem]) -> Question | None:
+def _question(
+    text: str, comments: list[str], topic: str, line: int, codes: Codes, problems: list[Problem]
+) -> Question | None:
     name = ""
     if text.startswith("::") and (end := text.find("::", 2)) >= 0:
         name = format_text(_show(text[2:end]), "html")
@@ -114,8 +123,13 @@ def _question(text: str, comments: list[str], topic: str, line: int, codes: Code
         problems.append(unsupported(name or name_from_text(_show(text)), "description", line))
         return None
     if start < 0 or end < start:
-        problems.append(Problem(f"Câu «{name or name_from_text(_show(text))}»: thiếu dấu «{{» hoặc «}}» của phần "
-                                "đáp án (dấu ngoặc trong nội dung phải viết \\{ và \\}).", line=line))
+        problems.append(
+            Problem(
+                f"Câu «{name or name_from_text(_show(text))}»: thiếu dấu «{{» hoặc «}}» của phần "
+                "đáp án (dấu ngoặc trong nội dung phải viết \\{ và \\}).",
+                line=line,
+            )
+        )
         return None
     answer = text[start + 1 : end].strip()
     fmt, stem = _marker((text[:start] + ("" if text.endswith("}") else "_____") + text[end + 1 :]).strip(), "moodle")
@@ -146,12 +160,19 @@ def _question(text: str, comments: list[str], topic: str, line: int, codes: Code
         problems.append(media_warning(name, images, line))
     source = meta.get("source")
     return build_question(
-        code=codes.take(_idnumber(comments), name, line, problems), text=format_text(_show(stem), fmt),
-        options=options, answer=key, topic=topic, difficulty=meta.get("difficulty", ""),
-        multiple=meta.get("multiple", not single), keep_order=meta.get("keep_order", kind == "truefalse"),
-        points=meta.get("points"), explanation=explanation,
+        code=codes.take(_idnumber(comments), name, line, problems),
+        text=format_text(_show(stem), fmt),
+        options=options,
+        answer=key,
+        topic=topic,
+        difficulty=meta.get("difficulty", ""),
+        multiple=meta.get("multiple", not single),
+        keep_order=meta.get("keep_order", kind == "truefalse"),
+        points=meta.get("points"),
+        explanation=explanation,
         source=build_source(source, line=line, problems=problems) if isinstance(source, dict) else None,
-        line=line, problems=problems,
+        line=line,
+        problems=problems,
     )
 
 
@@ -205,8 +226,7 @@ def _metadata(comments: list[str], line: int, problems: list[Problem]) -> dict[s
             except json.JSONDecodeError:
                 meta = None
             if not isinstance(meta, dict):
-                problems.append(Problem("Dòng chú thích «// hoithi:» không phải một đối tượng JSON hợp lệ.",
-                                        line=line))
+                problems.append(Problem("Dòng chú thích «// hoithi:» không phải một đối tượng JSON hợp lệ.", line=line))
                 return None
             return meta
     return {}

@@ -44,7 +44,7 @@ def parse_json(text: str) -> ParsedBank:
         raise BankError(f"Tệp JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}.") from None
     if isinstance(data, dict):
         if data.get("format") != FORMAT:
-            raise BankError(f"Tệp JSON không ghi «\"format\": \"{FORMAT}\"»; xem tài liệu định dạng ngân hàng.")
+            raise BankError(f'Tệp JSON không ghi «"format": "{FORMAT}"»; xem tài liệu định dạng ngân hàng.')
         if data.get("version") != VERSION:
             raise BankError(f"Phiên bản định dạng «{data.get('version')}» chưa được hỗ trợ (chỉ có {VERSION}).")
         found = _QUESTIONS_KEY.search(text)
@@ -91,11 +91,19 @@ def _question(item: dict[str, Any], line: int | None, problems: list[Problem]) -
         return None
     source = item.get("source")
     return build_question(
-        code=item.get("code"), text=item.get("text"), options=options, answer=item.get("answer"),
-        topic=item.get("topic"), difficulty=item.get("difficulty"), multiple=item.get("multiple"),
-        keep_order=item.get("keep_order"), points=item.get("points"), explanation=item.get("explanation"),
+        code=item.get("code"),
+        text=item.get("text"),
+        options=options,
+        answer=item.get("answer"),
+        topic=item.get("topic"),
+        difficulty=item.get("difficulty"),
+        multiple=item.get("multiple"),
+        keep_order=item.get("keep_order"),
+        points=item.get("points"),
+        explanation=item.get("explanation"),
         source=build_source(source, line=line, problems=problems) if isinstance(source, dict) else None,
-        line=line, problems=problems,
+        line=line,
+        problems=problems,
     )
 
 
@@ -107,15 +115,27 @@ def _simple(item: dict[str, Any], number: int, line: int | None, problems: list[
     if isinstance(options, list):
         if isinstance(answer, int) and not isinstance(answer, bool):
             if not 0 <= answer < min(len(options), MAX_OPTIONS):
-                problems.append(Problem(f"Đáp án «{answer}» không hợp lệ: là số thứ tự phương án, tính từ 0 "
-                                        f"(0 đến {len(options) - 1}).", line=line, column="answer"))
+                problems.append(
+                    Problem(
+                        f"Đáp án «{answer}» không hợp lệ: là số thứ tự phương án, tính từ 0 "
+                        f"(0 đến {len(options) - 1}).",
+                        line=line,
+                        column="answer",
+                    )
+                )
                 return None
             answer = LETTERS[answer]
     else:
         text, options = _split_options(text)
     return build_question(
-        code=item.get("code") or item.get("id") or f"CAU-{number:04d}", text=text, options=options,
-        answer=answer, topic=item.get("topic"), explanation=item.get("explanation"), line=line, problems=problems,
+        code=item.get("code") or item.get("id") or f"CAU-{number:04d}",
+        text=text,
+        options=options,
+        answer=answer,
+        topic=item.get("topic"),
+        explanation=item.get("explanation"),
+        line=line,
+        problems=problems,
     )
 
 
@@ -144,8 +164,15 @@ def write_json(questions: Sequence[Question]) -> bytes:
 
 def _item(q: Question) -> dict[str, Any]:
     return {
-        "code": q.code, "topic": q.topic, "difficulty": q.difficulty.value, "text": q.text,
-        "options": list(q.options), "answer": q.answer_letters, "multiple": q.multiple,
-        "keep_order": q.keep_order, "points": q.points, "explanation": q.explanation,
+        "code": q.code,
+        "topic": q.topic,
+        "difficulty": q.difficulty.value,
+        "text": q.text,
+        "options": list(q.options),
+        "answer": q.answer_letters,
+        "multiple": q.multiple,
+        "keep_order": q.keep_order,
+        "points": q.points,
+        "explanation": q.explanation,
         "source": source_fields(q.source) if q.source else None,
     }

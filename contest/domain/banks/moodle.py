@@ -19,8 +19,9 @@ from contest.domain.models import LETTERS
 TRUE_FALSE = ("Đúng", "Sai")
 """The options a Moodle true/false question becomes (key A for true, B for false)."""
 
-_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "tr", "table", "blockquote", "pre",
-                     "h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset(
+    {"p", "div", "li", "ul", "ol", "tr", "table", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
 _HIDDEN = frozenset({"script", "style", "head", "title"})
 
 
@@ -98,13 +99,35 @@ def category_topic(path: str) -> str:
     return "/".join(p for p in parts if p)
 
 
-_GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
-           0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)
+_GRADES = (
+    1.0,
+    0.9,
+    0.8333333,
+    0.8,
+    0.75,
+    0.7,
+    0.6666667,
+    0.6,
+    0.5,
+    0.4,
+    0.3333333,
+    0.3,
+    0.25,
+    0.2,
+    0.1666667,
+    0.1428571,
+    0.125,
+    0.1111111,
+    0.1,
+    0.05,
+    0.0,
+)
 """Moodle's fixed list of grades for an option (and their negatives)."""
 
 
-def resolve_key(name: str, percents: Sequence[float], *, single: bool, line: int | None,
-                problems: list[Problem]) -> list[int] | None:
+def resolve_key(
+    name: str, percents: Sequence[float], *, single: bool, line: int | None, problems: list[Problem]
+) -> list[int] | None:
     """The correct options from Moodle's per-option grades (in percent).
 
     A grade off Moodle's list (33 for 33.33333) is an error, as in Moodle,
@@ -116,35 +139,59 @@ def resolve_key(name: str, percents: Sequence[float], *, single: bool, line: int
     before = len(problems)
     for letter, percent in zip(LETTERS, percents, strict=False):
         if not any(abs(abs(percent) / 100 - g) < 0.00001 for g in _GRADES):
-            problems.append(Problem(f"Câu «{name}»: phương án {letter} có điểm {percent:g}%, không thuộc các mức "
-                                    "Moodle cho phép (ví dụ 100%, 50%, 33.33333%).", line=line, column=letter))
+            problems.append(
+                Problem(
+                    f"Câu «{name}»: phương án {letter} có điểm {percent:g}%, không thuộc các mức "
+                    "Moodle cho phép (ví dụ 100%, 50%, 33.33333%).",
+                    line=line,
+                    column=letter,
+                )
+            )
     positive = [i for i, p in enumerate(percents) if p > 0]
     key = [i for i in positive if abs(percents[i] - 100) < 0.001] if single else positive
     if single and len(key) != 1:
-        problems.append(Problem(f"Câu «{name}» chọn một đáp án nhưng có {len(key)} phương án được 100% điểm.",
-                                line=line, column="answer"))
+        problems.append(
+            Problem(
+                f"Câu «{name}» chọn một đáp án nhưng có {len(key)} phương án được 100% điểm.",
+                line=line,
+                column="answer",
+            )
+        )
     total = sum(percents[i] for i in positive)
     if not single and round(total / 100, 2) != 1:
-        problems.append(Problem(f"Câu «{name}»: tổng điểm các phương án đúng là {total:g}%, phải bằng 100%.",
-                                line=line, column="answer"))
+        problems.append(
+            Problem(
+                f"Câu «{name}»: tổng điểm các phương án đúng là {total:g}%, phải bằng 100%.", line=line, column="answer"
+            )
+        )
     if len(problems) > before:
         return None
     for i in (i for i in positive if i not in key):
-        problems.append(Problem(f"Câu «{name}»: phương án {LETTERS[i]} được {percents[i]:g}% điểm trong Moodle; "
-                                "nền tảng chấm đúng/sai nên tính là sai.", line=line, column=LETTERS[i],
-                                severity=Severity.WARNING))
+        problems.append(
+            Problem(
+                f"Câu «{name}»: phương án {LETTERS[i]} được {percents[i]:g}% điểm trong Moodle; "
+                "nền tảng chấm đúng/sai nên tính là sai.",
+                line=line,
+                column=LETTERS[i],
+                severity=Severity.WARNING,
+            )
+        )
     return key
 
 
 def unsupported(name: str, kind: str, line: int | None) -> Problem:
     """The warning for a question of a type the platform does not run."""
-    return Problem(f"Bỏ qua câu «{name}» (loại {kind}): nền tảng chỉ hỗ trợ câu trắc nghiệm.",
-                   line=line, severity=Severity.WARNING)
+    return Problem(
+        f"Bỏ qua câu «{name}» (loại {kind}): nền tảng chỉ hỗ trợ câu trắc nghiệm.", line=line, severity=Severity.WARNING
+    )
 
 
 def media_warning(name: str, count: int, line: int | None) -> Problem:
-    return Problem(f"Câu «{name}» có {count} hình ảnh hoặc tệp nhúng: chỉ nhập phần chữ, "
-                   "hình ảnh và tệp không được nhập.", line=line, severity=Severity.WARNING)
+    return Problem(
+        f"Câu «{name}» có {count} hình ảnh hoặc tệp nhúng: chỉ nhập phần chữ, hình ảnh và tệp không được nhập.",
+        line=line,
+        severity=Severity.WARNING,
+    )
 
 
 def name_from_text(text: str) -> str:
@@ -180,7 +227,13 @@ class Codes:
             if code != base:
                 first = self._seen[base]
                 where = f" (dòng {first})" if first is not None else ""
-                problems.append(Problem(f"Tên câu «{name}» trùng với câu trước{where}: đặt mã «{code}».",
-                                        line=line, column="code", severity=Severity.WARNING))
+                problems.append(
+                    Problem(
+                        f"Tên câu «{name}» trùng với câu trước{where}: đặt mã «{code}».",
+                        line=line,
+                        column="code",
+                        severity=Severity.WARNING,
+                    )
+                )
         self._seen.setdefault(code, line)
         return code

@@ -36,8 +36,10 @@ def parse_moodle_xml(text: str) -> ParsedBank:
     try:
         root = fromstring(text.encode("utf-8"))
     except DefusedXmlException:
-        raise BankError("Tệp XML có khai báo DTD hoặc thực thể (<!DOCTYPE>, <!ENTITY>): không nhận vì lý do "
-                        "an toàn; tệp Moodle XML không cần những khai báo này.") from None
+        raise BankError(
+            "Tệp XML có khai báo DTD hoặc thực thể (<!DOCTYPE>, <!ENTITY>): không nhận vì lý do "
+            "an toàn; tệp Moodle XML không cần những khai báo này."
+        ) from None
     except ParseError as exc:
         row, column = exc.position
         raise BankError(f"Tệp XML không đúng cú pháp ở dòng {row}, cột {column + 1}.") from None
@@ -57,7 +59,8 @@ def parse_moodle_xml(text: str) -> ParsedBank:
                 topic = category_topic(_text(category) or category.text or "")
             continue
         name = format_text(_text(element.find("name")), "html") or name_from_text(
-            format_text(_text(element.find("questiontext")), "html"))
+            format_text(_text(element.find("questiontext")), "html")
+        )
         if kind not in ("multichoice", "truefalse"):
             problems.append(unsupported(name, kind, line))
             continue
@@ -79,8 +82,9 @@ def _question_lines(text: str) -> list[int]:
     return lines
 
 
-def _question(element: Element, kind: str, name: str, topic: str, line: int | None, codes: Codes,
-              problems: list[Problem]) -> Question | None:
+def _question(
+    element: Element, kind: str, name: str, topic: str, line: int | None, codes: Codes, problems: list[Problem]
+) -> Question | None:
     body = element.find("questiontext")
     fmt = body.get("format", "html") if body is not None else "html"
     answers = element.findall("answer")
@@ -96,8 +100,13 @@ def _question(element: Element, kind: str, name: str, topic: str, line: int | No
         if sorted(words) == ["false", "true"]:
             percents = [percents[words.index("true")], percents[words.index("false")]]
         else:
-            problems.append(Problem(f"Câu «{name}»: phương án không ghi true/false; coi phương án đầu là Đúng.",
-                                    line=line, severity=Severity.WARNING))
+            problems.append(
+                Problem(
+                    f"Câu «{name}»: phương án không ghi true/false; coi phương án đầu là Đúng.",
+                    line=line,
+                    severity=Severity.WARNING,
+                )
+            )
     else:
         options, single = texts, _flag(element.find("single"), missing=True)
     key = resolve_key(name, percents, single=single, line=line, problems=problems)
@@ -108,11 +117,16 @@ def _question(element: Element, kind: str, name: str, topic: str, line: int | No
     feedback = element.find("generalfeedback")
     return build_question(
         code=codes.take(element.findtext("idnumber") or "", name, line, problems),
-        text=format_text(_text(body), fmt), options=options, answer=key, topic=topic,
-        multiple=not single, keep_order=kind == "truefalse" or not _flag(element.find("shuffleanswers"), missing=False),
+        text=format_text(_text(body), fmt),
+        options=options,
+        answer=key,
+        topic=topic,
+        multiple=not single,
+        keep_order=kind == "truefalse" or not _flag(element.find("shuffleanswers"), missing=False),
         points=element.findtext("defaultgrade"),
         explanation=format_text(_text(feedback), feedback.get("format", fmt)) if feedback is not None else "",
-        line=line, problems=problems,
+        line=line,
+        problems=problems,
     )
 
 

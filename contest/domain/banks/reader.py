@@ -49,13 +49,22 @@ _REFUSED = {
     **dict.fromkeys((".xlsm", ".xltm", ".xlam", ".xla", ".docm", ".pptm"), MACRO_REFUSAL),
 }
 _SUFFIXES = (
-    (".gift.txt", "gift"), (".gift", "gift"), (".aiken.txt", "aiken"), (".aiken", "aiken"),
-    (".xlsx", "xlsx"), (".csv", "csv"), (".tsv", "csv"), (".txt", "txt"), (".xml", "xml"), (".json", "json"),
+    (".gift.txt", "gift"),
+    (".gift", "gift"),
+    (".aiken.txt", "aiken"),
+    (".aiken", "aiken"),
+    (".xlsx", "xlsx"),
+    (".csv", "csv"),
+    (".tsv", "csv"),
+    (".txt", "txt"),
+    (".xml", "xml"),
+    (".json", "json"),
 )
 
 
-def read_bank(filename: str, data: bytes, *, max_bytes: int = MAX_BYTES,
-              progress: Progress | None = None) -> ParsedBank:
+def read_bank(
+    filename: str, data: bytes, *, max_bytes: int = MAX_BYTES, progress: Progress | None = None
+) -> ParsedBank:
     """Read an uploaded bank, or raise :class:`BankError` saying in Vietnamese
     why the file cannot be read at all. ``progress`` hears how far a
     spreadsheet (.xlsx, CSV) has been read; the other formats are read whole."""
@@ -88,11 +97,14 @@ def read_bank(filename: str, data: bytes, *, max_bytes: int = MAX_BYTES,
 
 def _read_xlsx(filename: str, data: bytes, progress: Progress | None) -> ParsedBank:
     if data.startswith(_OLE):
-        raise BankError(f"Tệp «{filename}» thực ra là tệp Excel 97–2003 (.xls) hoặc tệp Excel có đặt mật khẩu. "
-                        "Hãy bỏ mật khẩu và lưu lại dưới dạng «Excel Workbook (.xlsx)».")
+        raise BankError(
+            f"Tệp «{filename}» thực ra là tệp Excel 97–2003 (.xls) hoặc tệp Excel có đặt mật khẩu. "
+            "Hãy bỏ mật khẩu và lưu lại dưới dạng «Excel Workbook (.xlsx)»."
+        )
     if not data.startswith(_ZIP):
-        raise BankError(f"Tệp «{filename}» không phải tệp Excel .xlsx (nội dung là "
-                        f"{_magic(data) or 'văn bản hoặc dữ liệu khác'}).")
+        raise BankError(
+            f"Tệp «{filename}» không phải tệp Excel .xlsx (nội dung là {_magic(data) or 'văn bản hoặc dữ liệu khác'})."
+        )
     return parse_xlsx(data, progress=progress)
 
 

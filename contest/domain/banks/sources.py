@@ -27,8 +27,7 @@ class Outdated:
         document = (source.document or source.citation) if source else ""
         replaced = f", được thay thế bởi {self.replaced_by}" if self.replaced_by else ""
         return (
-            f"Câu {self.question.code} trích dẫn {document}, văn bản hết hiệu lực từ "
-            f"{self.expired:%d/%m/%Y}{replaced}."
+            f"Câu {self.question.code} trích dẫn {document}, văn bản hết hiệu lực từ {self.expired:%d/%m/%Y}{replaced}."
         )
 
 

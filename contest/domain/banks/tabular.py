@@ -58,35 +58,91 @@ def _option(index: int) -> Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã câu", ("ma cau", "ma", "ma cau hoi", "ma so", "code", "id"),
-           "Mã duy nhất trong ngân hàng, ví dụ DVC-001.", required=True),
-    Column("topic", "Chủ đề", ("chu de", "chuyen de", "linh vuc", "nhom", "topic", "category"),
-           "Tên chủ đề; dùng để chia số câu theo chủ đề khi rút đề."),
-    Column("difficulty", "Mức độ", ("muc do", "do kho", "cap do", "difficulty", "level"),
-           "Dễ, Trung bình hoặc Khó (để trống là Trung bình)."),
-    Column("question", "Câu hỏi", ("cau hoi", "noi dung cau hoi", "noi dung", "de bai", "question", "text"),
-           "Nội dung câu hỏi, chữ thường (không định dạng).", required=True),
+    Column(
+        "code",
+        "Mã câu",
+        ("ma cau", "ma", "ma cau hoi", "ma so", "code", "id"),
+        "Mã duy nhất trong ngân hàng, ví dụ DVC-001.",
+        required=True,
+    ),
+    Column(
+        "topic",
+        "Chủ đề",
+        ("chu de", "chuyen de", "linh vuc", "nhom", "topic", "category"),
+        "Tên chủ đề; dùng để chia số câu theo chủ đề khi rút đề.",
+    ),
+    Column(
+        "difficulty",
+        "Mức độ",
+        ("muc do", "do kho", "cap do", "difficulty", "level"),
+        "Dễ, Trung bình hoặc Khó (để trống là Trung bình).",
+    ),
+    Column(
+        "question",
+        "Câu hỏi",
+        ("cau hoi", "noi dung cau hoi", "noi dung", "de bai", "question", "text"),
+        "Nội dung câu hỏi, chữ thường (không định dạng).",
+        required=True,
+    ),
     *(_option(i) for i in range(len(LETTERS))),
-    Column("answer", "Đáp án đúng", ("dap an dung", "dap an", "dap an chinh xac", "phuong an dung",
-                                      "answer", "answers", "correct", "correct answer", "key"),
-           "Chữ cái của phương án đúng: «B», hoặc nhiều chữ cái «A, C».", required=True),
-    Column("multiple", "Chọn nhiều", ("chon nhieu", "nhieu dap an", "multiple", "multiple choice"),
-           "Có: thí sinh chọn bằng ô đánh dấu. Để trống: tự bật khi có nhiều đáp án đúng."),
-    Column("keep_order", "Giữ thứ tự", ("giu thu tu", "giu thu tu phuong an", "khong dao", "khong tron",
-                                         "keep order"),
-           "Có: không đảo thứ tự phương án (khi có phương án «Cả A và B»)."),
+    Column(
+        "answer",
+        "Đáp án đúng",
+        (
+            "dap an dung",
+            "dap an",
+            "dap an chinh xac",
+            "phuong an dung",
+            "answer",
+            "answers",
+            "correct",
+            "correct answer",
+            "key",
+        ),
+        "Chữ cái của phương án đúng: «B», hoặc nhiều chữ cái «A, C».",
+        required=True,
+    ),
+    Column(
+        "multiple",
+        "Chọn nhiều",
+        ("chon nhieu", "nhieu dap an", "multiple", "multiple choice"),
+        "Có: thí sinh chọn bằng ô đánh dấu. Để trống: tự bật khi có nhiều đáp án đúng.",
+    ),
+    Column(
+        "keep_order",
+        "Giữ thứ tự",
+        ("giu thu tu", "giu thu tu phuong an", "khong dao", "khong tron", "keep order"),
+        "Có: không đảo thứ tự phương án (khi có phương án «Cả A và B»).",
+    ),
     Column("points", "Điểm", ("diem", "so diem", "points", "score"), "Số nguyên từ 1 đến 100; để trống là 1."),
-    Column("explanation", "Giải thích", ("giai thich", "explanation", "feedback"),
-           "Giải thích đáp án, hiện sau khi thi."),
-    Column("citation", "Nguồn", ("nguon", "can cu", "can cu phap ly", "trich dan", "source", "citation"),
-           "Căn cứ của đáp án, ví dụ «Khoản 4 Điều 3 Nghị định 43/2011/NĐ-CP»."),
-    Column("document", "Số văn bản", ("so van ban", "so hieu van ban", "so hieu", "van ban", "document"),
-           "Số hiệu văn bản được trích dẫn, ví dụ 43/2011/NĐ-CP."),
+    Column(
+        "explanation", "Giải thích", ("giai thich", "explanation", "feedback"), "Giải thích đáp án, hiện sau khi thi."
+    ),
+    Column(
+        "citation",
+        "Nguồn",
+        ("nguon", "can cu", "can cu phap ly", "trich dan", "source", "citation"),
+        "Căn cứ của đáp án, ví dụ «Khoản 4 Điều 3 Nghị định 43/2011/NĐ-CP».",
+    ),
+    Column(
+        "document",
+        "Số văn bản",
+        ("so van ban", "so hieu van ban", "so hieu", "van ban", "document"),
+        "Số hiệu văn bản được trích dẫn, ví dụ 43/2011/NĐ-CP.",
+    ),
     Column("issued", "Ngày ban hành", ("ngay ban hanh", "ngay ky", "issued"), "Ngày dạng dd/mm/yyyy."),
-    Column("expired", "Ngày hết hiệu lực", ("ngay het hieu luc", "het hieu luc", "ngay het han", "expired"),
-           "Ngày đầu tiên văn bản không còn hiệu lực, dạng dd/mm/yyyy."),
-    Column("replaced_by", "Thay thế bởi", ("thay the boi", "duoc thay the boi", "van ban thay the", "replaced by"),
-           "Số hiệu văn bản thay thế."),
+    Column(
+        "expired",
+        "Ngày hết hiệu lực",
+        ("ngay het hieu luc", "het hieu luc", "ngay het han", "expired"),
+        "Ngày đầu tiên văn bản không còn hiệu lực, dạng dd/mm/yyyy.",
+    ),
+    Column(
+        "replaced_by",
+        "Thay thế bởi",
+        ("thay the boi", "duoc thay the boi", "van ban thay the", "replaced by"),
+        "Số hiệu văn bản thay thế.",
+    ),
     Column("url", "Đường dẫn", ("duong dan", "lien ket", "url", "link"), "Địa chỉ trang văn bản."),
 )
 
@@ -145,13 +201,24 @@ def _match_header(cells: Sequence[object], line: int) -> Header | None:
                 fallback = i
                 titles.setdefault("code", title)
             else:
-                problems.append(Problem(f"Không nhận ra cột «{title}»: bỏ qua cột này.", line=line,
-                                        column=f"{column_letter(i)} ({title})", severity=Severity.WARNING))
+                problems.append(
+                    Problem(
+                        f"Không nhận ra cột «{title}»: bỏ qua cột này.",
+                        line=line,
+                        column=f"{column_letter(i)} ({title})",
+                        severity=Severity.WARNING,
+                    )
+                )
             continue
         if column.field in index:
             first = column_letter(index[column.field])
-            problems.append(Problem(f"Cột «{column.title}» có hai lần (cột {first} và {column_letter(i)}).",
-                                    line=line, column=f"{column_letter(i)} ({title})"))
+            problems.append(
+                Problem(
+                    f"Cột «{column.title}» có hai lần (cột {first} và {column_letter(i)}).",
+                    line=line,
+                    column=f"{column_letter(i)} ({title})",
+                )
+            )
             continue
         index[column.field] = i
         titles[column.field] = title
@@ -179,21 +246,33 @@ MISSING_HEADER = (
 )
 
 
-def _question_from_row(
-    header: Header, cells: Sequence[object], line: int, problems: list[Problem]
-) -> Question | None:
+def _question_from_row(header: Header, cells: Sequence[object], line: int, problems: list[Problem]) -> Question | None:
     """Build the question in one data row; problems name fields, which
     :func:`read_rows` turns into the sheet's columns."""
+
     def get(name: str) -> object:
         i = header.index.get(name)
         return cells[i] if i is not None and i < len(cells) else None
 
-    source = build_source({f: get(f) for f in ("citation", "document", "issued", "expired", "replaced_by", "url")},
-                          line=line, problems=problems)
+    source = build_source(
+        {f: get(f) for f in ("citation", "document", "issued", "expired", "replaced_by", "url")},
+        line=line,
+        problems=problems,
+    )
     return build_question(
-        code=get("code"), text=get("question"), options=[get(c) for c in LETTERS], answer=get("answer"),
-        topic=get("topic"), difficulty=get("difficulty"), multiple=get("multiple"), keep_order=get("keep_order"),
-        points=get("points"), explanation=get("explanation"), source=source, line=line, problems=problems,
+        code=get("code"),
+        text=get("question"),
+        options=[get(c) for c in LETTERS],
+        answer=get("answer"),
+        topic=get("topic"),
+        difficulty=get("difficulty"),
+        multiple=get("multiple"),
+        keep_order=get("keep_order"),
+        points=get("points"),
+        explanation=get("explanation"),
+        source=source,
+        line=line,
+        problems=problems,
     )
 
 
@@ -202,8 +281,14 @@ def _is_blank(cells: Sequence[object], header: Header) -> bool:
     return all(clean_text(cells[i]) == "" for i in header.index.values() if i < len(cells))
 
 
-def read_rows(header: Header, rows: Iterable[tuple[int, Sequence[object] | None]], problems: list[Problem],
-              *, progress: Progress | None = None, total: int = 0) -> ParsedBank:
+def read_rows(
+    header: Header,
+    rows: Iterable[tuple[int, Sequence[object] | None]],
+    problems: list[Problem],
+    *,
+    progress: Progress | None = None,
+    total: int = 0,
+) -> ParsedBank:
     """Questions from the rows under the header. A row given as None had
     cells that cannot be read at all (already reported in ``problems``).
     ``progress`` hears the row number every 100 rows, out of ``total``."""

@@ -20,8 +20,18 @@ class Change:
     @property
     def fields(self) -> tuple[str, ...]:
         """Names of the fields that differ, for the organiser's diff page."""
-        names = ("text", "options", "correct", "topic", "difficulty", "multiple", "keep_order", "points",
-                 "explanation", "source")
+        names = (
+            "text",
+            "options",
+            "correct",
+            "topic",
+            "difficulty",
+            "multiple",
+            "keep_order",
+            "points",
+            "explanation",
+            "source",
+        )
         return tuple(n for n in names if getattr(self.before, n) != getattr(self.after, n))
 
 

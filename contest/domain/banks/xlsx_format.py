@@ -90,8 +90,12 @@ def _read_workbook(workbook: Workbook, archive: zipfile.ZipFile, progress: Progr
         problems = _merge_problems(merged, header)
         if skipped:
             names = ", ".join(f"«{s}»" for s in skipped)
-            problems.append(Problem(f"Đã đọc trang tính «{sheet.title}»; bỏ qua trang {names} vì không có "
-                                    "dòng tiêu đề.", severity=Severity.WARNING))
+            problems.append(
+                Problem(
+                    f"Đã đọc trang tính «{sheet.title}»; bỏ qua trang {names} vì không có dòng tiêu đề.",
+                    severity=Severity.WARNING,
+                )
+            )
         data_rows = chain((r for r in top if r[0] > header.line), rows)
         return read_rows(header, _values(header, data_rows, problems), problems, progress=progress, total=total)
     if not skipped:
@@ -103,16 +107,23 @@ def _merge_problems(merged: list[tuple[int, int]], header: Header) -> list[Probl
     problems = []
     for first, last in sorted(merged):
         if first <= header.line <= last:
-            problems.append(Problem("Tiêu đề có ô gộp: hãy bỏ gộp ô (Merge & Center) để mỗi cột có một tiêu đề.",
-                                    line=header.line))
+            problems.append(
+                Problem("Tiêu đề có ô gộp: hãy bỏ gộp ô (Merge & Center) để mỗi cột có một tiêu đề.", line=header.line)
+            )
         elif first > header.line:
-            problems.append(Problem(f"Các dòng {first}–{last} có ô gộp: chỉ ô đầu tiên có giá trị.",
-                                    line=first, severity=Severity.WARNING))
+            problems.append(
+                Problem(
+                    f"Các dòng {first}–{last} có ô gộp: chỉ ô đầu tiên có giá trị.",
+                    line=first,
+                    severity=Severity.WARNING,
+                )
+            )
     return problems
 
 
-def _values(header: Header, rows: Iterator[tuple[int, Sequence[_Cell]]],
-            problems: list[Problem]) -> Iterator[tuple[int, list[object] | None]]:
+def _values(
+    header: Header, rows: Iterator[tuple[int, Sequence[_Cell]]], problems: list[Problem]
+) -> Iterator[tuple[int, list[object] | None]]:
     """Each row's values in the header's columns, as :func:`read_rows` takes
     them; None for a row holding a formula or an error cell."""
     fields = sorted((i, f) for f, i in header.index.items())
@@ -134,10 +145,12 @@ def _values(header: Header, rows: Iterator[tuple[int, Sequence[_Cell]]],
 
 def _bad_cell(cell: _Cell, line: int, column: str) -> Problem:
     if cell.data_type == "f":
-        return Problem(f"Ô chứa công thức «{cell.value}»: hãy sao chép rồi dán dạng giá trị (Paste Values).",
-                       line=line, column=column)
-    return Problem(f"Ô báo lỗi «{cell.value}» của Excel: hãy thay bằng giá trị đúng.",
-                   line=line, column=column)
+        return Problem(
+            f"Ô chứa công thức «{cell.value}»: hãy sao chép rồi dán dạng giá trị (Paste Values).",
+            line=line,
+            column=column,
+        )
+    return Problem(f"Ô báo lỗi «{cell.value}» của Excel: hãy thay bằng giá trị đúng.", line=line, column=column)
 
 
 def _cell_text(value: object) -> str:
@@ -175,10 +188,21 @@ def _row(q: Question) -> list[object]:
     options = list(q.options) + [None] * (MAX_OPTIONS - len(q.options))
     yes_no = {True: "Có", False: "Không"}
     return [
-        q.code, q.topic, q.difficulty.label, q.text, *options, q.answer_letters, yes_no[q.multiple],
-        yes_no[q.keep_order], q.points, q.explanation,
-        *((source.citation, source.document, source.issued, source.expired, source.replaced_by, source.url)
-          if source else (None,) * 6),
+        q.code,
+        q.topic,
+        q.difficulty.label,
+        q.text,
+        *options,
+        q.answer_letters,
+        yes_no[q.multiple],
+        yes_no[q.keep_order],
+        q.points,
+        q.explanation,
+        *(
+            (source.citation, source.document, source.issued, source.expired, source.replaced_by, source.url)
+            if source
+            else (None,) * 6
+        ),
     ]
 
 
@@ -228,4 +252,3 @@ def _write_guide(sheet: WriteOnlyWorksheet) -> None:
         "Không dùng công thức và không gộp ô ở dòng tiêu đề; mỗi ô ghi giá trị.",
     ):
         sheet.append([note])
-

@@ -19,8 +19,11 @@ def skip_message(name: str, kind: str) -> str:
 
 
 def media(name: str, count: int, line: int) -> Problem:
-    return Problem(f"Câu «{name}» có {count} hình ảnh hoặc tệp nhúng: chỉ nhập phần chữ, hình ảnh và tệp không "
-                   "được nhập.", line=line, severity=Severity.WARNING)
+    return Problem(
+        f"Câu «{name}» có {count} hình ảnh hoặc tệp nhúng: chỉ nhập phần chữ, hình ảnh và tệp không được nhập.",
+        line=line,
+        severity=Severity.WARNING,
+    )
 
 
 def test_aiken_fixture_imports_two_questions_as_plain_text(moodle: Fixture) -> None:
@@ -113,8 +116,9 @@ def test_xml_nested_categories_fixture_gives_full_path_topics(moodle: Fixture) -
         ("Mu-Question", "Iota/Mu", "A"),
     ]
     assert bank.topics == ("Iota", "Iota/Kappa", "Iota/Kappa/Lambda", "Iota/Mu")
-    assert bank.problems == (Problem(skip_message("Kappa Essay Question", "essay"), line=55,
-                                     severity=Severity.WARNING),)
+    assert bank.problems == (
+        Problem(skip_message("Kappa Essay Question", "essay"), line=55, severity=Severity.WARNING),
+    )
 
 
 def test_xml_module_prefix_reads_like_course_prefix(moodle: Fixture) -> None:
@@ -147,22 +151,35 @@ def test_xml_invalid_grades_fixture_blocks_the_whole_file(moodle: Fixture) -> No
     bank = read_bank("error_invalid_grades.xml", moodle("xml/error_invalid_grades.xml"))
     assert bank.questions == ()
     assert bank.problems == (
-        Problem("Câu «Question with invalid grades : x > 1 & x < 2»: phương án B có điểm 33%, không thuộc các "
-                "mức Moodle cho phép (ví dụ 100%, 50%, 33.33333%).", line=4, column="B"),
+        Problem(
+            "Câu «Question with invalid grades : x > 1 & x < 2»: phương án B có điểm 33%, không thuộc các "
+            "mức Moodle cho phép (ví dụ 100%, 50%, 33.33333%).",
+            line=4,
+            column="B",
+        ),
     )
     assert not bank.ok
 
 
 def test_xml_multi_answer_with_valid_thirds_is_imported() -> None:
-    answers = "".join(f'<answer fraction="{f}"><text>{t}</text></answer>'
-                      for f, t in (("-50", "1"), ("33.33333", "2"), ("33.33333", "3"), ("-50", "4"), ("33.33333", "5")))
-    text = (f'<quiz><question type="multichoice"><name><text>Số nguyên tố</text></name>'
-            f'<questiontext format="plain_text"><text>Chọn các số nguyên tố</text></questiontext>'
-            f'<defaultgrade>2</defaultgrade><single>false</single><shuffleanswers>0</shuffleanswers>'
-            f'<idnumber>NT-01</idnumber>{answers}</question></quiz>')
+    answers = "".join(
+        f'<answer fraction="{f}"><text>{t}</text></answer>'
+        for f, t in (("-50", "1"), ("33.33333", "2"), ("33.33333", "3"), ("-50", "4"), ("33.33333", "5"))
+    )
+    text = (
+        f'<quiz><question type="multichoice"><name><text>Số nguyên tố</text></name>'
+        f'<questiontext format="plain_text"><text>Chọn các số nguyên tố</text></questiontext>'
+        f"<defaultgrade>2</defaultgrade><single>false</single><shuffleanswers>0</shuffleanswers>"
+        f"<idnumber>NT-01</idnumber>{answers}</question></quiz>"
+    )
     (question,) = parse_moodle_xml(text).questions
     assert (question.code, question.answer_letters, question.multiple, question.keep_order, question.points) == (
-        "NT-01", "B, C, E", True, True, 2)
+        "NT-01",
+        "B, C, E",
+        True,
+        True,
+        2,
+    )
 
 
 def test_xml_with_a_doctype_is_refused() -> None:

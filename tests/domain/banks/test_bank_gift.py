@@ -55,10 +55,15 @@ def test_gift_questions_fixture_flags_the_repeated_true_false(moodle: Fixture) -
     assert bank.errors == (
         Problem("Câu hỏi trùng hoàn toàn với câu «2-08-TSL».", line=49, column="question", code="2-08-TSL-2"),
     )
-    assert Problem(
-        "Tên câu «2-08 TSL» trùng với câu trước (dòng 46): đặt mã «2-08-TSL-2».",
-        line=49, column="code", severity=Severity.WARNING,
-    ) in bank.warnings
+    assert (
+        Problem(
+            "Tên câu «2-08 TSL» trùng với câu trước (dòng 46): đặt mã «2-08-TSL-2».",
+            line=49,
+            column="code",
+            severity=Severity.WARNING,
+        )
+        in bank.warnings
+    )
 
 
 def test_gift_category_fixture_sets_topic_and_decodes_escaped_html(moodle: Fixture) -> None:
@@ -136,10 +141,9 @@ def test_gift_examples_fixture_warns_that_partial_credit_counts_as_wrong(moodle:
     bank = read_bank("examples.txt", moodle("gift/examples.txt"))
     partial = [(p.line, p.column) for p in bank.warnings if "điểm trong Moodle" in p.message]
     assert partial == [(115, "B"), (117, "B"), (117, "C"), (190, "B")]
-    assert (
-        "Câu «Jesus' hometown»: phương án C được 50% điểm trong Moodle; nền tảng chấm đúng/sai nên tính là sai."
-        in [p.message for p in bank.warnings]
-    )
+    assert "Câu «Jesus' hometown»: phương án C được 50% điểm trong Moodle; nền tảng chấm đúng/sai nên tính là sai." in [
+        p.message for p in bank.warnings
+    ]
 
 
 def test_gift_examples_fixture_reports_repeated_questions_as_errors(moodle: Fixture) -> None:
@@ -158,8 +162,11 @@ def test_gift_weights_that_do_not_add_up_are_errors() -> None:
     bank = parse_gift("::w::Chọn {~%50%a ~%45%b ~%0%c}\n")
     assert bank.questions == ()
     assert bank.errors == (
-        Problem("Câu «w»: phương án B có điểm 45%, không thuộc các mức Moodle cho phép "
-                "(ví dụ 100%, 50%, 33.33333%).", line=1, column="B"),
+        Problem(
+            "Câu «w»: phương án B có điểm 45%, không thuộc các mức Moodle cho phép (ví dụ 100%, 50%, 33.33333%).",
+            line=1,
+            column="B",
+        ),
         Problem("Câu «w»: tổng điểm các phương án đúng là 95%, phải bằng 100%.", line=1, column="answer"),
     )
 
@@ -189,11 +196,16 @@ def test_gift_escapes_comments_and_id_number() -> None:
 
 
 def test_gift_category_prefixes_and_top_are_dropped() -> None:
-    text = "\n\n".join([
-        "$CATEGORY: $module$/top/Luật//Nghị định/Chương 1", "::a::A? {=x ~y}",
-        "$CATEGORY: $system$/Hệ thống", "::b::B? {=x ~y}",
-        "$CATEGORY: $cat2$/Khác", "::c::C? {=x ~y}",
-    ])
+    text = "\n\n".join(
+        [
+            "$CATEGORY: $module$/top/Luật//Nghị định/Chương 1",
+            "::a::A? {=x ~y}",
+            "$CATEGORY: $system$/Hệ thống",
+            "::b::B? {=x ~y}",
+            "$CATEGORY: $cat2$/Khác",
+            "::c::C? {=x ~y}",
+        ]
+    )
     bank = parse_gift(text)
     assert [q.topic for q in bank.questions] == ["Luật/Nghị định/Chương 1", "Hệ thống", "Khác"]
 
@@ -201,8 +213,9 @@ def test_gift_category_prefixes_and_top_are_dropped() -> None:
 def test_gift_missing_brace_is_an_error() -> None:
     bank = parse_gift("::x::Câu hỏi {=a ~b\n")
     assert bank.errors == (
-        Problem("Câu «x»: thiếu dấu «{» hoặc «}» của phần đáp án (dấu ngoặc trong nội dung phải viết "
-                "\\{ và \\}).", line=1),
+        Problem(
+            "Câu «x»: thiếu dấu «{» hoặc «}» của phần đáp án (dấu ngoặc trong nội dung phải viết \\{ và \\}).", line=1
+        ),
     )
 
 

@@ -36,13 +36,27 @@ DOCUMENT = """{
 def test_json_document_reads_fields_and_reports_lines() -> None:
     bank = parse_json(DOCUMENT)
     assert bank.questions == (
-        Question(code="DVC-001", text="Mức độ 2 cho phép làm gì?",
-                 options=("Xem thông tin", "Tải mẫu tờ khai", "Nộp phí"), correct=frozenset({1}),
-                 topic="Dịch vụ công", difficulty=Difficulty.EASY, keep_order=True, points=2, explanation="Xem Điều 3.",
-                 source=Source(citation="Điều 3 Nghị định 43/2011/NĐ-CP", document="43/2011/NĐ-CP",
-                               issued=date(2011, 6, 13), expired=date(2022, 8, 15), replaced_by="42/2022/NĐ-CP")),
-        Question(code="DVC-004", text="Ngày?", options=("a", "b"), correct=frozenset({0}),
-                 source=Source(citation="Điều 1")),
+        Question(
+            code="DVC-001",
+            text="Mức độ 2 cho phép làm gì?",
+            options=("Xem thông tin", "Tải mẫu tờ khai", "Nộp phí"),
+            correct=frozenset({1}),
+            topic="Dịch vụ công",
+            difficulty=Difficulty.EASY,
+            keep_order=True,
+            points=2,
+            explanation="Xem Điều 3.",
+            source=Source(
+                citation="Điều 3 Nghị định 43/2011/NĐ-CP",
+                document="43/2011/NĐ-CP",
+                issued=date(2011, 6, 13),
+                expired=date(2022, 8, 15),
+                replaced_by="42/2022/NĐ-CP",
+            ),
+        ),
+        Question(
+            code="DVC-004", text="Ngày?", options=("a", "b"), correct=frozenset({0}), source=Source(citation="Điều 1")
+        ),
     )
     assert bank.problems == (
         Problem("Đáp án D trỏ tới phương án trống.", line=13, column="answer", code="DVC-002"),
@@ -68,17 +82,29 @@ def test_json_simple_list_with_index_answers() -> None:
 @pytest.mark.parametrize("prefix", ["\u200b", "\ufeff", ""], ids=["zero-width-space", "bom", "plain"])
 def test_json_simple_list_with_letter_lines(prefix: str) -> None:
     items = [
-        {"question": "Theo Luật Đấu thầu, hình thức nào sau đây?\nA. Chào hàng cạnh tranh\nB. Đấu thầu rộng rãi\n"
-                     "có sơ tuyển\nC) Chỉ định thầu\nD. Mua sắm trực tiếp\nE. Tự thực hiện", "answer": "E"},
+        {
+            "question": "Theo Luật Đấu thầu, hình thức nào sau đây?\nA. Chào hàng cạnh tranh\nB. Đấu thầu rộng rãi\n"
+            "có sơ tuyển\nC) Chỉ định thầu\nD. Mua sắm trực tiếp\nE. Tự thực hiện",
+            "answer": "E",
+        },
         {"id": "X-2", "question": "Câu hai?\nA. Có\nB. Không", "answer": "B"},
     ]
     data = (prefix + json.dumps(items, ensure_ascii=False)).encode("utf-8")
     bank = read_bank("bank.json", data)
     assert bank.problems == ()
     assert [(q.code, q.text, q.options, q.answer_letters) for q in bank.questions] == [
-        ("CAU-0001", "Theo Luật Đấu thầu, hình thức nào sau đây?",
-         ("Chào hàng cạnh tranh", "Đấu thầu rộng rãi có sơ tuyển", "Chỉ định thầu", "Mua sắm trực tiếp",
-          "Tự thực hiện"), "E"),
+        (
+            "CAU-0001",
+            "Theo Luật Đấu thầu, hình thức nào sau đây?",
+            (
+                "Chào hàng cạnh tranh",
+                "Đấu thầu rộng rãi có sơ tuyển",
+                "Chỉ định thầu",
+                "Mua sắm trực tiếp",
+                "Tự thực hiện",
+            ),
+            "E",
+        ),
         ("X-2", "Câu hai?", ("Có", "Không"), "B"),
     ]
 
@@ -92,9 +118,7 @@ def test_json_unknown_version_is_refused() -> None:
 def test_json_object_of_another_format_is_refused() -> None:
     with pytest.raises(BankError) as refused:
         parse_json('{"questions": []}')
-    assert str(refused.value) == (
-        "Tệp JSON không ghi «\"format\": \"hoithi-bank\"»; xem tài liệu định dạng ngân hàng."
-    )
+    assert str(refused.value) == ('Tệp JSON không ghi «"format": "hoithi-bank"»; xem tài liệu định dạng ngân hàng.')
 
 
 def test_json_syntax_error_names_line_and_column() -> None:

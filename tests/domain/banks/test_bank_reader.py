@@ -25,8 +25,9 @@ def refusal(filename: str, data: bytes, **kwargs: int) -> str:
     return str(refused.value)
 
 
-def rezip(data: bytes, *, add: dict[str, bytes] | None = None,
-          change: dict[str, tuple[bytes, bytes]] | None = None) -> bytes:
+def rezip(
+    data: bytes, *, add: dict[str, bytes] | None = None, change: dict[str, tuple[bytes, bytes]] | None = None
+) -> bytes:
     """A copy of a zip with members added, or bytes replaced inside members."""
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
@@ -122,8 +123,13 @@ def test_reader_refuses_corrupt_zip() -> None:
 
 
 def test_reader_refuses_highly_compressed_member() -> None:
-    bomb = zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
-                   "xl/worksheets/sheet1.xml": b" " * (2 * 1024 * 1024)})
+    bomb = zip_of(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "xl/workbook.xml": b"<workbook/>",
+            "xl/worksheets/sheet1.xml": b" " * (2 * 1024 * 1024),
+        }
+    )
     assert len(bomb) < 20_000
     assert refusal("bank.xlsx", bomb) == (
         "Tệp .xlsx có tỉ lệ nén bất thường (có thể là «bom nén»): không nhận vì lý do an toàn."

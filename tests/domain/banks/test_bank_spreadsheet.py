@@ -24,38 +24,108 @@ def test_xlsx_header_below_title_rows_in_any_order_with_synonyms(workbook: Workb
     rows = [
         ["NGÂN HÀNG CÂU HỎI HỘI THI CHUYỂN ĐỔI SỐ"],
         [],
-        ["ĐÁP ÁN ĐÚNG", "Nội dung câu hỏi", "Mã", "Đáp án A", "Đáp án B", "Đáp án C", "Độ khó", "Căn cứ",
-         "Ngày ban hành", "Giữ thứ tự", "Điểm"],
-        ["A, C", "Chọn các số chẵn", "Q-1", 2, 3, 4, "khó", "Điều 5 Luật 20/2023/QH15", datetime(2023, 6, 22),
-         "x", 2],
+        [
+            "ĐÁP ÁN ĐÚNG",
+            "Nội dung câu hỏi",
+            "Mã",
+            "Đáp án A",
+            "Đáp án B",
+            "Đáp án C",
+            "Độ khó",
+            "Căn cứ",
+            "Ngày ban hành",
+            "Giữ thứ tự",
+            "Điểm",
+        ],
+        ["A, C", "Chọn các số chẵn", "Q-1", 2, 3, 4, "khó", "Điều 5 Luật 20/2023/QH15", datetime(2023, 6, 22), "x", 2],
         [],
         ["B", "Luật Giao dịch điện tử đầu tiên ban hành năm nào?", "Q-2", 2020, 2005, 2.5, "Dễ"],
     ]
     bank = read_bank("bank.xlsx", workbook({"Câu hỏi": rows}))
     assert bank.problems == ()
     assert bank.questions == (
-        Question(code="Q-1", text="Chọn các số chẵn", options=("2", "3", "4"), correct=frozenset({0, 2}),
-                 difficulty=Difficulty.HARD, multiple=True, keep_order=True, points=2,
-                 source=Source(citation="Điều 5 Luật 20/2023/QH15", issued=date(2023, 6, 22))),
-        Question(code="Q-2", text="Luật Giao dịch điện tử đầu tiên ban hành năm nào?", options=("2020", "2005", "2.5"),
-                 correct=frozenset({1}), difficulty=Difficulty.EASY),
+        Question(
+            code="Q-1",
+            text="Chọn các số chẵn",
+            options=("2", "3", "4"),
+            correct=frozenset({0, 2}),
+            difficulty=Difficulty.HARD,
+            multiple=True,
+            keep_order=True,
+            points=2,
+            source=Source(citation="Điều 5 Luật 20/2023/QH15", issued=date(2023, 6, 22)),
+        ),
+        Question(
+            code="Q-2",
+            text="Luật Giao dịch điện tử đầu tiên ban hành năm nào?",
+            options=("2020", "2005", "2.5"),
+            correct=frozenset({1}),
+            difficulty=Difficulty.EASY,
+        ),
     )
 
 
 def test_xlsx_english_headers_read_every_field(workbook: Workbook) -> None:
     rows = [
-        ["Code", "Topic", "Difficulty", "Question", "Option A", "Option B", "Correct answer", "Multiple",
-         "Keep order", "Points", "Explanation", "Source", "Document", "Issued", "Expired", "Replaced by", "URL"],
-        ["DVC-1", "Dịch vụ công", "hard", "Mức độ 2 là gì?", "Xem thông tin", "Tải mẫu", "B", "yes", "no", 3,
-         "Vì…", "Điều 3", "43/2011/NĐ-CP", "13/06/2011", "2022-08-15", "42/2022/NĐ-CP", "https://vbpl.vn/"],
+        [
+            "Code",
+            "Topic",
+            "Difficulty",
+            "Question",
+            "Option A",
+            "Option B",
+            "Correct answer",
+            "Multiple",
+            "Keep order",
+            "Points",
+            "Explanation",
+            "Source",
+            "Document",
+            "Issued",
+            "Expired",
+            "Replaced by",
+            "URL",
+        ],
+        [
+            "DVC-1",
+            "Dịch vụ công",
+            "hard",
+            "Mức độ 2 là gì?",
+            "Xem thông tin",
+            "Tải mẫu",
+            "B",
+            "yes",
+            "no",
+            3,
+            "Vì…",
+            "Điều 3",
+            "43/2011/NĐ-CP",
+            "13/06/2011",
+            "2022-08-15",
+            "42/2022/NĐ-CP",
+            "https://vbpl.vn/",
+        ],
     ]
     (question,) = read_bank("bank.xlsx", workbook({"Sheet": rows})).questions
     assert question == Question(
-        code="DVC-1", text="Mức độ 2 là gì?", options=("Xem thông tin", "Tải mẫu"), correct=frozenset({1}),
-        topic="Dịch vụ công", difficulty=Difficulty.HARD, multiple=True, keep_order=False, points=3,
-        explanation="Vì…", source=Source(citation="Điều 3", document="43/2011/NĐ-CP", issued=date(2011, 6, 13),
-                                         expired=date(2022, 8, 15), replaced_by="42/2022/NĐ-CP",
-                                         url="https://vbpl.vn/"),
+        code="DVC-1",
+        text="Mức độ 2 là gì?",
+        options=("Xem thông tin", "Tải mẫu"),
+        correct=frozenset({1}),
+        topic="Dịch vụ công",
+        difficulty=Difficulty.HARD,
+        multiple=True,
+        keep_order=False,
+        points=3,
+        explanation="Vì…",
+        source=Source(
+            citation="Điều 3",
+            document="43/2011/NĐ-CP",
+            issued=date(2011, 6, 13),
+            expired=date(2022, 8, 15),
+            replaced_by="42/2022/NĐ-CP",
+            url="https://vbpl.vn/",
+        ),
     )
 
 
@@ -66,13 +136,20 @@ def test_xlsx_date_in_a_text_column_reads_as_written(workbook: Workbook) -> None
 
 
 def test_xlsx_formula_and_error_cells_are_errors(workbook: Workbook) -> None:
-    rows = [HEADER, ["Q1", "", "", "Hỏi 1?", "=1+1", "b", "", "A"], ["Q2", "", "", "Hỏi 2?", "a", "#N/A", "", "A"],
-            ["Q3", "", "", "Hỏi 3?", "a", "b", "", "B"]]
+    rows = [
+        HEADER,
+        ["Q1", "", "", "Hỏi 1?", "=1+1", "b", "", "A"],
+        ["Q2", "", "", "Hỏi 2?", "a", "#N/A", "", "A"],
+        ["Q3", "", "", "Hỏi 3?", "a", "b", "", "B"],
+    ]
     bank = read_bank("bank.xlsx", workbook({"S": rows}))
     assert [q.code for q in bank.questions] == ["Q3"]
     assert bank.problems == (
-        Problem("Ô chứa công thức «=1+1»: hãy sao chép rồi dán dạng giá trị (Paste Values).", line=2,
-                column="E (Phương án A)"),
+        Problem(
+            "Ô chứa công thức «=1+1»: hãy sao chép rồi dán dạng giá trị (Paste Values).",
+            line=2,
+            column="E (Phương án A)",
+        ),
         Problem("Ô báo lỗi «#N/A» của Excel: hãy thay bằng giá trị đúng.", line=3, column="F (Phương án B)"),
     )
 
@@ -92,8 +169,12 @@ def test_xlsx_date_out_of_range_becomes_an_error_not_a_warning(workbook: Workboo
 
 
 def test_xlsx_merged_header_is_an_error_and_merged_rows_a_warning(workbook: Workbook) -> None:
-    rows = [["Ngân hàng câu hỏi"], [*HEADER, None], ["Q1", "Luật", "", "Hỏi 1?", "a", "b", "", "A"],
-            ["Q2", None, "", "Hỏi 2?", "a", "b", "", "B"]]
+    rows = [
+        ["Ngân hàng câu hỏi"],
+        [*HEADER, None],
+        ["Q1", "Luật", "", "Hỏi 1?", "a", "b", "", "A"],
+        ["Q2", None, "", "Hỏi 2?", "a", "b", "", "B"],
+    ]
     bank = read_bank("bank.xlsx", workbook({"S": rows}, merge=["A1:H1", "H2:I2", "B3:B4"]))
     assert bank.problems == (
         Problem("Tiêu đề có ô gộp: hãy bỏ gộp ô (Merge & Center) để mỗi cột có một tiêu đề.", line=2),
@@ -115,27 +196,37 @@ def test_xlsx_without_header_is_refused(workbook: Workbook) -> None:
 
 
 def test_xlsx_reads_first_sheet_with_a_header_and_names_it(workbook: Workbook) -> None:
-    sheets = {"Bìa": [["Hội thi trực tuyến"]], "Trống": [],
-              "Câu hỏi": [HEADER, ["Q1", "", "", "Hỏi?", "a", "b", "", "A"]]}
+    sheets = {
+        "Bìa": [["Hội thi trực tuyến"]],
+        "Trống": [],
+        "Câu hỏi": [HEADER, ["Q1", "", "", "Hỏi?", "a", "b", "", "A"]],
+    }
     bank = read_bank("bank.xlsx", workbook(sheets))
     assert [q.code for q in bank.questions] == ["Q1"]
     assert bank.problems == (
-        Problem("Đã đọc trang tính «Câu hỏi»; bỏ qua trang «Bìa» vì không có dòng tiêu đề.",
-                severity=Severity.WARNING),
+        Problem("Đã đọc trang tính «Câu hỏi»; bỏ qua trang «Bìa» vì không có dòng tiêu đề.", severity=Severity.WARNING),
     )
 
 
 def test_xlsx_row_problems_name_row_and_column(workbook: Workbook) -> None:
-    rows = [HEADER, ["Q1", "", "", "Hỏi?", "a", "b", "", "G"], ["Q2", "", "rất khó", "Hỏi 2?", "a", "", "c", "A"],
-            ["Q3", "", "", "Hỏi 3?", "a", "b", "", "A"], ["Q3", "", "", "Khác?", "c", "d", "", "A"]]
+    rows = [
+        HEADER,
+        ["Q1", "", "", "Hỏi?", "a", "b", "", "G"],
+        ["Q2", "", "rất khó", "Hỏi 2?", "a", "", "c", "A"],
+        ["Q3", "", "", "Hỏi 3?", "a", "b", "", "A"],
+        ["Q3", "", "", "Khác?", "c", "d", "", "A"],
+    ]
     bank = read_bank("bank.xlsx", workbook({"S": rows}))
     assert [q.code for q in bank.questions] == ["Q3", "Q3"]
     assert bank.problems == (
-        Problem("Đáp án «G» không hợp lệ: ghi chữ cái A–F, ví dụ «B» hoặc «A, C».", line=2,
-                column="H (Đáp án đúng)", code="Q1"),
+        Problem(
+            "Đáp án «G» không hợp lệ: ghi chữ cái A–F, ví dụ «B» hoặc «A, C».",
+            line=2,
+            column="H (Đáp án đúng)",
+            code="Q1",
+        ),
         Problem("Phương án B để trống nhưng có phương án sau nó.", line=3, column="F (Phương án B)", code="Q2"),
-        Problem("Mức độ «rất khó» không hợp lệ: dùng Dễ, Trung bình hoặc Khó.", line=3, column="C (Mức độ)",
-                code="Q2"),
+        Problem("Mức độ «rất khó» không hợp lệ: dùng Dễ, Trung bình hoặc Khó.", line=3, column="C (Mức độ)", code="Q2"),
         Problem("Mã câu hỏi «Q3» trùng với dòng 4.", line=5, column="A (Mã câu)", code="Q3"),
     )
 
@@ -144,8 +235,9 @@ def test_xlsx_unknown_and_repeated_columns(workbook: Workbook) -> None:
     rows = [[*HEADER, "Ghi chú", "Nội dung"], ["Q1", "", "", "Hỏi?", "a", "b", "", "A", "riêng", "x"]]
     bank = read_bank("bank.xlsx", workbook({"S": rows}))
     assert bank.problems == (
-        Problem("Không nhận ra cột «Ghi chú»: bỏ qua cột này.", line=1, column="I (Ghi chú)",
-                severity=Severity.WARNING),
+        Problem(
+            "Không nhận ra cột «Ghi chú»: bỏ qua cột này.", line=1, column="I (Ghi chú)", severity=Severity.WARNING
+        ),
         Problem("Cột «Câu hỏi» có hai lần (cột D và J).", line=1, column="J (Nội dung)"),
     )
 
@@ -167,9 +259,27 @@ def test_xlsx_export_writes_template_header_and_guide() -> None:
     book = openpyxl.load_workbook(io.BytesIO(write_xlsx([])))
     assert book.sheetnames == ["Câu hỏi", "Hướng dẫn"]
     assert [c.value for c in book["Câu hỏi"][1]] == [
-        "Mã câu", "Chủ đề", "Mức độ", "Câu hỏi", "Phương án A", "Phương án B", "Phương án C", "Phương án D",
-        "Phương án E", "Phương án F", "Đáp án đúng", "Chọn nhiều", "Giữ thứ tự", "Điểm", "Giải thích", "Nguồn",
-        "Số văn bản", "Ngày ban hành", "Ngày hết hiệu lực", "Thay thế bởi", "Đường dẫn",
+        "Mã câu",
+        "Chủ đề",
+        "Mức độ",
+        "Câu hỏi",
+        "Phương án A",
+        "Phương án B",
+        "Phương án C",
+        "Phương án D",
+        "Phương án E",
+        "Phương án F",
+        "Đáp án đúng",
+        "Chọn nhiều",
+        "Giữ thứ tự",
+        "Điểm",
+        "Giải thích",
+        "Nguồn",
+        "Số văn bản",
+        "Ngày ban hành",
+        "Ngày hết hiệu lực",
+        "Thay thế bởi",
+        "Đường dẫn",
     ]
     guide = list(book["Hướng dẫn"].iter_rows(values_only=True))
     assert guide[0] == ("Cột", "Bắt buộc", "Cách ghi")
@@ -185,10 +295,22 @@ CSV = (
     "Q2;Chọn số chẵn;2;3;4;A, C;khó;;\n"
 )
 EXPECTED = (
-    Question(code="Q1", text="Thủ đô của Việt Nam?", options=("Hà Nội", "Huế", "Đà Nẵng"), correct=frozenset({0}),
-             difficulty=Difficulty.EASY, source=Source(citation="Điều 1", issued=date(2011, 6, 13))),
-    Question(code="Q2", text="Chọn số chẵn", options=("2", "3", "4"), correct=frozenset({0, 2}),
-             difficulty=Difficulty.HARD, multiple=True),
+    Question(
+        code="Q1",
+        text="Thủ đô của Việt Nam?",
+        options=("Hà Nội", "Huế", "Đà Nẵng"),
+        correct=frozenset({0}),
+        difficulty=Difficulty.EASY,
+        source=Source(citation="Điều 1", issued=date(2011, 6, 13)),
+    ),
+    Question(
+        code="Q2",
+        text="Chọn số chẵn",
+        options=("2", "3", "4"),
+        correct=frozenset({0, 2}),
+        difficulty=Difficulty.HARD,
+        multiple=True,
+    ),
 )
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
@@ -242,8 +364,9 @@ def test_csv_rows_are_numbered_as_records() -> None:
     bank = read_bank("bank.csv", text.encode())
     assert [q.text for q in bank.questions] == ["Dòng 1\nDòng 2"]
     assert bank.problems == (
-        Problem("Đáp án «Z» không hợp lệ: ghi chữ cái A–F, ví dụ «B» hoặc «A, C».", line=3, column="E (Đáp án)",
-                code="Q2"),
+        Problem(
+            "Đáp án «Z» không hợp lệ: ghi chữ cái A–F, ví dụ «B» hoặc «A, C».", line=3, column="E (Đáp án)", code="Q2"
+        ),
     )
 
 

@@ -1,0 +1,212 @@
+"""Seeding the load benchmark's database, straight through SQLiteStorage.
+
+One contest with its areas, one bank of synthetic questions (four options,
+every fifth with two correct answers, every seventh keeping its order), one
+round open now for a week under the province's rules (30 questions, 25
+minutes, 3 attempts, a prediction question), and N participants.
+
+Participants go in through one storage write function (one transaction,
+``executemany``) with one precomputed argon2 hash: the benchmark never signs
+anyone in, it issues bearer tokens directly (bench/load.py), and hashing
+60,000 passwords would take minutes. The first participant is created through
+the platform's own ``create_participant`` so that the bulk rows can be
+compared with what the application writes.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from contest.config import Settings
+from contest.domain.models import Difficulty, Question, RoundRules, Source
+from contest.domain.registration import Registration
+from contest.storage import SQLiteStorage
+from contest.storage.codec import to_ms
+
+PREDICTION = "Theo bạn, vòng thi này sẽ có bao nhiêu người trả lời đúng tất cả các câu hỏi?"
+
+PROVINCE_RULES = RoundRules(
+    question_count=30, duration_seconds=25 * 60, attempts_allowed=3, prediction_question=PREDICTION
+)
+
+AREAS = (
+    "Thành phố Mỹ Tho",
+    "Thị xã Gò Công",
+    "Thị xã Cai Lậy",
+    "Huyện Cái Bè",
+    "Huyện Cai Lậy",
+    "Huyện Tân Phước",
+    "Huyện Châu Thành",
+    "Huyện Chợ Gạo",
+    "Huyện Gò Công Tây",
+    "Huyện Gò Công Đông",
+    "Huyện Tân Phú Đông",
+)
+
+TOPICS = (
+    "Khái niệm chính phủ điện tử, chính phủ số, chuyển đổi số",
+    "Chủ trương, chính sách về chính quyền điện tử",
+    "Dịch vụ công trực tuyến của tỉnh",
+)
+
+_FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Phan", "Trương", "Bùi", "Đặng", "Đỗ")
+_MIDDLE = ("Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Quốc", "Kim")
+_GIVEN = ("An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Khoa", "Lan", "Long", "Mai", "Nam", "Phúc")
+_UNITS = ("", "Sở Thông tin và Truyền thông", "UBND xã Tân Mỹ Chánh", "Trường THPT Nguyễn Đình Chiểu", "")
+
+# Lengths like the bundled bank's (questions/*.toml), whose 284 questions
+# average 107 characters of text, 33 per option, 144 of explanation and 70 of
+# citation; an attempt stores its 30 drawn questions (~25 KB of JSON) and the
+# start response carries them, so sizes matter.
+_CLAUSE = (
+    "theo quy định tại Nghị định số 42/2022/NĐ-CP về cung cấp thông tin và dịch vụ công trực tuyến "
+    "của cơ quan nhà nước trên môi trường mạng, bảo đảm người dân và doanh nghiệp được phục vụ tốt hơn"
+)
+
+
+def make_bank(count: int = 300, *, seed: int = 2020) -> list[Question]:
+    rng = random.Random(seed)
+    questions = []
+    for i in range(1, count + 1):
+        multiple = i % 5 == 0
+        keep = i % 7 == 0
+        options = tuple(f"{letter}{i} " + _CLAUSE[: rng.choice((10, 15, 20, 25, 30, 35, 90))] for letter in "ABCD")
+        if keep:
+            options = (*options[:3], "Cả A và B đều đúng")
+        correct = frozenset(rng.sample(range(4), 2)) if multiple else frozenset({rng.randrange(4)})
+        questions.append(
+            Question(
+                code=f"BM-{i:03d}",
+                text=f"Câu {i}: cơ quan nhà nước phải làm gì khi cung cấp dịch vụ công trực tuyến "
+                f"{_CLAUSE[: rng.randint(10, 50)]}?",
+                options=options,
+                correct=correct,
+                topic=TOPICS[i % len(TOPICS)],
+                difficulty=(Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD)[i % 3],
+                multiple=multiple,
+                keep_order=keep,
+                explanation=f"Giải thích câu {i}: {_CLAUSE[: rng.randint(110, 160)]}.",
+                source=Source(
+                    citation=f"Khoản {i % 9 + 1} Điều {i % 30 + 1} Nghị định số 42/2022/NĐ-CP ngày 24/6/2022 "
+                    "của Chính phủ",
+                    document="42/2022/NĐ-CP",
+                ),
+            )
+        )
+    return questions
+
+
+@dataclass(frozen=True)
+class Seeded:
+    contest_id: int
+    round_id: int
+    bank_id: int
+    area_ids: tuple[int, ...]
+    users: tuple[tuple[int, str], ...]
+    """(user id, full name) of every participant, in id order."""
+
+
+def _name(i: int) -> str:
+    return f"{_FAMILY[i % 12]} {_MIDDLE[(i // 12) % 8]} {_GIVEN[(i // 96) % 14]}"
+
+
+def _phone(i: int) -> str:
+    return f"09{i:08d}"  # 0[35789] + 8 digits: a valid mobile number
+
+
+def _cccd(i: int) -> str:
+    # Province code 082 (Tiền Giang), century/sex digit, birth year, serial:
+    # 12 digits, unique per i below 10^6.
+    return f"082{(i % 2)}{(70 + i % 30):02d}{i:06d}"
+
+
+async def seed(path: Path, settings: Settings, *, participants: int, questions: int, now: datetime) -> Seeded:
+    storage = SQLiteStorage(path)
+    storage.migrate()
+    storage.start()
+    try:
+        bank = make_bank(questions)
+        if hasattr(storage, "banks"):  # banks moved to their own storage class (contest/storage/banks.py)
+            bank_id, _version = await storage.banks.create(name="Ngân hàng đo tải", questions=bank, now=now)
+        else:
+            bank_id, _version = await storage.create_bank(name="Ngân hàng đo tải", questions=bank, now=now)
+        contest_id = await storage.contests.create(
+            slug="do-tai",
+            title="Cuộc thi đo tải",
+            description="Cuộc thi dùng cho bài đo tải (bench/load.py).",
+            rules="Thể lệ: 30 câu, 25 phút, tối đa 3 lượt.",
+            privacy_notice="Dữ liệu tổng hợp, không phải người thật.",
+            min_age=None,
+            areas=AREAS,
+            now=now,
+        )
+        contest = await storage.contests.current()
+        assert contest is not None and contest.id == contest_id
+        area_ids = tuple(a.id for a in contest.areas)
+        round_id = await storage.contests.create_round(
+            contest_id=contest_id,
+            title="Vòng đo tải",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=7),
+            rules=PROVINCE_RULES,
+            bank_id=bank_id,
+        )
+        hasher = PasswordHasher(
+            time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib, parallelism=1
+        )
+        password_hash = hasher.hash("mật-khẩu-đo-tải")
+        first = await storage.accounts.create_participant(
+            Registration(
+                full_name=_name(0),
+                phone=_phone(0),
+                password="-",
+                email=None,
+                birth_year=1990,
+                cccd=_cccd(0),
+                area_id=area_ids[0],
+                unit=_UNITS[0],
+            ),
+            password_hash=password_hash,
+            now=now,
+        )
+        rows = [
+            (
+                _name(i),
+                _phone(i),
+                _cccd(i),
+                password_hash,
+                1970 + i % 40,
+                area_ids[i % len(area_ids)],
+                _UNITS[i % len(_UNITS)],
+                to_ms(now),
+                to_ms(now),
+            )
+            for i in range(1, participants)
+        ]
+
+        def bulk(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "INSERT INTO users (role, full_name, phone, cccd, password_hash, birth_year, area_id, unit,"
+                " consent_at, created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+        await storage.db.write(bulk)
+
+        def users(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+            return [
+                (r[0], r[1])
+                for r in conn.execute("SELECT id, full_name FROM users WHERE role = 'participant' ORDER BY id")
+            ]
+
+        everyone = await storage.db.read(users)
+        assert everyone[0][0] == first.id and len(everyone) == participants
+        return Seeded(contest_id, round_id, bank_id, area_ids, tuple(everyone))
+    finally:
+        await storage.close()

@@ -1,0 +1,158 @@
+"""Accounts, and the failed sign-ins counted against them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from contest.domain.models import (
+    Role,
+    User,
+)
+from contest.domain.registration import Registration
+from contest.storage.codec import (
+    to_ms,
+)
+from contest.storage.database import Database
+
+
+class Duplicate(Exception):
+    """An account already holds one of these identifying fields."""
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        super().__init__(", ".join(fields))
+        self.fields = tuple(fields)
+
+
+def _user(row: Any) -> User:
+    return User(
+        id=row["id"],
+        role=Role(row["role"]),
+        full_name=row["full_name"],
+        phone=row["phone"],
+        email=row["email"],
+        username=row["username"],
+        cccd=row["cccd"],
+        birth_year=row["birth_year"],
+        area_id=row["area_id"],
+        unit=row["unit"],
+    )
+
+
+class AccountStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create_participant(self, registration: Registration, *, password_hash: str, now: datetime) -> User:
+        def fn(conn: sqlite3.Connection) -> User:
+            taken = []
+            for column, value in (
+                ("phone", registration.phone),
+                ("cccd", registration.cccd),
+                ("email", registration.email),
+            ):
+                if value is not None and conn.execute(f"SELECT 1 FROM users WHERE {column} = ?", (value,)).fetchone():
+                    taken.append(column)
+            if taken:
+                raise Duplicate(taken)
+            cur = conn.execute(
+                "INSERT INTO users (role, full_name, phone, email, cccd, password_hash, birth_year, area_id,"
+                " unit, consent_at, created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    registration.full_name,
+                    registration.phone,
+                    registration.email,
+                    registration.cccd,
+                    password_hash,
+                    registration.birth_year,
+                    registration.area_id,
+                    registration.unit,
+                    to_ms(now),
+                    to_ms(now),
+                ),
+            )
+            return User(
+                id=int(cur.lastrowid or 0),
+                role=Role.PARTICIPANT,
+                full_name=registration.full_name,
+                phone=registration.phone,
+                email=registration.email,
+                cccd=registration.cccd,
+                birth_year=registration.birth_year,
+                area_id=registration.area_id,
+                unit=registration.unit,
+            )
+
+        return await self.db.write(fn)
+
+    async def create_staff(
+        self, *, username: str, full_name: str, role: Role, password_hash: str, now: datetime
+    ) -> User:
+        def fn(conn: sqlite3.Connection) -> User:
+            if conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
+                raise Duplicate(["username"])
+            cur = conn.execute(
+                "INSERT INTO users (role, full_name, username, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                (role.value, full_name, username, password_hash, to_ms(now)),
+            )
+            return User(id=int(cur.lastrowid or 0), role=role, full_name=full_name, username=username)
+
+        return await self.db.write(fn)
+
+    async def for_login(self, login: str) -> tuple[User, str] | None:
+        """The account a login name (phone, email or username) belongs to, with
+        its password hash."""
+
+        def fn(conn: sqlite3.Connection) -> tuple[User, str] | None:
+            row = conn.execute(
+                "SELECT * FROM users WHERE phone = ? UNION ALL SELECT * FROM users WHERE email = ?"
+                " UNION ALL SELECT * FROM users WHERE username = ? LIMIT 1",
+                (login, login, login),
+            ).fetchone()
+            return None if row is None else (_user(row), row["password_hash"])
+
+        return await self.db.read(fn)
+
+    async def get(self, user_id: int) -> User | None:
+        def fn(conn: sqlite3.Connection) -> User | None:
+            row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+            return None if row is None else _user(row)
+
+        return await self.db.read(fn)
+
+    async def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        await self.db.write(
+            lambda c: c.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+        )
+
+    async def login_failures(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]:
+        def fn(conn: sqlite3.Connection) -> dict[str, int]:
+            marks = ", ".join("?" for _ in keys)
+            rows = conn.execute(
+                f"SELECT key, failures FROM login_failures WHERE key IN ({marks}) AND first_at >= ?",
+                (*keys, to_ms(since)),
+            )
+            return {r["key"]: r["failures"] for r in rows}
+
+        return await self.db.read(fn)
+
+    async def record_login_failure(self, keys: Sequence[str], *, now: datetime, since: datetime) -> None:
+        """Count one failure against each key; a count older than ``since``
+        starts again from one."""
+
+        def fn(conn: sqlite3.Connection) -> None:
+            for key in keys:
+                conn.execute(
+                    "INSERT INTO login_failures (key, failures, first_at) VALUES (?, 1, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET"
+                    " failures = CASE WHEN login_failures.first_at >= ? THEN login_failures.failures + 1 ELSE 1 END,"
+                    " first_at = CASE WHEN login_failures.first_at >= ? THEN login_failures.first_at ELSE ? END",
+                    (key, to_ms(now), to_ms(since), to_ms(since), to_ms(now)),
+                )
+
+        await self.db.write(fn)
+
+    async def clear_login_failures(self, key: str) -> None:
+        await self.db.write(lambda c: c.execute("DELETE FROM login_failures WHERE key = ?", (key,)))

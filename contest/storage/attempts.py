@@ -1,0 +1,382 @@
+"""Attempts and their answers: the hot path.
+
+Start, save answer and submit are each one call into the writer thread: the
+check and the change happen in the same transaction, and the caller awaits
+once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from contest.domain import scoring
+from contest.domain.models import (
+    Attempt,
+    AttemptStatus,
+    AttemptSummary,
+    DrawnQuestion,
+    Question,
+    Result,
+    Round,
+)
+from contest.domain.rescoring import RescoreReport, rekey
+from contest.errors import Conflict, NotFound
+from contest.storage.audit import AuditLog
+from contest.storage.codec import (
+    answers_to_json,
+    drawn_from_json,
+    drawn_to_json,
+    from_ms,
+    maybe_from_ms,
+    to_ms,
+)
+from contest.storage.database import Database
+
+_SUMMARY_COLUMNS = (
+    "id, round_id, user_id, number, status, started_at, deadline, submitted_at, prediction, "
+    "correct, total, score, duration_ms"
+)
+
+
+def _summary(row: Any) -> AttemptSummary:
+    return AttemptSummary(**_summary_fields(row))
+
+
+def _summary_fields(row: Any) -> dict[str, Any]:
+    result = None
+    if row["score"] is not None:
+        result = Result(correct=row["correct"], total=row["total"], score=row["score"], duration_ms=row["duration_ms"])
+    return {
+        "id": row["id"],
+        "round_id": row["round_id"],
+        "user_id": row["user_id"],
+        "number": row["number"],
+        "status": AttemptStatus(row["status"]),
+        "started_at": from_ms(row["started_at"]),
+        "deadline": from_ms(row["deadline"]),
+        "submitted_at": maybe_from_ms(row["submitted_at"]),
+        "prediction": row["prediction"],
+        "result": result,
+    }
+
+
+def _answers(conn: sqlite3.Connection, attempt_id: int) -> dict[int, frozenset[int]]:
+    rows = conn.execute("SELECT question_id, options FROM answers WHERE attempt_id = ?", (attempt_id,))
+    return {r["question_id"]: frozenset(json.loads(r["options"])) for r in rows}
+
+
+def _attempt(conn: sqlite3.Connection, row: Any) -> Attempt:
+    return Attempt(
+        **_summary_fields(row),
+        questions=drawn_from_json(row["questions"]),
+        answers=_answers(conn, row["id"]),
+    )
+
+
+def _finalize(
+    conn: sqlite3.Connection,
+    row: Any,
+    *,
+    status: AttemptStatus,
+    finished_at: datetime,
+    prediction: int | None = None,
+) -> AttemptSummary:
+    """Score an attempt from the answers saved so far and close it. Without a
+    new ``prediction`` the one saved during the attempt is kept."""
+    started, deadline = from_ms(row["started_at"]), from_ms(row["deadline"])
+    if prediction is None:
+        prediction = row["prediction"]
+    result = scoring.score(
+        drawn_from_json(row["questions"]),
+        _answers(conn, row["id"]),
+        started_at=started,
+        finished_at=finished_at,
+        deadline_at=deadline,
+    )
+    conn.execute(
+        "UPDATE attempts SET status = ?, submitted_at = ?, prediction = ?, correct = ?, total = ?,"
+        " score = ?, duration_ms = ? WHERE id = ? AND status = 'in_progress'",
+        (
+            status.value,
+            to_ms(finished_at),
+            prediction,
+            result.correct,
+            result.total,
+            result.score,
+            result.duration_ms,
+            row["id"],
+        ),
+    )
+    fields = _summary_fields(row)
+    fields.update(status=status, submitted_at=finished_at, prediction=prediction, result=result)
+    return AttemptSummary(**fields)
+
+
+class AttemptStore:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
+        self.db = db
+        self.audit = audit
+
+    async def start(
+        self,
+        *,
+        round_: Round,
+        user_id: int,
+        version_id: int,
+        questions: tuple[DrawnQuestion, ...],
+        now: datetime,
+        deadline: datetime,
+        expired_before: datetime,
+    ) -> tuple[Attempt, bool]:
+        """The participant's attempt in progress if there is one (False), or a
+        new one with ``questions`` (True). An attempt in progress whose deadline
+        is before ``expired_before`` is finalised first. Raises Conflict when
+        every attempt is used."""
+
+        def fn(conn: sqlite3.Connection) -> tuple[Attempt, bool]:
+            row = conn.execute(
+                "SELECT * FROM attempts WHERE user_id = ? AND round_id = ? AND status = 'in_progress'",
+                (user_id, round_.id),
+            ).fetchone()
+            if row is not None:
+                if from_ms(row["deadline"]) >= expired_before:
+                    return _attempt(conn, row), False
+                _finalize(conn, row, status=AttemptStatus.EXPIRED, finished_at=from_ms(row["deadline"]))
+            used = conn.execute(
+                "SELECT COUNT(*) FROM attempts WHERE user_id = ? AND round_id = ?", (user_id, round_.id)
+            ).fetchone()[0]
+            if used >= round_.rules.attempts_allowed:
+                raise Conflict(
+                    f"Bạn đã dùng hết {round_.rules.attempts_allowed} lượt thi của vòng này.",
+                    code="no_attempts_left",
+                )
+            cur = conn.execute(
+                "INSERT INTO attempts (round_id, user_id, number, status, bank_version_id, started_at, deadline,"
+                " questions) VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?)",
+                (round_.id, user_id, used + 1, version_id, to_ms(now), to_ms(deadline), drawn_to_json(questions)),
+            )
+            attempt = Attempt(
+                id=int(cur.lastrowid or 0),
+                round_id=round_.id,
+                user_id=user_id,
+                number=used + 1,
+                status=AttemptStatus.IN_PROGRESS,
+                started_at=from_ms(to_ms(now)),
+                deadline=from_ms(to_ms(deadline)),
+                questions=questions,
+            )
+            return attempt, True
+
+        return await self.db.write(fn)
+
+    async def get(self, attempt_id: int) -> Attempt | None:
+        def fn(conn: sqlite3.Connection) -> Attempt | None:
+            row = conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            return None if row is None else _attempt(conn, row)
+
+        return await self.db.read(fn)
+
+    async def summary(self, attempt_id: int) -> AttemptSummary | None:
+        def fn(conn: sqlite3.Connection) -> AttemptSummary | None:
+            row = conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            return None if row is None else _summary(row)
+
+        return await self.db.read(fn)
+
+    async def answers(self, attempt_id: int) -> dict[int, frozenset[int]]:
+        return await self.db.read(lambda c: _answers(c, attempt_id))
+
+    async def of_user(self, user_id: int) -> list[AttemptSummary]:
+        def fn(conn: sqlite3.Connection) -> list[AttemptSummary]:
+            rows = conn.execute(
+                f"SELECT {_SUMMARY_COLUMNS} FROM attempts WHERE user_id = ? ORDER BY round_id, number",
+                (user_id,),
+            )
+            return [_summary(r) for r in rows]
+
+        return await self.db.read(fn)
+
+    async def save_answer(self, *, attempt_id: int, question_id: int, options: frozenset[int], now: datetime) -> bool:
+        """Store (or replace) one answer if the attempt is still in progress;
+        False when it is not."""
+
+        def fn(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "INSERT INTO answers (attempt_id, question_id, options, saved_at)"
+                " SELECT ?, ?, ?, ? WHERE EXISTS"
+                " (SELECT 1 FROM attempts WHERE id = ? AND status = 'in_progress')"
+                " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
+                " options = excluded.options, saved_at = excluded.saved_at",
+                (attempt_id, question_id, answers_to_json(options), to_ms(now), attempt_id),
+            )
+            return cur.rowcount > 0
+
+        return await self.db.write(fn)
+
+    async def save_answers(
+        self,
+        *,
+        attempt_id: int,
+        answers: dict[int, frozenset[int]],
+        prediction: int | None,
+        now: datetime,
+    ) -> bool:
+        """Several answers and the prediction at once (a form posted without
+        JavaScript); False when the attempt is no longer in progress."""
+
+        def fn(conn: sqlite3.Connection) -> bool:
+            live = conn.execute(
+                "SELECT 1 FROM attempts WHERE id = ? AND status = 'in_progress'", (attempt_id,)
+            ).fetchone()
+            if live is None:
+                return False
+            conn.executemany(
+                "INSERT INTO answers (attempt_id, question_id, options, saved_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
+                " options = excluded.options, saved_at = excluded.saved_at",
+                [(attempt_id, q, answers_to_json(o), to_ms(now)) for q, o in answers.items()],
+            )
+            if prediction is not None:
+                conn.execute("UPDATE attempts SET prediction = ? WHERE id = ?", (prediction, attempt_id))
+            return True
+
+        return await self.db.write(fn)
+
+    async def save_prediction(self, *, attempt_id: int, prediction: int) -> bool:
+        def fn(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "UPDATE attempts SET prediction = ? WHERE id = ? AND status = 'in_progress'",
+                (prediction, attempt_id),
+            )
+            return cur.rowcount > 0
+
+        return await self.db.write(fn)
+
+    async def submit(
+        self, *, attempt_id: int, prediction: int | None, now: datetime, expired_before: datetime
+    ) -> AttemptSummary:
+        """Close an attempt with the answers saved so far. Submitting a closed
+        attempt returns it unchanged; one whose deadline is before
+        ``expired_before`` closes as expired with what was saved in time."""
+
+        def fn(conn: sqlite3.Connection) -> AttemptSummary:
+            row = conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            if row is None:
+                raise NotFound("Không tìm thấy bài thi.")
+            if row["status"] != AttemptStatus.IN_PROGRESS.value:
+                return _summary(row)
+            deadline = from_ms(row["deadline"])
+            if deadline < expired_before:
+                return _finalize(conn, row, status=AttemptStatus.EXPIRED, finished_at=deadline)
+            return _finalize(conn, row, status=AttemptStatus.SUBMITTED, finished_at=now, prediction=prediction)
+
+        return await self.db.write(fn)
+
+    async def expire(self, *, attempt_id: int, expired_before: datetime) -> None:
+        """Close one attempt if its time ran out (a participant came back late)."""
+
+        def fn(conn: sqlite3.Connection) -> None:
+            row = conn.execute(
+                "SELECT * FROM attempts WHERE id = ? AND status = 'in_progress' AND deadline < ?",
+                (attempt_id, to_ms(expired_before)),
+            ).fetchone()
+            if row is not None:
+                _finalize(conn, row, status=AttemptStatus.EXPIRED, finished_at=from_ms(row["deadline"]))
+
+        await self.db.write(fn)
+
+    async def finalize_expired(self, *, expired_before: datetime, limit: int = 500) -> int:
+        """Close attempts whose time ran out without a submission; returns how
+        many. Safe to run from several processes at once."""
+
+        def fn(conn: sqlite3.Connection) -> int:
+            rows = conn.execute(
+                "SELECT * FROM attempts WHERE status = 'in_progress' AND deadline < ? ORDER BY deadline LIMIT ?",
+                (to_ms(expired_before), limit),
+            ).fetchall()
+            for row in rows:
+                _finalize(conn, row, status=AttemptStatus.EXPIRED, finished_at=from_ms(row["deadline"]))
+            return len(rows)
+
+        return await self.db.write(fn)
+
+    async def rescore(
+        self,
+        *,
+        round_id: int,
+        bank: Mapping[str, Question],
+        now: datetime,
+        actor_id: int | None,
+        apply: bool,
+        batch: int = 500,
+    ) -> RescoreReport:
+        """Re-apply the keys in ``bank`` (by question code) to every attempt of
+        the round and re-score the finished ones. With ``apply`` False nothing
+        is written and the report says what would change. Runs in batches so
+        the writer is never held for long; the log entry is written last."""
+        report = RescoreReport()
+        after = 0
+        while True:
+
+            def fn(conn: sqlite3.Connection, after: int = after) -> tuple[int, RescoreReport]:
+                return _rescore_batch(conn, round_id=round_id, after=after, bank=bank, apply=apply, limit=batch)
+
+            after, part = await (self.db.write(fn) if apply else self.db.read(fn))
+            report = report.plus(part)
+            if part.attempts_checked < batch:
+                break
+        if apply:
+            await self.audit.record(
+                actor_id=actor_id,
+                action="round.rescore",
+                subject=f"round:{round_id}",
+                details={
+                    "attempts_checked": report.attempts_checked,
+                    "attempts_rekeyed": report.attempts_rekeyed,
+                    "results_changed": report.results_changed,
+                    "skipped": list(report.skipped),
+                },
+                now=now,
+            )
+        return report
+
+
+def _rescore_batch(
+    conn: sqlite3.Connection, *, round_id: int, after: int, bank: Mapping[str, Question], apply: bool, limit: int
+) -> tuple[int, RescoreReport]:
+    rows = conn.execute(
+        "SELECT * FROM attempts WHERE round_id = ? AND id > ? ORDER BY id LIMIT ?", (round_id, after, limit)
+    ).fetchall()
+    rekeyed = changed = 0
+    skipped: set[str] = set()
+    for row in rows:
+        outcome = rekey(drawn_from_json(row["questions"]), bank)
+        skipped.update(outcome.skipped)
+        if not outcome.changed:
+            continue
+        rekeyed += 1
+        result = None
+        if row["status"] != AttemptStatus.IN_PROGRESS.value:
+            result = scoring.score(
+                outcome.questions,
+                _answers(conn, row["id"]),
+                started_at=from_ms(row["started_at"]),
+                finished_at=from_ms(row["submitted_at"]),
+                deadline_at=from_ms(row["deadline"]),
+            )
+            if (result.correct, result.score) != (row["correct"], row["score"]):
+                changed += 1
+        if apply:
+            conn.execute(
+                "UPDATE attempts SET questions = ? WHERE id = ?", (drawn_to_json(outcome.questions), row["id"])
+            )
+            if result is not None:
+                conn.execute(
+                    "UPDATE attempts SET correct = ?, score = ? WHERE id = ?", (result.correct, result.score, row["id"])
+                )
+    last = rows[-1]["id"] if rows else after
+    return last, RescoreReport(len(rows), rekeyed, changed, tuple(sorted(skipped)))

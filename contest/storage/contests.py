@@ -1,0 +1,140 @@
+"""The contest, its areas and its rounds."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from contest.domain.models import (
+    Area,
+    Contest,
+    Round,
+    RoundRules,
+)
+from contest.storage.codec import (
+    dumps,
+    from_ms,
+    to_ms,
+)
+from contest.storage.database import Database
+
+
+def _round(row: Any) -> Round:
+    return Round(
+        id=row["id"],
+        contest_id=row["contest_id"],
+        title=row["title"],
+        description=row["description"],
+        opens_at=from_ms(row["opens_at"]),
+        closes_at=from_ms(row["closes_at"]),
+        bank_id=row["bank_id"],
+        rules=RoundRules(
+            question_count=row["question_count"],
+            duration_seconds=row["duration_seconds"],
+            attempts_allowed=row["attempts_allowed"],
+            topic_quota=tuple((t, n) for t, n in json.loads(row["topic_quota"])),
+            prediction_question=row["prediction_question"],
+        ),
+    )
+
+
+class ContestStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def is_empty(self) -> bool:
+        return await self.db.read(lambda c: c.execute("SELECT COUNT(*) FROM contests").fetchone()[0] == 0)
+
+    async def create(
+        self,
+        *,
+        slug: str,
+        title: str,
+        description: str,
+        rules: str,
+        privacy_notice: str,
+        min_age: int | None,
+        areas: Sequence[str],
+        now: datetime,
+    ) -> int:
+        def fn(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO contests (slug, title, description, rules, privacy_notice, min_age, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (slug, title, description, rules, privacy_notice, min_age, to_ms(now)),
+            )
+            contest_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO areas (contest_id, name, position) VALUES (?, ?, ?)",
+                [(contest_id, name, i) for i, name in enumerate(areas)],
+            )
+            return contest_id
+
+        return await self.db.write(fn)
+
+    async def current(self) -> Contest | None:
+        """The contest the home page shows: the most recently created one."""
+
+        def fn(conn: sqlite3.Connection) -> Contest | None:
+            row = conn.execute("SELECT * FROM contests ORDER BY id DESC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            areas = conn.execute(
+                "SELECT id, name FROM areas WHERE contest_id = ? ORDER BY position", (row["id"],)
+            ).fetchall()
+            return Contest(
+                id=row["id"],
+                slug=row["slug"],
+                title=row["title"],
+                description=row["description"],
+                rules=row["rules"],
+                privacy_notice=row["privacy_notice"],
+                min_age=row["min_age"],
+                areas=tuple(Area(id=a["id"], name=a["name"]) for a in areas),
+            )
+
+        return await self.db.read(fn)
+
+    async def create_round(
+        self,
+        *,
+        contest_id: int,
+        title: str,
+        description: str = "",
+        opens_at: datetime,
+        closes_at: datetime,
+        rules: RoundRules,
+        bank_id: int,
+    ) -> int:
+        def fn(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO rounds (contest_id, title, description, opens_at, closes_at, question_count,"
+                " duration_seconds, attempts_allowed, topic_quota, prediction_question, bank_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    contest_id,
+                    title,
+                    description,
+                    to_ms(opens_at),
+                    to_ms(closes_at),
+                    rules.question_count,
+                    rules.duration_seconds,
+                    rules.attempts_allowed,
+                    dumps([list(q) for q in rules.topic_quota]),
+                    rules.prediction_question,
+                    bank_id,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+        return await self.db.write(fn)
+
+    async def rounds(self, contest_id: int) -> list[Round]:
+        def fn(conn: sqlite3.Connection) -> list[Round]:
+            rows = conn.execute("SELECT * FROM rounds WHERE contest_id = ? ORDER BY opens_at, id", (contest_id,))
+            return [_round(r) for r in rows]
+
+        return await self.db.read(fn)
