@@ -132,10 +132,7 @@ async def seed(path: Path, settings: Settings, *, participants: int, questions: 
     storage.start()
     try:
         bank = make_bank(questions)
-        if hasattr(storage, "banks"):  # banks moved to their own storage class (contest/storage/banks.py)
-            bank_id, _version = await storage.banks.create(name="Ngân hàng đo tải", questions=bank, now=now)
-        else:
-            bank_id, _version = await storage.create_bank(name="Ngân hàng đo tải", questions=bank, now=now)
+        bank_id, _version = await storage.banks.create(name="Ngân hàng đo tải", questions=bank, now=now)
         contest_id = await storage.contests.create(
             slug="do-tai",
             title="Cuộc thi đo tải",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from contest.domain.models import LETTERS, DrawnOption, DrawnQuestion, Question, RoundRules
+from contest.domain.models import LETTERS, DrawnKey, DrawnOption, DrawnQuestion, Question, RoundRules
 
 
 class NotEnoughQuestions(ValueError):
@@ -69,6 +69,38 @@ def _drawn(position: int, question: Question, rng: random.Random) -> DrawnQuesti
         options=options,
         correct=correct,
         points=question.points,
+        topic=question.topic,
+        explanation=question.explanation,
+        citation=question.source.citation if question.source else "",
+    )
+
+
+def keep(question: DrawnQuestion) -> DrawnKey:
+    """What an attempt stores of a drawn question."""
+    return DrawnKey(
+        id=question.id,
+        code=question.code,
+        letters="".join(o.letter for o in question.options),
+        correct=question.correct,
+        points=question.points,
+        multiple=question.multiple,
+    )
+
+
+def redraw(key: DrawnKey, question: Question) -> DrawnQuestion:
+    """The question as the attempt showed it, from what the attempt stored and
+    the bank version's question (the inverse of :func:`keep`)."""
+    return DrawnQuestion(
+        id=key.id,
+        code=key.code,
+        text=question.text,
+        multiple=key.multiple,
+        options=tuple(
+            DrawnOption(id=shown, text=question.options[LETTERS.index(letter)], letter=letter)
+            for shown, letter in enumerate(key.letters, start=1)
+        ),
+        correct=key.correct,
+        points=key.points,
         topic=question.topic,
         explanation=question.explanation,
         citation=question.source.citation if question.source else "",

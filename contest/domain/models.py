@@ -163,6 +163,21 @@ class DrawnQuestion:
         return frozenset(o.id for o in self.options)
 
 
+@dataclass(frozen=True, slots=True)
+class DrawnKey:
+    """What an attempt stores of each question it drew: the order its options
+    were shown in (bank letters), the key in shown ids, and the points. The
+    text lives in the bank version the attempt drew from, which never changes;
+    only a re-scoring rewrites ``correct`` and ``points``."""
+
+    id: int
+    code: str
+    letters: str
+    correct: frozenset[int]
+    points: int
+    multiple: bool
+
+
 class AttemptStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 
-from contest.domain.models import DrawnQuestion, Result
+from contest.domain.models import Result
 from contest.domain.timing import duration_ms
 
 
+class Keyed(Protocol):
+    """A question as scoring sees it (a drawn question or its stored key)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def correct(self) -> frozenset[int]: ...
+    @property
+    def points(self) -> int: ...
+
+
 def score(
-    questions: Sequence[DrawnQuestion],
+    questions: Sequence[Keyed],
     answers: Mapping[int, frozenset[int]],
     *,
     started_at: datetime,

@@ -8,8 +8,9 @@ re-checks what can change (the attempt's status) inside its transaction.
 from __future__ import annotations
 
 import random
+import secrets
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,8 @@ from contest.clock import Clock
 from contest.config import Settings
 from contest.domain import draw, ranking, timing
 from contest.domain.answers import check_choice, check_prediction
-from contest.domain.models import Attempt, AttemptStatus, AttemptSummary, Round, RoundStatus, User
+from contest.domain.draw import keep
+from contest.domain.models import Attempt, AttemptStatus, AttemptSummary, DrawnKey, Round, RoundStatus, User
 from contest.errors import Conflict, Forbidden, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.storage import Storage
@@ -36,13 +38,13 @@ class Guard:
     multiple: tuple[bool, ...]
 
     @classmethod
-    def of(cls, attempt: Attempt) -> Guard:
+    def of(cls, attempt: AttemptSummary, keys: Sequence[DrawnKey]) -> Guard:
         return cls(
             user_id=attempt.user_id,
             round_id=attempt.round_id,
             deadline=attempt.deadline,
-            option_counts=tuple(len(q.options) for q in attempt.questions),
-            multiple=tuple(q.multiple for q in attempt.questions),
+            option_counts=tuple(len(k.letters) for k in keys),
+            multiple=tuple(k.multiple for k in keys),
         )
 
 
@@ -77,14 +79,14 @@ class Attempts:
         self._catalog = catalog
         self._clock = clock
         self._grace = timedelta(seconds=settings.grace_seconds)
-        self._rng = rng or random.SystemRandom()
+        self._rng = rng
         self._guards: OrderedDict[int, Guard] = OrderedDict()
         self._guard_limit = settings.attempt_cache_size
 
     # -- the guard cache -----------------------------------------------------
 
-    def _remember(self, attempt: Attempt) -> Guard:
-        guard = Guard.of(attempt)
+    def _remember(self, attempt: AttemptSummary, keys: Sequence[DrawnKey]) -> Guard:
+        guard = Guard.of(attempt, keys)
         self._guards[attempt.id] = guard
         if len(self._guards) > self._guard_limit:
             self._guards.popitem(last=False)
@@ -92,11 +94,11 @@ class Attempts:
 
     async def _guard(self, user: User, attempt_id: int) -> Guard:
         guard = self._guards.get(attempt_id)
-        if guard is None:
-            attempt = await self._storage.attempts.get(attempt_id)
-            if attempt is None:
+        if guard is None:  # started by another process, or long ago: a light read
+            found = await self._storage.attempts.keys(attempt_id)
+            if found is None:
                 raise NotFound("Không tìm thấy bài thi.")
-            guard = self._remember(attempt)
+            guard = self._remember(*found)
         if guard.user_id != user.id:  # another participant's attempt does not exist for you
             raise NotFound("Không tìm thấy bài thi.")
         return guard
@@ -117,7 +119,10 @@ class Attempts:
             message = "Vòng thi chưa mở." if status is RoundStatus.UPCOMING else "Vòng thi đã kết thúc."
             raise Conflict(message, code="round_not_open")
         version_id, bank = await self._catalog.bank(round_.bank_id)
-        questions = draw.draw(bank, round_.rules, rng=self._rng)
+        # A generator seeded from the OS for each attempt: unpredictable, and far fewer
+        # system calls than SystemRandom, which reads the OS for every number.
+        rng = self._rng or random.Random(secrets.randbits(128))  # noqa: S311 - seeded from the OS, one per attempt
+        questions = draw.draw(bank, round_.rules, rng=rng)
         attempt, created = await self._storage.attempts.start(
             round_=round_,
             user_id=user.id,
@@ -127,7 +132,7 @@ class Attempts:
             deadline=timing.deadline(round_, now),
             expired_before=self._expired_before(now),
         )
-        self._remember(attempt)
+        self._remember(attempt, [keep(q) for q in attempt.questions])
         return attempt, created
 
     async def get(self, user: User, attempt_id: int) -> Attempt:
@@ -136,7 +141,7 @@ class Attempts:
         attempt = await self._storage.attempts.get(attempt_id)
         if attempt is None or attempt.user_id != user.id:
             raise NotFound("Không tìm thấy bài thi.")
-        self._remember(attempt)
+        self._remember(attempt, [keep(q) for q in attempt.questions])
         now = self._clock.now()
         if not attempt.finished and attempt.deadline < self._expired_before(now):
             await self._storage.attempts.expire(attempt_id=attempt_id, expired_before=self._expired_before(now))

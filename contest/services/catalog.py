@@ -1,25 +1,72 @@
 """The contest, its rounds and its banks' questions, cached in memory.
 
 These change rarely (an organiser edits a round) but every request reads them,
-so each process keeps a copy and reloads it at most every ``ttl`` seconds, or at
-once after a change made through :meth:`Catalog.invalidate`. A bank version's
-questions never change, so they are cached by version id for good.
+so each process keeps a copy. A copy older than ``ttl`` seconds is still served
+while one background task reloads it, so no request ever waits in a queue for
+the reload (the first load, with nothing to serve, is shared by every caller).
+:meth:`Catalog.invalidate` forces a reload after a change made through this
+process. A bank version's questions never change, so they are cached by version
+id for good, loaded once however many requests ask at the same time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from contest.domain.models import Contest, Question, Round
 from contest.errors import NotFound
 from contest.storage import Storage
 
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+
+class _Fresh(Generic[T]):
+    """A value reloaded in the background once it is older than ``ttl``."""
+
+    def __init__(self, load: Callable[[], Awaitable[T]], ttl: float) -> None:
+        self._load = load
+        self._ttl = ttl
+        self._value: tuple[float, T] | None = None
+        self._pending: asyncio.Task[T] | None = None
+
+    def invalidate(self) -> None:
+        self._value = None
+
+    async def get(self) -> T:
+        value = self._value
+        if value is not None:
+            if time.monotonic() - value[0] >= self._ttl and self._pending is None:
+                self._refresh()
+            return value[1]
+        return await asyncio.shield(self._pending or self._refresh())
+
+    def _refresh(self) -> asyncio.Task[T]:
+        async def run() -> T:
+            try:
+                result = await self._load()
+            except Exception:
+                if self._value is None:
+                    raise  # nothing to fall back on: every waiting caller sees the error
+                log.exception("reloading the catalog failed; serving the previous copy")
+                return self._value[1]
+            finally:
+                self._pending = None
+            self._value = (time.monotonic(), result)
+            return result
+
+        self._pending = asyncio.ensure_future(run())
+        return self._pending
+
 
 @dataclass(frozen=True)
 class _Snapshot:
-    loaded_at: float
     contest: Contest | None
     rounds: tuple[Round, ...]
 
@@ -28,36 +75,28 @@ class Catalog:
     def __init__(self, storage: Storage, *, ttl: float = 2.0) -> None:
         self._storage = storage
         self._ttl = ttl
-        self._snapshot: _Snapshot | None = None
-        self._lock = asyncio.Lock()
-        self._versions: dict[int, tuple[Question, ...]] = {}
-        self._current: dict[int, tuple[float, int]] = {}
+        self._snapshot = _Fresh(self._load, ttl)
+        self._current: dict[int, _Fresh[int]] = {}
+        self._versions: dict[int, asyncio.Future[tuple[Question, ...]]] = {}
 
     def invalidate(self) -> None:
-        self._snapshot = None
-        self._current.clear()
+        self._snapshot.invalidate()
+        for current in self._current.values():
+            current.invalidate()
 
     async def _load(self) -> _Snapshot:
-        snapshot = self._snapshot
-        if snapshot is not None and time.monotonic() - snapshot.loaded_at < self._ttl:
-            return snapshot
-        async with self._lock:
-            snapshot = self._snapshot
-            if snapshot is not None and time.monotonic() - snapshot.loaded_at < self._ttl:
-                return snapshot
-            contest = await self._storage.contests.current()
-            rounds = tuple(await self._storage.contests.rounds(contest.id)) if contest else ()
-            self._snapshot = _Snapshot(time.monotonic(), contest, rounds)
-            return self._snapshot
+        contest = await self._storage.contests.current()
+        rounds = tuple(await self._storage.contests.rounds(contest.id)) if contest else ()
+        return _Snapshot(contest, rounds)
 
     async def contest(self) -> Contest:
-        contest = (await self._load()).contest
+        contest = (await self._snapshot.get()).contest
         if contest is None:
             raise NotFound("Chưa có cuộc thi nào. Ban tổ chức cần tạo cuộc thi trước.")
         return contest
 
     async def rounds(self) -> tuple[Round, ...]:
-        return (await self._load()).rounds
+        return (await self._snapshot.get()).rounds
 
     async def round(self, round_id: int) -> Round:
         for round_ in await self.rounds():
@@ -67,13 +106,22 @@ class Catalog:
 
     async def bank(self, bank_id: int) -> tuple[int, tuple[Question, ...]]:
         """The current version of a bank and its questions."""
-        cached = self._current.get(bank_id)
-        if cached is None or time.monotonic() - cached[0] >= self._ttl:
-            cached = (time.monotonic(), await self._storage.banks.current_version(bank_id))
-            self._current[bank_id] = cached
-        version_id = cached[1]
-        questions = self._versions.get(version_id)
-        if questions is None:
-            questions = await self._storage.banks.questions(version_id)
-            self._versions[version_id] = questions
-        return version_id, questions
+        current = self._current.get(bank_id)
+        if current is None:
+            current = _Fresh(lambda: self._storage.banks.current_version(bank_id), self._ttl)
+            self._current[bank_id] = current
+        version_id = await current.get()
+        return version_id, await self.version(version_id)
+
+    async def version(self, version_id: int) -> tuple[Question, ...]:
+        loading = self._versions.get(version_id)
+        if loading is None:
+            loading = asyncio.ensure_future(self._storage.banks.questions(version_id))
+            self._versions[version_id] = loading
+
+            def forget_failure(done: asyncio.Future[tuple[Question, ...]]) -> None:
+                if done.cancelled() or done.exception() is not None:  # the next caller tries again
+                    self._versions.pop(version_id, None)
+
+            loading.add_done_callback(forget_failure)
+        return await asyncio.shield(loading)

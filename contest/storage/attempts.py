@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from contest.domain import scoring
+from contest.domain.draw import keep, redraw
 from contest.domain.models import (
     Attempt,
     AttemptStatus,
     AttemptSummary,
+    DrawnKey,
     DrawnQuestion,
     Question,
     Result,
@@ -28,10 +30,11 @@ from contest.errors import Conflict, NotFound
 from contest.storage.audit import AuditLog
 from contest.storage.codec import (
     answers_to_json,
-    drawn_from_json,
-    drawn_to_json,
     from_ms,
+    keys_from_json,
+    keys_to_json,
     maybe_from_ms,
+    question_from_row,
     to_ms,
 )
 from contest.storage.database import Database
@@ -69,12 +72,22 @@ def _answers(conn: sqlite3.Connection, attempt_id: int) -> dict[int, frozenset[i
     return {r["question_id"]: frozenset(json.loads(r["options"])) for r in rows}
 
 
+def _version_questions(conn: sqlite3.Connection, version_id: int, codes: Sequence[str]) -> dict[str, Question]:
+    marks = ", ".join("?" for _ in codes)
+    rows = conn.execute(f"SELECT * FROM questions WHERE version_id = ? AND code IN ({marks})", (version_id, *codes))
+    return {r["code"]: question_from_row(r) for r in rows}
+
+
+def _drawn(conn: sqlite3.Connection, row: Any) -> tuple[DrawnQuestion, ...]:
+    """An attempt's questions as shown: its stored keys joined with the text
+    of the bank version it drew from (versions are immutable)."""
+    keys = keys_from_json(row["questions"])
+    bank = _version_questions(conn, row["bank_version_id"], [k.code for k in keys])
+    return tuple(redraw(k, bank[k.code]) for k in keys)
+
+
 def _attempt(conn: sqlite3.Connection, row: Any) -> Attempt:
-    return Attempt(
-        **_summary_fields(row),
-        questions=drawn_from_json(row["questions"]),
-        answers=_answers(conn, row["id"]),
-    )
+    return Attempt(**_summary_fields(row), questions=_drawn(conn, row), answers=_answers(conn, row["id"]))
 
 
 def _finalize(
@@ -91,7 +104,7 @@ def _finalize(
     if prediction is None:
         prediction = row["prediction"]
     result = scoring.score(
-        drawn_from_json(row["questions"]),
+        keys_from_json(row["questions"]),
         _answers(conn, row["id"]),
         started_at=started,
         finished_at=finished_at,
@@ -136,6 +149,7 @@ class AttemptStore:
         new one with ``questions`` (True). An attempt in progress whose deadline
         is before ``expired_before`` is finalised first. Raises Conflict when
         every attempt is used."""
+        stored = keys_to_json([keep(q) for q in questions])  # built here, not in the writer thread
 
         def fn(conn: sqlite3.Connection) -> tuple[Attempt, bool]:
             row = conn.execute(
@@ -157,7 +171,15 @@ class AttemptStore:
             cur = conn.execute(
                 "INSERT INTO attempts (round_id, user_id, number, status, bank_version_id, started_at, deadline,"
                 " questions) VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?)",
-                (round_.id, user_id, used + 1, version_id, to_ms(now), to_ms(deadline), drawn_to_json(questions)),
+                (
+                    round_.id,
+                    user_id,
+                    used + 1,
+                    version_id,
+                    to_ms(now),
+                    to_ms(deadline),
+                    stored,
+                ),
             )
             attempt = Attempt(
                 id=int(cur.lastrowid or 0),
@@ -177,6 +199,17 @@ class AttemptStore:
         def fn(conn: sqlite3.Connection) -> Attempt | None:
             row = conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             return None if row is None else _attempt(conn, row)
+
+        return await self.db.read(fn)
+
+    async def keys(self, attempt_id: int) -> tuple[AttemptSummary, tuple[DrawnKey, ...]] | None:
+        """An attempt's header and stored keys, without the question text."""
+
+        def fn(conn: sqlite3.Connection) -> tuple[AttemptSummary, tuple[DrawnKey, ...]] | None:
+            row = conn.execute(
+                f"SELECT {_SUMMARY_COLUMNS}, questions FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
+            return None if row is None else (_summary(row), keys_from_json(row["questions"]))
 
         return await self.db.read(fn)
 
@@ -354,7 +387,7 @@ def _rescore_batch(
     rekeyed = changed = 0
     skipped: set[str] = set()
     for row in rows:
-        outcome = rekey(drawn_from_json(row["questions"]), bank)
+        outcome = rekey(_drawn(conn, row), bank)
         skipped.update(outcome.skipped)
         if not outcome.changed:
             continue
@@ -372,7 +405,8 @@ def _rescore_batch(
                 changed += 1
         if apply:
             conn.execute(
-                "UPDATE attempts SET questions = ? WHERE id = ?", (drawn_to_json(outcome.questions), row["id"])
+                "UPDATE attempts SET questions = ? WHERE id = ?",
+                (keys_to_json([keep(q) for q in outcome.questions]), row["id"]),
             )
             if result is not None:
                 conn.execute(

@@ -4,17 +4,11 @@ backend: times as integer milliseconds (UTC), structured values as JSON."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from contest.domain.models import (
-    LETTERS,
-    Difficulty,
-    DrawnOption,
-    DrawnQuestion,
-    Question,
-    Source,
-)
+from contest.domain.models import LETTERS, Difficulty, DrawnKey, Question, Source
 
 
 def to_ms(moment: datetime) -> int:
@@ -33,41 +27,16 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def drawn_to_json(questions: tuple[DrawnQuestion, ...]) -> str:
-    return dumps(
-        [
-            {
-                "id": q.id,
-                "code": q.code,
-                "text": q.text,
-                "multiple": q.multiple,
-                "options": [[o.id, o.text, o.letter] for o in q.options],
-                "correct": sorted(q.correct),
-                "points": q.points,
-                "topic": q.topic,
-                "explanation": q.explanation,
-                "citation": q.citation,
-            }
-            for q in questions
-        ]
-    )
+def keys_to_json(keys: Sequence[DrawnKey]) -> str:
+    """An attempt's questions as stored: about 40 bytes each, the text stays in
+    the bank version."""
+    return dumps([[k.code, k.letters, sorted(k.correct), k.points, k.multiple] for k in keys])
 
 
-def drawn_from_json(text: str) -> tuple[DrawnQuestion, ...]:
+def keys_from_json(text: str) -> tuple[DrawnKey, ...]:
     return tuple(
-        DrawnQuestion(
-            id=q["id"],
-            code=q["code"],
-            text=q["text"],
-            multiple=q["multiple"],
-            options=tuple(DrawnOption(id=o[0], text=o[1], letter=o[2]) for o in q["options"]),
-            correct=frozenset(q["correct"]),
-            points=q["points"],
-            topic=q["topic"],
-            explanation=q["explanation"],
-            citation=q["citation"],
-        )
-        for q in json.loads(text)
+        DrawnKey(id=i, code=code, letters=letters, correct=frozenset(correct), points=points, multiple=multiple)
+        for i, (code, letters, correct, points, multiple) in enumerate(json.loads(text), start=1)
     )
 
 

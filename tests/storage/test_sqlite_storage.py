@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from contest.domain import draw, timing
+from contest.domain.models import DrawnQuestion
 from contest.errors import Conflict
 from contest.services.container import Services
-from tests.conftest import NOW, World, registration, seed
+from tests.conftest import NOW, World, make_bank, registration, seed
 
 
 async def _world(services: Services) -> World:
@@ -71,22 +74,43 @@ def test_saved_answers_survive_concurrent_saves(services: Services) -> None:
 
 
 def test_attempts_keep_what_they_drew_after_the_bank_changes(services: Services) -> None:
-    async def body() -> tuple[str, str]:
+    async def body() -> tuple[DrawnQuestion, DrawnQuestion]:
         world = await _world(services)
         try:
             user = await services.accounts.user(await _participant(services, world))
             assert user is not None
             attempt, _ = await services.attempts.start(user, world.open_round)
-            before = attempt.questions[0].text
-            db = services.storage.db
-            await db.write(lambda c: c.execute("UPDATE questions SET text = 'Đã sửa'"))
+            drawn = attempt.questions[0]
+            edited = [
+                replace(q, text="Đã sửa", options=("X", "Y"), correct=frozenset({1})) if q.code == drawn.code else q
+                for q in make_bank()
+            ]
+            await services.storage.banks.add_version(world.bank_id, edited, now=NOW, note="sửa", created_by=None)
             again = await services.attempts.get(user, attempt.id)
-            return before, again.questions[0].text
+            return drawn, again.questions[0]
         finally:
             await services.storage.close()
 
     before, after = asyncio.run(body())
-    assert before == after != "Đã sửa"
+    assert after == before
+    assert after.text != "Đã sửa"
+
+
+def test_bank_versions_cannot_be_changed_in_place(services: Services) -> None:
+    async def body() -> None:
+        await _world(services)
+        try:
+            for statement in (
+                "UPDATE questions SET text = 'Đã sửa'",
+                "DELETE FROM questions",
+                "DELETE FROM bank_versions",
+            ):
+                with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+                    await services.storage.db.write(lambda c, sql=statement: c.execute(sql))
+        finally:
+            await services.storage.close()
+
+    asyncio.run(body())
 
 
 def test_sweeper_finalises_attempts_nobody_came_back_to(services: Services) -> None:
