@@ -60,7 +60,8 @@ import seeding  # noqa: E402  (bench/seeding.py, next to this file)
 
 import contest  # noqa: E402
 from contest.config import Settings  # noqa: E402
-from contest.domain.models import Role, User  # noqa: E402
+from contest.domain.models import DrawnKey, Role, User  # noqa: E402
+from contest.storage.codec import keys_from_json  # noqa: E402
 from contest.web.auth import Tokens  # noqa: E402
 
 LUA = BENCH_DIR / "wrk_phase.lua"
@@ -373,7 +374,7 @@ class Config:
 class AttemptInfo:
     id: int
     user_id: int
-    questions: list[dict[str, Any]]
+    questions: tuple[DrawnKey, ...]
 
 
 class Bench:
@@ -519,7 +520,7 @@ class Bench:
                 "SELECT id, user_id, questions FROM attempts WHERE id BETWEEN ? AND ?", (min(ids), max(ids))
             ):
                 if attempt_id in wanted:
-                    found[attempt_id] = AttemptInfo(attempt_id, user_id, json.loads(questions))
+                    found[attempt_id] = AttemptInfo(attempt_id, user_id, keys_from_json(questions))
         return found
 
     def settle(self) -> None:
@@ -717,14 +718,14 @@ class Bench:
         for position in range(question_count):
             for attempt_id in attempt_ids:
                 q = attempts[attempt_id].questions[position]
-                option_ids = [o[0] for o in q["options"]]
+                option_ids = list(range(1, len(q.letters) + 1))
                 if self.rng.random() < 0.5:
-                    chosen = sorted(q["correct"])
-                elif q["multiple"]:
+                    chosen = sorted(q.correct)
+                elif q.multiple:
                     chosen = sorted(self.rng.sample(option_ids, self.rng.randint(1, 3)))
                 else:
                     chosen = [self.rng.choice(option_ids)]
-                items.append((attempt_id, q["id"], chosen))
+                items.append((attempt_id, q.id, chosen))
         lines = [f"{self.tokens[attempts[a].user_id]} {a} {q} {','.join(map(str, chosen))}" for a, q, chosen in items]
         data = self.write_items(f"save-{round_no}", lines)
         run, cpu = self.wrk("save", round_no, data=data)
@@ -816,7 +817,7 @@ class Bench:
         for a in submitted:
             questions = attempts[a].questions
             right = sum(
-                1 for q in questions if q["correct"] and answers.get(a, {}).get(q["id"]) == frozenset(q["correct"])
+                1 for q in questions if q.correct and answers.get(a, {}).get(q.id) == q.correct
             )
             if status[a][3] != right or status[a][4] != len(questions):
                 wrong_score += 1
