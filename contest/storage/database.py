@@ -58,8 +58,9 @@ _STOP = object()
 
 
 class Database:
-    def __init__(self, path: Path | str, *, readers: int = 3) -> None:
+    def __init__(self, path: Path | str, *, readers: int = 3, trace: Callable[[str], None] | None = None) -> None:
         self.path = Path(path)
+        self._trace = trace
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="sqlite-read")
@@ -69,9 +70,15 @@ class Database:
 
     def start(self) -> None:
         if self._writer is None:
-            conn = connect(self.path)
+            conn = self._connect()
             self._writer = threading.Thread(target=self._write_loop, args=(conn,), name="sqlite-write", daemon=True)
             self._writer.start()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = connect(self.path)
+        if self._trace is not None:  # every statement, with its values: for diagnostics and query-plan tests
+            conn.set_trace_callback(self._trace)
+        return conn
 
     async def close(self) -> None:
         if self._writer is not None:
@@ -101,7 +108,7 @@ class Database:
     def _run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = connect(self.path)
+            conn = self._connect()
             self._local.conn = conn
             with self._lock:
                 self._reader_connections.append(conn)

@@ -6,6 +6,7 @@ PostgreSQL backend can follow the same shape.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from contest.storage.accounts import AccountStore
@@ -20,9 +21,9 @@ from contest.storage.migrate import migrate_sqlite
 class SQLiteStorage:
     """All data access for one SQLite file."""
 
-    def __init__(self, path: Path | str, *, readers: int = 3) -> None:
+    def __init__(self, path: Path | str, *, readers: int = 3, trace: Callable[[str], None] | None = None) -> None:
         self.path = Path(path)
-        self.db = Database(self.path, readers=readers)
+        self.db = Database(self.path, readers=readers, trace=trace)
         self.audit = AuditLog(self.db)
         self.contests = ContestStore(self.db)
         self.accounts = AccountStore(self.db)
