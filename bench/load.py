@@ -816,9 +816,7 @@ class Bench:
         wrong_prediction = 0
         for a in submitted:
             questions = attempts[a].questions
-            right = sum(
-                1 for q in questions if q.correct and answers.get(a, {}).get(q.id) == q.correct
-            )
+            right = sum(1 for q in questions if q.correct and answers.get(a, {}).get(q.id) == q.correct)
             if status[a][3] != right or status[a][4] != len(questions):
                 wrong_score += 1
             if status[a][2] != predictions[a]:

@@ -24,30 +24,12 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from contest.config import Settings
-from contest.domain.models import Difficulty, Question, RoundRules, Source
+from contest.domain.models import Difficulty, Question, Source
 from contest.domain.registration import Registration
+from contest.services.demo import AREAS, RULES_2020
 from contest.storage import SQLiteStorage
 from contest.storage.codec import to_ms
 
-PREDICTION = "Theo bạn, vòng thi này sẽ có bao nhiêu người trả lời đúng tất cả các câu hỏi?"
-
-PROVINCE_RULES = RoundRules(
-    question_count=30, duration_seconds=25 * 60, attempts_allowed=3, prediction_question=PREDICTION
-)
-
-AREAS = (
-    "Thành phố Mỹ Tho",
-    "Thị xã Gò Công",
-    "Thị xã Cai Lậy",
-    "Huyện Cái Bè",
-    "Huyện Cai Lậy",
-    "Huyện Tân Phước",
-    "Huyện Châu Thành",
-    "Huyện Chợ Gạo",
-    "Huyện Gò Công Tây",
-    "Huyện Gò Công Đông",
-    "Huyện Tân Phú Đông",
-)
 
 TOPICS = (
     "Khái niệm chính phủ điện tử, chính phủ số, chuyển đổi số",
@@ -151,7 +133,7 @@ async def seed(path: Path, settings: Settings, *, participants: int, questions: 
             title="Vòng đo tải",
             opens_at=now - timedelta(hours=1),
             closes_at=now + timedelta(days=7),
-            rules=PROVINCE_RULES,
+            rules=RULES_2020,
             bank_id=bank_id,
         )
         hasher = PasswordHasher(

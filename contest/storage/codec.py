@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from contest.domain.banks.common import build_source, source_fields
 from contest.domain.models import LETTERS, Difficulty, DrawnKey, Question, Source
 
 
@@ -45,32 +46,13 @@ def answers_to_json(options: frozenset[int]) -> str:
 
 
 def source_to_json(source: Source | None) -> str | None:
-    if source is None:
-        return None
-    return dumps(
-        {
-            "citation": source.citation,
-            "document": source.document,
-            "issued": source.issued.isoformat() if source.issued else None,
-            "expired": source.expired.isoformat() if source.expired else None,
-            "replaced_by": source.replaced_by,
-            "url": source.url,
-        }
-    )
+    return None if source is None else dumps(source_fields(source))
 
 
 def source_from_json(text: str | None) -> Source | None:
-    if not text:
-        return None
-    data = json.loads(text)
-    return Source(
-        citation=data["citation"],
-        document=data.get("document", ""),
-        issued=date.fromisoformat(data["issued"]) if data.get("issued") else None,
-        expired=date.fromisoformat(data["expired"]) if data.get("expired") else None,
-        replaced_by=data.get("replaced_by", ""),
-        url=data.get("url", ""),
-    )
+    """The inverse of :func:`source_to_json`, through the same builder the
+    bank formats use."""
+    return build_source(json.loads(text), line=None, problems=[]) if text else None
 
 
 def question_row(question: Question) -> dict[str, Any]:
