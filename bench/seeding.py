@@ -30,7 +30,6 @@ from contest.services.demo import AREAS, RULES_2020
 from contest.storage import SQLiteStorage
 from contest.storage.codec import to_ms
 
-
 TOPICS = (
     "Khái niệm chính phủ điện tử, chính phủ số, chuyển đổi số",
     "Chủ trương, chính sách về chính quyền điện tử",
