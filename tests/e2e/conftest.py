@@ -84,7 +84,7 @@ def stop_server(server: Server) -> None:
         server.process.kill()
 
 
-async def _seed(database: Path, *, duration: int) -> None:
+async def seed_database(database: Path, *, duration: int) -> None:
     storage = SQLiteStorage(database)
     storage.migrate()
     storage.start()
@@ -123,7 +123,7 @@ def seeded_server(tmp_path: Path) -> Iterator[Server]:
     """A server over a contest with one open round of 5 questions, 10 minutes."""
     database = tmp_path / "e2e.db"
     with ThreadPoolExecutor(1) as thread:  # Playwright's sync API owns this thread's event loop
-        thread.submit(asyncio.run, _seed(database, duration=600)).result()
+        thread.submit(asyncio.run, seed_database(database, duration=600)).result()
     server = start_server(tmp_path, database)
     yield server
     stop_server(server)

@@ -3,15 +3,18 @@ process on a real SQLite file, and the server's start-up rules."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx2
 import pytest
 
-from tests.e2e.conftest import CONTEST, Server, environment, start_server, stop_server
+from tests.e2e.conftest import CONTEST, Server, environment, seed_database, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -95,3 +98,49 @@ def test_demo_seeds_once_and_prints_passwords_once(tmp_path: Path) -> None:
     assert password not in server.log.read_text()
     assert "không thêm cuộc thi mẫu" in server.log.read_text()
     assert os.path.exists(database)
+
+
+def test_attempt_nobody_comes_back_to_is_closed_by_the_server(tmp_path: Path) -> None:
+    """The sweeper in a real server closes an attempt whose time ran out, with
+    the answers saved before the deadline, without any further request."""
+    database = tmp_path / "sweep.db"
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, seed_database(database, duration=2)).result()
+    env = environment(database)
+    env.update(CONTEST_SWEEP_INTERVAL_SECONDS="1", CONTEST_GRACE_SECONDS="0")
+    server = start_server(tmp_path, database, env=env)
+    try:
+        with httpx2.Client(base_url=server.url, timeout=10) as http:
+            area = http.get("/api/v1/areas").json()[0]["id"]
+            fields = {
+                "full_name": "Lý Văn Tâm",
+                "phone": "0356789012",
+                "password": "mat-khau-quet",
+                "birth_year": 1980,
+                "cccd": "082080000999",
+                "area": area,
+                "consent": True,
+            }
+            assert http.post("/api/v1/register", json=fields).status_code == 201
+            token = http.post("/api/v1/token", json={"login": fields["phone"], "password": fields["password"]})
+            auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            round_id = http.get("/api/v1/rounds").json()[0]["id"]
+            attempt = http.post(f"/api/v1/rounds/{round_id}/attempts", headers=auth).json()
+            question = attempt["questions"][0]
+            saved = http.put(
+                f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}",
+                headers=auth,
+                json={"options": [question["options"][0]["id"]]},
+            )
+            assert saved.status_code == 200
+        status = "in_progress"
+        deadline = time.monotonic() + 15
+        while status == "in_progress" and time.monotonic() < deadline:
+            time.sleep(0.5)
+            with sqlite3.connect(database) as conn:
+                status, total, duration = conn.execute(
+                    "SELECT status, total, duration_ms FROM attempts WHERE id = ?", (attempt["id"],)
+                ).fetchone()
+        assert (status, total, duration) == ("expired", 5, 2000)
+    finally:
+        stop_server(server)
