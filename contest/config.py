@@ -44,10 +44,19 @@ class Settings:
     )
     max_upload_bytes: int = _setting(10 * 1024 * 1024, "Largest question-bank file an organiser may upload.")
     login_max_failures: int = _setting(
-        5, "Failed sign-ins allowed per login name within `login_window_seconds` before it is locked."
+        5,
+        "Failed sign-ins allowed for one login name from one client address within `login_window_seconds`; "
+        "then that pair is locked for the rest of the window.",
+    )
+    login_name_max_failures: int = _setting(
+        50,
+        "Failed sign-ins allowed for one login name from all addresses together (slows guessing spread over "
+        "many addresses; high enough that one stranger cannot lock a participant out).",
     )
     login_ip_max_failures: int = _setting(
-        30, "Failed sign-ins allowed per client address within `login_window_seconds`."
+        100,
+        "Failed sign-ins allowed from one client address for all names together. Mobile carriers put many "
+        "people behind one address, so keep it well above the per-name limit.",
     )
     login_window_seconds: int = _setting(900, "Window over which failed sign-ins are counted.")
     argon2_time_cost: int = _setting(3, "Argon2id passes when hashing a password.")
@@ -56,7 +65,9 @@ class Settings:
         30, "How often the server finalises attempts whose time ran out without a submission."
     )
     access_log: bool = _setting(False, "Log every request (halves throughput; off by default).")
-    attempt_cache_size: int = _setting(20_000, "Attempts whose questions and key each server process keeps in memory.")
+    attempt_cache_size: int = _setting(
+        20_000, "Attempts whose guard (owner, deadline, option counts; never the key) each process keeps in memory."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -48,17 +48,21 @@ class Accounts:
 
     async def authenticate(self, login: object, password: object, *, client: str) -> User:
         """The account for these credentials, or Unauthorized. Failed attempts
-        are counted per login name and per client address; past the limit the
-        answer is 429 until the window passes, whatever the password."""
+        are counted per login name and address together, per login name, and
+        per address; past any limit the answer is 429 until the window passes,
+        whatever the password. Counting the pair first means a stranger who
+        types a participant's phone with wrong passwords locks only themself."""
         name = normalize_login(login)
         now = self._clock.now()
         since = now - timedelta(seconds=self._settings.login_window_seconds)
-        keys = [f"login:{name}", f"ip:{client}"]
+        limits = {
+            f"login:{name}|ip:{client}": self._settings.login_max_failures,
+            f"login:{name}": self._settings.login_name_max_failures,
+            f"ip:{client}": self._settings.login_ip_max_failures,
+        }
+        keys = list(limits)
         counts = await self._storage.accounts.login_failures(keys, since=since)
-        if (
-            counts.get(keys[0], 0) >= self._settings.login_max_failures
-            or counts.get(keys[1], 0) >= self._settings.login_ip_max_failures
-        ):
+        if any(counts.get(key, 0) >= limit for key, limit in limits.items()):
             minutes = max(1, self._settings.login_window_seconds // 60)
             raise TooManyRequests(
                 f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",

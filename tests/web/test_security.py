@@ -66,12 +66,26 @@ def test_sign_in_is_rate_limited_per_login(client: TestClient, world: World) -> 
 
 
 def test_sign_in_is_rate_limited_per_address(client: TestClient, world: World) -> None:
-    for i in range(30):
-        client.post("/api/v1/token", json={"login": f"09000000{i:02d}", "password": "sai"})
+    limit = world.services.settings.login_ip_max_failures
+    for i in range(limit):
+        client.post("/api/v1/token", json={"login": f"09000{i:05d}", "password": "sai"})
     fields = registration(world)
     client.post("/api/v1/register", json=fields)
     response = client.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD})
     assert response.status_code == 429
+
+
+def test_a_stranger_cannot_lock_a_participant_out(app_client: tuple[TestClient, World]) -> None:
+    client, world = app_client
+    fields = registration(world)
+    client.post("/api/v1/register", json=fields)
+    for _ in range(5):  # a stranger keeps typing the participant's phone with wrong passwords
+        client.post("/api/v1/token", json={"login": fields["phone"], "password": "sai"})
+    assert client.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD}).status_code == 429
+    owner = TestClient(client.app, client=("203.0.113.7", 4000))
+    with owner:
+        response = owner.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD})
+    assert response.status_code == 200
 
 
 def test_login_page_shows_rate_limit_message(client: TestClient, world: World) -> None:
