@@ -38,25 +38,34 @@ def _fail(message: str) -> int:
     return 1
 
 
-async def _prepare(settings: Settings, *, demo: bool) -> None:
-    """Migrate, and with ``demo`` seed an empty database, printing the staff
-    passwords once."""
-    from contest.services.demo import seed_demo
-
+async def _with_storage(work: Callable[[Services], Awaitable[T]]) -> T:
+    settings = Settings.from_env()
     storage = open_storage(settings.database_url)
     await asyncio.to_thread(storage.migrate)
     storage.start()
     try:
-        if demo:
-            if await storage.contests.is_empty():
-                accounts = await seed_demo(Services.build(storage, settings))
-                print("Đã tạo cuộc thi mẫu. Tài khoản quản trị (mật khẩu chỉ hiện một lần, hãy lưu lại):")
-                print(f"  Ban tổ chức:  {accounts.organiser[0]} / {accounts.organiser[1]}")
-                print(f"  Ban giám khảo: {accounts.judge[0]} / {accounts.judge[1]}")
-            else:
-                print("Cơ sở dữ liệu đã có dữ liệu: không thêm cuộc thi mẫu.")
+        return await work(Services.build(storage, settings))
     finally:
         await storage.close()
+
+
+async def _prepare(*, demo: bool) -> None:
+    """Migrate, and with ``demo`` seed an empty database, printing the staff
+    passwords once."""
+    from contest.services.demo import seed_demo
+
+    async def work(services: Services) -> None:
+        if not demo:
+            return
+        if not await services.storage.contests.is_empty():
+            print("Cơ sở dữ liệu đã có dữ liệu: không thêm cuộc thi mẫu.")
+            return
+        accounts = await seed_demo(services)
+        print("Đã tạo cuộc thi mẫu. Tài khoản quản trị (mật khẩu chỉ hiện một lần, hãy lưu lại):")
+        print(f"  Ban tổ chức:  {accounts.organiser[0]} / {accounts.organiser[1]}")
+        print(f"  Ban giám khảo: {accounts.judge[0]} / {accounts.judge[1]}")
+
+    await _with_storage(work)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -72,7 +81,7 @@ def serve(args: argparse.Namespace) -> int:
         os.environ["CONTEST_SECRET_KEY"] = secrets.token_urlsafe(48)
     try:
         settings = Settings.from_env()
-        asyncio.run(_prepare(settings, demo=args.demo))
+        asyncio.run(_prepare(demo=args.demo))
     except (UnsupportedDatabase, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))
     print(f"Hội thi trực tuyến: http://{args.host}:{args.port}/", flush=True)
@@ -100,44 +109,25 @@ def migrate(args: argparse.Namespace) -> int:
 
 
 def staff_add(args: argparse.Namespace) -> int:
-    async def run() -> str:
-        settings = Settings.from_env()
-        storage = open_storage(settings.database_url)
-        await asyncio.to_thread(storage.migrate)
-        storage.start()
-        try:
-            services = Services.build(storage, settings)
-            password = secrets.token_urlsafe(12)
-            await storage.accounts.create_staff(
-                username=args.username,
-                full_name=args.name,
-                role=Role(args.role),
-                password_hash=await services.passwords.hash(password),
-                now=services.clock.now(),
-            )
-            return password
-        finally:
-            await storage.close()
+    async def run(services: Services) -> str:
+        password = secrets.token_urlsafe(12)
+        await services.storage.accounts.create_staff(
+            username=args.username,
+            full_name=args.name,
+            role=Role(args.role),
+            password_hash=await services.passwords.hash(password),
+            now=services.clock.now(),
+        )
+        return password
 
     try:
-        password = asyncio.run(run())
+        password = asyncio.run(_with_storage(run))
     except Duplicate:
         return _fail(f"username {args.username!r} is taken")
     except (UnsupportedDatabase, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))
     print(f"{args.role} {args.username}: mật khẩu {password} (chỉ hiện một lần)")
     return 0
-
-
-async def _with_storage(work: Callable[[Services], Awaitable[T]]) -> T:
-    settings = Settings.from_env()
-    storage = open_storage(settings.database_url)
-    await asyncio.to_thread(storage.migrate)
-    storage.start()
-    try:
-        return await work(Services.build(storage, settings))
-    finally:
-        await storage.close()
 
 
 def _read(path: str) -> tuple[ParsedBank | None, str]:

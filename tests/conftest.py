@@ -75,12 +75,8 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
-@dataclass
-class World:
-    """A seeded contest: ids the tests refer to."""
-
-    services: Services
-    clock: FixedClock
+@dataclass(frozen=True)
+class Seeded:
     contest_id: int
     bank_id: int
     open_round: int
@@ -89,9 +85,10 @@ class World:
     area_ids: list[int]
 
 
-async def seed(services: Services, clock: FixedClock) -> World:
-    storage = services.storage
-    bank_id, _ = await storage.banks.create(name="Ngân hàng thử", questions=make_bank(), now=NOW)
+async def seed_contest(storage: SQLiteStorage, *, now: datetime, rules: RoundRules = RULES) -> Seeded:
+    """A contest around ``now``: a bank of 40, one round open, one upcoming,
+    one closed, two areas."""
+    bank_id, _ = await storage.banks.create(name="Ngân hàng thử", questions=make_bank(), now=now)
     contest_id = await storage.contests.create(
         slug="thu",
         title="Cuộc thi thử",
@@ -100,36 +97,41 @@ async def seed(services: Services, clock: FixedClock) -> World:
         privacy_notice="Thông báo xử lý dữ liệu cá nhân.",
         min_age=12,
         areas=["Thành phố Mỹ Tho", "Huyện Cái Bè"],
-        now=NOW,
+        now=now,
     )
-    open_round = await storage.contests.create_round(
-        contest_id=contest_id,
-        title="Vòng mở",
-        opens_at=NOW - timedelta(hours=1),
-        closes_at=NOW + timedelta(days=7),
-        rules=RULES,
-        bank_id=bank_id,
-    )
-    upcoming = await storage.contests.create_round(
-        contest_id=contest_id,
-        title="Vòng sắp mở",
-        opens_at=NOW + timedelta(days=7),
-        closes_at=NOW + timedelta(days=14),
-        rules=RULES,
-        bank_id=bank_id,
-    )
-    closed = await storage.contests.create_round(
-        contest_id=contest_id,
-        title="Vòng đã đóng",
-        opens_at=NOW - timedelta(days=14),
-        closes_at=NOW - timedelta(days=7),
-        rules=RULES,
-        bank_id=bank_id,
-    )
+    rounds = []
+    for title, opens, closes in (
+        ("Vòng mở", timedelta(hours=-1), timedelta(days=7)),
+        ("Vòng sắp mở", timedelta(days=7), timedelta(days=14)),
+        ("Vòng đã đóng", timedelta(days=-14), timedelta(days=-7)),
+    ):
+        rounds.append(
+            await storage.contests.create_round(
+                contest_id=contest_id,
+                title=title,
+                opens_at=now + opens,
+                closes_at=now + closes,
+                rules=rules,
+                bank_id=bank_id,
+            )
+        )
     contest = await storage.contests.current()
     assert contest is not None
+    return Seeded(contest_id, bank_id, *rounds, [a.id for a in contest.areas])
+
+
+@dataclass(frozen=True)
+class World(Seeded):
+    """A seeded contest with the services and clock the test drives."""
+
+    services: Services
+    clock: FixedClock
+
+
+async def seed(services: Services, clock: FixedClock) -> World:
+    seeded = await seed_contest(services.storage, now=clock.now())
     services.catalog.invalidate()
-    return World(services, clock, contest_id, bank_id, open_round, upcoming, closed, [a.id for a in contest.areas])
+    return World(**vars(seeded), services=services, clock=clock)
 
 
 @pytest.fixture

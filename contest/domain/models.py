@@ -159,8 +159,9 @@ class DrawnQuestion:
     explanation: str = ""
     citation: str = ""
 
-    def option_ids(self) -> frozenset[int]:
-        return frozenset(o.id for o in self.options)
+    @property
+    def option_count(self) -> int:
+        return len(self.options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,10 @@ class DrawnKey:
     correct: frozenset[int]
     points: int
     multiple: bool
+
+    @property
+    def option_count(self) -> int:
+        return len(self.letters)
 
 
 class AttemptStatus(enum.StrEnum):

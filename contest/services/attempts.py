@@ -18,8 +18,16 @@ from contest.clock import Clock
 from contest.config import Settings
 from contest.domain import draw, ranking, timing
 from contest.domain.answers import check_choice, check_prediction
-from contest.domain.draw import keep
-from contest.domain.models import Attempt, AttemptStatus, AttemptSummary, DrawnKey, Round, RoundStatus, User
+from contest.domain.models import (
+    Attempt,
+    AttemptStatus,
+    AttemptSummary,
+    DrawnKey,
+    DrawnQuestion,
+    Round,
+    RoundStatus,
+    User,
+)
 from contest.errors import Conflict, Forbidden, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.storage import Storage
@@ -38,13 +46,13 @@ class Guard:
     multiple: tuple[bool, ...]
 
     @classmethod
-    def of(cls, attempt: AttemptSummary, keys: Sequence[DrawnKey]) -> Guard:
+    def of(cls, attempt: AttemptSummary, questions: Sequence[DrawnKey] | Sequence[DrawnQuestion]) -> Guard:
         return cls(
             user_id=attempt.user_id,
             round_id=attempt.round_id,
             deadline=attempt.deadline,
-            option_counts=tuple(len(k.letters) for k in keys),
-            multiple=tuple(k.multiple for k in keys),
+            option_counts=tuple(q.option_count for q in questions),
+            multiple=tuple(q.multiple for q in questions),
         )
 
 
@@ -85,8 +93,8 @@ class Attempts:
 
     # -- the guard cache -----------------------------------------------------
 
-    def _remember(self, attempt: AttemptSummary, keys: Sequence[DrawnKey]) -> Guard:
-        guard = Guard.of(attempt, keys)
+    def _remember(self, attempt: AttemptSummary, questions: Sequence[DrawnKey] | Sequence[DrawnQuestion]) -> Guard:
+        guard = Guard.of(attempt, questions)
         self._guards[attempt.id] = guard
         if len(self._guards) > self._guard_limit:
             self._guards.popitem(last=False)
@@ -132,7 +140,7 @@ class Attempts:
             deadline=timing.deadline(round_, now),
             expired_before=self._expired_before(now),
         )
-        self._remember(attempt, [keep(q) for q in attempt.questions])
+        self._remember(attempt, attempt.questions)
         return attempt, created
 
     async def get(self, user: User, attempt_id: int) -> Attempt:
@@ -141,7 +149,7 @@ class Attempts:
         attempt = await self._storage.attempts.get(attempt_id)
         if attempt is None or attempt.user_id != user.id:
             raise NotFound("Không tìm thấy bài thi.")
-        self._remember(attempt, [keep(q) for q in attempt.questions])
+        self._remember(attempt, attempt.questions)
         now = self._clock.now()
         if not attempt.finished and attempt.deadline < self._expired_before(now):
             await self._storage.attempts.expire(attempt_id=attempt_id, expired_before=self._expired_before(now))

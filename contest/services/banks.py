@@ -8,7 +8,6 @@ a new version in one transaction, or nothing.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -61,12 +60,6 @@ class RoundWarning:
     outdated: tuple[Outdated, ...]
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics, so "chu ky so" finds "chữ ký số"."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def counts(questions: Iterable[Question]) -> tuple[tuple[str, dict[Difficulty, int], int], ...]:
     per_topic: dict[str, Counter[Difficulty]] = {}
     for q in questions:
@@ -98,23 +91,6 @@ class Banks:
         elif (await self._storage.banks.version(version_id)).bank_id != bank_id:
             raise NotFound("Phiên bản này không thuộc ngân hàng câu hỏi.")
         return await self._storage.banks.questions(version_id)
-
-    async def search(
-        self, user: User, bank_id: int, *, text: str = "", topic: str = "", difficulty: str = ""
-    ) -> list[Question]:
-        """Questions of the current version matching every filter given; text
-        is matched without diacritics in the code, question and options."""
-        needle = fold(text.strip())
-        found = []
-        for q in await self.questions(user, bank_id):
-            if topic and q.topic != topic:
-                continue
-            if difficulty and q.difficulty.value != difficulty:
-                continue
-            if needle and needle not in fold(" ".join((q.code, q.text, *q.options))):
-                continue
-            found.append(q)
-        return found
 
     async def question(self, user: User, bank_id: int, code: str) -> Question:
         for q in await self.questions(user, bank_id):

@@ -18,6 +18,11 @@ _VERSION_COLUMNS = (
     " (SELECT COUNT(*) FROM questions q WHERE q.version_id = v.id) AS question_count"
 )
 
+_BANK_COLUMNS = (
+    "b.id, b.name, b.created_at, b.current_version_id,"
+    " (SELECT COUNT(*) FROM bank_versions v WHERE v.bank_id = b.id) AS version_count"
+)
+
 
 def _version(row: Any) -> BankVersion:
     return BankVersion(
@@ -120,23 +125,14 @@ class BankStore:
 
     async def all(self) -> list[Bank]:
         def fn(conn: sqlite3.Connection) -> list[Bank]:
-            banks = conn.execute(
-                "SELECT b.id, b.name, b.created_at, b.current_version_id,"
-                " (SELECT COUNT(*) FROM bank_versions v WHERE v.bank_id = b.id) AS version_count"
-                " FROM banks b ORDER BY b.id"
-            ).fetchall()
+            banks = conn.execute(f"SELECT {_BANK_COLUMNS} FROM banks b ORDER BY b.id").fetchall()
             return [_bank(conn, row) for row in banks]
 
         return await self.db.read(fn)
 
     async def get(self, bank_id: int) -> Bank:
         def fn(conn: sqlite3.Connection) -> Bank:
-            row = conn.execute(
-                "SELECT b.id, b.name, b.created_at, b.current_version_id,"
-                " (SELECT COUNT(*) FROM bank_versions v WHERE v.bank_id = b.id) AS version_count"
-                " FROM banks b WHERE b.id = ?",
-                (bank_id,),
-            ).fetchone()
+            row = conn.execute(f"SELECT {_BANK_COLUMNS} FROM banks b WHERE b.id = ?", (bank_id,)).fetchone()
             if row is None:
                 raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
             return _bank(conn, row)

@@ -234,17 +234,15 @@ async def result_page(request: Request, user: User) -> Response:
         return redirect(f"/attempts/{attempt.id}")
     round_ = await s.catalog.round(attempt.round_id)
     mine = next(r for r in await s.attempts.by_round(user) if r.round.id == round_.id)
-    closed = timing.round_status(round_, s.clock.now()) is RoundStatus.CLOSED
+    status = timing.round_status(round_, s.clock.now())
     return render(
         request,
         "participant/result.html",
         attempt=attempt,
         round=round_,
         mine=mine,
-        reveal=closed,
-        can_retry=not closed
-        and mine.used < round_.rules.attempts_allowed
-        and timing.round_status(round_, s.clock.now()) is RoundStatus.OPEN,
+        reveal=status is RoundStatus.CLOSED,
+        can_retry=status is RoundStatus.OPEN and mine.used < round_.rules.attempts_allowed,
     )
 
 

@@ -66,3 +66,14 @@ def test_rekey_skips_questions_whose_options_changed() -> None:
     assert outcome.skipped == ("T-001",)
     assert outcome.changed == ()
     assert outcome.questions == drawn
+
+
+def test_matching_filters_and_ignores_diacritics() -> None:
+    from contest.domain.banks.search import matching
+
+    bank = [replace(q, text="Chữ ký số là gì?") if q.code == "T-003" else q for q in make_bank(6)]
+    assert [q.code for q in matching(bank, text="chu ky so")] == ["T-003"]
+    assert [q.code for q in matching(bank, text="CHỮ KÝ")] == ["T-003"]
+    assert [q.code for q in matching(bank, topic="Chủ đề A")] == ["T-002", "T-004", "T-006"]
+    assert [q.code for q in matching(bank, topic="Chủ đề A", difficulty="hard")] == ["T-002"]
+    assert len(matching(bank)) == 6

@@ -12,15 +12,14 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from contest.domain.models import RoundRules
 from contest.storage import SQLiteStorage
-from tests.conftest import FAST_HASHING, make_bank
+from tests.conftest import FAST_HASHING, RULES, seed_contest
 
 CONTEST = shutil.which("contest", path=str(Path(sys.executable).parent)) or "contest"
 
@@ -85,35 +84,12 @@ def stop_server(server: Server) -> None:
 
 
 async def seed_database(database: Path, *, duration: int) -> None:
+    """The test contest around the real clock, with attempts of ``duration`` seconds."""
     storage = SQLiteStorage(database)
     storage.migrate()
     storage.start()
     try:
-        now = datetime.now(UTC)
-        bank_id, _ = await storage.banks.create(name="Ngân hàng thử", questions=make_bank(), now=now)
-        contest_id = await storage.contests.create(
-            slug="e2e",
-            title="Cuộc thi thử nghiệm",
-            description="Mô tả.",
-            rules="Thể lệ.",
-            privacy_notice="Thông báo.",
-            min_age=None,
-            areas=["Thành phố Mỹ Tho", "Huyện Cái Bè"],
-            now=now,
-        )
-        await storage.contests.create_round(
-            contest_id=contest_id,
-            title="Vòng thử",
-            opens_at=now - timedelta(minutes=5),
-            closes_at=now + timedelta(days=1),
-            rules=RoundRules(
-                question_count=5,
-                duration_seconds=duration,
-                attempts_allowed=3,
-                prediction_question="Bao nhiêu người đúng hết?",
-            ),
-            bank_id=bank_id,
-        )
+        await seed_contest(storage, now=datetime.now(UTC), rules=replace(RULES, duration_seconds=duration))
     finally:
         await storage.close()
 

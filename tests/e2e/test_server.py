@@ -19,25 +19,25 @@ from tests.e2e.conftest import CONTEST, Server, environment, seed_database, star
 pytestmark = pytest.mark.e2e
 
 
+def sign_up(http: httpx2.Client, **person: object) -> dict[str, str]:
+    """Register through the API and return the bearer header."""
+    area = http.get("/api/v1/areas").json()[0]["id"]
+    fields = {**person, "password": "mat-khau-e2e", "area": area, "consent": True}
+    assert http.post("/api/v1/register", json=fields).status_code == 201
+    token = http.post("/api/v1/token", json={"login": person["phone"], "password": "mat-khau-e2e"}).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+def open_round(http: httpx2.Client, auth: dict[str, str]) -> dict[str, object]:
+    (found,) = [r for r in http.get("/api/v1/rounds", headers=auth).json() if r["status"] == "open"]
+    return found
+
+
 def test_api_journey_on_a_real_server(seeded_server: Server) -> None:
     with httpx2.Client(base_url=seeded_server.url, timeout=10) as http:
-        area = http.get("/api/v1/areas").json()[0]["id"]
-        fields = {
-            "full_name": "Phạm Minh Châu",
-            "phone": "0987654321",
-            "password": "mat-khau-e2e",
-            "email": None,
-            "birth_year": 2001,
-            "cccd": "082301000777",
-            "area": area,
-            "unit": "",
-            "consent": True,
-        }
-        assert http.post("/api/v1/register", json=fields).status_code == 201
-        token = http.post("/api/v1/token", json={"login": "0987654321", "password": "mat-khau-e2e"}).json()
-        auth = {"Authorization": f"Bearer {token['access_token']}"}
-        (round_,) = http.get("/api/v1/rounds", headers=auth).json()
-        assert round_["status"] == "open" and round_["attempts_used"] == 0
+        auth = sign_up(http, full_name="Phạm Minh Châu", phone="0987654321", birth_year=2001, cccd="082301000777")
+        round_ = open_round(http, auth)
+        assert round_["attempts_used"] == 0
         attempt = http.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=auth)
         assert attempt.status_code == 201
         body = attempt.json()
@@ -111,20 +111,8 @@ def test_attempt_nobody_comes_back_to_is_closed_by_the_server(tmp_path: Path) ->
     server = start_server(tmp_path, database, env=env)
     try:
         with httpx2.Client(base_url=server.url, timeout=10) as http:
-            area = http.get("/api/v1/areas").json()[0]["id"]
-            fields = {
-                "full_name": "Lý Văn Tâm",
-                "phone": "0356789012",
-                "password": "mat-khau-quet",
-                "birth_year": 1980,
-                "cccd": "082080000999",
-                "area": area,
-                "consent": True,
-            }
-            assert http.post("/api/v1/register", json=fields).status_code == 201
-            token = http.post("/api/v1/token", json={"login": fields["phone"], "password": fields["password"]})
-            auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
-            round_id = http.get("/api/v1/rounds").json()[0]["id"]
+            auth = sign_up(http, full_name="Lý Văn Tâm", phone="0356789012", birth_year=1980, cccd="082080000999")
+            round_id = open_round(http, auth)["id"]
             attempt = http.post(f"/api/v1/rounds/{round_id}/attempts", headers=auth).json()
             question = attempt["questions"][0]
             saved = http.put(
