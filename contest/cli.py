@@ -17,9 +17,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from contest.clock import SystemClock
 from contest.config import Settings
 from contest.domain.banks.common import BankError, ParsedBank
 from contest.domain.banks.export import FORMATS, write_bank
+from contest.domain.banks.quality import report as quality_report
 from contest.domain.banks.reader import read_bank
 from contest.domain.banks.toml_format import load_directory
 from contest.domain.models import Bank, Question, Role
@@ -155,11 +157,21 @@ def _report(bank: ParsedBank) -> None:
         print(f"  {problem}")
 
 
+def _print_quality(bank: ParsedBank) -> None:
+    """The bank's quality report (``domain/banks/quality.py``), sources judged
+    as of today: warnings to read, which never change the exit code."""
+    warnings = quality_report(bank.questions, on=SystemClock().now().date()).warnings
+    print(f"Báo cáo chất lượng: {len(warnings)} cảnh báo")
+    for warning in warnings:
+        print(f"  Cảnh báo: {warning}")
+
+
 def bank_check(args: argparse.Namespace) -> int:
     bank, reason = _read(args.file)
     if bank is None:
         return _fail(reason)
     _report(bank)
+    _print_quality(bank)
     return 0 if bank.ok else 1
 
 

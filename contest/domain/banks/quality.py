@@ -1,0 +1,377 @@
+"""A bank's quality report: flaws that let a participant guess without knowing.
+
+Parsing (``common.py``) says whether a bank *can* be stored; this report says
+whether it *should* be, as warnings an organiser may accept:
+
+- **Key positions.** Per kind of question (one key, several keys), how often
+  each letter is a key against chance. Under chance a question with ``n``
+  options and ``k`` keys has each letter in its key with probability ``k/n``.
+- **Key length.** For one-key questions, how often the key is the strictly
+  longest option, and how often it is longer than every other option by more
+  than half (``2 * len(key) > 3 * len(other)``). Under chance the key is any
+  option with probability ``1/n``, so a question adds ``1/n`` to the expected
+  count when exactly one of its options is strictly longest (or longer by
+  half), and nothing when the longest are tied.
+- **Give-aways.** A key's text found in another question's stem: drawn into the
+  same attempt, one question answers the other.
+- **Near-duplicates.** Two questions whose stem and key share most of their
+  word pairs.
+- **Options that refer to other options** ("Cả A và B", "Tất cả các phương án
+  trên"): easy to guess, and meaningless once options are shuffled.
+- **Outdated sources** (``sources.outdated``) and **questions with no source**.
+
+The counts are tested against chance with the normal approximation to their
+exact distribution (a sum of independent yes/no draws with the probabilities
+above; continuity-corrected z-test), only when chance expects at least
+:data:`MIN_EXPECTED` questions on each side, at significance :data:`ALPHA`.
+Every threshold is a module constant, stated in the report's text and in
+``docs/bank-format.md``. Pure functions: no I/O, no clock (``on`` is passed in).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+
+from contest.domain.banks.common import fold
+from contest.domain.banks.sources import Outdated, outdated
+from contest.domain.models import LETTERS, Question
+
+ALPHA = 0.001
+"""Significance of every chance test: a bank keyed at random is flagged by one
+test about once in a thousand."""
+
+MIN_EXPECTED = 5.0
+"""A count is tested only when chance expects at least this many questions with
+it and without it (the usual condition for the normal approximation)."""
+
+MUCH_LONGER = 1.5
+"""A key "longer by half" is longer than this times every other option."""
+
+MIN_KEY_WORDS = 3
+"""A key is looked for in other stems only if it has at least this many words
+(numbers count, but a key must have a word with a letter): "Đúng", "Sai",
+"Mức độ 3" or "2020" are too common to give anything away."""
+
+MAX_GIVING = 3
+"""A key written in the stems of more than this many other questions is the
+bank's common vocabulary ("Chính phủ điện tử", "An toàn thông tin mạng"), met
+in any round whatever is drawn: it is not reported as a give-away."""
+
+NEAR_DUPLICATE = 0.8
+"""Two questions are near-duplicates when the Jaccard similarity of the word
+pairs of their stem and key is at least this."""
+
+
+# -- text -----------------------------------------------------------------------
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Text as a sequence of words for matching: NFC, case-folded, diacritics
+    kept (Vietnamese words differ by them), punctuation and spacing dropped.
+    "Nghị định 42/2022/NĐ-CP" -> ``("nghị", "định", "42", "2022", "nđ", "cp")``."""
+    return tuple(re.findall(r"\w+", unicodedata.normalize("NFC", text).casefold()))
+
+
+_REFERENCE = re.compile(
+    r"""
+    \b(?:tat\ ca|ca|khong\ co|khong)\s+(?:cac\s+|nhung\s+|hai\s+|ba\s+|bon\s+|\d\s+)?
+        (?:phuong\ an|dap\ an|cau\ tra\ loi)\b                       # "Tất cả các phương án", "Không đáp án nào"
+    | \b(?:cac|nhung|hai|ba|bon)\s+(?:phuong\ an|dap\ an|y)\s+(?:tren|deu)\b   # "Các ý trên", "Hai đáp án đều sai"
+    | ^(?:tat\ ca|ca\ (?:hai|ba|bon|\d))\s+(?:deu\s+)?(?:dung|sai)\b            # "Tất cả đều đúng", "Cả ba đều sai"
+    | (?:^|\bca\s+)[a-f](?:\s+(?:va\s+|hoac\s+)?[a-f])+\b                        # "Cả A và B", "A, B và C"
+    """,
+    re.VERBOSE,
+)
+
+
+def refers_to_options(option: str) -> bool:
+    """Whether an option's text refers to other options ("Cả A và B", "Tất cả
+    các phương án trên", "Không phương án nào đúng", "A, B và C"), matched
+    without diacritics so that "Ca A va B" counts too."""
+    return _REFERENCE.search(fold(option)) is not None
+
+
+def _vi(number: float, digits: int = 1) -> str:
+    """A number as Vietnamese writes it: decimal comma."""
+    return f"{number:.{digits}f}".replace(".", ",")
+
+
+def _codes(codes: Iterable[str]) -> str:
+    return ", ".join(codes)
+
+
+# -- chance -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChanceTest:
+    """How many of ``questions`` questions showed something, against the
+    ``expected`` number under chance (a sum of per-question probabilities).
+
+    ``p_value`` is None when chance expects fewer than :data:`MIN_EXPECTED`
+    questions on either side: too few to judge. ``two_sided`` tests a count
+    both too high and too low (key positions); otherwise only too high.
+    """
+
+    observed: int
+    questions: int
+    expected: float
+    p_value: float | None
+    two_sided: bool = False
+
+    @property
+    def flagged(self) -> bool:
+        return self.p_value is not None and self.p_value < ALPHA
+
+    @property
+    def evidence(self) -> str:
+        """The test's figures and threshold, in Vietnamese."""
+        p = "p < 0,0001" if self.p_value is not None and self.p_value < 0.0001 else f"p = {_vi(self.p_value or 0, 4)}"
+        side = "hai phía" if self.two_sided else "một phía"
+        return (
+            f"{self.observed}/{self.questions} câu, ngẫu nhiên chỉ khoảng {_vi(self.expected)} câu "
+            f"({p}; ngưỡng cảnh báo: kiểm định {side}, mức ý nghĩa {_vi(ALPHA, 3)})"
+        )
+
+
+def chance_test(hits: Iterable[bool], probabilities: Sequence[float], *, two_sided: bool = False) -> ChanceTest:
+    """Test a count of independent yes/no outcomes, each with its probability
+    under chance, with the continuity-corrected normal approximation."""
+    observed = sum(hits)
+    expected = math.fsum(probabilities)
+    variance = math.fsum(p * (1 - p) for p in probabilities)
+    if expected < MIN_EXPECTED or len(probabilities) - expected < MIN_EXPECTED or variance == 0:
+        return ChanceTest(observed, len(probabilities), expected, None, two_sided)
+    gap = observed - expected if not two_sided else abs(observed - expected)
+    z = (gap - 0.5) / math.sqrt(variance)
+    upper = 0.5 * math.erfc(z / math.sqrt(2))
+    return ChanceTest(observed, len(probabilities), expected, min(1.0, 2 * upper) if two_sided else upper, two_sided)
+
+
+@dataclass(frozen=True, slots=True)
+class PositionCheck:
+    """How often ``letter`` is in the key of questions of one kind."""
+
+    several_keys: bool
+    letter: str
+    test: ChanceTest
+
+    @property
+    def message(self) -> str:
+        kind = "Câu nhiều đáp án" if self.several_keys else "Câu một đáp án"
+        direction = "quá thường" if self.test.observed > self.test.expected else "quá hiếm khi"
+        return (
+            f"{kind}: phương án {self.letter} {direction} là đáp án đúng: {self.test.evidence}. "
+            f"Hãy đổi vị trí đáp án ở một số câu."
+        )
+
+
+def _positions(questions: Sequence[Question], *, several_keys: bool) -> list[PositionCheck]:
+    group = [q for q in questions if (len(q.correct) > 1) is several_keys]
+    checks = []
+    for i, letter in enumerate(LETTERS):
+        having = [q for q in group if len(q.options) > i]
+        if having:
+            test = chance_test(
+                (i in q.correct for q in having), [len(q.correct) / len(q.options) for q in having], two_sided=True
+            )
+            checks.append(PositionCheck(several_keys, letter, test))
+    return checks
+
+
+def _stands_out(lengths: Sequence[int], i: int, factor: float) -> bool:
+    """Whether option ``i`` is longer than ``factor`` times every other one."""
+    return all(lengths[i] > factor * n for j, n in enumerate(lengths) if j != i)
+
+
+def _length_test(questions: Sequence[Question], factor: float) -> tuple[ChanceTest, tuple[str, ...]]:
+    hits, probabilities, codes = [], [], []
+    for q in questions:
+        lengths = [len(" ".join(o.split())) for o in q.options]
+        standing = [i for i in range(len(lengths)) if _stands_out(lengths, i, factor)]
+        hit = bool(standing) and standing[0] in q.correct
+        hits.append(hit)
+        probabilities.append(len(standing) / len(lengths))
+        if hit:
+            codes.append(q.code)
+    return chance_test(hits, probabilities), tuple(codes)
+
+
+# -- give-aways and near-duplicates ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GiveAway:
+    """The key ``key`` of question ``answered`` is written in the stem of
+    every question in ``giving``."""
+
+    answered: str
+    key: str
+    giving: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        which = f"câu {self.giving[0]}" if len(self.giving) == 1 else f"các câu {_codes(self.giving)}"
+        return (
+            f"Nội dung {which} chứa đáp án của câu {self.answered} («{self.key}»): "
+            f"nếu cùng được rút vào một lượt thi, người thi có thể đoán ra đáp án."
+        )
+
+
+def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    size = len(needle)
+    return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
+
+
+def give_aways(questions: Sequence[Question]) -> list[GiveAway]:
+    """Keys written word for word (:func:`words`) in another question's stem.
+
+    A key is looked for when it has at least :data:`MIN_KEY_WORDS` words, one
+    of them with a letter, and does not refer to other options; it is reported
+    when one to :data:`MAX_GIVING` other stems contain it. Candidates
+    come from an index of the words in stems (the key's rarest word), so a
+    bank of thousands of questions is searched in well under a second.
+    """
+    stems = [words(q.text) for q in questions]
+    index: dict[str, set[int]] = {}
+    for n, stem in enumerate(stems):
+        for word in stem:
+            index.setdefault(word, set()).add(n)
+    found = []
+    for n, q in enumerate(questions):
+        for i in sorted(q.correct):
+            key = words(q.options[i])
+            if len(key) < MIN_KEY_WORDS or not any(w.isalpha() for w in key) or refers_to_options(q.options[i]):
+                continue
+            postings = sorted((index.get(w, set()) for w in set(key)), key=len)
+            candidates = set.intersection(*postings) - {n}
+            giving = tuple(questions[m].code for m in sorted(candidates) if _contains(stems[m], key))
+            if 0 < len(giving) <= MAX_GIVING:
+                found.append(GiveAway(q.code, q.options[i], giving))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicate:
+    first: str
+    second: str
+    similarity: float
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Câu {self.first} và câu {self.second} gần trùng nhau: giống {self.similarity:.0%} theo nội dung "
+            f"và đáp án (ngưỡng {NEAR_DUPLICATE:.0%})."
+        )
+
+
+def _pairs(q: Question) -> frozenset[tuple[str, str]]:
+    key = (w for i in sorted(q.correct) for w in words(q.options[i]))
+    return frozenset(pairwise((*words(q.text), "\n", *key)))
+
+
+def near_duplicates(questions: Sequence[Question], *, threshold: float = NEAR_DUPLICATE) -> list[NearDuplicate]:
+    """Pairs of questions whose sets of consecutive word pairs (stem, then the
+    key) have a Jaccard similarity of at least ``threshold``.
+
+    Candidates come from prefix filtering (Bayardo et al., "Scaling up all pairs
+    similarity search", 2007): with word pairs ordered rarest first, two sets
+    this similar must share one of the first ``len - ceil(threshold * len) + 1``
+    of each, so only those are indexed, and only pairs sharing one are compared.
+    """
+    sets = [_pairs(q) for q in questions]
+    frequency = Counter(pair for s in sets for pair in s)
+    index: dict[tuple[str, str], list[int]] = {}
+    found = []
+    for n, pairs in enumerate(sets):
+        ranked = sorted(pairs, key=lambda pair: (frequency[pair], pair))
+        prefix = ranked[: len(ranked) - math.ceil(threshold * len(ranked)) + 1]
+        candidates = {m for pair in prefix for m in index.get(pair, ())}
+        for pair in prefix:
+            index.setdefault(pair, []).append(n)
+        for m in sorted(candidates):
+            similarity = len(sets[m] & pairs) / len(sets[m] | pairs)
+            if similarity >= threshold:
+                found.append(NearDuplicate(questions[m].code, questions[n].code, similarity))
+    return found
+
+
+# -- the report -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QualityReport:
+    """Every finding about one bank; :attr:`warnings` says the ones worth an
+    organiser's attention, in Vietnamese, with question codes."""
+
+    positions: tuple[PositionCheck, ...]
+    longest: ChanceTest
+    much_longer: ChanceTest
+    much_longer_codes: tuple[str, ...]
+    give_aways: tuple[GiveAway, ...]
+    near_duplicates: tuple[NearDuplicate, ...]
+    referring: tuple[str, ...]
+    referring_shuffled: tuple[str, ...]
+    outdated: tuple[Outdated, ...]
+    unsourced: tuple[str, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        found = [c.message for c in self.positions if c.test.flagged]
+        if self.longest.flagged:
+            found.append(
+                f"Câu một đáp án: đáp án đúng là phương án dài nhất {self.longest.evidence}. "
+                f"Người thi có thể đoán đáp án theo độ dài."
+            )
+        if self.much_longer.flagged:
+            found.append(
+                f"Câu một đáp án: đáp án đúng dài hơn mọi phương án khác quá một nửa {self.much_longer.evidence}. "
+                f"Các câu: {_codes(self.much_longer_codes)}."
+            )
+        found.extend(g.message for g in self.give_aways)
+        found.extend(d.message for d in self.near_duplicates)
+        if self.referring:
+            found.append(
+                f"{len(self.referring)} câu có phương án nhắc tới phương án khác («Cả A và B», «Tất cả các phương "
+                f"án trên»…), kiểu phương án dễ đoán: {_codes(self.referring)}."
+                + (
+                    f" Chưa giữ thứ tự phương án (khi thi sẽ bị đảo): {_codes(self.referring_shuffled)}."
+                    if self.referring_shuffled
+                    else ""
+                )
+            )
+        found.extend(o.message for o in self.outdated)
+        if self.unsourced:
+            found.append(f"{len(self.unsourced)} câu chưa ghi nguồn trích dẫn: {_codes(self.unsourced)}.")
+        return tuple(found)
+
+
+def report(questions: Iterable[Question], *, on: date | None = None) -> QualityReport:
+    """The quality report of a bank. ``on`` is the last day the bank will be
+    used (the latest closing day of the rounds using it, or today): sources no
+    longer in force then are reported (``sources.outdated``); None skips them."""
+    bank = tuple(questions)
+    single = [q for q in bank if len(q.correct) == 1]
+    longest, _ = _length_test(single, 1.0)
+    much_longer, much_longer_codes = _length_test(single, MUCH_LONGER)
+    referring = tuple(q.code for q in bank if any(refers_to_options(o) for o in q.options))
+    shuffled = {q.code for q in bank if not q.keep_order}
+    return QualityReport(
+        positions=(*_positions(bank, several_keys=False), *_positions(bank, several_keys=True)),
+        longest=longest,
+        much_longer=much_longer,
+        much_longer_codes=much_longer_codes,
+        give_aways=tuple(give_aways(bank)),
+        near_duplicates=tuple(near_duplicates(bank)),
+        referring=referring,
+        referring_shuffled=tuple(c for c in referring if c in shuffled),
+        outdated=tuple(outdated(bank, on=on)) if on is not None else (),
+        unsourced=tuple(q.code for q in bank if q.source is None or not q.source.citation),
+    )
