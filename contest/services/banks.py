@@ -8,9 +8,10 @@ a new version in one transaction, or nothing.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from contest.clock import Clock
 from contest.config import Settings
@@ -19,17 +20,29 @@ from contest.domain.banks.common import BankError, ParsedBank, Problem, build_qu
 from contest.domain.banks.export import FORMATS, write_bank
 from contest.domain.banks.reader import read_bank
 from contest.domain.banks.sources import Outdated, outdated
-from contest.domain.banks.versions import Diff, diff, replace_question, retire
+from contest.domain.banks.tabular import COLUMNS
+from contest.domain.banks.versions import Diff, Overwritten, diff, overwritten, replace_question, retire
 from contest.domain.models import Bank, BankVersion, Difficulty, Question, Role, Round, RoundStatus, User
+from contest.domain.numbers import int_or_none
 from contest.domain.rescoring import RescoreReport
 from contest.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from contest.resources import resource_dir
 from contest.services.catalog import Catalog
+from contest.services.journal import LogLine, describe
 from contest.storage import Storage
 
 STAFF_ROLES = (Role.ORGANISER, Role.ADMIN)
 TEMPLATE_NAME = "ngan-hang-cau-hoi.xlsx"
 SAMPLE_SIZE = 10
+COLUMN_TITLES = {c.field: c.title for c in COLUMNS} | {"options": "Phương án", "source": "Nguồn"}
+"""A problem's column as the organiser's spreadsheet heads it ("answer" → "Đáp án đúng")."""
+EXTENSIONS = {"xlsx": "xlsx", "json": "json", "gift": "gift.txt"}
+EXPORT_NAME = re.compile(r"ngan-hang-([0-9]+)-phien-ban-([0-9]+)")
+"""How exported files are named, so a file sent back says which version it was made from."""
+
+
+def export_filename(bank_id: int, number: int, extension: str) -> str:
+    return f"ngan-hang-{bank_id}-phien-ban-{number}.{extension}"
 
 
 def require_organiser(user: User) -> None:
@@ -48,10 +61,23 @@ class Preview:
     by_topic: tuple[tuple[str, dict[Difficulty, int], int], ...]
     sample: tuple[Question, ...]
     changes: Diff | None
+    base: int | None = None
+    """The version number the file was made from (its exported name says so),
+    or else the last uploaded one: console changes after it are listed in
+    ``overwritten``."""
+    overwritten: tuple[Overwritten, ...] = ()
+    rescore: tuple[RoundAttempts, ...] = ()
+    """Rounds with attempts that a changed key would need re-scored."""
 
     @property
     def can_confirm(self) -> bool:
         return self.parsed.ok and bool(self.parsed.questions)
+
+
+@dataclass(frozen=True)
+class RoundAttempts:
+    round: Round
+    attempts: int
 
 
 @dataclass(frozen=True)
@@ -84,12 +110,14 @@ class Banks:
         require_organiser(user)
         return await self._storage.banks.get(bank_id)
 
-    async def questions(self, user: User, bank_id: int, *, version_id: int | None = None) -> tuple[Question, ...]:
+    async def questions(self, user: User, bank_id: int, *, version: int | None = None) -> tuple[Question, ...]:
+        """The questions of version number ``version`` (the current one when
+        None); NotFound when the bank has no such version."""
         require_organiser(user)
-        if version_id is None:
+        if version is None:
             version_id = await self._storage.banks.current_version(bank_id)
-        elif (await self._storage.banks.version(version_id)).bank_id != bank_id:
-            raise NotFound("Phiên bản này không thuộc ngân hàng câu hỏi.")
+        else:
+            version_id = (await self._storage.banks.version_by_number(bank_id, version)).id
         return await self._storage.banks.questions(version_id)
 
     async def question(self, user: User, bank_id: int, code: str) -> Question:
@@ -103,14 +131,42 @@ class Banks:
         return await self._storage.banks.versions(bank_id)
 
     async def diff(self, user: User, bank_id: int, old: int, new: int) -> Diff:
-        return diff(
-            await self.questions(user, bank_id, version_id=old), await self.questions(user, bank_id, version_id=new)
-        )
+        """From version number ``old`` to version number ``new``."""
+        return diff(await self.questions(user, bank_id, version=old), await self.questions(user, bank_id, version=new))
 
-    async def export(self, user: User, bank_id: int, fmt: str, *, version_id: int | None = None) -> bytes:
+    async def export(self, user: User, bank_id: int, fmt: str, *, version: int | None = None) -> tuple[str, bytes]:
+        """(file name, bytes) of version number ``version`` (the current one
+        when None) in ``fmt``; the name carries the version number."""
         if fmt not in FORMATS:
             raise NotFound("Định dạng xuất không được hỗ trợ.")
-        return write_bank(await self.questions(user, bank_id, version_id=version_id), fmt)
+        bank = await self.get(user, bank_id)
+        number = version if version is not None else bank.current.number if bank.current else 0
+        data = write_bank(await self.questions(user, bank_id, version=version), fmt)
+        return export_filename(bank_id, number, EXTENSIONS[fmt]), data
+
+    async def journal(self, user: User, *, limit: int) -> list[LogLine]:
+        """The latest staff actions, newest first, each as a Vietnamese sentence."""
+        require_organiser(user)
+        banks = {b.id: b.name for b in await self._storage.banks.all()}
+        rounds = {r.id: r.title for r in await self._catalog.rounds()}
+        return [describe(e, banks=banks, rounds=rounds) for e in await self._storage.audit.entries(limit=limit)]
+
+    async def rescore_offers(self, user: User, bank_id: int, changes: Diff) -> tuple[RoundAttempts, ...]:
+        """The rounds drawing from this bank that have attempts, when
+        ``changes`` alter a key or points (re-scoring would apply them)."""
+        require_organiser(user)
+        if not changes.rekeyed:
+            return ()
+        counts = await self._storage.banks.attempt_counts(bank_id)
+        return tuple(RoundAttempts(r, counts[r.id]) for r in await self._catalog.rounds() if r.id in counts)
+
+    async def latest_changes(self, user: User, bank_id: int) -> Diff:
+        """What the current version changed from the one before it."""
+        bank = await self.get(user, bank_id)
+        number = bank.current.number if bank.current else 1
+        if number == 1:
+            return diff((), ())
+        return await self.diff(user, bank_id, number - 1, number)
 
     async def warnings(self, user: User, bank_id: int | None = None) -> list[RoundWarning]:
         """Rounds not yet closed (using ``bank_id``, or any bank) whose questions
@@ -161,25 +217,68 @@ class Banks:
         require_organiser(user)
         bank_id, filename, data = await self._storage.banks.upload(upload_id, user_id=user.id)
         parsed = self._parse(filename, data)
-        changes = None
-        if bank_id is not None:
-            changes = diff(await self.questions(user, bank_id), parsed.questions)
-        return Preview(
+        preview = Preview(
             upload_id=upload_id,
             filename=filename,
             bank_id=bank_id,
             parsed=parsed,
             by_topic=counts(parsed.questions),
             sample=parsed.questions[:SAMPLE_SIZE],
+            changes=None,
+        )
+        if bank_id is None:
+            return preview
+        changes = diff(await self.questions(user, bank_id), parsed.questions)
+        base = await self._base_version(bank_id, filename)
+        history = [
+            (v, await self._storage.banks.questions(v.id))
+            for v in reversed(await self._storage.banks.versions(bank_id))
+            if v.number >= base
+        ]
+        return replace(
+            preview,
             changes=changes,
+            base=base,
+            overwritten=overwritten(history, parsed.questions),
+            rescore=await self.rescore_offers(user, bank_id, changes),
         )
 
-    async def confirm(self, user: User, upload_id: int, *, name: str = "", accept_warnings: bool = False) -> int:
+    async def _base_version(self, bank_id: int, filename: str) -> int:
+        """The version number a file for ``bank_id`` was made from: the one
+        its exported name gives (``export_filename``), or else the last one
+        uploaded (or created), from the audit log; 1 when neither is known."""
+        bank = await self._storage.banks.get(bank_id)
+        current = bank.current.number if bank.current else 1
+        named = EXPORT_NAME.search(filename)
+        if named and int_or_none(named.group(1)) == bank_id:
+            number = int_or_none(named.group(2), minimum=1, maximum=current)
+            if number is not None:
+                return number
+        for entry in await self._storage.audit.entries(subject=f"bank:{bank_id}", limit=bank.version_count):
+            if entry.action == "bank.create" or entry.details.get("kind") == "upload":
+                return int(entry.details.get("number", 1))
+        return 1
+
+    async def confirm(
+        self,
+        user: User,
+        upload_id: int,
+        *,
+        name: str = "",
+        accept_warnings: bool = False,
+        accept_overwrite: bool = False,
+    ) -> int:
         """Store the upload as a new bank (named ``name``) or as the next version
-        of the bank it was uploaded for; returns the bank id."""
+        of the bank it was uploaded for; returns the bank id. Warnings, and
+        changes made after the file's version that it would undo, must be
+        accepted first."""
         preview = await self.preview(user, upload_id)
         if not preview.can_confirm:
             raise Conflict("Ngân hàng còn lỗi, chưa thể xác nhận. Hãy sửa tệp và tải lên lại.", code="bank_has_errors")
+        if preview.overwritten and not accept_overwrite:
+            raise Invalid(
+                {"accept_overwrite": "Tệp này sẽ hoàn tác các thay đổi nêu ở trên: hãy đánh dấu đồng ý nếu đúng ý bạn."}
+            )
         if preview.parsed.warnings and not accept_warnings:
             raise Invalid({"accept_warnings": "Hãy xem các cảnh báo và đánh dấu chấp nhận trước khi xác nhận."})
         note = f"Tải lên từ tệp {preview.filename}"
@@ -198,7 +297,7 @@ class Banks:
         else:
             bank_id = preview.bank_id
             await self._storage.banks.add_version(
-                bank_id, preview.parsed.questions, now=now, note=note, created_by=user.id
+                bank_id, preview.parsed.questions, now=now, note=note, created_by=user.id, kind="upload"
             )
         await self._storage.banks.delete_upload(upload_id)
         self._catalog.invalidate()
@@ -211,9 +310,10 @@ class Banks:
 
     # -- editing ---------------------------------------------------------------
 
-    async def _save(self, user: User, bank_id: int, questions: Sequence[Question], note: str) -> int:
+    async def _save(self, user: User, bank_id: int, questions: Sequence[Question], *, kind: str, code: str) -> int:
+        note = f"Sửa câu {code}" if kind == "edit" else f"Bỏ câu {code}"
         version = await self._storage.banks.add_version(
-            bank_id, questions, now=self._clock.now(), note=note, created_by=user.id
+            bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind=kind, code=code
         )
         self._catalog.invalidate()
         return version
@@ -246,7 +346,7 @@ class Banks:
         if edited == current:
             raise Invalid({"question": "Không có thay đổi nào để lưu."})
         return await self._save(
-            user, bank_id, replace_question(await self.questions(user, bank_id), edited), f"Sửa câu {code}"
+            user, bank_id, replace_question(await self.questions(user, bank_id), edited), kind="edit", code=code
         )
 
     async def retire_question(self, user: User, bank_id: int, code: str) -> int:
@@ -254,7 +354,7 @@ class Banks:
         remaining = retire(await self.questions(user, bank_id), code)
         if not remaining:
             raise Conflict("Không thể bỏ câu hỏi cuối cùng của ngân hàng.")
-        return await self._save(user, bank_id, remaining, f"Bỏ câu {code}")
+        return await self._save(user, bank_id, remaining, kind="retire", code=code)
 
     # -- re-scoring --------------------------------------------------------------
 

@@ -43,13 +43,16 @@ class AuditLog:
             lambda c: record(c, actor_id=actor_id, action=action, subject=subject, details=details, now=now)
         )
 
-    async def entries(self, *, subject_prefix: str = "", limit: int = 100) -> list[AuditEntry]:
+    async def entries(self, *, subject: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        """The latest ``limit`` entries, newest first; only those about
+        ``subject`` ("bank:3") when given."""
+
         def fn(conn: sqlite3.Connection) -> list[AuditEntry]:
             rows = conn.execute(
                 "SELECT a.id, COALESCE(u.full_name, '') AS actor, a.action, a.subject, a.details, a.created_at"
                 " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
-                " WHERE a.subject LIKE ? ORDER BY a.id DESC LIMIT ?",
-                (subject_prefix + "%", limit),
+                " WHERE ? IS NULL OR a.subject = ? ORDER BY a.id DESC LIMIT ?",
+                (subject, subject, limit),
             )
             return [
                 AuditEntry(

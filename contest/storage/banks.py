@@ -90,7 +90,7 @@ class BankStore:
                 actor_id=created_by,
                 action="bank.create",
                 subject=f"bank:{bank_id}",
-                details={"name": name, "version": version_id, "questions": len(questions), "note": note},
+                details={"name": name, "version": version_id, "number": 1, "questions": len(questions), "note": note},
                 now=now,
             )
             return bank_id, version_id
@@ -98,21 +98,30 @@ class BankStore:
         return await self.db.write(fn)
 
     async def add_version(
-        self, bank_id: int, questions: Iterable[Question], *, now: datetime, note: str, created_by: int | None
+        self,
+        bank_id: int,
+        questions: Iterable[Question],
+        *,
+        now: datetime,
+        note: str,
+        created_by: int | None,
+        kind: str = "upload",
+        code: str = "",
     ) -> int:
+        """The next version, logged with its ``kind`` ("upload", "edit" or
+        "retire") and the ``code`` of the question an edit touched; returns
+        the version id."""
         questions = tuple(questions)
 
         def fn(conn: sqlite3.Connection) -> int:
             if conn.execute("SELECT 1 FROM banks WHERE id = ?", (bank_id,)).fetchone() is None:
                 raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
             version_id = add_version(conn, bank_id, questions, now=now, note=note, created_by=created_by)
+            number = conn.execute("SELECT number FROM bank_versions WHERE id = ?", (version_id,)).fetchone()[0]
+            details = {"version": version_id, "number": number, "questions": len(questions), "note": note, "kind": kind}
+            details |= {"code": code} if code else {}
             record(
-                conn,
-                actor_id=created_by,
-                action="bank.version",
-                subject=f"bank:{bank_id}",
-                details={"version": version_id, "questions": len(questions), "note": note},
-                now=now,
+                conn, actor_id=created_by, action="bank.version", subject=f"bank:{bank_id}", details=details, now=now
             )
             return version_id
 
@@ -160,6 +169,35 @@ class BankStore:
             if row is None:
                 raise NotFound("Không tìm thấy phiên bản ngân hàng câu hỏi.")
             return _version(row)
+
+        return await self.db.read(fn)
+
+    async def version_by_number(self, bank_id: int, number: int) -> BankVersion:
+        """The version people call "phiên bản ``number``" of this bank."""
+
+        def fn(conn: sqlite3.Connection) -> BankVersion:
+            row = conn.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM bank_versions v LEFT JOIN users u ON u.id = v.created_by"
+                " WHERE v.bank_id = ? AND v.number = ?",
+                (bank_id, number),
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"Ngân hàng câu hỏi không có phiên bản {number}.")
+            return _version(row)
+
+        return await self.db.read(fn)
+
+    async def attempt_counts(self, bank_id: int) -> dict[int, int]:
+        """{round id: attempts started} for the rounds that draw from this bank
+        and have attempts."""
+
+        def fn(conn: sqlite3.Connection) -> dict[int, int]:
+            rows = conn.execute(
+                "SELECT r.id, COUNT(*) FROM rounds r JOIN attempts a ON a.round_id = r.id"
+                " WHERE r.bank_id = ? GROUP BY r.id",
+                (bank_id,),
+            )
+            return {int(r[0]): int(r[1]) for r in rows}
 
         return await self.db.read(fn)
 

@@ -60,6 +60,17 @@ def sign_in(request: Request, user: User) -> None:
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
+CONSOLES = {Role.ORGANISER: "/organiser", Role.ADMIN: "/organiser"}
+"""Where staff work. Judges have no page of their own yet: they keep the home page."""
+
+
+def landing(user: User, wanted: str) -> str:
+    """Where to send ``user`` after signing in: back where they were going
+    (``wanted``, a local path), except that staff headed for the home page
+    land on their console."""
+    return CONSOLES.get(user.role, wanted) if wanted == "/" else wanted
+
+
 def sign_out(request: Request) -> None:
     request.session.clear()
 

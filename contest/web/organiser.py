@@ -19,25 +19,40 @@ from contest.domain import timing
 from contest.domain.banks.export import FORMATS
 from contest.domain.banks.search import matching
 from contest.domain.models import Difficulty, User
+from contest.domain.numbers import parse_int
 from contest.errors import BadRequest, Conflict, Invalid, PayloadTooLarge
-from contest.services.banks import require_organiser
+from contest.services.banks import COLUMN_TITLES, require_organiser
 from contest.services.container import Services
 from contest.web.auth import check_csrf
 from contest.web.pages import Page, read_form, redirect, render, signed_in
 
 PAGE_SIZE = 50
+LOG_SIZE = 20
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "gift": "text/plain; charset=utf-8",
 }
-EXTENSIONS = {"xlsx": "xlsx", "json": "json", "gift": "gift.txt"}
 
 
 def services(request: Request) -> Services:
     result: Services = request.app.state.services
     return result
+
+
+def number(raw: object, *, field: str, label: str, maximum: int | None = None) -> int:
+    """A whole number from the console's URLs and forms, 1 or more; anything
+    else is a 422 page that says which number is wrong and why."""
+    try:
+        return parse_int(raw, field=field, label=label, minimum=1, maximum=maximum)
+    except Invalid as exc:
+        raise Invalid(exc.errors, message=exc.errors[field]) from None
+
+
+def optional_number(raw: str | None, *, field: str, label: str, maximum: int | None = None) -> int | None:
+    """Like :func:`number`, for a parameter that may be left out or empty."""
+    return None if raw is None or raw == "" else number(raw, field=field, label=label, maximum=maximum)
 
 
 def organiser_page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
@@ -64,7 +79,7 @@ async def _console(request: Request, user: User, *, status: int = 200, error: st
     names = {b.id: b.name for b in banks}
     rounds = [(r, timing.round_status(r, now).value, names.get(r.bank_id, "")) for r in await s.catalog.rounds()]
     outdated = {w.round.id: len(w.outdated) for w in await s.banks.warnings(user)}
-    log = await s.storage.audit.entries(limit=20)
+    log = await s.banks.journal(user, limit=LOG_SIZE)
     return render(
         request, "organiser/console.html", status, banks=banks, rounds=rounds, outdated=outdated, log=log, error=error
     )
@@ -77,8 +92,10 @@ async def upload(request: Request, user: User) -> Response:
     async with request.form(max_files=1, max_fields=10, max_part_size=limit) as form:
         check_csrf(request, form.get("csrf_token", ""))
         file = form.get("file")
-        raw_bank = str(form.get("bank_id", "") or "")
-        bank_id = int(raw_bank) if raw_bank.isdigit() else None
+        raw_bank = form.get("bank_id")
+        bank_id = optional_number(
+            raw_bank if isinstance(raw_bank, str) else None, field="bank_id", label="Mã ngân hàng câu hỏi"
+        )
         filename = file.filename or "" if isinstance(file, UploadFile) else ""
         data = await file.read(limit + 1) if isinstance(file, UploadFile) else b""
     try:
@@ -111,6 +128,7 @@ async def _preview(
         bank=bank,
         difficulties=list(Difficulty),
         errors=errors or {},
+        column_titles=COLUMN_TITLES,
     )
 
 
@@ -120,7 +138,11 @@ async def confirm(request: Request, user: User) -> Response:
     upload_id = request.path_params["upload_id"]
     try:
         bank_id = await services(request).banks.confirm(
-            user, upload_id, name=str(form.get("name", "")), accept_warnings=form.get("accept_warnings") == "on"
+            user,
+            upload_id,
+            name=str(form.get("name", "")),
+            accept_warnings=form.get("accept_warnings") == "on",
+            accept_overwrite=form.get("accept_overwrite") == "on",
         )
     except (Invalid, Conflict) as exc:
         errors = exc.errors if isinstance(exc, Invalid) else {"confirm": exc.message}
@@ -147,7 +169,9 @@ async def _bank_page(request: Request, user: User, bank_id: int, *, status: int 
     everything = await s.banks.questions(user, bank_id)
     found = matching(everything, text=text, topic=topic, difficulty=difficulty)
     pages = max(1, math.ceil(len(found) / PAGE_SIZE))
-    page = min(max(1, int(params["page"]) if params.get("page", "").isdigit() else 1), pages)
+    page = optional_number(params.get("page"), field="page", label="Số trang", maximum=pages) or 1
+    notice = params.get("notice", "")
+    offers = await s.banks.rescore_offers(user, bank_id, await s.banks.latest_changes(user, bank_id)) if notice else ()
     query = "&".join(f"{k}={quote(v)}" for k, v in (("q", text), ("topic", topic), ("difficulty", difficulty)) if v)
     return render(
         request,
@@ -166,7 +190,8 @@ async def _bank_page(request: Request, user: User, bank_id: int, *, status: int 
         versions=await s.banks.versions(user, bank_id),
         warnings=await s.banks.warnings(user, bank_id),
         formats=FORMATS,
-        notice=params.get("notice", ""),
+        notice=notice,
+        offers=offers,
         error=error,
     )
 
@@ -184,11 +209,11 @@ async def question_page(request: Request, user: User) -> Response:
         form = await read_form(request)
         values = {k: v for k, v in form.items() if k != "csrf_token"}
         try:
-            version = await s.banks.edit_question(user, bank_id, code, values)
+            await s.banks.edit_question(user, bank_id, code, values)
         except Invalid as exc:
             errors, status = exc.errors, exc.status
         else:
-            return redirect(f"/organiser/banks/{bank_id}?notice=saved&version={version}")
+            return redirect(f"/organiser/banks/{bank_id}?notice=saved")
     bank = await s.banks.get(user, bank_id)
     return render(
         request,
@@ -204,27 +229,33 @@ async def question_page(request: Request, user: User) -> Response:
 
 @organiser_page
 async def retire(request: Request, user: User) -> Response:
-    form = await read_form(request)
+    """GET asks "bỏ câu này?" with the question shown; only the POST from that
+    page (with its CSRF token) retires it."""
+    s = services(request)
     bank_id = request.path_params["bank_id"]
-    await services(request).banks.retire_question(user, bank_id, str(form.get("code", "")))
-    return redirect(f"/organiser/banks/{bank_id}?notice=retired")
+    if request.method == "POST":
+        form = await read_form(request)
+        await s.banks.retire_question(user, bank_id, str(form.get("code", "")))
+        return redirect(f"/organiser/banks/{bank_id}?notice=retired")
+    question = await s.banks.question(user, bank_id, request.query_params.get("code", ""))
+    return render(request, "organiser/retire.html", bank=await s.banks.get(user, bank_id), q=question)
 
 
 @organiser_page
 async def diff_page(request: Request, user: User) -> Response:
     s = services(request)
     bank_id = request.path_params["bank_id"]
-    versions = {v.id: v for v in await s.banks.versions(user, bank_id)}
-    old, new = request.query_params.get("old", ""), request.query_params.get("new", "")
-    if not (old.isdigit() and new.isdigit() and int(old) in versions and int(new) in versions):
-        raise BadRequest("Hãy chọn hai phiên bản của ngân hàng này để so sánh.")
-    changes = await s.banks.diff(user, bank_id, int(old), int(new))
+    params = request.query_params
+    old = number(params.get("old"), field="old", label="Phiên bản cũ")
+    new = number(params.get("new"), field="new", label="Phiên bản mới")
+    changes = await s.banks.diff(user, bank_id, old, new)
+    versions = {v.number: v for v in await s.banks.versions(user, bank_id)}
     return render(
         request,
         "organiser/diff.html",
         bank=await s.banks.get(user, bank_id),
-        old=versions[int(old)],
-        new=versions[int(new)],
+        old=versions[old],
+        new=versions[new],
         changes=changes,
     )
 
@@ -233,12 +264,8 @@ async def diff_page(request: Request, user: User) -> Response:
 async def export(request: Request, user: User) -> Response:
     s = services(request)
     bank_id, fmt = request.path_params["bank_id"], request.path_params["fmt"]
-    raw = request.query_params.get("version", "")
-    version_id = int(raw) if raw.isdigit() else None
-    data = await s.banks.export(user, bank_id, fmt, version_id=version_id)
-    bank = await s.banks.get(user, bank_id)
-    number = bank.current.number if bank.current and version_id is None else raw
-    filename = f"ngan-hang-{bank_id}-phien-ban-{number}.{EXTENSIONS[fmt]}"
+    version = optional_number(request.query_params.get("version"), field="version", label="Phiên bản")
+    filename, data = await s.banks.export(user, bank_id, fmt, version=version)
     return Response(
         data,
         media_type=CONTENT_TYPES[fmt],
@@ -277,7 +304,7 @@ routes = [
     Route("/organiser/template.xlsx", template, methods=["GET"]),
     Route("/organiser/banks/{bank_id:id}", bank_page, methods=["GET"]),
     Route("/organiser/banks/{bank_id:id}/question", question_page, methods=["GET", "POST"]),
-    Route("/organiser/banks/{bank_id:id}/retire", retire, methods=["POST"]),
+    Route("/organiser/banks/{bank_id:id}/retire", retire, methods=["GET", "POST"]),
     Route("/organiser/banks/{bank_id:id}/diff", diff_page, methods=["GET"]),
     Route("/organiser/banks/{bank_id:id}/export/{fmt}", export, methods=["GET"]),
     Route("/organiser/rounds/{round_id:id}/rescore", rescore, methods=["GET", "POST"]),

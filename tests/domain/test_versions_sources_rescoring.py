@@ -5,11 +5,11 @@ from dataclasses import replace
 from datetime import date
 
 from contest.domain.banks.sources import outdated
-from contest.domain.banks.versions import diff, replace_question, retire, with_key
+from contest.domain.banks.versions import FieldChange, diff, overwritten, replace_question, retire, with_key
 from contest.domain.draw import draw
-from contest.domain.models import RoundRules, Source
+from contest.domain.models import BankVersion, RoundRules, Source
 from contest.domain.rescoring import rekey
-from tests.conftest import make_bank
+from tests.conftest import NOW, make_bank
 
 
 def test_diff_reports_added_changed_removed_by_code() -> None:
@@ -18,9 +18,41 @@ def test_diff_reports_added_changed_removed_by_code() -> None:
     new = [old[0], edited, old[3], old[4], *make_bank(7)[5:]]
     changes = diff(old, new)
     assert [q.code for q in changes.added] == ["T-006", "T-007"]
-    assert [(c.after.code, c.fields) for c in changes.changed] == [("T-002", ("text",))]
+    assert [(c.after.code, c.groups) for c in changes.changed] == [("T-002", ("Câu hỏi",))]
     assert [q.code for q in changes.removed] == ["T-003"]
     assert diff(old, old).empty
+
+
+def test_change_details_name_each_field_in_vietnamese_with_both_values() -> None:
+    before = make_bank(1)[0]
+    assert before.source is not None
+    after = replace(
+        before,
+        correct=frozenset({1}),
+        explanation="",
+        source=replace(before.source, url="https://vanban.gov.vn/43", expired=date(2022, 8, 15)),
+    )
+    (change,) = diff([before], [after]).changed
+    assert change.groups == ("Đáp án", "Giải thích", "Nguồn")
+    assert change.details == (
+        FieldChange("Đáp án", "Đáp án", "A", "B"),
+        FieldChange("Giải thích", "Giải thích", "Giải thích 1", ""),
+        FieldChange("Nguồn", "Nguồn: đường dẫn", "", "https://vanban.gov.vn/43"),
+        FieldChange("Nguồn", "Nguồn: hết hiệu lực từ", "", "15/08/2022"),
+    )
+    assert change.rekeys
+
+
+def test_overwritten_lists_later_changes_a_file_would_undo() -> None:
+    v1 = tuple(make_bank(3))
+    v2 = replace_question(v1, replace(v1[0], text="Đã sửa trong trang quản trị?"))
+    v3 = retire(v2, "T-002")
+    versions = [BankVersion(id=10 + n, bank_id=1, number=n, created_at=NOW, note=f"bản {n}") for n in (1, 2, 3)]
+    history = list(zip(versions, (v1, v2, v3), strict=True))
+    undone = overwritten(history, v1)  # the file exported from version 1
+    assert [(o.code, o.version.number) for o in undone] == [("T-001", 2), ("T-002", 3)]
+    assert overwritten(history, v3) == ()  # a file that carries both changes undoes nothing
+    assert overwritten(history[2:], v1) == ()  # made from version 3: nothing after it
 
 
 def test_replace_and_retire_build_the_next_version() -> None:

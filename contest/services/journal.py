@@ -1,0 +1,70 @@
+"""The audit log in words: each staff action as one Vietnamese sentence.
+
+Storage keeps an action code, a subject ("bank:3", "round:2") and details;
+organisers read "Tải lên phiên bản 2 của ngân hàng «Chuyển đổi số» từ tệp
+moi.xlsx (284 câu)". Entries written before an action recorded its kind are
+described from what they hold, never by showing a code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from contest.domain.numbers import int_or_none
+from contest.storage.audit import AuditEntry
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    at: datetime
+    actor: str
+    """Who did it; empty for the system (command line, sweeper)."""
+    text: str
+
+
+def _name(entry: AuditEntry, names: Mapping[int, str]) -> str:
+    """The subject's name in «», from a subject such as "bank:3"."""
+    name = names.get(int_or_none(entry.subject.partition(":")[2]) or 0)
+    return f"«{name}»" if name else "(không rõ tên)"
+
+
+def _bank_line(entry: AuditEntry, bank: str) -> str:
+    d: dict[str, Any] = entry.details
+    number = f" {d['number']}" if "number" in d else ""
+    size = f" ({d['questions']} câu)" if "questions" in d else ""
+    source = d.get("note", "")
+    if entry.action == "bank.create":
+        return f"Tạo ngân hàng {bank}, phiên bản 1{size}: {source}" if source else f"Tạo ngân hàng {bank}{size}"
+    kind, code = d.get("kind"), d.get("code", "")
+    if kind == "edit":
+        return f"Sửa câu {code} của ngân hàng {bank} (phiên bản{number})"
+    if kind == "retire":
+        return f"Bỏ câu {code} khỏi ngân hàng {bank} (phiên bản{number})"
+    if kind == "upload":
+        return f"Tải lên phiên bản{number} của ngân hàng {bank}{size}: {source}"
+    return f"Lưu phiên bản{number} của ngân hàng {bank}{size}" + (f": {source}" if source else "")
+
+
+def _round_line(entry: AuditEntry, round_: str) -> str:
+    d: dict[str, Any] = entry.details
+    line = (
+        f"Chấm lại vòng {round_}: kiểm tra {d.get('attempts_checked', 0)} bài thi,"
+        f" cập nhật đáp án {d.get('attempts_rekeyed', 0)} bài, {d.get('results_changed', 0)} kết quả thay đổi"
+    )
+    skipped = d.get("skipped") or []
+    return line + (f"; không áp dụng cho câu {', '.join(skipped)} (phương án đã bị sửa)" if skipped else "")
+
+
+def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int, str]) -> LogLine:
+    """One entry as a sentence; ``banks`` and ``rounds`` map ids to the names
+    people know them by."""
+    if entry.action.startswith("bank."):
+        text = _bank_line(entry, _name(entry, banks))
+    elif entry.action == "round.rescore":
+        text = _round_line(entry, _name(entry, rounds))
+    else:
+        text = str(entry.details.get("note") or "Thao tác khác của cán bộ")
+    return LogLine(at=entry.created_at, actor=entry.actor, text=text)
