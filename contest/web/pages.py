@@ -24,7 +24,7 @@ from contest.domain.registration import FIELDS
 from contest.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
 from contest.services.container import Services
-from contest.web.auth import check_csrf, require_user, session_user, sign_in, sign_out
+from contest.web.auth import check_csrf, landing, require_user, session_user, sign_in, sign_out
 from contest.web.render import LANGUAGES, Renderer
 from contest.web.requests import client_address, read_json
 
@@ -133,7 +133,7 @@ async def login(request: Request) -> Response:
             error, status = exc.message, exc.status
         else:
             sign_in(request, user)
-            return redirect(next_url)
+            return redirect(landing(user, next_url))
     return render(request, "public/login.html", status, error=error, login_value=login_value, next_url=next_url)
 
 
