@@ -31,7 +31,7 @@ def make_bank(count: int = 40) -> list[Question]:
     for i in range(1, count + 1):
         multiple = i % 5 == 0
         keep = i % 7 == 0
-        options = (f"Phương án đúng {i}", f"Phương án sai {i}", f"Phương án thứ ba {i}", f"Cả A và B ({i})")
+        options = (f"Phương án đúng {i}", f"Phương án sai {i}", f"Phương án thứ ba {i}", f"Phương án thứ tư {i}")
         questions.append(
             Question(
                 code=f"T-{i:03d}",

@@ -10,6 +10,12 @@ two characters are skipped, an option is a capital letter with "." or ")",
 any other line starts a new question, and line numbers count every line. The
 text is kept as plain text (Moodle escapes it into HTML instead). One
 extension: ``ANSWER: A, C`` gives a multi-answer question.
+
+One departure: Moodle takes any line starting with a letter and "." or ")"
+as an option, so a question such as "H.265 là chuẩn nén …" cannot be
+imported. Here an option is a letter, "." or ")" and then a space or tab; a
+letter glued to its text ("A)Đúng", which Moodle's own tests use) is an
+option only where the next option of an open question is expected.
 """
 
 from __future__ import annotations
@@ -18,9 +24,9 @@ import re
 
 from contest.domain.banks.common import ParsedBank, Problem, build_question, finish_bank
 from contest.domain.banks.moodle import Codes
-from contest.domain.models import Question
+from contest.domain.models import LETTERS, Question
 
-_OPTION = re.compile(r"[A-Z][.)][ \t]?")
+_OPTION = re.compile(r"([A-Z])[.)]([ \t])?")
 
 
 def parse_aiken(text: str) -> ParsedBank:
@@ -34,7 +40,7 @@ def parse_aiken(text: str) -> ParsedBank:
         line = raw.strip()
         if len(line) < 2:
             continue
-        is_option = _OPTION.match(line) is not None
+        is_option = _is_option(line, stem is not None, len(options))
         if (is_option or line.startswith("ANSWER:")) and stem is None:
             problems.append(Problem("Dòng phương án hoặc ANSWER nằm ngoài câu hỏi nào.", line=number))
         elif is_option:
@@ -64,3 +70,12 @@ def parse_aiken(text: str) -> ParsedBank:
     if stem is not None:
         problems.append(Problem("Câu hỏi cuối tệp chưa có dòng ANSWER:.", line=stem[0]))
     return finish_bank(parsed, problems)
+
+
+def _is_option(line: str, open_question: bool, count: int) -> bool:
+    """Whether a line is an option: "B. …" always; "B)…" without a space only
+    when B is the next letter of an open question."""
+    match = _OPTION.match(line)
+    if match is None:
+        return False
+    return match[2] is not None or (open_question and count < len(LETTERS) and match[1] == LETTERS[count])

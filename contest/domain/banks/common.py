@@ -15,7 +15,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from contest.domain.banks.diacritics import strip_accents
+from contest.domain.banks.references import refers_to_others
 from contest.domain.models import LETTERS, MAX_OPTIONS, Difficulty, Question, Source
+from contest.domain.numbers import int_or_none, parse_int
+from contest.errors import Invalid
 
 
 class Severity(enum.StrEnum):
@@ -139,9 +143,15 @@ def parse_letters(value: object) -> list[int] | None:
     return [LETTERS.index(c) for c in letters]
 
 
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
 def parse_date(value: object) -> date | str | None:
-    """A date from a cell or text (dd/mm/yyyy or yyyy-mm-dd); None when empty;
-    the original text when it is not a date."""
+    """A date from a cell or text (dd/mm/yyyy, also with "-" or "."; or
+    yyyy-mm-dd); None when empty; otherwise the Vietnamese reason it is not a
+    date: a shape other than these, or a day that does not exist (31/02/2020,
+    30/13/2024)."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -149,35 +159,126 @@ def parse_date(value: object) -> date | str | None:
     if isinstance(value, date):
         return value
     text = clean_text(value)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return text
-
-
-def build_source(fields: Mapping[str, object], *, line: int | None, problems: list[Problem]) -> Source | None:
-    """A :class:`Source` from ``citation`` plus optional ``document``, ``issued``,
-    ``expired``, ``replaced_by`` and ``url``; reports dates it cannot read."""
-    citation = clean_text(fields.get("citation"))
-    if not citation:
+    if not text:
         return None
+    if found := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = found.groups()
+    elif found := _ISO_DATE.fullmatch(text):
+        year, month, day = found.groups()
+    else:
+        return f"Ngày «{text}» không đúng dạng dd/mm/yyyy."
+    try:
+        return date(*(parse_int(n, field="", label="") for n in (year, month, day)))
+    except ValueError:
+        return f"Ngày «{text}» không có thật (ngày/tháng vượt quá lịch)."
+
+
+QUESTION_FIELDS = frozenset(
+    {"code", "topic", "difficulty", "text", "options", "answer", "multiple", "keep_order", "points"}
+    | {"explanation", "source"}
+)
+"""The fields of a question as the text formats name them (JSON, TOML): a
+key outside these is warned about, never dropped without a word."""
+
+SOURCE_FIELDS = ("citation", "document", "issued", "expired", "replaced_by", "url")
+"""The fields of a source, as every format names them (see :func:`source_fields`)."""
+
+_SOURCE_LABELS = {
+    "citation": "Nguồn",
+    "document": "Số văn bản",
+    "issued": "Ngày ban hành",
+    "expired": "Ngày hết hiệu lực",
+    "replaced_by": "Thay thế bởi",
+    "url": "Đường dẫn",
+}
+
+
+def build_source(
+    fields: Mapping[str, object], *, line: int | None, problems: list[Problem], code: str = ""
+) -> Source | None:
+    """A :class:`Source` from ``citation``, ``document``, ``issued``,
+    ``expired``, ``replaced_by`` and ``url``; None when all are empty.
+
+    Dates are checked strictly (:func:`parse_date`): a date that is not one is
+    an error naming its field, and so is an expiry before the issue date. A
+    source without a citation is still a source: its citation is the document
+    number, or else the address. Only when neither is there are the other
+    fields dropped, with a warning; unknown fields are warned about too.
+    """
+    for name in fields:
+        if name not in SOURCE_FIELDS:
+            problems.append(
+                Problem(
+                    f"Nguồn có trường «{name}» không được hỗ trợ: bỏ qua (dùng {', '.join(SOURCE_FIELDS)}).",
+                    line=line,
+                    column="source",
+                    severity=Severity.WARNING,
+                    code=code,
+                )
+            )
+    text = {name: clean_text(fields.get(name)) for name in ("citation", "document", "replaced_by", "url")}
     dates: dict[str, date | None] = {}
     for name in ("issued", "expired"):
         parsed = parse_date(fields.get(name))
         if isinstance(parsed, str):
-            problems.append(Problem(f"Ngày «{parsed}» không đúng dạng dd/mm/yyyy.", line=line, column=name))
+            problems.append(Problem(parsed, line=line, column=name, code=code))
             parsed = None
         dates[name] = parsed
+    issued, expired = dates["issued"], dates["expired"]
+    if issued is not None and expired is not None and expired <= issued:
+        problems.append(
+            Problem(
+                f"Ngày hết hiệu lực {expired:%d/%m/%Y} không sau ngày ban hành {issued:%d/%m/%Y}.",
+                line=line,
+                column="expired",
+                code=code,
+            )
+        )
+    citation = text["citation"] or text["document"] or text["url"]
+    if not citation:
+        left = [name for name in ("replaced_by", "issued", "expired") if text.get(name) or dates.get(name)]
+        if left:
+            names = ", ".join(f"«{_SOURCE_LABELS[n]}»" for n in left)
+            problems.append(
+                Problem(
+                    f"Có {names} nhưng không có «Nguồn» hay «Số văn bản»: bỏ qua các ô này. "
+                    "Hãy ghi văn bản được trích dẫn để nền tảng cảnh báo khi văn bản hết hiệu lực.",
+                    line=line,
+                    column=left[0],
+                    severity=Severity.WARNING,
+                    code=code,
+                )
+            )
+        return None
     return Source(
         citation=citation,
-        document=clean_text(fields.get("document")),
-        issued=dates["issued"],
-        expired=dates["expired"],
-        replaced_by=clean_text(fields.get("replaced_by")),
-        url=clean_text(fields.get("url")),
+        document=text["document"],
+        issued=issued,
+        expired=expired,
+        replaced_by=text["replaced_by"],
+        url=text["url"],
     )
+
+
+def source_from(value: object, *, line: int | None, problems: list[Problem], code: str = "") -> Source | None:
+    """The ``source`` of a question in the text formats (JSON, TOML, GIFT's
+    comment): a table of :data:`SOURCE_FIELDS`, a plain string (the
+    citation), or nothing; anything else is an error, never dropped."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return build_source({"citation": value}, line=line, problems=problems, code=code)
+    if isinstance(value, Mapping):
+        return build_source(value, line=line, problems=problems, code=code)
+    problems.append(
+        Problem(
+            "«source» phải là một bảng (citation, document, issued, expired, replaced_by, url) hoặc một chuỗi.",
+            line=line,
+            column="source",
+            code=code,
+        )
+    )
+    return None
 
 
 def build_question(
@@ -231,16 +332,15 @@ def build_question(
     if len({c.casefold() for c in cells if c}) < len([c for c in cells if c]):
         problems.append(Problem("Hai phương án trùng nhau.", line=line, column="options", code=code_text))
 
-    if isinstance(answer, list | tuple | set | frozenset):
-        indexes: list[int] | None = [int(i) for i in answer]
-    else:
-        indexes = parse_letters(answer)
-    if not clean_text(answer) and not isinstance(answer, list | tuple | set | frozenset):
+    listed = isinstance(answer, list | tuple | set | frozenset)
+    indexes = _answer_indexes(answer)
+    shown = ", ".join(clean_text(a) for a in answer) if isinstance(answer, list | tuple) else clean_text(answer)
+    if not shown and not (listed and answer):
         problems.append(Problem("Thiếu đáp án đúng.", line=line, column="answer", code=code_text))
     elif not indexes:
         problems.append(
             Problem(
-                f"Đáp án «{clean_text(answer)}» không hợp lệ: ghi chữ cái A–F, ví dụ «B» hoặc «A, C».",
+                f"Đáp án «{shown}» không hợp lệ: ghi chữ cái A–F, ví dụ «B» hoặc «A, C».",
                 line=line,
                 column="answer",
                 code=code_text,
@@ -249,10 +349,9 @@ def build_question(
     else:
         for i in indexes:
             if i >= len(cells) or not cells[i]:
-                letter = LETTERS[i] if i < MAX_OPTIONS else str(i + 1)
                 problems.append(
                     Problem(
-                        f"Đáp án {letter} trỏ tới phương án trống.",
+                        f"Đáp án {LETTERS[i]} trỏ tới phương án trống.",
                         line=line,
                         column="answer",
                         code=code_text,
@@ -282,28 +381,41 @@ def build_question(
         else:
             flags[name] = flag
 
-    score = 1
-    if points is not None and clean_text(points) != "":
-        try:
-            score = int(float(clean_text(points).replace(",", ".")))
-            if score < 1 or score > 100 or float(clean_text(points).replace(",", ".")) != score:
-                raise ValueError
-        except ValueError:
-            problems.append(
-                Problem(
-                    f"Điểm «{clean_text(points)}» không hợp lệ: một số nguyên từ 1 đến 100.",
-                    line=line,
-                    column="points",
-                    code=code_text,
-                )
+    score = _points(points, line=line, code=code_text, problems=problems)
+
+    correct = frozenset(indexes or ())
+    if flags.get("multiple") is False and len(correct) > 1:
+        letters = ", ".join(LETTERS[i] for i in sorted(correct))
+        problems.append(
+            Problem(
+                f"Câu chọn một đáp án («Chọn nhiều»: Không) nhưng có {len(correct)} đáp án đúng ({letters}): "
+                "không ai trả lời đúng được. Hãy để một đáp án, hoặc cho chọn nhiều.",
+                line=line,
+                column="multiple",
+                code=code_text,
             )
+        )
 
     if not code_text:
         problems.append(Problem("Thiếu mã câu hỏi.", line=line, column="code"))
 
     if len(problems) > before or indexes is None or level is None:
         return None
-    correct = frozenset(indexes)
+    keep = flags.get("keep_order", False)
+    pointing = [i for i, cell in enumerate(cells) if refers_to_others(cell)]
+    if pointing and not keep:
+        keep = True
+        named = "; ".join(f"{LETTERS[i]} «{cells[i]}»" for i in pointing)
+        problems.append(
+            Problem(
+                f"Phương án {named} nhắc tới phương án khác theo chữ cái hoặc vị trí: "
+                "câu này được giữ nguyên thứ tự phương án khi thi (không đảo).",
+                line=line,
+                column="keep_order",
+                severity=Severity.WARNING,
+                code=code_text,
+            )
+        )
     return Question(
         code=code_text,
         text=question_text,
@@ -312,11 +424,48 @@ def build_question(
         topic=clean_text(topic),
         difficulty=level,
         multiple=flags.get("multiple", len(correct) > 1),
-        keep_order=flags.get("keep_order", False),
+        keep_order=keep,
         points=score,
         explanation=clean_text(explanation),
         source=source,
     )
+
+
+def _answer_indexes(answer: object) -> list[int] | None:
+    """Zero-based indexes from letters ("B", "A, C") or a list of letters or
+    indexes (a Moodle reader's key); None when anything else is there."""
+    if not isinstance(answer, list | tuple | set | frozenset):
+        return parse_letters(answer)
+    indexes: list[int] = []
+    for item in answer:
+        if isinstance(item, str):
+            found = parse_letters(item)
+            if found is None:
+                return None
+            indexes += found
+        else:
+            index = int_or_none(item, minimum=0, maximum=MAX_OPTIONS - 1)
+            if index is None:
+                return None
+            indexes.append(index)
+    return indexes or None
+
+
+def _points(value: object, *, line: int | None, code: str, problems: list[Problem]) -> int:
+    """A question's points: a whole number from 1 to 100, 1 when empty. A
+    spreadsheet number (2.0) counts as the whole number it shows; "1,5", "²"
+    or "hai" are errors."""
+    if value is None or clean_text(value) == "":
+        return 1
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    try:
+        return parse_int(value, field="points", label="Điểm", minimum=1, maximum=100)
+    except Invalid as exc:
+        problems.append(
+            Problem(f"«{clean_text(value)}»: {exc.errors['points']}", line=line, column="points", code=code)
+        )
+        return 1
 
 
 def _text_key(text: str) -> str:
@@ -369,13 +518,6 @@ def check_bank(questions: Iterable[tuple[Question, int | None]]) -> list[Problem
         whole.setdefault(full, question.code)
         texts.setdefault(key, question.code)
     return problems
-
-
-def strip_accents(text: str) -> str:
-    """Text without diacritics, đ and Đ becoming d and D, as people type
-    Vietnamese on a keyboard without a Vietnamese layout."""
-    bare = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in bare if not unicodedata.combining(c))
 
 
 def fold(text: str) -> str:

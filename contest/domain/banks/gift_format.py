@@ -20,9 +20,9 @@ from contest.domain.banks.common import (
     ParsedBank,
     Problem,
     build_question,
-    build_source,
     finish_bank,
     source_fields,
+    source_from,
 )
 from contest.domain.banks.moodle import (
     TRUE_FALSE,
@@ -50,7 +50,7 @@ _SHOW = str.maketrans({v: k for k, v in _HIDE.items() if k != "n"})
 _ESCAPED = re.compile(r"\\([\\:#={}~n])")
 _WRITE_ESCAPES = str.maketrans({c: "\\" + c for c in "\\:#={}~"} | {"\n": "\\n"})
 _MARKER = re.compile(r"\[(html|moodle|plain|markdown)\]")
-_WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
+_WEIGHT = re.compile(r"%(-?[0-9]+(?:\.[0-9]+)?)%")
 _IDNUMBER = re.compile(r"\[id:((?:\\\]|[^\]])*)\]")
 _META = "hoithi:"
 _CATEGORY = "$CATEGORY:"
@@ -158,9 +158,9 @@ def _question(
         return None
     if (images := text.count("<img")) and fmt != "plain":
         problems.append(media_warning(name, images, line))
-    source = meta.get("source")
+    code = codes.take(_idnumber(comments), name, line, problems)
     return build_question(
-        code=codes.take(_idnumber(comments), name, line, problems),
+        code=code,
         text=format_text(_show(stem), fmt),
         options=options,
         answer=key,
@@ -170,7 +170,7 @@ def _question(
         keep_order=meta.get("keep_order", kind == "truefalse"),
         points=meta.get("points"),
         explanation=explanation,
-        source=build_source(source, line=line, problems=problems) if isinstance(source, dict) else None,
+        source=source_from(meta.get("source"), line=line, problems=problems, code=code),
         line=line,
         problems=problems,
     )

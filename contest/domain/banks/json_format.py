@@ -17,14 +17,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from contest.domain.banks.common import (
+    QUESTION_FIELDS,
     BankError,
     ParsedBank,
     Problem,
+    Severity,
     build_question,
-    build_source,
     clean_text,
     finish_bank,
     source_fields,
+    source_from,
 )
 from contest.domain.models import LETTERS, MAX_OPTIONS, Question
 
@@ -33,6 +35,7 @@ VERSION = 1
 _QUESTIONS_KEY = re.compile(r'"questions"\s*:\s*\[')
 _OPTION_LINE = re.compile(r"([A-F])\s*[.)]\s*(.*)")
 _ITEM_START = re.compile(r"[^\s,]")
+_SIMPLE_FIELDS = frozenset({"code", "id", "question", "options", "answer", "topic", "explanation", "source"})
 
 
 def parse_json(text: str) -> ParsedBank:
@@ -89,7 +92,7 @@ def _question(item: dict[str, Any], line: int | None, problems: list[Problem]) -
     if not isinstance(options, list):
         problems.append(Problem("«options» phải là một danh sách.", line=line, column="options"))
         return None
-    source = item.get("source")
+    _unknown_keys(item, QUESTION_FIELDS, line, problems)
     return build_question(
         code=item.get("code"),
         text=item.get("text"),
@@ -101,7 +104,7 @@ def _question(item: dict[str, Any], line: int | None, problems: list[Problem]) -
         keep_order=item.get("keep_order"),
         points=item.get("points"),
         explanation=item.get("explanation"),
-        source=build_source(source, line=line, problems=problems) if isinstance(source, dict) else None,
+        source=source_from(item.get("source"), line=line, problems=problems, code=clean_text(item.get("code"))),
         line=line,
         problems=problems,
     )
@@ -109,6 +112,7 @@ def _question(item: dict[str, Any], line: int | None, problems: list[Problem]) -
 
 def _simple(item: dict[str, Any], number: int, line: int | None, problems: list[Problem]) -> Question | None:
     """``{"question", "options", "answer": index}`` or ``{"question": "…\\nA. …", "answer": "B"}``."""
+    _unknown_keys(item, _SIMPLE_FIELDS, line, problems)
     text = clean_text(item.get("question"))
     options = item.get("options")
     answer = item.get("answer")
@@ -134,9 +138,25 @@ def _simple(item: dict[str, Any], number: int, line: int | None, problems: list[
         answer=answer,
         topic=item.get("topic"),
         explanation=item.get("explanation"),
+        source=source_from(item.get("source"), line=line, problems=problems),
         line=line,
         problems=problems,
     )
+
+
+def _unknown_keys(item: dict[str, Any], known: frozenset[str], line: int | None, problems: list[Problem]) -> None:
+    """A warning for each key this reader does not know: its value would
+    otherwise be dropped without a word."""
+    for key in item:
+        if key not in known:
+            problems.append(
+                Problem(
+                    f"Bỏ qua khóa «{key}»: không thuộc định dạng (các khóa: {', '.join(sorted(known))}).",
+                    line=line,
+                    column=key,
+                    severity=Severity.WARNING,
+                )
+            )
 
 
 def _split_options(text: str) -> tuple[str, list[str]]:

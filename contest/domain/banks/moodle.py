@@ -13,7 +13,8 @@ import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
-from contest.domain.banks.common import Problem, Severity, clean_text, strip_accents
+from contest.domain.banks.common import Problem, Severity, clean_text
+from contest.domain.banks.diacritics import strip_accents
 from contest.domain.models import LETTERS
 
 TRUE_FALSE = ("Đúng", "Sai")

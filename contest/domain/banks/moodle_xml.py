@@ -123,7 +123,7 @@ def _question(
         topic=topic,
         multiple=not single,
         keep_order=kind == "truefalse" or not _flag(element.find("shuffleanswers"), missing=False),
-        points=element.findtext("defaultgrade"),
+        points=_grade(element.findtext("defaultgrade")),
         explanation=format_text(_text(feedback), feedback.get("format", fmt)) if feedback is not None else "",
         line=line,
         problems=problems,
@@ -134,6 +134,16 @@ def _text(element: Element | None) -> str:
     """The trimmed ``<text>`` child, as Moodle reads every text field."""
     found = element.find("text") if element is not None else None
     return (found.text or "").strip() if found is not None else ""
+
+
+def _grade(text: str | None) -> object:
+    """``<defaultgrade>`` as Moodle writes it ("1.0000000"): a whole grade
+    becomes that number; anything else is left for ``build_question`` to refuse."""
+    try:
+        grade = float(text or "")
+    except ValueError:
+        return text
+    return int(grade) if grade.is_integer() else text
 
 
 def _flag(element: Element | None, *, missing: bool) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from contest.domain.banks.common import (
+    SOURCE_FIELDS,
     ParsedBank,
     Problem,
     Progress,
@@ -255,9 +256,7 @@ def _question_from_row(header: Header, cells: Sequence[object], line: int, probl
         return cells[i] if i is not None and i < len(cells) else None
 
     source = build_source(
-        {f: get(f) for f in ("citation", "document", "issued", "expired", "replaced_by", "url")},
-        line=line,
-        problems=problems,
+        {f: get(f) for f in SOURCE_FIELDS}, line=line, problems=problems, code=clean_text(get("code"))
     )
     return build_question(
         code=get("code"),

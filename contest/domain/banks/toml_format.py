@@ -13,13 +13,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from contest.domain.banks.common import (
+    QUESTION_FIELDS,
     BankError,
     ParsedBank,
     Problem,
+    Severity,
     build_question,
-    build_source,
     check_bank,
     clean_text,
+    source_from,
 )
 from contest.domain.models import Question
 
@@ -46,11 +48,19 @@ def parse_toml(text: str, *, name: str = "") -> ParsedBank:
         if not isinstance(entry, dict):
             problems.append(Problem(f"{name}: mục câu hỏi thứ {index} không phải bảng TOML."))
             continue
-        line = lines.get(clean_text(entry.get("code")))
-        source_fields = entry.get("source")
-        source = None
-        if isinstance(source_fields, dict):
-            source = build_source(source_fields, line=line, problems=problems)
+        code = clean_text(entry.get("code"))
+        line = lines.get(code)
+        for key in entry.keys() - QUESTION_FIELDS:
+            problems.append(
+                Problem(
+                    f"{name}: bỏ qua khóa «{key}» không thuộc định dạng (xem docs/bank-format.md).",
+                    line=line,
+                    column=key,
+                    severity=Severity.WARNING,
+                    code=code,
+                )
+            )
+        source = source_from(entry.get("source"), line=line, problems=problems, code=code)
         options = entry.get("options")
         if not isinstance(options, list):
             problems.append(Problem(f"{name}: «options» phải là một danh sách.", line=line, column="options"))

@@ -57,10 +57,10 @@ BANK = [
     ),
     Question(
         code="CDS-004",
-        text="[plain] Câu có hai đáp án, thí sinh chọn một ô?",
+        text="[plain] Câu có hai đáp án, thí sinh chọn nhiều ô?",
         options=("a: x", "b", "c"),
         correct=frozenset({0, 1}),
-        multiple=False,
+        multiple=True,
         explanation="[markdown] **in đậm**",
     ),
     Question(
