@@ -20,10 +20,10 @@ whether it *should* be, as warnings an organiser may accept:
   trên"): easy to guess, and meaningless once options are shuffled.
 - **Outdated sources** (``sources.outdated``) and **questions with no source**.
 
-The counts are tested against chance with the normal approximation to their
-exact distribution (a sum of independent yes/no draws with the probabilities
-above; continuity-corrected z-test), only when chance expects at least
-:data:`MIN_EXPECTED` questions on each side, at significance :data:`ALPHA`.
+Each count is tested against its exact distribution under chance (a sum of
+independent yes/no draws with the probabilities above: a Poisson binomial,
+computed in pure Python), when at least :data:`MIN_QUESTIONS` questions are
+counted, at significance :data:`ALPHA`.
 Every threshold is a module constant, stated in the report's text and in
 ``docs/bank-format.md``. Pure functions: no I/O, no clock (``on`` is passed in).
 """
@@ -47,17 +47,17 @@ ALPHA = 0.001
 """Significance of every chance test: a bank keyed at random is flagged by one
 test about once in a thousand."""
 
-MIN_EXPECTED = 5.0
-"""A count is tested only when chance expects at least this many questions with
-it and without it (the usual condition for the normal approximation)."""
+MIN_QUESTIONS = 20
+"""A count is tested only over at least this many questions: on fewer, a
+pattern is as likely the bank's size as its author's habit."""
 
 MUCH_LONGER = 1.5
 """A key "longer by half" is longer than this times every other option."""
 
 MIN_KEY_WORDS = 3
 """A key is looked for in other stems only if it has at least this many words
-(numbers count, but a key must have a word with a letter): "Đúng", "Sai",
-"Mức độ 3" or "2020" are too common to give anything away."""
+(numbers count, but one word must have a letter): "Đúng", "Sai", "Năm 2020",
+"12 345" are too common to give anything away; "12 chữ số" is not."""
 
 MAX_GIVING = 3
 """A key written in the stems of more than this many other questions is the
@@ -115,9 +115,9 @@ class ChanceTest:
     """How many of ``questions`` questions showed something, against the
     ``expected`` number under chance (a sum of per-question probabilities).
 
-    ``p_value`` is None when chance expects fewer than :data:`MIN_EXPECTED`
-    questions on either side: too few to judge. ``two_sided`` tests a count
-    both too high and too low (key positions); otherwise only too high.
+    ``p_value`` is None under :data:`MIN_QUESTIONS` questions: too few to
+    judge. ``two_sided`` tests a count both too high and too low (key
+    positions: twice the smaller tail, at most 1); otherwise only too high.
     """
 
     observed: int
@@ -136,23 +136,66 @@ class ChanceTest:
         p = "p < 0,0001" if self.p_value is not None and self.p_value < 0.0001 else f"p = {_vi(self.p_value or 0, 4)}"
         side = "hai phía" if self.two_sided else "một phía"
         return (
-            f"{self.observed}/{self.questions} câu, ngẫu nhiên chỉ khoảng {_vi(self.expected)} câu "
+            f"{self.observed}/{self.questions} câu, trong khi nếu ngẫu nhiên thì khoảng {_vi(self.expected)} câu "
             f"({p}; ngưỡng cảnh báo: kiểm định {side}, mức ý nghĩa {_vi(ALPHA, 3)})"
         )
 
 
+_WINDOW = 12
+"""Binomial masses further than this many standard deviations from the mean
+are left out: together they weigh less than 1e-20."""
+
+_NEGLIGIBLE = 1e-40
+"""Masses at the ends of a convolution this small are dropped as it grows."""
+
+
+def _binomial(trials: int, p: float) -> tuple[int, list[float]]:
+    """The binomial distribution as ``(first, masses)``: ``masses[i]`` is the
+    probability of ``first + i`` successes, within :data:`_WINDOW`."""
+    if p <= 0 or p >= 1:
+        return (0 if p <= 0 else trials), [1.0]
+    spread = _WINDOW * math.sqrt(trials * p * (1 - p)) + 1
+    first, last = max(0, math.floor(trials * p - spread)), min(trials, math.ceil(trials * p + spread))
+    log_p, log_q, log_n = math.log(p), math.log1p(-p), math.lgamma(trials + 1)
+    return first, [
+        math.exp(log_n - math.lgamma(k + 1) - math.lgamma(trials - k + 1) + k * log_p + (trials - k) * log_q)
+        for k in range(first, last + 1)
+    ]
+
+
+def distribution(probabilities: Iterable[float]) -> tuple[int, list[float]]:
+    """The exact distribution of the number of successes of independent
+    draws with these probabilities, as ``(first, masses)`` (see
+    :func:`_binomial`). Draws sharing a probability (1/4, 2/4, …: there are
+    few) form one binomial, so a bank of thousands needs a few small
+    convolutions, not one step per question."""
+    first, masses = 0, [1.0]
+    for p, trials in sorted(Counter(probabilities).items()):
+        start, group = _binomial(trials, p)
+        convolved = [0.0] * (len(masses) + len(group) - 1)
+        for i, a in enumerate(masses):
+            for j, b in enumerate(group):
+                convolved[i + j] += a * b
+        low = next(i for i, m in enumerate(convolved) if m > _NEGLIGIBLE)
+        high = max(i for i, m in enumerate(convolved) if m > _NEGLIGIBLE)
+        first, masses = first + start + low, convolved[low : high + 1]
+    return first, masses
+
+
 def chance_test(hits: Iterable[bool], probabilities: Sequence[float], *, two_sided: bool = False) -> ChanceTest:
     """Test a count of independent yes/no outcomes, each with its probability
-    under chance, with the continuity-corrected normal approximation."""
+    under chance, against its exact distribution (:func:`distribution`)."""
     observed = sum(hits)
     expected = math.fsum(probabilities)
-    variance = math.fsum(p * (1 - p) for p in probabilities)
-    if expected < MIN_EXPECTED or len(probabilities) - expected < MIN_EXPECTED or variance == 0:
+    if len(probabilities) < MIN_QUESTIONS:
         return ChanceTest(observed, len(probabilities), expected, None, two_sided)
-    gap = observed - expected if not two_sided else abs(observed - expected)
-    z = (gap - 0.5) / math.sqrt(variance)
-    upper = 0.5 * math.erfc(z / math.sqrt(2))
-    return ChanceTest(observed, len(probabilities), expected, min(1.0, 2 * upper) if two_sided else upper, two_sided)
+    first, masses = distribution(probabilities)
+    at = observed - first
+    upper = math.fsum(masses[max(0, at) :])
+    if not two_sided:
+        return ChanceTest(observed, len(probabilities), expected, min(1.0, upper), two_sided)
+    lower = math.fsum(masses[: max(0, at + 1)])
+    return ChanceTest(observed, len(probabilities), expected, min(1.0, 2 * min(upper, lower)), two_sided)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,9 +209,9 @@ class PositionCheck:
     @property
     def message(self) -> str:
         kind = "Câu nhiều đáp án" if self.several_keys else "Câu một đáp án"
-        direction = "quá thường" if self.test.observed > self.test.expected else "quá hiếm khi"
+        direction = "quá nhiều" if self.test.observed > self.test.expected else "quá ít"
         return (
-            f"{kind}: phương án {self.letter} {direction} là đáp án đúng: {self.test.evidence}. "
+            f"{kind}: phương án {self.letter} là đáp án đúng ở {direction} câu: {self.test.evidence}. "
             f"Hãy đổi vị trí đáp án ở một số câu."
         )
 
@@ -318,7 +361,6 @@ class QualityReport:
     give_aways: tuple[GiveAway, ...]
     near_duplicates: tuple[NearDuplicate, ...]
     referring: tuple[str, ...]
-    referring_shuffled: tuple[str, ...]
     outdated: tuple[Outdated, ...]
     unsourced: tuple[str, ...]
 
@@ -327,12 +369,12 @@ class QualityReport:
         found = [c.message for c in self.positions if c.test.flagged]
         if self.longest.flagged:
             found.append(
-                f"Câu một đáp án: đáp án đúng là phương án dài nhất {self.longest.evidence}. "
+                f"Câu một đáp án: đáp án đúng là phương án dài nhất ở {self.longest.evidence}. "
                 f"Người thi có thể đoán đáp án theo độ dài."
             )
         if self.much_longer.flagged:
             found.append(
-                f"Câu một đáp án: đáp án đúng dài hơn mọi phương án khác quá một nửa {self.much_longer.evidence}. "
+                f"Câu một đáp án: đáp án đúng dài hơn mọi phương án khác quá một nửa ở {self.much_longer.evidence}. "
                 f"Các câu: {_codes(self.much_longer_codes)}."
             )
         found.extend(g.message for g in self.give_aways)
@@ -340,12 +382,7 @@ class QualityReport:
         if self.referring:
             found.append(
                 f"{len(self.referring)} câu có phương án nhắc tới phương án khác («Cả A và B», «Tất cả các phương "
-                f"án trên»…), kiểu phương án dễ đoán: {_codes(self.referring)}."
-                + (
-                    f" Chưa giữ thứ tự phương án (khi thi sẽ bị đảo): {_codes(self.referring_shuffled)}."
-                    if self.referring_shuffled
-                    else ""
-                )
+                f"án trên»…): người thi dễ đoán, và thứ tự phương án không được đảo. Các câu: {_codes(self.referring)}."
             )
         found.extend(o.message for o in self.outdated)
         if self.unsourced:
@@ -361,8 +398,6 @@ def report(questions: Iterable[Question], *, on: date | None = None) -> QualityR
     single = [q for q in bank if len(q.correct) == 1]
     longest, _ = _length_test(single, 1.0)
     much_longer, much_longer_codes = _length_test(single, MUCH_LONGER)
-    referring = tuple(q.code for q in bank if any(refers_to_options(o) for o in q.options))
-    shuffled = {q.code for q in bank if not q.keep_order}
     return QualityReport(
         positions=(*_positions(bank, several_keys=False), *_positions(bank, several_keys=True)),
         longest=longest,
@@ -370,8 +405,7 @@ def report(questions: Iterable[Question], *, on: date | None = None) -> QualityR
         much_longer_codes=much_longer_codes,
         give_aways=tuple(give_aways(bank)),
         near_duplicates=tuple(near_duplicates(bank)),
-        referring=referring,
-        referring_shuffled=tuple(c for c in referring if c in shuffled),
+        referring=tuple(q.code for q in bank if any(refers_to_options(o) for o in q.options)),
         outdated=tuple(outdated(bank, on=on)) if on is not None else (),
-        unsourced=tuple(q.code for q in bank if q.source is None or not q.source.citation),
+        unsourced=tuple(q.code for q in bank if q.source is None),
     )
