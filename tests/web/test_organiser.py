@@ -3,18 +3,21 @@ browse, edit, versions, exports, outdated sources and re-scoring."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from starlette.testclient import TestClient
 
 from contest.domain.banks.export import write_bank
 from contest.domain.banks.reader import read_bank
-from contest.domain.models import Role, Source
+from contest.domain.models import Question, Role, Source
 from tests.conftest import PASSWORD, World, make_bank
 from tests.web.test_pages import csrf, register
 
@@ -317,3 +320,276 @@ def test_other_organisers_uploads_are_not_visible(staff: TestClient, world: Worl
     staff.post("/logout", data={"csrf_token": csrf(staff.get("/").text)})
     sign_in_staff(staff, world, Role.ORGANISER, "btc2")
     assert staff.get(path).status_code == 404
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser would send from the first form posting to ``action``."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action, self.inside, self.done = action, False, False
+        self.fields: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.done:
+            self.inside = html.unescape(a.get("action", "")) == self.action
+        if not self.inside:
+            return
+        if tag == "input" and (a.get("type") != "checkbox" or "checked" in a):
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value", "")
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form" and self.inside:
+            self.inside, self.done = False, True
+
+
+def form_fields(page: str, action: str) -> dict[str, str]:
+    parser = _FormFields(action)
+    parser.feed(page)
+    return parser.fields
+
+
+def edit(client: TestClient, world: World, code: str, **changes: str) -> None:
+    """Edit one question through the console's form, as a browser would."""
+    url = f"/organiser/banks/{world.bank_id}/question?code={code}"
+    fields = form_fields(client.get(url).text, url)
+    response = client.post(url, data={**fields, **changes}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def current(client: TestClient, world: World) -> dict[str, Question]:
+    questions = client.portal.call(world.services.banks.questions, _organiser(world), world.bank_id)
+    return {q.code: q for q in questions}
+
+
+def test_edit_form_keeps_every_source_field(staff: TestClient, world: World) -> None:
+    full = Source(
+        citation="Điều 3 Nghị định 42/2022/NĐ-CP",
+        document="42/2022/NĐ-CP",
+        issued=date(2022, 6, 24),
+        expired=date(2030, 1, 1),
+        replaced_by="99/2029/NĐ-CP",
+        url="https://vanban.chinhphu.vn/42-2022",
+    )
+    bank = [replace(q, source=full) if q.code == "T-001" else q for q in make_bank()]
+    confirm(staff, upload(staff, "nguon.json", write_bank(bank, "json"), bank_id=world.bank_id).url.path)
+    edit(staff, world, "T-001", explanation="Giải thích mới.")
+    edited = current(staff, world)["T-001"]
+    assert edited.explanation == "Giải thích mới."
+    assert edited.source == full
+
+
+def test_diff_shows_each_changed_field_with_old_and_new_values(staff: TestClient, world: World) -> None:
+    edit(staff, world, "T-002", answer="B", explanation="", source_url="https://vanban.gov.vn/43")
+    page = staff.get(f"/organiser/banks/{world.bank_id}").text
+    link = re.search(r'href="(/organiser/banks/\d+/diff\?old=1&amp;new=2)"', page)
+    assert link, "the history links versions by the numbers people see"
+    diff = staff.get(html.unescape(link.group(1))).text
+    assert "So sánh phiên bản 1 → 2" in diff
+    assert "<code>T-002</code> · thay đổi: Đáp án, Giải thích, Nguồn" in diff
+    text = " ".join(re.sub(r"<[^>]+>", " ", diff).split())
+    assert "Đáp án Cũ: A Mới: B" in text
+    assert "Giải thích Cũ: Giải thích 2 Mới: (trống)" in text
+    assert "Nguồn: đường dẫn Cũ: (trống) Mới: https://vanban.gov.vn/43" in text
+    assert "correct" not in diff and "explanation" not in diff
+
+
+def test_upload_preview_lists_each_change_before_confirming(staff: TestClient, world: World) -> None:
+    bank = [replace(q, text="Câu hỏi mới số 3?") if q.code == "T-003" else q for q in make_bank() if q.code != "T-040"]
+    preview = upload(staff, "moi.json", write_bank([*bank, *make_bank(41)[40:]], "json"), bank_id=world.bank_id)
+    assert re.search(r'id="summary">1 câu thêm, 1 câu sửa, 1 câu bỏ', preview.text)
+    text = " ".join(re.sub(r"<[^>]+>", " ", preview.text).split())
+    assert "T-003 · thay đổi: Câu hỏi Câu hỏi Cũ: Câu hỏi thử số 3? Mới: Câu hỏi mới số 3?" in text
+    assert "Câu thêm T-041" in text and "Câu bỏ T-040" in text
+
+
+def test_upload_warns_before_undoing_console_edits(staff: TestClient, world: World) -> None:
+    exported = staff.get(f"/organiser/banks/{world.bank_id}/export/json")
+    name = re.search(r'filename="([^"]+)"', exported.headers["content-disposition"])
+    assert name and name.group(1) == f"ngan-hang-{world.bank_id}-phien-ban-1.json"
+    world.clock.advance(minutes=5)
+    edit(staff, world, "T-001", text="Câu đã sửa trong trang quản trị?")
+    # The file exported from version 1, sent back: it would undo the edit of version 2.
+    preview = upload(staff, name.group(1), exported.content, bank_id=world.bank_id)
+    warning = preview.text.split('id="overwritten"')[1].split("</section>")[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", warning).split())
+    assert "Tệp được làm từ phiên bản 1." in text
+    assert "Câu T-001 : Sửa câu T-001 · Nguyễn Ban Tổ Chức · 27/11/2026 10:05 (phiên bản 2)" in text
+    refused = confirm(staff, preview.url.path)
+    assert refused.status_code == 422 and "hãy đánh dấu đồng ý" in refused.text
+    assert confirm(staff, preview.url.path, accept_overwrite="on").status_code == 303
+    assert current(staff, world)["T-001"].text == "Câu hỏi thử số 1?"
+
+
+def test_upload_compares_with_the_last_upload_when_the_name_says_nothing(staff: TestClient, world: World) -> None:
+    edit(staff, world, "T-001", text="Câu đã sửa?")
+    original = write_bank(make_bank(), "json")
+    assert 'id="overwritten"' in upload(staff, "ban-cu.json", original, bank_id=world.bank_id).text
+    carried = write_bank(list(current(staff, world).values()), "json")
+    assert 'id="overwritten"' not in upload(staff, "ban-moi.json", carried, bank_id=world.bank_id).text
+
+
+def test_key_change_offers_rescoring_of_rounds_with_attempts(
+    client: TestClient, world: World, api_user: Callable[..., dict[str, str]]
+) -> None:
+    client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=api_user())
+    sign_in_staff(client, world)
+    corrected = [replace(q, correct=frozenset({1})) if q.code == "T-004" else q for q in make_bank()]
+    preview = upload(client, "sua.json", write_bank(corrected, "json"), bank_id=world.bank_id)
+    offer = preview.text.split('id="rescore"')[1].split("</section>")[0]
+    assert "T-004" in offer and "Vòng mở: 1 bài thi" in offer and "Vòng sắp mở" not in offer
+    done = client.get(confirm(client, preview.url.path).headers["location"]).text
+    assert f'href="/organiser/rounds/{world.open_round}/rescore">Chấm lại «Vòng mở»</a>' in done
+    # A change that keeps every key offers nothing.
+    reworded = [replace(q, explanation="Khác.") if q.code == "T-004" else q for q in corrected]
+    again = upload(client, "loi-giai.json", write_bank(reworded, "json"), bank_id=world.bank_id)
+    assert 'id="rescore"' not in again.text
+
+
+def test_retiring_a_question_asks_first(staff: TestClient, world: World) -> None:
+    form = staff.get(f"/organiser/banks/{world.bank_id}/question?code=T-002").text
+    link = f"/organiser/banks/{world.bank_id}/retire?code=T-002"
+    assert f'href="{link}"' in form and f'action="/organiser/banks/{world.bank_id}/retire"' not in form
+    ask = staff.get(link)
+    assert ask.status_code == 200 and "Bỏ câu hỏi <code>T-002</code>?" in ask.text
+    assert "Câu hỏi thử số 2?" in ask.text and "Xác nhận bỏ câu hỏi" in ask.text
+    assert "T-002" in current(staff, world)  # asking changes nothing
+    fields = form_fields(ask.text, f"/organiser/banks/{world.bank_id}/retire")
+    assert set(fields) == {"csrf_token", "code"}
+    assert staff.post(f"/organiser/banks/{world.bank_id}/retire", data={"code": "T-002"}).status_code == 403
+    done = staff.post(f"/organiser/banks/{world.bank_id}/retire", data=fields)
+    assert done.status_code == 200 and "Đã bỏ câu hỏi" in done.text
+    assert "T-002" not in current(staff, world)
+    assert staff.get(f"/organiser/banks/{world.bank_id}/retire?code=T-002").status_code == 404
+
+
+def _login(client: TestClient, login: str, next_url: str | None = None) -> str:
+    page = client.get("/login" + (f"?next={next_url}" if next_url else ""))
+    fields = form_fields(page.text, "/login")
+    response = client.post("/login", data={**fields, "login": login, "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+@pytest.mark.parametrize(
+    ("role", "next_url", "landing"),
+    [
+        (Role.ORGANISER, None, "/organiser"),
+        (Role.ADMIN, None, "/organiser"),
+        (Role.JUDGE, None, "/"),
+        (Role.ORGANISER, "/organiser/banks/1", "/organiser/banks/1"),
+    ],
+)
+def test_staff_land_on_their_console(
+    client: TestClient, world: World, role: Role, next_url: str | None, landing: str
+) -> None:
+    sign_in_staff(client, world, role, "canbo")
+    client.post("/logout", data={"csrf_token": csrf(client.get("/").text)})
+    assert _login(client, "canbo", next_url) == landing
+
+
+def test_participants_land_where_they_were_going(client: TestClient, world: World) -> None:
+    fields = register(client, world)
+    client.post("/logout", data={"csrf_token": csrf(client.get("/").text)})
+    assert _login(client, fields["phone"]) == "/"
+    client.post("/logout", data={"csrf_token": csrf(client.get("/").text)})
+    assert _login(client, fields["phone"], "/me/attempts") == "/me/attempts"
+
+
+def test_sign_in_field_names_staff_usernames(client: TestClient) -> None:
+    page = client.get("/login").text
+    assert '<label for="login">Số điện thoại, email hoặc tên đăng nhập</label>' in page
+    assert "tên đăng nhập được cấp" in page
+
+
+def test_audit_log_reads_in_vietnamese(staff: TestClient, world: World) -> None:
+    confirm(staff, upload(staff, "moi.json", write_bank(make_bank(39), "json"), bank_id=world.bank_id).url.path)
+    edit(staff, world, "T-001", text="Câu đã sửa?")
+    staff.post(
+        f"/organiser/banks/{world.bank_id}/retire",
+        data={"csrf_token": csrf(staff.get("/organiser").text), "code": "T-002"},
+    )
+    log = staff.get("/organiser").text.split("Nhật ký thao tác")[1]
+    text = " ".join(re.sub(r"<[^>]+>", " ", log).split())
+    assert "Bỏ câu T-002 khỏi ngân hàng «Ngân hàng thử» (phiên bản 4)" in text
+    assert "Sửa câu T-001 của ngân hàng «Ngân hàng thử» (phiên bản 3)" in text
+    assert "Tải lên phiên bản 2 của ngân hàng «Ngân hàng thử» (39 câu): Tải lên từ tệp moi.json" in text
+    assert "27/11/2026 10:00 · Nguyễn Ban Tổ Chức" in text
+    for code in ("bank.", "bank:", "round:", "<code>"):
+        assert code not in log
+
+
+def test_exports_name_and_serve_the_version_people_see(staff: TestClient, world: World) -> None:
+    edit(staff, world, "T-001", text="Câu đã sửa?")
+    url = f"/organiser/banks/{world.bank_id}/export/json"
+    old = staff.get(url, params={"version": "1"})
+    assert f'filename="ngan-hang-{world.bank_id}-phien-ban-1.json"' in old.headers["content-disposition"]
+    assert read_bank("x.json", old.content).questions[0].text == "Câu hỏi thử số 1?"
+    assert 'phien-ban-2.json"' in staff.get(url).headers["content-disposition"]
+    missing = staff.get(url, params={"version": "3"})
+    assert missing.status_code == 404 and "Ngân hàng câu hỏi không có phiên bản 3." in missing.text
+
+
+@pytest.mark.parametrize("bad", ["²", "-1", "0", "1e3", "1.5", "9" * 25])
+@pytest.mark.parametrize(
+    ("path", "params", "name", "label"),
+    [
+        ("/organiser/banks/{bank}", {}, "page", "Số trang"),
+        ("/organiser/banks/{bank}/export/json", {}, "version", "Phiên bản"),
+        ("/organiser/banks/{bank}/diff", {"new": "1"}, "old", "Phiên bản cũ"),
+        ("/organiser/banks/{bank}/diff", {"old": "1"}, "new", "Phiên bản mới"),
+    ],
+)
+def test_numbers_in_console_urls_are_checked(
+    staff: TestClient, world: World, bad: str, path: str, params: dict[str, str], name: str, label: str
+) -> None:
+    response = staff.get(path.format(bank=world.bank_id), params={**params, name: bad})
+    assert response.status_code == 422, response.text
+    assert f"{label} cần là một số nguyên" in response.text
+
+
+@pytest.mark.parametrize("bad", ["²", "-1", "1e3", "9" * 25])
+def test_bank_number_in_the_upload_form_is_checked(staff: TestClient, world: World, bad: str) -> None:
+    before = bank_count(world)
+    token = csrf(staff.get("/organiser").text)
+    response = staff.post(
+        "/organiser/uploads",
+        data={"csrf_token": token, "bank_id": bad},
+        files={"file": ("a.json", write_bank(make_bank(3), "json"))},
+    )
+    assert response.status_code == 422 and "Mã ngân hàng câu hỏi cần là một số nguyên" in response.text
+    assert bank_count(world) == before
+
+
+def test_page_past_the_last_is_refused(staff: TestClient, world: World) -> None:
+    response = staff.get(f"/organiser/banks/{world.bank_id}", params={"page": "2"})
+    assert response.status_code == 422 and "Số trang cần là một số nguyên từ 1 đến 1." in response.text
+
+
+def test_console_tables_scroll_in_labelled_focusable_regions(staff: TestClient, world: World) -> None:
+    preview = upload(staff, "loi.csv", b"Ma cau,Cau hoi,Phuong an A,Phuong an B,Dap an dung\nC1,Mot?,Co,Khong,\n")
+    pages = [staff.get("/organiser").text, staff.get(f"/organiser/banks/{world.bank_id}").text, preview.text]
+    for page in pages:
+        tables = page.count('<table class="list')
+        regions = re.findall(r'<div class="table-scroll" tabindex="0" role="region" aria-label="[^"]+">\s*<table', page)
+        assert tables and len(regions) == tables
+    css = staff.get("/static/app.css").text
+    assert "table.list, table.list th, table.list td { overflow-wrap: normal; word-break: normal; }" in css
