@@ -17,7 +17,8 @@ whether it *should* be, as warnings an organiser may accept:
 - **Near-duplicates.** Two questions whose stem and key share most of their
   word pairs.
 - **Options that refer to other options** ("Cả A và B", "Tất cả các phương án
-  trên"): easy to guess, and meaningless once options are shuffled.
+  trên", found by the importers' ``references.refers_to_others``): easy to
+  guess, and their question can never be shuffled.
 - **Outdated sources** (``sources.outdated``) and **questions with no source**.
 
 Each count is tested against its exact distribution under chance (a sum of
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-from contest.domain.banks.common import fold
+from contest.domain.banks.references import refers_to_others
 from contest.domain.banks.sources import Outdated, outdated
 from contest.domain.models import LETTERS, Question
 
@@ -77,25 +78,6 @@ def words(text: str) -> tuple[str, ...]:
     kept (Vietnamese words differ by them), punctuation and spacing dropped.
     "Nghị định 42/2022/NĐ-CP" -> ``("nghị", "định", "42", "2022", "nđ", "cp")``."""
     return tuple(re.findall(r"\w+", unicodedata.normalize("NFC", text).casefold()))
-
-
-_REFERENCE = re.compile(
-    r"""
-    \b(?:tat\ ca|ca|khong\ co|khong)\s+(?:cac\s+|nhung\s+|hai\s+|ba\s+|bon\s+|\d\s+)?
-        (?:phuong\ an|dap\ an|cau\ tra\ loi)\b                       # "Tất cả các phương án", "Không đáp án nào"
-    | \b(?:cac|nhung|hai|ba|bon)\s+(?:phuong\ an|dap\ an|y)\s+(?:tren|deu)\b   # "Các ý trên", "Hai đáp án đều sai"
-    | ^(?:tat\ ca|ca\ (?:hai|ba|bon|\d))\s+(?:deu\s+)?(?:dung|sai)\b            # "Tất cả đều đúng", "Cả ba đều sai"
-    | (?:^|\bca\s+)[a-f](?:\s+(?:va\s+|hoac\s+)?[a-f])+\b                        # "Cả A và B", "A, B và C"
-    """,
-    re.VERBOSE,
-)
-
-
-def refers_to_options(option: str) -> bool:
-    """Whether an option's text refers to other options ("Cả A và B", "Tất cả
-    các phương án trên", "Không phương án nào đúng", "A, B và C"), matched
-    without diacritics so that "Ca A va B" counts too."""
-    return _REFERENCE.search(fold(option)) is not None
 
 
 def _vi(number: float, digits: int = 1) -> str:
@@ -291,7 +273,7 @@ def give_aways(questions: Sequence[Question]) -> list[GiveAway]:
     for n, q in enumerate(questions):
         for i in sorted(q.correct):
             key = words(q.options[i])
-            if len(key) < MIN_KEY_WORDS or not any(w.isalpha() for w in key) or refers_to_options(q.options[i]):
+            if len(key) < MIN_KEY_WORDS or not any(w.isalpha() for w in key) or refers_to_others(q.options[i]):
                 continue
             postings = sorted((index.get(w, set()) for w in set(key)), key=len)
             candidates = set.intersection(*postings) - {n}
@@ -405,7 +387,7 @@ def report(questions: Iterable[Question], *, on: date | None = None) -> QualityR
         much_longer_codes=much_longer_codes,
         give_aways=tuple(give_aways(bank)),
         near_duplicates=tuple(near_duplicates(bank)),
-        referring=tuple(q.code for q in bank if any(refers_to_options(o) for o in q.options)),
+        referring=tuple(q.code for q in bank if any(refers_to_others(o) for o in q.options)),
         outdated=tuple(outdated(bank, on=on)) if on is not None else (),
         unsourced=tuple(q.code for q in bank if q.source is None),
     )
