@@ -29,6 +29,7 @@ from contest.domain.banks.moodle import (
     Codes,
     category_topic,
     format_text,
+    image_count,
     media_warning,
     name_from_text,
     resolve_key,
@@ -156,7 +157,7 @@ def _question(
         key = resolve_key(name, weights, single=single, line=line, problems=problems)
     if key is None:
         return None
-    if (images := text.count("<img")) and fmt != "plain":
+    if (images := image_count(text)) and fmt != "plain":
         problems.append(media_warning(name, images, line))
     code = codes.take(_idnumber(comments), name, line, problems)
     return build_question(

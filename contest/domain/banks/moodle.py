@@ -24,6 +24,10 @@ _BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "tr", "table", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
 )
 _HIDDEN = frozenset({"script", "style", "head", "title"})
+_IMG = re.compile(r"<img\b", re.IGNORECASE)
+
+IMAGE = "Hình ảnh"
+"""The placeholder's word: an image becomes "[Hình ảnh: its alt text]"."""
 
 
 class _PlainText(HTMLParser):
@@ -46,6 +50,10 @@ class _PlainText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
             self.hidden += 1
+        elif tag == "img" and not self.hidden:
+            alt = " ".join((dict(attrs).get("alt") or "").split())
+            self.parts.append(f" [{IMAGE}: {alt}] " if alt else f" [{IMAGE}] ")
+            self.line_open = True
         elif tag == "br":
             self._break(hard=True)
         elif tag in _BLOCKS:
@@ -67,7 +75,8 @@ class _PlainText(HTMLParser):
 
 def html_to_text(html: str, *, keep_newlines: bool = False) -> str:
     """Plain text of an HTML fragment: tags dropped, entities decoded, a line
-    break for each ``<br>`` and around paragraphs. ``keep_newlines`` is for
+    break for each ``<br>`` and around paragraphs, and "[Hình ảnh: alt]" where
+    an ``<img>`` was, so that nobody reads the text as if nothing were missing. ``keep_newlines`` is for
     Moodle's auto-format, where a newline in the source is a line break."""
     parser = _PlainText(keep_newlines)
     parser.feed(html)
@@ -187,9 +196,16 @@ def unsupported(name: str, kind: str, line: int | None) -> Problem:
     )
 
 
+def image_count(*html: str) -> int:
+    """How many ``<img>`` tags the HTML fields of one question hold."""
+    return sum(len(_IMG.findall(h)) for h in html)
+
+
 def media_warning(name: str, count: int, line: int | None) -> Problem:
+    """The warning for a question whose images or files cannot be shown."""
     return Problem(
-        f"Câu «{name}» có {count} hình ảnh hoặc tệp nhúng: chỉ nhập phần chữ, hình ảnh và tệp không được nhập.",
+        f"Câu «{name}» có {count} hình ảnh hoặc tệp nhúng: nền tảng chỉ nhập phần chữ, chỗ có hình ghi "
+        f"«[{IMAGE}]». Hãy kiểm tra câu còn hiểu được khi không có hình.",
         line=line,
         severity=Severity.WARNING,
     )

@@ -21,6 +21,7 @@ from contest.domain.banks.moodle import (
     Codes,
     category_topic,
     format_text,
+    image_count,
     media_warning,
     name_from_text,
     resolve_key,
@@ -112,9 +113,10 @@ def _question(
     key = resolve_key(name, percents, single=single, line=line, problems=problems)
     if key is None:
         return None
-    if files := len(element.findall(".//file")) + len(element.findall(".//image_base64")):
-        problems.append(media_warning(name, files, line))
     feedback = element.find("generalfeedback")
+    files = len(element.findall(".//file")) + len(element.findall(".//image_base64"))
+    if shown := max(image_count(_text(body), _text(feedback), *(_text(a) for a in answers)), files):
+        problems.append(media_warning(name, shown, line))
     return build_question(
         code=codes.take(element.findtext("idnumber") or "", name, line, problems),
         text=format_text(_text(body), fmt),

@@ -20,7 +20,8 @@ def skip_message(name: str, kind: str) -> str:
 
 def media(name: str, count: int, line: int) -> Problem:
     return Problem(
-        f"Câu «{name}» có {count} hình ảnh hoặc tệp nhúng: chỉ nhập phần chữ, hình ảnh và tệp không được nhập.",
+        f"Câu «{name}» có {count} hình ảnh hoặc tệp nhúng: nền tảng chỉ nhập phần chữ, chỗ có hình ghi "
+        "«[Hình ảnh]». Hãy kiểm tra câu còn hiểu được khi không có hình.",
         line=line,
         severity=Severity.WARNING,
     )
@@ -58,12 +59,17 @@ def test_aiken_several_letters_give_a_multi_answer_question() -> None:
     assert [(q.answer_letters, q.multiple) for q in bank.questions] == [("A, C", True)]
 
 
-def test_xml_multichoice_fixture_imports_greeting_without_images(moodle: Fixture) -> None:
+def test_xml_multichoice_fixture_imports_greeting_with_image_placeholders(moodle: Fixture) -> None:
     bank = read_bank("multichoice.xml", moodle("xml/multichoice.xml"))
     (greeting,) = bank.questions
     assert greeting.code == "Greeting"
     assert greeting.text == "Listen to this greeting:\n\nWhat language is being spoken?"
-    assert greeting.options == ("English", "French", "German", "Danish")
+    assert greeting.options == (
+        "[Hình ảnh: British Flag] English",
+        "[Hình ảnh: French flag] French",
+        "[Hình ảnh: German flag] German",
+        "[Hình ảnh: Denmark flag] Danish",
+    )
     assert greeting.correct == frozenset({1})
     assert (greeting.multiple, greeting.keep_order, greeting.points) == (False, False, 1)
     assert greeting.topic == "Default for testhead/Multichoice"
@@ -76,9 +82,16 @@ def test_xml_truefalse_fixture_matches_answers_by_text(moodle: Fixture) -> None:
         ("Moodle-acronym-False", ("Đúng", "Sai"), "B", True),
         ("Moodle-acronym-True", ("Đúng", "Sai"), "A", True),
     ]
-    assert bank.questions[0].text == "Moodle is an acronym for Modular Object-Oriented Dynamic Learning Education."
-    assert bank.questions[0].explanation == "For further information, see the documentation about Moodle."
-    assert bank.questions[1].explanation == "For further information, see the documentation about Moodle\n."
+    assert bank.questions[0].text == (
+        "Moodle [Hình ảnh: Moodle logo] is an acronym for Modular Object-Oriented Dynamic Learning Education."
+    )
+    assert bank.questions[0].explanation == (
+        "[Hình ảnh: Informations] For further information, see the documentation about Moodle."
+    )
+    assert (
+        bank.questions[1].explanation
+        == "[Hình ảnh: Informations] For further information, see the documentation about Moodle\n."
+    )
     assert bank.problems == (media("Moodle acronym (False)", 4, 12), media("Moodle acronym (True)", 4, 40))
 
 
