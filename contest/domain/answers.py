@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from contest.domain.numbers import parse_int
 from contest.errors import Invalid
 
 PREDICTION_MAX = 100_000_000
@@ -25,9 +26,7 @@ def check_choice(*, option_ids: Collection[int], multiple: bool, chosen: object)
 
 
 def check_prediction(value: object) -> int:
-    """A prediction as an int between 0 and :data:`PREDICTION_MAX`."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= PREDICTION_MAX:
-        raise Invalid({"prediction": f"Câu dự đoán cần một số nguyên từ 0 đến {PREDICTION_MAX:,}.".replace(",", ".")})
-    return value
+    """A prediction as an int between 0 and :data:`PREDICTION_MAX`, from a
+    JSON number or the digits typed in a form; :class:`Invalid` (field
+    ``prediction``) otherwise."""
+    return parse_int(value, field="prediction", label="Câu dự đoán", minimum=0, maximum=PREDICTION_MAX)

@@ -1,11 +1,17 @@
 """What a participant gives when registering, checked and normalised.
 
 Contests of this kind ask for a full name, a mobile phone, a birth year, the
-12-digit citizen identity number (CCCD), the area of residence and optionally a
-work unit, plus consent to the processing of personal data, which Vietnamese
-personal data protection law requires before collecting it. Phone and CCCD
-identify a person: one person, one account.
-Every message is Vietnamese and names the field it belongs to.
+12-digit personal identification number (số định danh cá nhân, printed on the
+identity card: "thẻ căn cước" since the Law on Identification 26/2023/QH15 took
+effect on 01/7/2024, "CCCD" before; the field is still called ``cccd``), the
+area of residence and optionally a work unit, plus consent to the processing of
+personal data, which the Law on Personal Data Protection (91/2025/QH15) requires
+before collecting it. Phone and identification number identify a person: one
+person, one account.
+Every message is Vietnamese and names the field it belongs to. Digits are ASCII
+only (``[0-9]``: a regex digit class also matches Arabic-Indic and other
+digits); whole numbers go through :mod:`contest.domain.numbers`; free text may
+not contain control or invisible format characters.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from contest.domain.models import Contest
+from contest.domain.numbers import int_or_none
 from contest.errors import Invalid
 
 FIELDS = ("full_name", "phone", "password", "email", "birth_year", "cccd", "area", "unit", "consent")
@@ -24,11 +31,11 @@ FIELDS = ("full_name", "phone", "password", "email", "birth_year", "cccd", "area
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 
-_MOBILE = re.compile(r"^0[35789]\d{8}$")
+_MOBILE = re.compile(r"0[35789][0-9]{8}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
 
-# Province codes that open a CCCD number (Thông tư 07/2016/TT-BCA, Phụ lục).
+# Province codes that open an identification number (Thông tư 07/2016/TT-BCA, Phụ lục).
 _PROVINCE_CODES = frozenset(
     "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 "
     "033 034 035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 "
@@ -57,7 +64,7 @@ def normalize_phone(value: object) -> str | None:
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
-    return digits if _MOBILE.match(digits) else None
+    return digits if _MOBILE.fullmatch(digits) else None
 
 
 def normalize_login(value: object) -> str:
@@ -77,14 +84,16 @@ def _text(fields: Mapping[str, object], name: str) -> str:
 
 
 def _cccd_error(cccd: str, birth_year: int | None) -> str | None:
-    if not re.fullmatch(r"\d{12}", cccd):
-        return "Số CCCD gồm đúng 12 chữ số."
+    """The 12 digits: province code, then the century and sex digit (0/1 for
+    the 1900s, 2/3 for the 2000s) and the last two digits of the birth year."""
+    if not re.fullmatch(r"[0-9]{12}", cccd):
+        return "Số định danh cá nhân gồm đúng 12 chữ số."
     if cccd[:3] not in _PROVINCE_CODES:
-        return "Ba chữ số đầu của số CCCD không phải mã tỉnh, thành phố nào."
+        return "Ba chữ số đầu của số định danh cá nhân không phải mã tỉnh, thành phố nào."
     if birth_year is not None and 1900 <= birth_year <= 2099:
         century = (birth_year // 100 - 19) * 2
-        if int(cccd[3]) not in (century, century + 1) or cccd[4:6] != f"{birth_year % 100:02d}":
-            return "Số CCCD không khớp với năm sinh (chữ số thứ 4 đến 6 ghi thế kỷ và năm sinh)."
+        if cccd[3] not in (str(century), str(century + 1)) or cccd[4:6] != f"{birth_year % 100:02d}":
+            return "Số định danh cá nhân không khớp với năm sinh (chữ số thứ 4 đến 6 ghi thế kỷ và năm sinh)."
     return None
 
 
@@ -96,7 +105,7 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
     full_name = _text(fields, "full_name")
     if not full_name:
         errors["full_name"] = "Vui lòng nhập họ và tên."
-    elif len(full_name) > 100 or not _NAME.match(full_name):
+    elif len(full_name) > 100 or not _NAME.match(full_name) or not re.sub(r"[ '\-.]", "", full_name).isalpha():
         errors["full_name"] = "Họ và tên chỉ gồm chữ cái và khoảng trắng, tối đa 100 ký tự."
 
     phone = normalize_phone(_text(fields, "phone"))
@@ -116,34 +125,35 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
         errors["password"] = "Mật khẩu không được trùng số điện thoại."
 
     email = _text(fields, "email").lower() or None
-    if email is not None and (len(email) > 254 or not _EMAIL.match(email)):
+    if email is not None and (len(email) > 254 or not email.isprintable() or not _EMAIL.match(email)):
         errors["email"] = "Địa chỉ email không hợp lệ."
 
-    birth_year: int | None = None
     raw_year = _text(fields, "birth_year")
+    birth_year = int_or_none(raw_year, minimum=1900, maximum=today.year)
     if not raw_year:
         errors["birth_year"] = "Vui lòng nhập năm sinh."
-    elif not raw_year.isdigit() or not 1900 <= int(raw_year) <= today.year:
-        errors["birth_year"] = f"Năm sinh phải là một năm từ 1900 đến {today.year}."
+    elif birth_year is None:
+        errors["birth_year"] = f"Năm sinh phải là một năm từ 1900 đến {today.year} (bốn chữ số)."
     else:
-        birth_year = int(raw_year)
         if contest.min_age and today.year - birth_year < contest.min_age:
             errors["birth_year"] = f"Cuộc thi dành cho người từ {contest.min_age} tuổi trở lên."
 
     cccd = re.sub(r"\s", "", _text(fields, "cccd"))
     if not cccd:
-        errors["cccd"] = "Vui lòng nhập số căn cước công dân (CCCD)."
+        errors["cccd"] = "Vui lòng nhập số định danh cá nhân (số thẻ căn cước/CCCD)."
     elif (message := _cccd_error(cccd, birth_year)) is not None:
         errors["cccd"] = message
 
-    raw_area = _text(fields, "area")
-    area = contest.area(int(raw_area)) if raw_area.isdigit() else None
+    area_id = int_or_none(_text(fields, "area"), minimum=1)
+    area = None if area_id is None else contest.area(area_id)
     if area is None:
         errors["area"] = "Vui lòng chọn nơi cư trú trong danh sách."
 
     unit = _text(fields, "unit")
-    if len(unit) > 200 or "\x00" in unit:
+    if len(unit) > 200:
         errors["unit"] = "Đơn vị công tác dài tối đa 200 ký tự."
+    elif not unit.isprintable():
+        errors["unit"] = "Đơn vị công tác có ký tự điều khiển hoặc ký tự ẩn; vui lòng gõ lại."
 
     consent = fields.get("consent")
     if consent not in (True, "on", "true", "1", "yes"):

@@ -15,7 +15,7 @@ from contest.storage import Duplicate, Storage
 
 TAKEN = {
     "phone": "Số điện thoại này đã được đăng ký. Mỗi người chỉ có một tài khoản.",
-    "cccd": "Số CCCD này đã được đăng ký. Mỗi người chỉ có một tài khoản.",
+    "cccd": "Số định danh cá nhân này đã được đăng ký. Mỗi người chỉ có một tài khoản.",
     "email": "Email này đã được dùng cho tài khoản khác.",
     "username": "Tên đăng nhập này đã có.",
 }

@@ -29,7 +29,7 @@ from contest.services.container import Services
 from contest.web import api, organiser, pages
 from contest.web.auth import Tokens
 from contest.web.render import STATIC_DIR, Renderer
-from contest.web.security import BodyLimit, SecurityHeaders
+from contest.web.security import BodyLimit, SecurityHeaders, under_api
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,11 @@ def _error_parts(exc: Exception) -> tuple[int, str, str, dict[str, str] | None]:
 
 
 def _headers(exc: Exception) -> dict[str, str]:
+    """Headers an error response needs: Retry-After on 429, Allow on 405."""
     if isinstance(exc, TooManyRequests):
         return {"retry-after": str(exc.retry_after)}
+    if isinstance(exc, HTTPException) and exc.headers:
+        return dict(exc.headers)
     return {}
 
 
@@ -68,19 +71,33 @@ async def json_error(request: Request, exc: Exception) -> Response:
 
 
 def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "") or "application/json" in request.headers.get(
-        "content-type", ""
+    """API paths the API's app does not receive (``/api`` itself), and the
+    attempt page's autosave calls."""
+    return (
+        under_api(request.url.path)
+        or "application/json" in request.headers.get("accept", "")
+        or "application/json" in request.headers.get("content-type", "")
     )
 
 
 async def page_error(request: Request, exc: Exception) -> Response:
-    if _wants_json(request):  # the attempt page's autosave calls
+    if _wants_json(request):
         return await json_error(request, exc)
-    status, _code, message, _errors = _error_parts(exc)
+    status, _code, message, errors = _error_parts(exc)
     renderer: Renderer = request.app.state.renderer
-    response = renderer.page(request, "error.html", {"status": status, "message": message}, status=status)
+    context = {"status": status, "message": message, "errors": errors or {}}
+    response = renderer.page(request, "error.html", context, status=status)
     response.headers.update(_headers(exc))
     return response
+
+
+async def root_error(request: Request, exc: Exception) -> Response:
+    """Errors no sub-app answered: a path that neither mount matches (a
+    newline inside it) or a static file asked for with another method. JSON
+    under ``/api``; elsewhere the error page, shown as to someone signed out
+    (sessions belong to the pages' app)."""
+    request.scope.setdefault("session", {})
+    return await page_error(request, exc)
 
 
 def _handlers(handler: Any) -> dict[Any, Any]:
@@ -159,8 +176,10 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
             Mount("/", app=page_app),
         ],
         lifespan=lifespan,
+        exception_handlers={HTTPException: root_error},
     )
     root.state.services = services
+    root.state.renderer = renderer
     return SecurityHeaders(
         BodyLimit(
             root,

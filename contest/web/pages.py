@@ -15,17 +15,18 @@ from urllib.parse import quote
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from contest.domain import timing
 from contest.domain.models import Attempt, RoundStatus, User
+from contest.domain.numbers import parse_int
 from contest.domain.registration import FIELDS
 from contest.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
 from contest.services.container import Services
 from contest.web.auth import check_csrf, landing, require_user, session_user, sign_in, sign_out
-from contest.web.render import LANGUAGES, Renderer
+from contest.web.render import LANGUAGES, STATIC_DIR, Renderer
 from contest.web.requests import client_address, read_json
 
 FORM_LIMITS = {"max_files": 0, "max_fields": 200, "max_part_size": 64 * 1024}
@@ -176,6 +177,20 @@ async def _attempt_view(
     )
 
 
+def form_answers(form: FormData) -> dict[int, object]:
+    """The answers in a posted attempt form: for each ``q<question id>`` field,
+    the option ids chosen. :class:`Invalid` (field ``options``) for a name or
+    value that is not a whole number, which the page never sends."""
+    answers: dict[int, object] = {}
+    for key in form:
+        if key.startswith("q"):
+            question_id = parse_int(key[1:], field="options", label="Số thứ tự câu hỏi", minimum=1)
+            answers[question_id] = [
+                parse_int(value, field="options", label="Phương án đã chọn", minimum=1) for value in form.getlist(key)
+            ]
+    return answers
+
+
 @signed_in
 async def attempt_post(request: Request, user: User) -> Response:
     """The attempt form posted without JavaScript (or by the countdown when
@@ -183,14 +198,10 @@ async def attempt_post(request: Request, user: User) -> Response:
     form = await read_form(request)
     attempt_id = request.path_params["attempt_id"]
     attempts = services(request).attempts
-    answers: dict[int, object] = {}
-    for key in form:
-        if key.startswith("q") and key[1:].isdigit():
-            answers[int(key[1:])] = [int(v) for v in form.getlist(key) if isinstance(v, str) and v.isdigit()]
     prediction = form.get("prediction", "")
     submitting = form.get("action") == "submit"
     try:
-        await attempts.save_form(user, attempt_id, answers, prediction)
+        await attempts.save_form(user, attempt_id, form_answers(form), prediction)
     except Conflict:
         if not submitting:  # time is up or already submitted: the result page says which
             return redirect(f"/attempts/{attempt_id}/result")
@@ -266,6 +277,16 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+async def favicon(request: Request) -> Response:
+    """Where browsers and crawlers look for an icon whatever the page says;
+    pages link the SVG (``static/favicon.svg``, the same drawing)."""
+    return FileResponse(
+        STATIC_DIR / "favicon.ico",
+        media_type="image/vnd.microsoft.icon",
+        headers={"cache-control": "public, max-age=86400"},
+    )
+
+
 routes = [
     Route("/", home, methods=["GET"]),
     Route("/privacy", privacy, methods=["GET"]),
@@ -281,4 +302,5 @@ routes = [
     Route("/me/attempts", my_attempts, methods=["GET"]),
     Route("/lang/{lang}", set_language, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
+    Route("/favicon.ico", favicon, methods=["GET"]),
 ]

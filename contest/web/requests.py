@@ -8,6 +8,7 @@ from typing import Any
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 
+from contest.domain.numbers import parse_int
 from contest.errors import BadRequest
 
 
@@ -18,7 +19,7 @@ class IdConvertor(Convertor[int]):
     regex = "[0-9]{1,18}"
 
     def convert(self, value: str) -> int:
-        return int(value)
+        return parse_int(value, field="id", label="Mã")
 
     def to_string(self, value: int) -> str:
         return str(value)

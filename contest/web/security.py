@@ -9,6 +9,7 @@ import json
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contest.domain.numbers import int_or_none
 from contest.errors import PayloadTooLarge
 
 CONTENT_SECURITY_POLICY = (
@@ -24,6 +25,12 @@ HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
 }
+
+
+def under_api(path: str) -> bool:
+    """Whether ``path`` belongs to the JSON API, whose every answer is JSON
+    (``/api`` itself too, and paths no route matches)."""
+    return path == "/api" or path.startswith("/api/")
 
 
 class SecurityHeaders:
@@ -65,11 +72,8 @@ class BodyLimit:
         limit = self.upload_limit if path.startswith(self.upload_prefixes) else self.limit
         for name, value in scope["headers"]:
             if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = limit + 1
-                if declared > limit:
+                declared = int_or_none(value.decode("latin-1"), minimum=0)
+                if declared is None or declared > limit:
                     await _refuse(scope, send, limit)
                     return
         received = 0
@@ -103,7 +107,7 @@ def _message(limit: int) -> str:
 
 async def _refuse(scope: Scope, send: Send, limit: int) -> None:
     message = _message(limit)
-    if scope["path"].startswith("/api/"):
+    if under_api(scope["path"]):
         body = json.dumps({"error": "payload_too_large", "message": message}, ensure_ascii=False).encode()
         content_type = b"application/json"
     else:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -86,10 +87,10 @@ def test_minimum_age_is_enforced() -> None:
 
 
 def test_cccd_checks_digits_province_and_birth_year() -> None:
-    assert errors(cccd="08219500012")["cccd"] == "Số CCCD gồm đúng 12 chữ số."
+    assert errors(cccd="08219500012")["cccd"] == "Số định danh cá nhân gồm đúng 12 chữ số."
     assert errors(cccd="999195000123")["cccd"].startswith("Ba chữ số đầu")
-    assert errors(cccd="082194000123")["cccd"].startswith("Số CCCD không khớp với năm sinh")
-    assert errors(cccd="082295000123")["cccd"].startswith("Số CCCD không khớp với năm sinh")  # 2095, not 1995
+    assert errors(cccd="082194000123")["cccd"].startswith("Số định danh cá nhân không khớp với năm sinh")
+    assert errors(cccd="082295000123")["cccd"].startswith("Số định danh cá nhân không khớp với năm sinh")  # 2095
     validate_registration(valid(cccd="082095000123"), contest=CONTEST, today=TODAY)  # male, 1995
     validate_registration(valid(birth_year="2005", cccd="001305000123"), contest=CONTEST, today=TODAY)
 
@@ -125,6 +126,73 @@ def test_check_choice() -> None:
 def test_check_prediction() -> None:
     assert check_prediction(123) == 123
     assert check_prediction(" 42 ") == 42
-    for bad in (-1, 100_000_001, 1.5, "", "nhiều", None, True):
-        with pytest.raises(Invalid):
+    for bad in (-1, 100_000_001, 1.5, "", "nhiều", None, True, "²", "①", "٤٢", "1e3", "4 2", "+5"):
+        with pytest.raises(Invalid) as caught:
             check_prediction(bad)
+        assert caught.value.errors == {"prediction": "Câu dự đoán cần là một số nguyên từ 0 đến 100.000.000."}, bad
+
+
+YEAR = "Năm sinh phải là một năm từ 1900 đến 2026 (bốn chữ số)."
+AREA = "Vui lòng chọn nơi cư trú trong danh sách."
+ID_DIGITS = "Số định danh cá nhân gồm đúng 12 chữ số."
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("birth_year", "²", YEAR),  # isdigit() is true, int() fails
+        ("birth_year", "①⑨⑨⑤", YEAR),
+        ("birth_year", "١٩٩٥", YEAR),  # Arabic-Indic digits, which int() reads as 1995
+        ("birth_year", "１９９５", YEAR),  # full-width
+        ("birth_year", "1995.0", YEAR),
+        ("birth_year", 1995.0, YEAR),
+        ("birth_year", "-1995", YEAR),
+        ("area", "²", AREA),
+        ("area", "٧", AREA),
+        ("area", "-7", AREA),
+        ("area", 7.0, AREA),
+        ("area", True, AREA),
+        ("cccd", "٠٨٢١٩٥٠٠٠١٢٣", ID_DIGITS),
+        ("cccd", "08219500012³", ID_DIGITS),
+        ("phone", "09123456٧٨", "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."),
+    ],
+)
+def test_registration_numbers_take_ascii_digits_only(field: str, value: object, message: str) -> None:
+    assert errors(**{field: value}) == {field: message}
+
+
+def test_registration_text_is_stored_in_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Ánh Tuyết")
+    assert nfd != "Nguyễn Thị Ánh Tuyết"
+    reg = validate_registration(
+        valid(full_name=nfd, unit=unicodedata.normalize("NFD", "Sở Tư pháp")), contest=CONTEST, today=TODAY
+    )
+    assert reg.full_name == "Nguyễn Thị Ánh Tuyết"
+    assert reg.unit == "Sở Tư pháp"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("full_name", "Nguyễn\u200bVăn An"),  # zero-width space
+        ("full_name", "Nguyễn Văn ①"),
+        ("full_name", "Nguye\u0302\u0303\u0301n Văn An"),  # a combining mark left over after NFC
+        ("phone", "①⑨①②③④⑤⑥⑦⑧"),
+        ("email", "an\u200b@example.vn"),
+        ("email", "an\x00@example.vn"),
+        ("unit", "Sở\u200bTư pháp"),
+        ("unit", "Sở Tư pháp\x00"),
+        ("unit", "Sở Tư pháp\u202e"),  # right-to-left override
+        ("cccd", "0821950001\u200b23"),
+    ],
+)
+def test_registration_invisible_and_odd_characters_are_field_errors(field: str, value: str) -> None:
+    assert set(errors(**{field: value})) == {field}
+
+
+@pytest.mark.parametrize("field", ["full_name", "phone", "password", "email", "birth_year", "cccd", "area", "unit"])
+def test_registration_ten_kilobyte_field_is_a_field_error(field: str) -> None:
+    value = "ạ" * 10_240 if field != "email" else "a" * 10_240 + "@example.vn"
+    found = errors(**{field: value})
+    assert set(found) == {field}
+    assert len(found[field]) < 200  # the message, not the input echoed back

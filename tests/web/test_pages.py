@@ -65,7 +65,7 @@ def test_register_errors_appear_next_to_fields(client: TestClient, world: World)
     html = response.text
     assert 'id="phone-error">Số điện thoại di động không hợp lệ' in html
     assert 'id="password-error">Mật khẩu cần ít nhất 8 ký tự.' in html
-    assert 'id="cccd-error">Số CCCD gồm đúng 12 chữ số.' in html
+    assert 'id="cccd-error">Số định danh cá nhân gồm đúng 12 chữ số.' in html
     assert 'id="consent-error">' in html
     assert 'value="Trần Thị Bình"' in html  # what was typed is kept
     assert "ngắn" not in html  # but never the password

@@ -162,3 +162,96 @@ def test_question_text_from_a_bank_is_shown_as_text(client: TestClient, world: W
     assert "<img src=x" not in html and "<b>A</b>" not in html
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;Câu?" in html
     assert "&lt;b&gt;A&lt;/b&gt;" in html
+
+
+NOT_A_NUMBER = ["²", "①", "٣", "1.5", "1e3", ""]
+
+
+def test_register_numbers_that_are_not_numbers_are_422_not_500(client: TestClient, world: World) -> None:
+    for field, message in (
+        ("area", "Vui lòng chọn nơi cư trú trong danh sách."),
+        ("birth_year", "Năm sinh phải là một năm từ 1900 đến 2026 (bốn chữ số)."),
+    ):
+        for value in NOT_A_NUMBER[:-1]:
+            response = client.post("/api/v1/register", json=registration(world, **{field: value}))
+            assert response.status_code == 422, (field, value)
+            assert response.json()["errors"] == {field: message}, (field, value)
+
+
+def test_prediction_that_is_not_a_number_is_422_not_500(client: TestClient, world: World, api_user) -> None:
+    headers = api_user()
+    attempt = client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=headers).json()
+    for value in [*NOT_A_NUMBER, -1, 100_000_001, 2.5, True]:
+        response = client.put(
+            f"/api/v1/attempts/{attempt['id']}/prediction", headers=headers, json={"prediction": value}
+        )
+        assert response.status_code == 422, value
+        assert response.json()["errors"] == {"prediction": "Câu dự đoán cần là một số nguyên từ 0 đến 100.000.000."}
+
+
+def test_attempt_form_fields_that_are_not_numbers_are_422_not_500(client: TestClient, world: World) -> None:
+    from tests.web.test_pages import csrf, register, start_round
+
+    register(client, world)
+    attempt_id = start_round(client, world.open_round)
+    token = csrf(client.get(f"/attempts/{attempt_id}").text)
+    for form, message in (
+        ({"q²": "1"}, "Số thứ tự câu hỏi cần là một số nguyên không nhỏ hơn 1."),
+        ({"q1": "²"}, "Phương án đã chọn cần là một số nguyên không nhỏ hơn 1."),
+        ({"q1": "1", "prediction": "²"}, "Câu dự đoán cần là một số nguyên từ 0 đến 100.000.000."),
+        ({"q1": "1", "prediction": "١٢"}, "Câu dự đoán cần là một số nguyên từ 0 đến 100.000.000."),
+    ):
+        for action in ("save", "submit"):
+            response = client.post(f"/attempts/{attempt_id}", data={"csrf_token": token, "action": action, **form})
+            assert response.status_code == 422, (form, action)
+            assert message in response.text, (form, action)
+
+
+def test_every_answer_under_api_is_json_whatever_the_path(client: TestClient) -> None:
+    for path in ("/api", "/api/", "/api/v1/x%0A", "/api/v1/x%0Ay", "/api/v1/%00", "/api/v1/rounds/%E2%91%A0/attempts"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"] == "application/json", path
+        assert response.json() == {"error": "not_found", "message": "Không tìm thấy trang hoặc dữ liệu yêu cầu."}
+
+
+def test_unknown_methods_get_405_with_allow(client: TestClient) -> None:
+    for method, path, allow in (
+        ("TRACE", "/", {"GET", "HEAD"}),
+        ("TRACE", "/api/v1/rounds", {"GET", "HEAD"}),
+        ("PATCH", "/api/v1/register", {"POST"}),
+        ("DELETE", "/api/openapi.json", {"GET", "HEAD"}),
+        ("POST", "/static/app.css", {"GET", "HEAD"}),
+    ):
+        response = client.request(method, path)
+        assert response.status_code == 405, (method, path)
+        assert {m.strip() for m in response.headers["allow"].split(",")} == allow, (method, path)
+    assert client.request("TRACE", "/api/v1/rounds").json()["error"] == "method_not_allowed"
+
+
+def test_malformed_content_length_is_refused(client: TestClient) -> None:
+    """Content-Length is read by the one number parser ("1_0" is not ten)."""
+    app = client.app
+
+    async def post(length: bytes) -> list[dict[str, object]]:
+        sent: list[dict[str, object]] = []
+
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": b"{}"}
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/api/v1/token",
+            "headers": [(b"content-length", length)],
+            "query_string": b"",
+        }
+        await app(scope, receive, send)  # type: ignore[arg-type]
+        return sent
+
+    for value in ("²".encode(), b"-1", b"1_0", b"ten", b"+2"):
+        start = client.portal.call(post, value)[0]  # type: ignore[union-attr]
+        assert start["status"] == 413, value

@@ -1,0 +1,90 @@
+"""Registration (accessible without JavaScript), the privacy notice and the icon."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.testclient import TestClient
+
+from tests.conftest import World
+from tests.web.test_pages import csrf, register, start_round
+
+ID_LABEL = "Số định danh cá nhân (số thẻ căn cước/CCCD)"
+
+
+def post_register(client: TestClient, status: int = 422, **fields: str) -> str:
+    token = csrf(client.get("/register").text)
+    response = client.post("/register", data={"csrf_token": token, **fields})
+    assert response.status_code == status
+    return response.text
+
+
+def tag(html: str, element_id: str) -> str:
+    match = re.search(rf'<(?:input|select)\b[^>]*\bid="{element_id}"[^>]*>', html, re.S)
+    assert match, element_id
+    return match.group(0)
+
+
+def test_register_labels_the_identification_number_by_the_2023_law(client: TestClient, world: World) -> None:
+    html = client.get("/register").text
+    assert f'<label for="cccd">{ID_LABEL}' in html
+    assert "căn cước công dân (CCCD)" not in html.split("<main>")[1].split("</form>")[0].replace(ID_LABEL, "")
+    client.cookies.set("lang", "en")
+    assert "Personal identification number (citizen ID card number)" in client.get("/register").text
+
+
+def test_register_fields_name_their_hints(client: TestClient, world: World) -> None:
+    html = client.get("/register").text
+    assert 'aria-describedby="phone-hint"' in tag(html, "phone")
+    assert 'id="phone-hint">Dùng để đăng nhập' in html
+    assert 'aria-describedby="cccd-hint"' in tag(html, "cccd")
+    assert 'aria-describedby="birth_year-hint"' in tag(html, "birth_year")
+    assert "Cuộc thi dành cho người từ 12 tuổi trở lên" in html.split('id="birth_year-hint">')[1].split("</small>")[0]
+    assert "aria-invalid" not in html
+    assert "error-summary" not in html
+
+
+def test_register_errors_are_summarised_linked_and_tied_to_their_fields(client: TestClient, world: World) -> None:
+    html = post_register(client, full_name="Trần Thị Bình", phone="0123", birth_year="²", area="")
+    assert re.search(r"<title>Lỗi: Đăng ký dự thi</title>", html)
+    summary = html.split('<div class="error-summary"')[1].split("</div>")[0]
+    assert 'tabindex="-1"' in summary and "autofocus" in summary
+    assert 'aria-labelledby="error-summary-title"' in summary
+    links = re.findall(r'<li><a href="#(\w+)">([^<]+)</a></li>', summary)
+    assert [name for name, _ in links] == ["phone", "password", "birth_year", "cccd", "area", "consent"]
+    assert ("consent", "Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để tham gia cuộc thi.") in links
+    assert 'aria-describedby="phone-hint phone-error" aria-invalid="true"' in tag(html, "phone")
+    assert 'aria-describedby="area-error" aria-invalid="true"' in tag(html, "area")
+    assert 'aria-describedby="consent-error" aria-invalid="true"' in tag(html, "consent")
+    assert 'id="consent-error">Bạn cần đồng ý' in html
+    assert "aria-invalid" not in tag(html, "full_name")
+    # The summary comes before the form, so it is the first thing read after the heading.
+    assert html.index('class="error-summary"') < html.index("<form")
+
+
+def test_register_duplicate_identification_number_names_the_field(client: TestClient, world: World) -> None:
+    fields = register(client, world)
+    client.cookies.clear()
+    again = {k: ("on" if v is True else str(v)) for k, v in fields.items()}
+    html = post_register(client, 409, **{**again, "phone": "0987000111", "email": ""})
+    assert '<a href="#cccd">Số định danh cá nhân này đã được đăng ký.' in html
+
+
+def test_favicon_is_served_and_linked(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    html = client.get("/").text
+    svg = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert svg
+    response = client.get(svg.group(1))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/svg+xml"
+
+
+def test_attempts_table_scrolls_in_a_focusable_region(client: TestClient, world: World) -> None:
+    register(client, world)
+    start_round(client, world.open_round)
+    html = client.get("/me/attempts").text
+    assert '<div class="table-scroll" tabindex="0" role="region" aria-label="Các lượt thi: Vòng mở">' in html
