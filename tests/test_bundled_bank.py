@@ -14,6 +14,7 @@ from contest.domain.banks.quality import report as quality_report
 from contest.domain.banks.reader import read_bank
 from contest.domain.banks.toml_format import load_directory
 from contest.domain.models import Difficulty
+from contest.services import demo
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "questions"
 
@@ -112,3 +113,9 @@ def test_bundled_bank_tien_giang_topic_is_named_as_history() -> None:
 
 def test_bundled_bank_has_no_guessing_cues() -> None:
     assert quality_report(load_directory(QUESTIONS).questions, on=None).warnings == ()
+
+
+def test_demo_contest_says_its_province_facts_are_history() -> None:
+    assert "trước khi tỉnh Tiền Giang sáp nhập vào tỉnh Đồng Tháp (01/7/2025)" in demo.DESCRIPTION
+    assert len(demo.AREAS) == 11
+    assert all(area.endswith(" (Tiền Giang, năm 2020)") for area in demo.AREAS)

@@ -20,8 +20,12 @@ TITLE = "Tìm hiểu về Chính quyền điện tử hướng tới Chính quy�
 
 DESCRIPTION = (
     "Cuộc thi trắc nghiệm trực tuyến tìm hiểu về Chính phủ điện tử, chính quyền điện tử, chính quyền số "
-    "và các dịch vụ công trực tuyến trên Cổng dịch vụ công trực tuyến của tỉnh.\n\n"
-    "Đây là cuộc thi mẫu để bạn dùng thử nền tảng: đăng ký tài khoản, vào thi và xem kết quả."
+    "và dịch vụ công trực tuyến.\n\n"
+    "Đây là cuộc thi mẫu để bạn dùng thử nền tảng: đăng ký tài khoản, vào thi và xem kết quả. Cuộc thi mẫu "
+    "dựng lại Cuộc thi «Tìm hiểu về Chính quyền điện tử hướng tới Chính quyền số tỉnh Tiền Giang năm "
+    "2019–2020», tổ chức năm 2020, trước khi tỉnh Tiền Giang sáp nhập vào tỉnh Đồng Tháp (01/7/2025): danh "
+    "sách huyện, thị xã, thành phố để chọn nơi cư trú là của tỉnh Tiền Giang năm 2020, và các câu hỏi về "
+    "tỉnh Tiền Giang nói về giai đoạn trước sáp nhập."
 )
 
 RULES = (
@@ -49,19 +53,24 @@ PRIVACY = (
     "trừ trường hợp pháp luật yêu cầu lưu giữ."
 )
 
-# The province's district-level units in 2020: one city, two towns, eight districts.
-AREAS = (
-    "Thành phố Mỹ Tho",
-    "Thị xã Gò Công",
-    "Thị xã Cai Lậy",
-    "Huyện Cái Bè",
-    "Huyện Cai Lậy",
-    "Huyện Tân Phước",
-    "Huyện Châu Thành",
-    "Huyện Chợ Gạo",
-    "Huyện Gò Công Tây",
-    "Huyện Gò Công Đông",
-    "Huyện Tân Phú Đông",
+# Tiền Giang's district-level units in 2020, when the contest was run: one city,
+# two towns, eight districts. The province merged into Đồng Tháp on 01/7/2025, so
+# each label says whose list it is and when.
+AREAS = tuple(
+    f"{name} (Tiền Giang, năm 2020)"
+    for name in (
+        "Thành phố Mỹ Tho",
+        "Thị xã Gò Công",
+        "Thị xã Cai Lậy",
+        "Huyện Cái Bè",
+        "Huyện Cai Lậy",
+        "Huyện Tân Phước",
+        "Huyện Châu Thành",
+        "Huyện Chợ Gạo",
+        "Huyện Gò Công Tây",
+        "Huyện Gò Công Đông",
+        "Huyện Tân Phú Đông",
+    )
 )
 
 PREDICTION = "Theo bạn, vòng thi này sẽ có bao nhiêu người trả lời đúng tất cả các câu hỏi?"
