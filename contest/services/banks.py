@@ -37,6 +37,8 @@ SAMPLE_SIZE = 10
 COLUMN_TITLES = {c.field: c.title for c in COLUMNS} | {"options": "Phương án", "source": "Nguồn"}
 """A problem's column as the organiser's spreadsheet heads it ("answer" → "Đáp án đúng")."""
 EXTENSIONS = {"xlsx": "xlsx", "json": "json", "gift": "gift.txt"}
+EXPORT_LABELS = {"xlsx": "Excel (.xlsx)", "json": "JSON", "gift": "Moodle GIFT"}
+"""Export formats as the console names them, in the order of ``FORMATS``."""
 EXPORT_NAME = re.compile(r"ngan-hang-([0-9]+)-phien-ban-([0-9]+)")
 """How exported files are named, so a file sent back says which version it was made from."""
 

@@ -16,12 +16,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.domain import timing
-from contest.domain.banks.export import FORMATS
 from contest.domain.banks.search import matching
 from contest.domain.models import Difficulty, User
 from contest.domain.numbers import parse_int
 from contest.errors import BadRequest, Conflict, Invalid, PayloadTooLarge
-from contest.services.banks import COLUMN_TITLES, require_organiser
+from contest.services.banks import COLUMN_TITLES, EXPORT_LABELS, require_organiser
 from contest.services.container import Services
 from contest.web.auth import check_csrf
 from contest.web.pages import Page, read_form, redirect, render, signed_in
@@ -189,7 +188,7 @@ async def _bank_page(request: Request, user: User, bank_id: int, *, status: int 
         query=query,
         versions=await s.banks.versions(user, bank_id),
         warnings=await s.banks.warnings(user, bank_id),
-        formats=FORMATS,
+        formats=EXPORT_LABELS,
         notice=notice,
         offers=offers,
         error=error,

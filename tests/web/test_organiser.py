@@ -223,6 +223,9 @@ def test_exports_read_back_to_the_same_bank(staff: TestClient, world: World) -> 
         assert "attachment" in response.headers["content-disposition"]
         assert list(read_bank(name, response.content).questions) == make_bank()
     assert staff.get(f"/organiser/banks/{world.bank_id}/export/pdf").status_code == 404
+    page = staff.get(f"/organiser/banks/{world.bank_id}").text
+    for fmt, label in (("xlsx", "Excel (.xlsx)"), ("json", "JSON"), ("gift", "Moodle GIFT")):
+        assert f'href="/organiser/banks/{world.bank_id}/export/{fmt}">{label}</a>' in page
 
 
 def test_template_is_the_bundled_bank(staff: TestClient) -> None:
@@ -397,6 +400,14 @@ def test_edit_form_keeps_every_source_field(staff: TestClient, world: World) -> 
     assert edited.source == full
 
 
+@pytest.mark.parametrize("bad", ["²", "-1", "1e3", "9" * 25])
+def test_points_in_the_edit_form_are_checked(staff: TestClient, world: World, bad: str) -> None:
+    url = f"/organiser/banks/{world.bank_id}/question?code=T-001"
+    response = staff.post(url, data={**form_fields(staff.get(url).text, url), "points": bad})
+    assert response.status_code == 422 and "Điểm cần là một số nguyên từ 1 đến 100." in response.text
+    assert current(staff, world)["T-001"].points == 1
+
+
 def test_diff_shows_each_changed_field_with_old_and_new_values(staff: TestClient, world: World) -> None:
     edit(staff, world, "T-002", answer="B", explanation="", source_url="https://vanban.gov.vn/43")
     page = staff.get(f"/organiser/banks/{world.bank_id}").text
@@ -458,8 +469,12 @@ def test_key_change_offers_rescoring_of_rounds_with_attempts(
     assert "T-004" in offer and "Vòng mở: 1 bài thi" in offer and "Vòng sắp mở" not in offer
     done = client.get(confirm(client, preview.url.path).headers["location"]).text
     assert f'href="/organiser/rounds/{world.open_round}/rescore">Chấm lại «Vòng mở»</a>' in done
+    # A key corrected in the console is offered too.
+    url = f"/organiser/banks/{world.bank_id}/question?code=T-005"
+    saved = client.post(url, data={**form_fields(client.get(url).text, url), "answer": "B"})
+    assert f'href="/organiser/rounds/{world.open_round}/rescore">Chấm lại «Vòng mở»</a>' in saved.text
     # A change that keeps every key offers nothing.
-    reworded = [replace(q, explanation="Khác.") if q.code == "T-004" else q for q in corrected]
+    reworded = [replace(q, explanation="Khác.") if q.code == "T-004" else q for q in current(client, world).values()]
     again = upload(client, "loi-giai.json", write_bank(reworded, "json"), bank_id=world.bank_id)
     assert 'id="rescore"' not in again.text
 
@@ -593,3 +608,19 @@ def test_console_tables_scroll_in_labelled_focusable_regions(staff: TestClient, 
         assert tables and len(regions) == tables
     css = staff.get("/static/app.css").text
     assert "table.list, table.list th, table.list td { overflow-wrap: normal; word-break: normal; }" in css
+
+
+def test_preview_shows_the_quality_report_with_sources_judged_on_the_last_round_day(
+    staff: TestClient, world: World
+) -> None:
+    lapsing = Source(citation="Nghị định 43/2011/NĐ-CP", document="43/2011/NĐ-CP", expired=date(2026, 12, 1))
+    data = write_bank([replace(q, source=lapsing) if q.code == "T-003" else q for q in make_bank()], "json")
+    # The bank's upcoming round closes on 11/12/2026: the source lapses before then.
+    section = upload(staff, "cap-nhat.json", data, bank_id=world.bank_id).text.split('id="quality"')[1]
+    section = section.split("</section>")[0]
+    assert "Câu một đáp án: phương án A là đáp án đúng ở quá nhiều câu: 32/32 câu" in section
+    assert "Câu T-003 trích dẫn 43/2011/NĐ-CP, văn bản hết hiệu lực từ 01/12/2026." in section
+    # A new bank has no rounds: its sources are judged today, 27/11/2026.
+    preview = upload(staff, "moi.json", data)
+    assert 'id="quality"' in preview.text and "Câu T-003 trích dẫn" not in preview.text
+    assert confirm(staff, preview.url.path, name="Ngân hàng mới").status_code == 303  # warnings do not block
