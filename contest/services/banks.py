@@ -12,12 +12,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from contest.clock import Clock
 from contest.config import Settings
 from contest.domain import timing
 from contest.domain.banks.common import BankError, ParsedBank, Problem, build_question, build_source
 from contest.domain.banks.export import FORMATS, write_bank
+from contest.domain.banks.quality import QualityReport
+from contest.domain.banks.quality import report as quality_report
 from contest.domain.banks.reader import read_bank
 from contest.domain.banks.sources import Outdated, outdated
 from contest.domain.banks.tabular import COLUMNS
@@ -63,6 +66,9 @@ class Preview:
     by_topic: tuple[tuple[str, dict[Difficulty, int], int], ...]
     sample: tuple[Question, ...]
     changes: Diff | None
+    quality: QualityReport
+    """The bank's quality report (``domain/banks/quality.py``): warnings to
+    read before confirming, which do not block it."""
     base: int | None = None
     """The version number the file was made from (its exported name says so),
     or else the last uploaded one: console changes after it are listed in
@@ -227,6 +233,7 @@ class Banks:
             by_topic=counts(parsed.questions),
             sample=parsed.questions[:SAMPLE_SIZE],
             changes=None,
+            quality=quality_report(parsed.questions, on=await self._last_day(bank_id)),
         )
         if bank_id is None:
             return preview
@@ -243,6 +250,20 @@ class Banks:
             base=base,
             overwritten=overwritten(history, parsed.questions),
             rescore=await self.rescore_offers(user, bank_id, changes),
+        )
+
+    async def _last_day(self, bank_id: int | None) -> date:
+        """The last day a bank will be used, against which its sources are
+        judged: the latest closing day of the rounds not yet closed that use
+        it, or today when none does (or it is a new bank)."""
+        now = self._clock.now()
+        return max(
+            (
+                r.closes_at.date()
+                for r in await self._catalog.rounds()
+                if r.bank_id == bank_id and timing.round_status(r, now) is not RoundStatus.CLOSED
+            ),
+            default=now.date(),
         )
 
     async def _base_version(self, bank_id: int, filename: str) -> int:
