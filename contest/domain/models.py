@@ -220,15 +220,40 @@ class AttemptSummary:
 @dataclass(frozen=True, slots=True)
 class Attempt(AttemptSummary):
     """An attempt with the questions it drew and the answers saved so far
-    (question id -> chosen option ids)."""
+    (question id -> chosen option ids), each answer's revision (question id ->
+    revision; absent means 0, nothing saved) and the questions the participant
+    flagged "Xem lại sau"."""
 
     questions: tuple[DrawnQuestion, ...] = ()
     answers: dict[int, frozenset[int]] = field(default_factory=dict)
+    revisions: dict[int, int] = field(default_factory=dict)
+    flagged: frozenset[int] = frozenset()
+
+    @property
+    def answered(self) -> frozenset[int]:
+        """The questions with at least one option chosen."""
+        return frozenset(q for q, options in self.answers.items() if options)
 
     def question(self, question_id: int) -> DrawnQuestion | None:
         if 1 <= question_id <= len(self.questions):
             return self.questions[question_id - 1]
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedAnswer:
+    """What a save of one answer came to.
+
+    A save names the revision of the answer it was based on (``None``: the
+    client answers explicitly, whatever is stored). It is applied when that is
+    the stored revision, and changes nothing when the stored options are
+    already the ones sent; otherwise it is *stale*: ``applied`` is False and
+    ``options``/``revision`` are the answer stored, which the client had not
+    seen. Revision 0 is "nothing saved"; each applied change adds one."""
+
+    options: frozenset[int]
+    revision: int
+    applied: bool = True
 
 
 class Role(enum.StrEnum):

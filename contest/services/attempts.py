@@ -26,8 +26,10 @@ from contest.domain.models import (
     DrawnQuestion,
     Round,
     RoundStatus,
+    SavedAnswer,
     User,
 )
+from contest.domain.numbers import parse_int
 from contest.errors import Conflict, Forbidden, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.storage import Storage
@@ -68,8 +70,62 @@ class RoundAttempts:
     def used(self) -> int:
         return len(self.attempts)
 
+    def in_progress(self, now: datetime) -> AttemptSummary | None:
+        """The attempt the participant can go back to: in progress, with time
+        left at ``now``."""
+        return next((a for a in self.attempts if not a.finished and a.deadline > now), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PageForm:
+    """An attempt page as posted: for each question the page showed, the
+    revision of its answer the page was based on (``None``: unknown), the
+    options chosen (a question with none chosen is absent from ``answers``),
+    each flag as shown and as posted, and the prediction as typed."""
+
+    revisions: Mapping[int, int | None]
+    answers: Mapping[int, object]
+    flags: Mapping[int, tuple[bool, bool]]
+    prediction: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormSaved:
+    """What saving a page came to: the questions whose answer had changed
+    elsewhere since the page was shown (not overwritten), and why the
+    prediction was not saved, if it was not."""
+
+    stale: tuple[int, ...] = ()
+    prediction_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """What a participant checks before submitting: the questions not
+    answered, those flagged "Xem lại sau", and whether the round's prediction
+    question (required to submit) is still unanswered."""
+
+    unanswered: tuple[int, ...]
+    flagged: tuple[int, ...]
+    prediction_missing: bool
+
+    @classmethod
+    def of(cls, attempt: Attempt, round_: Round) -> Review:
+        ids = [q.id for q in attempt.questions]
+        return cls(
+            unanswered=tuple(q for q in ids if q not in attempt.answered),
+            flagged=tuple(q for q in ids if q in attempt.flagged),
+            prediction_missing=bool(round_.rules.prediction_question) and attempt.prediction is None,
+        )
+
 
 CLOSED = "Bài thi đã kết thúc, không thể thay đổi câu trả lời."
+STALE = (
+    "Câu {question} đã được trả lời ở nơi khác (thiết bị hoặc trang khác) sau khi trang này được mở, "
+    "nên câu trả lời từ trang này không được lưu. Trang đã cập nhật câu trả lời đang lưu; hãy kiểm tra lại."
+)
+PREDICTION_NEEDED = "Vui lòng trả lời câu hỏi dự đoán trước khi nộp bài."
+BASE_LABEL = "Phiên bản câu trả lời"
 TIME_UP = "Đã hết giờ làm bài. Các câu trả lời lưu trước khi hết giờ vẫn được tính."
 
 
@@ -161,22 +217,53 @@ class Attempts:
         if not timing.accepts_answers(guard.deadline, now, grace=self._grace):
             raise Conflict(TIME_UP, code="time_up")
 
-    async def save_answer(self, user: User, attempt_id: int, question_id: int, chosen: object) -> frozenset[int]:
-        guard = await self._guard(user, attempt_id)
+    @staticmethod
+    def _check_question(guard: Guard, question_id: int) -> None:
         if not 1 <= question_id <= len(guard.option_counts):
             raise NotFound("Bài thi không có câu hỏi này.")
-        options = check_choice(
+
+    @staticmethod
+    def _check_choice(guard: Guard, question_id: int, chosen: object) -> frozenset[int]:
+        return check_choice(
             option_ids=range(1, guard.option_counts[question_id - 1] + 1),
             multiple=guard.multiple[question_id - 1],
             chosen=chosen,
         )
+
+    async def save_answer(
+        self, user: User, attempt_id: int, question_id: int, chosen: object, base: object = None
+    ) -> SavedAnswer:
+        """Save one answer based on revision ``base`` (``None``: the client
+        answers explicitly, whatever is stored). A stale save is not applied:
+        the outcome says so and carries the stored answer (see
+        :class:`SavedAnswer`). Conflict when time is up or the attempt closed."""
+        guard = await self._guard(user, attempt_id)
+        self._check_question(guard, question_id)
+        options = self._check_choice(guard, question_id, chosen)
+        revision = None if base is None else parse_int(base, field="base_revision", label=BASE_LABEL, minimum=0)
         now = self._clock.now()
         self._check_time(guard, now)
-        if not await self._storage.attempts.save_answer(
-            attempt_id=attempt_id, question_id=question_id, options=options, now=now
+        saved = await self._storage.attempts.save_answer(
+            attempt_id=attempt_id, question_id=question_id, options=options, base=revision, now=now
+        )
+        if saved is None:
+            raise Conflict(CLOSED, code="attempt_closed")
+        return saved
+
+    async def set_flag(self, user: User, attempt_id: int, question_id: int, flagged: object) -> bool:
+        """Flag a question "Xem lại sau", or clear the flag (``flagged`` must
+        be a boolean). Conflict when time is up or the attempt closed."""
+        guard = await self._guard(user, attempt_id)
+        self._check_question(guard, question_id)
+        if not isinstance(flagged, bool):
+            raise Invalid({"flagged": "Đánh dấu phải là true hoặc false."})
+        now = self._clock.now()
+        self._check_time(guard, now)
+        if not await self._storage.attempts.set_flag(
+            attempt_id=attempt_id, question_id=question_id, flagged=flagged, now=now
         ):
             raise Conflict(CLOSED, code="attempt_closed")
-        return options
+        return flagged
 
     async def save_prediction(self, user: User, attempt_id: int, value: object) -> int:
         guard = await self._guard(user, attempt_id)
@@ -186,38 +273,58 @@ class Attempts:
             raise Conflict(CLOSED, code="attempt_closed")
         return prediction
 
-    async def save_form(self, user: User, attempt_id: int, answers: Mapping[int, object], prediction: object) -> None:
-        """Every answer of a form posted without JavaScript. Questions left
-        blank clear their answer, as the form shows them blank."""
+    async def save_form(self, user: User, attempt_id: int, page: PageForm) -> FormSaved:
+        """A whole attempt page as posted (without JavaScript, or by the
+        countdown at zero), in one transaction.
+
+        Only the questions the page showed count (those in ``page.revisions``);
+        one left blank clears its answer, as the page shows it blank. Each
+        answer is based on the revision the page showed, so a page older than
+        an answer saved elsewhere does not overwrite it: those questions come
+        back in ``stale``. A flag changes only where the participant changed
+        it on this page. The answers are saved even when the prediction is
+        not valid; ``prediction_error`` then says why it was not. Conflict
+        when time is up or the attempt closed."""
         guard = await self._guard(user, attempt_id)
-        checked = {}
-        for question_id in range(1, len(guard.option_counts) + 1):
-            checked[question_id] = check_choice(
-                option_ids=range(1, guard.option_counts[question_id - 1] + 1),
-                multiple=guard.multiple[question_id - 1],
-                chosen=answers.get(question_id, []),
-            )
-        value = None if prediction in (None, "") else check_prediction(prediction)
+        answers = {}
+        for question_id, base in page.revisions.items():
+            self._check_question(guard, question_id)
+            answers[question_id] = (self._check_choice(guard, question_id, page.answers.get(question_id, [])), base)
+        flags = {q: flagged for q, (shown, flagged) in page.flags.items() if q in answers and shown != flagged}
+        prediction, prediction_error = None, None
+        if page.prediction not in (None, ""):
+            try:
+                prediction = check_prediction(page.prediction)
+            except Invalid as exc:
+                prediction_error = exc.errors["prediction"]
         now = self._clock.now()
         self._check_time(guard, now)
-        if not await self._storage.attempts.save_answers(
-            attempt_id=attempt_id, answers=checked, prediction=value, now=now
-        ):
+        outcomes = await self._storage.attempts.save_answers(
+            attempt_id=attempt_id, answers=answers, flags=flags, prediction=prediction, now=now
+        )
+        if outcomes is None:
             raise Conflict(CLOSED, code="attempt_closed")
+        stale = tuple(sorted(q for q, saved in outcomes.items() if not saved.applied))
+        return FormSaved(stale=stale, prediction_error=prediction_error)
 
-    async def submit(self, user: User, attempt_id: int, prediction: object) -> AttemptSummary:
+    async def submit(self, user: User, attempt_id: int, prediction: object, *, time_up: bool = False) -> AttemptSummary:
         """Close the attempt and score it. A second submission returns the first
         result unchanged. After the deadline (and grace) the attempt closes as
-        expired with the answers saved in time."""
+        expired with the answers saved in time.
+
+        The round's prediction question must be answered to submit
+        (:class:`Invalid`, field ``prediction``), except when the page submits
+        because its countdown reached zero (``time_up``): time running out
+        never waits for the prediction."""
         guard = await self._guard(user, attempt_id)
         now = self._clock.now()
-        value = None if prediction is None else check_prediction(prediction)
-        if value is None and timing.accepts_answers(guard.deadline, now, grace=self._grace):
+        value = None if prediction in (None, "") else check_prediction(prediction)
+        if value is None and not time_up and timing.accepts_answers(guard.deadline, now, grace=self._grace):
             round_ = await self._catalog.round(guard.round_id)
             if round_.rules.prediction_question:
                 summary = await self._storage.attempts.summary(attempt_id)
                 if summary is not None and summary.status is AttemptStatus.IN_PROGRESS and summary.prediction is None:
-                    raise Invalid({"prediction": "Vui lòng trả lời câu hỏi dự đoán trước khi nộp bài."})
+                    raise Invalid({"prediction": PREDICTION_NEEDED})
         return await self._storage.attempts.submit(
             attempt_id=attempt_id, prediction=value, now=now, expired_before=self._expired_before(now)
         )

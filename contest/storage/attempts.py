@@ -24,6 +24,7 @@ from contest.domain.models import (
     Question,
     Result,
     Round,
+    SavedAnswer,
 )
 from contest.domain.rescoring import RescoreReport, rekey
 from contest.errors import Conflict, NotFound
@@ -87,7 +88,61 @@ def _drawn(conn: sqlite3.Connection, row: Any) -> tuple[DrawnQuestion, ...]:
 
 
 def _attempt(conn: sqlite3.Connection, row: Any) -> Attempt:
-    return Attempt(**_summary_fields(row), questions=_drawn(conn, row), answers=_answers(conn, row["id"]))
+    answers, revisions, flagged = {}, {}, set()
+    for r in conn.execute(
+        "SELECT question_id, options, revision, flagged FROM answers WHERE attempt_id = ?", (row["id"],)
+    ):
+        answers[r["question_id"]] = frozenset(json.loads(r["options"]))
+        revisions[r["question_id"]] = r["revision"]
+        if r["flagged"]:
+            flagged.add(r["question_id"])
+    return Attempt(
+        **_summary_fields(row),
+        questions=_drawn(conn, row),
+        answers=answers,
+        revisions=revisions,
+        flagged=frozenset(flagged),
+    )
+
+
+# The one conditional upsert behind every save of an answer (see SavedAnswer
+# for the rule). It inserts only while the attempt is in progress; an existing
+# answer changes only when the options differ and the base revision (NULL:
+# any) is the stored one. An empty first answer is stored as revision 0,
+# which is the same as nothing stored.
+_UPSERT_ANSWER = (
+    "INSERT INTO answers (attempt_id, question_id, options, saved_at, revision)"
+    " SELECT :attempt, :question, :options, :now, CASE WHEN :options = '[]' THEN 0 ELSE 1 END WHERE EXISTS"
+    " (SELECT 1 FROM attempts WHERE id = :attempt AND status = 'in_progress')"
+    " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
+    " options = excluded.options, saved_at = excluded.saved_at, revision = answers.revision + 1"
+    " WHERE answers.options <> excluded.options AND (:base IS NULL OR answers.revision = :base)"
+    " RETURNING revision"
+)
+
+
+def _save_answer(
+    conn: sqlite3.Connection, *, attempt_id: int, question_id: int, options: frozenset[int], base: int | None, now: int
+) -> SavedAnswer | None:
+    """Apply one save; ``None`` when the attempt is no longer in progress.
+    Only a save that changed nothing reads the stored answer, to tell an
+    unchanged answer from a stale save or a closed attempt."""
+    sent = answers_to_json(options)
+    row = conn.execute(
+        _UPSERT_ANSWER,
+        {"attempt": attempt_id, "question": question_id, "options": sent, "now": now, "base": base},
+    ).fetchone()
+    if row is not None:
+        return SavedAnswer(options, row["revision"])
+    found = conn.execute(
+        "SELECT a.status, s.options, s.revision FROM attempts a"
+        " LEFT JOIN answers s ON s.attempt_id = a.id AND s.question_id = ? WHERE a.id = ?",
+        (question_id, attempt_id),
+    ).fetchone()
+    if found is None or found["status"] != AttemptStatus.IN_PROGRESS.value:
+        return None
+    stored = frozenset(json.loads(found["options"] or "[]"))
+    return SavedAnswer(stored, found["revision"] or 0, applied=stored == options)
 
 
 def _finalize(
@@ -233,20 +288,17 @@ class AttemptStore:
 
         return await self.db.read(fn)
 
-    async def save_answer(self, *, attempt_id: int, question_id: int, options: frozenset[int], now: datetime) -> bool:
-        """Store (or replace) one answer if the attempt is still in progress;
-        False when it is not."""
+    async def save_answer(
+        self, *, attempt_id: int, question_id: int, options: frozenset[int], base: int | None, now: datetime
+    ) -> SavedAnswer | None:
+        """Store one answer based on revision ``base`` (``None``: whatever is
+        stored) in one conditional upsert; see :class:`SavedAnswer`. ``None``
+        when the attempt is no longer in progress."""
 
-        def fn(conn: sqlite3.Connection) -> bool:
-            cur = conn.execute(
-                "INSERT INTO answers (attempt_id, question_id, options, saved_at)"
-                " SELECT ?, ?, ?, ? WHERE EXISTS"
-                " (SELECT 1 FROM attempts WHERE id = ? AND status = 'in_progress')"
-                " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
-                " options = excluded.options, saved_at = excluded.saved_at",
-                (attempt_id, question_id, answers_to_json(options), to_ms(now), attempt_id),
+        def fn(conn: sqlite3.Connection) -> SavedAnswer | None:
+            return _save_answer(
+                conn, attempt_id=attempt_id, question_id=question_id, options=options, base=base, now=to_ms(now)
             )
-            return cur.rowcount > 0
 
         return await self.db.write(fn)
 
@@ -254,40 +306,43 @@ class AttemptStore:
         self,
         *,
         attempt_id: int,
-        answers: dict[int, frozenset[int]],
+        answers: Mapping[int, tuple[frozenset[int], int | None]],
+        flags: Mapping[int, bool],
         prediction: int | None,
         now: datetime,
-    ) -> bool:
-        """Several answers and the prediction at once (a form posted without
-        JavaScript); False when the attempt is no longer in progress."""
+    ) -> dict[int, SavedAnswer] | None:
+        """A whole page at once (a form posted without JavaScript, or by the
+        countdown): answers (question id -> options and base revision), flags
+        and the prediction, in one transaction. Returns each answer's outcome,
+        or ``None`` when the attempt is no longer in progress."""
 
-        def fn(conn: sqlite3.Connection) -> bool:
-            live = conn.execute(
-                "SELECT 1 FROM attempts WHERE id = ? AND status = 'in_progress'", (attempt_id,)
-            ).fetchone()
-            if live is None:
-                return False
-            conn.executemany(
-                "INSERT INTO answers (attempt_id, question_id, options, saved_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
-                " options = excluded.options, saved_at = excluded.saved_at",
-                [(attempt_id, q, answers_to_json(o), to_ms(now)) for q, o in answers.items()],
-            )
-            if prediction is not None:
-                conn.execute("UPDATE attempts SET prediction = ? WHERE id = ?", (prediction, attempt_id))
-            return True
+        def fn(conn: sqlite3.Connection) -> dict[int, SavedAnswer] | None:
+            outcomes = {}
+            for question_id, (options, base) in answers.items():
+                saved = _save_answer(
+                    conn, attempt_id=attempt_id, question_id=question_id, options=options, base=base, now=to_ms(now)
+                )
+                if saved is None:
+                    return None
+                outcomes[question_id] = saved
+            for question_id, flagged in flags.items():
+                if not _set_flag(conn, attempt_id=attempt_id, question_id=question_id, flagged=flagged, now=now):
+                    return None
+            if prediction is not None and not _set_prediction(conn, attempt_id=attempt_id, prediction=prediction):
+                return None
+            return outcomes
 
         return await self.db.write(fn)
+
+    async def set_flag(self, *, attempt_id: int, question_id: int, flagged: bool, now: datetime) -> bool:
+        """Flag a question "Xem lại sau" (or clear the flag); False when the
+        attempt is no longer in progress."""
+        return await self.db.write(
+            lambda conn: _set_flag(conn, attempt_id=attempt_id, question_id=question_id, flagged=flagged, now=now)
+        )
 
     async def save_prediction(self, *, attempt_id: int, prediction: int) -> bool:
-        def fn(conn: sqlite3.Connection) -> bool:
-            cur = conn.execute(
-                "UPDATE attempts SET prediction = ? WHERE id = ? AND status = 'in_progress'",
-                (prediction, attempt_id),
-            )
-            return cur.rowcount > 0
-
-        return await self.db.write(fn)
+        return await self.db.write(lambda conn: _set_prediction(conn, attempt_id=attempt_id, prediction=prediction))
 
     async def submit(
         self, *, attempt_id: int, prediction: int | None, now: datetime, expired_before: datetime
@@ -376,6 +431,24 @@ class AttemptStore:
                 now=now,
             )
         return report
+
+
+def _set_flag(conn: sqlite3.Connection, *, attempt_id: int, question_id: int, flagged: bool, now: datetime) -> bool:
+    cur = conn.execute(
+        "INSERT INTO answers (attempt_id, question_id, options, saved_at, revision, flagged)"
+        " SELECT ?, ?, '[]', ?, 0, ? WHERE EXISTS"
+        " (SELECT 1 FROM attempts WHERE id = ? AND status = 'in_progress')"
+        " ON CONFLICT (attempt_id, question_id) DO UPDATE SET flagged = excluded.flagged",
+        (attempt_id, question_id, to_ms(now), flagged, attempt_id),
+    )
+    return cur.rowcount > 0
+
+
+def _set_prediction(conn: sqlite3.Connection, *, attempt_id: int, prediction: int) -> bool:
+    cur = conn.execute(
+        "UPDATE attempts SET prediction = ? WHERE id = ? AND status = 'in_progress'", (prediction, attempt_id)
+    )
+    return cur.rowcount > 0
 
 
 def _rescore_batch(

@@ -11,7 +11,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contest.domain import timing
-from contest.domain.models import Attempt, AttemptSummary, RoundStatus
+from contest.domain.models import Attempt, AttemptSummary, RoundStatus, SavedAnswer
+from contest.services.attempts import STALE
 from contest.services.container import Services
 from contest.web.openapi import spec
 from contest.web.render import TIMEZONE
@@ -64,7 +65,9 @@ def attempt_json(attempt: Attempt, *, prediction_question: str, reveal: bool) ->
         "prediction_question": prediction_question or None,
         "prediction": attempt.prediction,
         "questions": questions,
-        "answers": {str(k): sorted(v) for k, v in sorted(attempt.answers.items())},
+        "answers": {str(k): sorted(v) for k, v in sorted(attempt.answers.items()) if v},
+        "revisions": {str(k): v for k, v in sorted(attempt.revisions.items()) if v},
+        "flagged": sorted(attempt.flagged),
         "result": result_json(attempt),
     }
 
@@ -143,13 +146,37 @@ async def attempt(request: Request) -> Response:
     return await _attempt_response(request, found)
 
 
+def saved_answer_response(question_id: int, saved: SavedAnswer) -> JSONResponse:
+    """A save of one answer as JSON, for the API and the attempt page alike:
+    200 with the new revision, or 409 ``stale_answer`` with the answer stored,
+    which the client had not seen."""
+    body: dict[str, Any] = {"question_id": question_id, "options": sorted(saved.options), "revision": saved.revision}
+    if saved.applied:
+        return JSONResponse({**body, "saved": True})
+    return JSONResponse(
+        {"error": "stale_answer", "message": STALE.format(question=question_id), **body, "saved": False},
+        status_code=409,
+    )
+
+
 async def answer(request: Request) -> Response:
     user = request.app.state.tokens.user(request)
     body = await read_json(request)
-    options = await services(request).attempts.save_answer(
-        user, request.path_params["attempt_id"], request.path_params["question_id"], body.get("options")
+    question_id = request.path_params["question_id"]
+    saved = await services(request).attempts.save_answer(
+        user, request.path_params["attempt_id"], question_id, body.get("options"), body.get("base_revision")
     )
-    return JSONResponse({"question_id": request.path_params["question_id"], "options": sorted(options), "saved": True})
+    return saved_answer_response(question_id, saved)
+
+
+async def flag(request: Request) -> Response:
+    user = request.app.state.tokens.user(request)
+    body = await read_json(request)
+    question_id = request.path_params["question_id"]
+    flagged = await services(request).attempts.set_flag(
+        user, request.path_params["attempt_id"], question_id, body.get("flagged")
+    )
+    return JSONResponse({"question_id": question_id, "flagged": flagged})
 
 
 async def prediction(request: Request) -> Response:
@@ -180,6 +207,7 @@ routes = [
     Route("/v1/rounds/{round_id:id}/attempts", start, methods=["POST"]),
     Route("/v1/attempts/{attempt_id:id}", attempt, methods=["GET"]),
     Route("/v1/attempts/{attempt_id:id}/answers/{question_id:id}", answer, methods=["PUT"]),
+    Route("/v1/attempts/{attempt_id:id}/flags/{question_id:id}", flag, methods=["PUT"]),
     Route("/v1/attempts/{attempt_id:id}/prediction", prediction, methods=["PUT"]),
     Route("/v1/attempts/{attempt_id:id}/submit", submit, methods=["POST"]),
     Route("/openapi.json", openapi, methods=["GET"]),

@@ -9,7 +9,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from contest.domain.answers import PREDICTION_MAX
+
 _ID = {"type": "integer", "minimum": 1}
+_PREDICTION = {"type": "integer", "minimum": 0, "maximum": PREDICTION_MAX}
 _TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset (+07:00)."}
 
 
@@ -53,8 +56,15 @@ SCHEMAS: dict[str, Any] = {
             "phone": {"type": "string", "description": "Vietnamese mobile number; +84/84/0 prefixes accepted."},
             "password": {"type": "string", "minLength": 8, "maxLength": 128},
             "email": {"type": ["string", "null"], "format": "email"},
-            "birth_year": {"type": "integer"},
-            "cccd": {"type": "string", "pattern": "^[0-9]{12}$"},
+            "birth_year": {"type": "integer", "minimum": 1900, "description": "Not after the current year."},
+            "cccd": {
+                "type": "string",
+                "pattern": "^[0-9]{12}$",
+                "description": "Số định danh cá nhân (personal identification number): the 12 digits on the "
+                "thẻ căn cước (identity card, Law on Identification 26/2023/QH15, since 01/7/2024) or on the "
+                "older thẻ căn cước công dân (CCCD). The first three are a province code, the next three the "
+                "century and sex digit and the last two digits of `birth_year`.",
+            },
             "area": {**_ID, "description": "An id from GET /api/v1/areas."},
             "unit": {"type": "string", "maxLength": 200},
             "consent": {"type": "boolean", "const": True, "description": "Consent to personal data processing."},
@@ -136,9 +146,44 @@ SCHEMAS: dict[str, Any] = {
             "answers": {
                 "type": "object",
                 "additionalProperties": {"type": "array", "items": _ID},
-                "description": "Saved answers: question id -> chosen option ids.",
+                "description": "Saved answers: question id -> chosen option ids (questions not answered are absent).",
+            },
+            "revisions": {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "minimum": 0},
+                "description": "Question id -> revision of its saved answer (absent: 0, nothing saved). "
+                "Send it back as `base_revision` when saving that answer.",
+            },
+            "flagged": {
+                "type": "array",
+                "items": _ID,
+                "description": 'Questions the participant flagged "Xem lại sau" (to review later).',
             },
             "result": {"oneOf": [_ref("Result"), {"type": "null"}]},
+        },
+    },
+    "SavedAnswer": {
+        "type": "object",
+        "required": ["question_id", "options", "revision", "saved"],
+        "properties": {
+            "question_id": _ID,
+            "options": {"type": "array", "items": _ID, "description": "The answer now stored."},
+            "revision": {"type": "integer", "minimum": 0, "description": "Its revision (0: nothing saved)."},
+            "saved": {"type": "boolean", "const": True},
+        },
+    },
+    "StaleAnswer": {
+        "type": "object",
+        "required": ["error", "message", "question_id", "options", "revision", "saved"],
+        "description": "A save based on an older revision: not applied. `options` and `revision` are the answer "
+        "stored (saved from another device or page), to show the user.",
+        "properties": {
+            "error": {"type": "string", "const": "stale_answer"},
+            "message": {"type": "string", "description": "Vietnamese message to show the user."},
+            "question_id": _ID,
+            "options": {"type": "array", "items": _ID},
+            "revision": {"type": "integer", "minimum": 0},
+            "saved": {"type": "boolean", "const": False},
         },
     },
     "SubmitResult": {
@@ -175,7 +220,9 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "201": _json({"type": "object"}, "Registered."),
                 "400": _BAD_JSON,
-                "409": _error("Phone, CCCD or email already registered; `errors` names the field."),
+                "409": _error(
+                    "Phone, personal identification number or email already registered; `errors` names the field."
+                ),
                 "413": _TOO_LARGE,
                 "422": _error("Invalid fields; `errors` maps each field to a Vietnamese message."),
             },
@@ -241,21 +288,66 @@ PATHS: dict[str, Any] = {
             "summary": "Save (or replace) the answer to one question",
             "security": _SECURED,
             "parameters": [_ATTEMPT_ID, {"name": "question_id", "in": "path", "required": True, "schema": _ID}],
+            "description": "Send `base_revision`, the revision of this answer the app last saw (from the "
+            "attempt's `revisions`, or the last save's response; 0 when it saw none), so that an answer saved "
+            "meanwhile from another device or page is not overwritten: such a save is refused with 409 "
+            "`stale_answer` and the stored answer. Without `base_revision` the save is applied whatever is "
+            "stored. Sending the stored options again changes nothing and succeeds.",
             "requestBody": _body(
                 {
                     "type": "object",
                     "required": ["options"],
-                    "properties": {"options": {"type": "array", "items": _ID, "description": "Empty clears."}},
+                    "properties": {
+                        "options": {"type": "array", "items": _ID, "description": "Empty clears."},
+                        "base_revision": {
+                            "type": ["integer", "null"],
+                            "minimum": 0,
+                            "description": "The revision this answer is based on; absent or null: answer anyway.",
+                        },
+                    },
                 }
             ),
             "responses": {
-                "200": _json({"type": "object"}, "Saved on the server."),
+                "200": _json(_ref("SavedAnswer"), "Saved on the server (or already stored as sent)."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "404": _NOT_FOUND,
+                "409": {
+                    "description": "`stale_answer` (a StaleAnswer body) when `base_revision` is older than the "
+                    "stored answer; `time_up` after the deadline, `attempt_closed` after submission.",
+                    "content": {"application/json": {"schema": {"oneOf": [_ref("StaleAnswer"), _ref("Error")]}}},
+                },
+                "413": _TOO_LARGE,
+                "422": _error(
+                    "Options not in this question, several for a single-answer question, "
+                    "or `base_revision` not a whole number from 0."
+                ),
+            },
+        }
+    },
+    "/api/v1/attempts/{attempt_id}/flags/{question_id}": {
+        "put": {
+            "summary": 'Flag a question "Xem lại sau" (review later), or clear the flag',
+            "description": "Kept with the attempt, so the flag shows on every device; see `flagged` in the attempt.",
+            "security": _SECURED,
+            "parameters": [_ATTEMPT_ID, {"name": "question_id", "in": "path", "required": True, "schema": _ID}],
+            "requestBody": _body(
+                {"type": "object", "required": ["flagged"], "properties": {"flagged": {"type": "boolean"}}}
+            ),
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["question_id", "flagged"],
+                        "properties": {"question_id": _ID, "flagged": {"type": "boolean"}},
+                    },
+                    "Stored.",
+                ),
                 "400": _BAD_JSON,
                 "401": _UNAUTHORIZED,
                 "404": _NOT_FOUND,
                 "409": _error("`time_up` after the deadline, `attempt_closed` after submission."),
-                "413": _TOO_LARGE,
-                "422": _error("Options not in this question, or several for a single-answer question."),
+                "422": _error("`flagged` is not true or false."),
             },
         }
     },
@@ -265,7 +357,7 @@ PATHS: dict[str, Any] = {
             "security": _SECURED,
             "parameters": [_ATTEMPT_ID],
             "requestBody": _body(
-                {"type": "object", "required": ["prediction"], "properties": {"prediction": {"type": "integer"}}}
+                {"type": "object", "required": ["prediction"], "properties": {"prediction": _PREDICTION}}
             ),
             "responses": {
                 "200": _json({"type": "object"}, "Saved."),
@@ -292,7 +384,7 @@ PATHS: dict[str, Any] = {
                             "type": "object",
                             "properties": {
                                 "prediction": {
-                                    "type": "integer",
+                                    **_PREDICTION,
                                     "description": "Required when the round has a prediction question "
                                     "and none was saved.",
                                 }

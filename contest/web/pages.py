@@ -20,11 +20,13 @@ from starlette.routing import Route
 
 from contest.domain import timing
 from contest.domain.models import Attempt, RoundStatus, User
-from contest.domain.numbers import parse_int
+from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.registration import FIELDS
 from contest.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
+from contest.services.attempts import BASE_LABEL, PageForm, Review, RoundAttempts
 from contest.services.container import Services
+from contest.web.api import saved_answer_response
 from contest.web.auth import check_csrf, landing, require_user, session_user, sign_in, sign_out
 from contest.web.render import LANGUAGES, STATIC_DIR, Renderer
 from contest.web.requests import client_address, read_json
@@ -84,13 +86,14 @@ async def home(request: Request) -> Response:
     contest = await s.catalog.contest()
     now = s.clock.now()
     user = session_user(request)
-    used: dict[int, int] = {}
+    mine: dict[int, RoundAttempts] = {}
     if user is not None and not user.role.is_staff:
-        used = {r.round.id: r.used for r in await s.attempts.by_round(user)}
-    rounds = [
-        {"round": r, "status": timing.round_status(r, now).value, "used": used.get(r.id, 0)}
-        for r in await s.catalog.rounds()
-    ]
+        mine = {r.round.id: r for r in await s.attempts.by_round(user)}
+    rounds = []
+    for r in await s.catalog.rounds():
+        current = mine[r.id].in_progress(now) if r.id in mine else None
+        used = mine[r.id].used if r.id in mine else 0
+        rounds.append({"round": r, "status": timing.round_status(r, now).value, "used": used, "current": current})
     return render(request, "public/home.html", contest=contest, rounds=rounds, now=now)
 
 
@@ -157,23 +160,47 @@ async def attempt_page(request: Request, user: User) -> Response:
     attempt = await services(request).attempts.get(user, request.path_params["attempt_id"])
     if attempt.finished:
         return redirect(f"/attempts/{attempt.id}/result")
-    return await _attempt_view(request, attempt, notice=request.query_params.get("notice", ""))
+    stale = [q for q in map(int_or_none, request.query_params.get("stale", "").split(",")) if q is not None]
+    return await _attempt_view(request, attempt, notice=request.query_params.get("notice", ""), stale=stale)
 
 
 async def _attempt_view(
-    request: Request, attempt: Attempt, *, status: int = 200, notice: str = "", errors: dict[str, str] | None = None
+    request: Request,
+    attempt: Attempt,
+    *,
+    status: int = 200,
+    notice: str = "",
+    stale: list[int] | None = None,
+    errors: dict[str, str] | None = None,
 ) -> Response:
     s = services(request)
+    round_ = await s.catalog.round(attempt.round_id)
     return render(
         request,
         "participant/attempt.html",
         status,
         attempt=attempt,
-        round=await s.catalog.round(attempt.round_id),
+        round=round_,
+        review=Review.of(attempt, round_),
         now=s.clock.now(),
-        saved=sum(1 for a in attempt.answers.values() if a),
         notice=notice,
+        stale=[q for q in stale or () if attempt.question(q) is not None],
         errors=errors or {},
+    )
+
+
+@signed_in
+async def review_page(request: Request, user: User) -> Response:
+    """The summary to check before submitting (the page's "Nộp bài" without
+    JavaScript): unanswered and flagged questions, the prediction, and the
+    button that submits."""
+    s = services(request)
+    attempt = await s.attempts.get(user, request.path_params["attempt_id"])
+    if attempt.finished:
+        return redirect(f"/attempts/{attempt.id}/result")
+    round_ = await s.catalog.round(attempt.round_id)
+    return render(
+        request, "participant/review.html", attempt=attempt, round=round_, review=Review.of(attempt, round_)
     )
 
 
@@ -191,40 +218,89 @@ def form_answers(form: FormData) -> dict[int, object]:
     return answers
 
 
+def form_page(form: FormData) -> PageForm:
+    """An attempt page as posted: ``r<id>`` names each question the page
+    showed with the revision of its answer the page was based on (empty:
+    unknown), ``q<id>`` the options chosen, ``f<id>`` (checkbox) and
+    ``fb<id>`` (as shown) its flag, ``prediction`` as typed."""
+    revisions: dict[int, int | None] = {}
+    flags: dict[int, tuple[bool, bool]] = {}
+    for key in form:
+        if key.startswith("r"):
+            question_id = parse_int(key[1:], field="options", label="Số thứ tự câu hỏi", minimum=1)
+            value = form.get(key)
+            revisions[question_id] = (
+                None if value in (None, "") else parse_int(value, field="options", label=BASE_LABEL, minimum=0)
+            )
+            flags[question_id] = (form.get(f"fb{question_id}") == "1", f"f{question_id}" in form)
+    return PageForm(revisions=revisions, answers=form_answers(form), flags=flags, prediction=form.get("prediction"))
+
+
 @signed_in
 async def attempt_post(request: Request, user: User) -> Response:
-    """The attempt form posted without JavaScript (or by the countdown when
-    time is up): save every answer, then submit if asked."""
+    """The attempt page posted, by one of its buttons (``action``):
+
+    - ``save`` ("Lưu bài"): save the page and come back to that button;
+    - ``review`` ("Nộp bài" without JavaScript): save, then the summary to
+      check before submitting;
+    - ``submit`` (the summary's button, or the script's after its dialog):
+      save and submit; without the prediction, back to the summary;
+    - ``timeout`` (the countdown at zero): save what can be saved and submit
+      whatever happens, prediction or not.
+
+    A page older than answers saved elsewhere does not overwrite them and
+    comes back naming those questions, unsubmitted (unless time is up)."""
     form = await read_form(request)
     attempt_id = request.path_params["attempt_id"]
+    action = form.get("action")
     attempts = services(request).attempts
-    prediction = form.get("prediction", "")
-    submitting = form.get("action") == "submit"
+    back = f"/attempts/{attempt_id}"
     try:
-        await attempts.save_form(user, attempt_id, form_answers(form), prediction)
-    except Conflict:
-        if not submitting:  # time is up or already submitted: the result page says which
-            return redirect(f"/attempts/{attempt_id}/result")
-    except Invalid as exc:
-        return await _attempt_view(request, await attempts.get(user, attempt_id), status=422, errors=exc.errors)
-    if not submitting:
-        return redirect(f"/attempts/{attempt_id}?notice=saved")
-    try:
-        await attempts.submit(user, attempt_id, None if prediction == "" else prediction)
-    except Invalid as exc:
-        return await _attempt_view(request, await attempts.get(user, attempt_id), status=422, errors=exc.errors)
-    return redirect(f"/attempts/{attempt_id}/result")
+        saved = await attempts.save_form(user, attempt_id, form_page(form))
+    except Conflict:  # time is up or already submitted: the result page says which
+        return redirect(f"{back}/result")
+    if action == "timeout":
+        await attempts.submit(user, attempt_id, None, time_up=True)
+        return redirect(f"{back}/result")
+    if saved.stale:
+        return redirect(f"{back}?notice=saved&stale={','.join(map(str, saved.stale))}#actions")
+    if saved.prediction_error:
+        errors = {"prediction": saved.prediction_error}
+        return await _attempt_view(request, await attempts.get(user, attempt_id), status=422, errors=errors)
+    if action == "review":
+        return redirect(f"{back}/review")
+    if action == "submit":
+        try:
+            await attempts.submit(user, attempt_id, None)
+        except Invalid:  # the prediction is missing: the summary asks for it
+            return redirect(f"{back}/review")
+        return redirect(f"{back}/result")
+    return redirect(f"{back}?notice=saved#actions")
 
 
 async def attempt_answer(request: Request) -> Response:
-    """Autosave of one answer from the attempt page's script."""
+    """Autosave of one answer from the attempt page's script, based on the
+    revision the page has seen (409 ``stale_answer`` when it is older)."""
     user = require_user(request)
     check_csrf(request, None)
     body = await read_json(request)
-    options = await services(request).attempts.save_answer(
-        user, request.path_params["attempt_id"], request.path_params["question_id"], body.get("options")
+    question_id = request.path_params["question_id"]
+    saved = await services(request).attempts.save_answer(
+        user, request.path_params["attempt_id"], question_id, body.get("options"), body.get("base_revision")
     )
-    return JSONResponse({"question_id": request.path_params["question_id"], "options": sorted(options), "saved": True})
+    return saved_answer_response(question_id, saved)
+
+
+async def attempt_flag(request: Request) -> Response:
+    """The page's script flags a question "Xem lại sau" (or clears it)."""
+    user = require_user(request)
+    check_csrf(request, None)
+    body = await read_json(request)
+    question_id = request.path_params["question_id"]
+    flagged = await services(request).attempts.set_flag(
+        user, request.path_params["attempt_id"], question_id, body.get("flagged")
+    )
+    return JSONResponse({"question_id": question_id, "flagged": flagged})
 
 
 async def attempt_prediction(request: Request) -> Response:
@@ -297,7 +373,9 @@ routes = [
     Route("/attempts/{attempt_id:id}", attempt_page, methods=["GET"]),
     Route("/attempts/{attempt_id:id}", attempt_post, methods=["POST"]),
     Route("/attempts/{attempt_id:id}/answers/{question_id:id}", attempt_answer, methods=["PUT"]),
+    Route("/attempts/{attempt_id:id}/flags/{question_id:id}", attempt_flag, methods=["PUT"]),
     Route("/attempts/{attempt_id:id}/prediction", attempt_prediction, methods=["PUT"]),
+    Route("/attempts/{attempt_id:id}/review", review_page, methods=["GET"]),
     Route("/attempts/{attempt_id:id}/result", result_page, methods=["GET"]),
     Route("/me/attempts", my_attempts, methods=["GET"]),
     Route("/lang/{lang}", set_language, methods=["GET"]),

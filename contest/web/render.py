@@ -58,13 +58,26 @@ def format_time(moment: datetime | None) -> str:
     return "" if moment is None else local(moment).strftime("%H:%M:%S")
 
 
-def format_duration(ms: int | None) -> str:
+DURATION_UNITS = {"vi": ("giờ", "phút", "giây"), "en": ("h", "min", "s")}
+"""Hours, minutes, seconds as a duration is read aloud; ``attempt.js`` gets the
+same words for its countdown."""
+
+
+def format_duration(ms: int | None, lang: str = "vi") -> str:
+    """A duration as words, never like a clock time: "53 giây", "12 phút 5
+    giây", "1 giờ 2 phút" (zero parts left out; "0 giây" for nothing).
+    Milliseconds are dropped."""
     if ms is None:
         return ""
-    seconds = ms // 1000
-    minutes, seconds = divmod(seconds, 60)
+    minutes, seconds = divmod(max(0, ms) // 1000, 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+    parts = [f"{n} {unit}" for n, unit in zip((hours, minutes, seconds), DURATION_UNITS[lang], strict=True) if n]
+    return " ".join(parts) or f"0 {DURATION_UNITS[lang][2]}"
+
+
+@jinja2.pass_context
+def _duration_filter(context: jinja2.runtime.Context, ms: int | None) -> str:
+    return format_duration(ms, context["lang"])
 
 
 def format_number(value: int) -> str:
@@ -97,9 +110,13 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            datetime=format_datetime, date=format_date, time=format_time, duration=format_duration, number=format_number
+            datetime=format_datetime,
+            date=format_date,
+            time=format_time,
+            duration=_duration_filter,
+            number=format_number,
         )
-        self.env.globals.update(static_url=static_url)
+        self.env.globals.update(static_url=static_url, duration_units=DURATION_UNITS)
 
     def page(self, request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
         lang = request_language(request)

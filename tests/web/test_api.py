@@ -295,3 +295,55 @@ def test_deadline_never_passes_round_close(client: TestClient, world: World, api
     world.clock.advance(days=7, minutes=-5)
     attempt = start(client, headers, world.open_round)
     assert attempt["deadline"] == "2026-12-04T10:00:00+07:00"  # the round's close, 5 minutes away
+
+
+def test_answer_revisions_refuse_stale_saves_and_accept_repeats(client: TestClient, world: World, api_user) -> None:
+    headers = api_user()
+    attempt = start(client, headers, world.open_round)
+    assert attempt["revisions"] == {} and attempt["flagged"] == []
+    url = f"/api/v1/attempts/{attempt['id']}/answers/1"
+    first = client.put(url, headers=headers, json={"options": [1], "base_revision": 0})
+    assert first.json() == {"question_id": 1, "options": [1], "revision": 1, "saved": True}
+    # A retry of the same save (its answer was lost on the way back) changes nothing and succeeds.
+    again = client.put(url, headers=headers, json={"options": [1], "base_revision": 0})
+    assert again.json() == {"question_id": 1, "options": [1], "revision": 1, "saved": True}
+    second = client.put(url, headers=headers, json={"options": [2], "base_revision": 1})
+    assert second.json()["revision"] == 2
+    stale = client.put(url, headers=headers, json={"options": [3], "base_revision": 1})
+    assert stale.status_code == 409
+    assert (stale.json()["error"], stale.json()["options"], stale.json()["revision"]) == ("stale_answer", [2], 2)
+    cleared = client.put(url, headers=headers, json={"options": [], "base_revision": 2})
+    assert cleared.json() == {"question_id": 1, "options": [], "revision": 3, "saved": True}
+    state = client.get(f"/api/v1/attempts/{attempt['id']}", headers=headers).json()
+    assert (state["answers"], state["revisions"]) == ({}, {"1": 3})
+
+
+def test_bad_base_revision_or_flag_is_422(client: TestClient, world: World, api_user) -> None:
+    headers = api_user()
+    attempt = start(client, headers, world.open_round)
+    answer = f"/api/v1/attempts/{attempt['id']}/answers/1"
+    for base in (-1, "một", 1.5, True):
+        response = client.put(answer, headers=headers, json={"options": [1], "base_revision": base})
+        assert response.status_code == 422, base
+        assert "base_revision" in response.json()["errors"]
+    flag = f"/api/v1/attempts/{attempt['id']}/flags/1"
+    for value in (None, "true", 1):
+        assert client.put(flag, headers=headers, json={"flagged": value}).status_code == 422
+    missing = client.put(f"/api/v1/attempts/{attempt['id']}/flags/99", headers=headers, json={"flagged": True})
+    assert missing.status_code == 404
+
+
+def test_flags_are_stored_with_the_attempt(client: TestClient, world: World, api_user) -> None:
+    headers = api_user()
+    attempt = start(client, headers, world.open_round)
+    flag = f"/api/v1/attempts/{attempt['id']}/flags"
+    client.put(f"{flag}/3", headers=headers, json={"flagged": True})
+    client.put(f"{flag}/1", headers=headers, json={"flagged": True})
+    client.put(f"{flag}/3", headers=headers, json={"flagged": False})
+    answer = client.put(f"/api/v1/attempts/{attempt['id']}/answers/1", headers=headers, json={"options": [2]})
+    assert answer.json()["revision"] == 1  # a flag is not an answer
+    state = client.get(f"/api/v1/attempts/{attempt['id']}", headers=headers).json()
+    assert (state["flagged"], state["answers"]) == ([1], {"1": [2]})
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": 1})
+    late = client.put(f"{flag}/2", headers=headers, json={"flagged": True})
+    assert (late.status_code, late.json()["error"]) == (409, "attempt_closed")

@@ -24,6 +24,12 @@ def register(client: TestClient, world: World, **overrides) -> dict:
     return fields
 
 
+def page_form(html: str) -> dict[str, str]:
+    """What the attempt page's form would post as it is: its hidden fields
+    (CSRF token, each question's base revision and flag as shown)."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+
+
 def start_round(client: TestClient, round_id: int) -> int:
     token = csrf(client.get("/").text)
     response = client.post(f"/rounds/{round_id}/start", data={"csrf_token": token}, follow_redirects=False)
@@ -136,19 +142,27 @@ def test_take_round_without_javascript(client: TestClient, world: World) -> None
     assert questions == ["1", "2", "3", "4", "5"]
     assert "Hạn nộp bài: 10:10:00 ngày 27/11/2026" in html
     # Choose the first option everywhere, and save without submitting.
-    form = {"csrf_token": csrf(html), "action": "save", "prediction": "7"}
+    form = {**page_form(html), "action": "save", "prediction": "7"}
     for q in questions:
         form[f"q{q}"] = "1"
-    saved = client.post(f"/attempts/{attempt_id}", data=form, follow_redirects=True)
-    assert "Đã lưu các câu trả lời của bạn." in saved.text
-    assert "Đã lưu 5/5 câu trên máy chủ." in saved.text
-    assert saved.text.count(" checked>") == 5
-    world.clock.advance(minutes=3)
-    form["action"] = "submit"
-    result = client.post(f"/attempts/{attempt_id}", data=form, follow_redirects=True)
+    saved = client.post(f"/attempts/{attempt_id}", data=form, follow_redirects=False)
+    assert saved.headers["location"] == f"/attempts/{attempt_id}?notice=saved#actions"  # back to the button
+    html = client.get(f"/attempts/{attempt_id}?notice=saved").text
+    assert "Đã lưu các câu trả lời của bạn." in html
+    assert "Đã lưu 5/5 câu trên máy chủ." in html
+    assert html.count('" checked>') == 5
+    world.clock.advance(minutes=3, seconds=5)
+    # "Nộp bài" saves the page and shows the summary; its button submits.
+    form = {**page_form(html), "action": "review", "prediction": "7", "q1": "1", "q2": "1", "q3": "1", "q4": "1"}
+    review = client.post(f"/attempts/{attempt_id}", data=form, follow_redirects=True)
+    assert review.url.path == f"/attempts/{attempt_id}/review"
+    assert 'id="answered-count">Đã trả lời 4/5 câu.' in review.text
+    assert re.search(r'id="unanswered"><a href="/attempts/\d+#q5">Câu 5</a></p>', review.text)
+    submit = {"csrf_token": csrf(review.text), "action": "submit", "prediction": "7"}
+    result = client.post(f"/attempts/{attempt_id}", data=submit, follow_redirects=True)
     assert result.url.path == f"/attempts/{attempt_id}/result"
     assert re.search(r'id="correct">\d/5<', result.text)
-    assert 'id="duration">03:00<' in result.text
+    assert 'id="duration">3 phút 5 giây<' in result.text
     assert "Đây là lượt thi tốt nhất của bạn" in result.text
     assert "Đáp án sẽ được công bố sau khi vòng thi kết thúc." in result.text
     # Reopening a submitted attempt goes to its result.
@@ -156,13 +170,17 @@ def test_take_round_without_javascript(client: TestClient, world: World) -> None
     assert again.headers["location"] == f"/attempts/{attempt_id}/result"
 
 
-def test_submit_without_prediction_asks_for_it(client: TestClient, world: World) -> None:
+def test_submit_without_prediction_asks_for_it_on_the_summary(client: TestClient, world: World) -> None:
     register(client, world)
     attempt_id = start_round(client, world.open_round)
     html = client.get(f"/attempts/{attempt_id}").text
-    response = client.post(f"/attempts/{attempt_id}", data={"csrf_token": csrf(html), "action": "submit"})
-    assert response.status_code == 422
-    assert "Vui lòng trả lời câu hỏi dự đoán" in response.text
+    form = {**page_form(html), "action": "submit"}
+    response = client.post(f"/attempts/{attempt_id}", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/attempts/{attempt_id}/review"
+    review = client.get(f"/attempts/{attempt_id}/review").text
+    assert 'id="prediction-error" role="alert">Vui lòng trả lời câu hỏi dự đoán trước khi nộp bài.' in review
+    assert client.get(f"/attempts/{attempt_id}").status_code == 200  # still in progress
 
 
 def test_autosave_endpoint_needs_csrf_header(client: TestClient, world: World) -> None:
@@ -175,7 +193,7 @@ def test_autosave_endpoint_needs_csrf_header(client: TestClient, world: World) -
     assert refused.json()["error"] == "csrf"
     ok = client.put(url, json={"options": [1]}, headers={"X-CSRF-Token": csrf(html), "Accept": "application/json"})
     assert ok.status_code == 200
-    assert ok.json() == {"question_id": 1, "options": [1], "saved": True}
+    assert ok.json() == {"question_id": 1, "options": [1], "revision": 1, "saved": True}
     assert 'value="1" checked' in client.get(f"/attempts/{attempt_id}").text
 
 
@@ -231,3 +249,123 @@ def test_unknown_page_is_a_vietnamese_404(client: TestClient) -> None:
     response = client.get("/khong-co")
     assert response.status_code == 404
     assert "Không tìm thấy" in response.text
+
+
+def signed_in_app(client: TestClient, world: World) -> dict[str, str]:
+    """Register on the pages and return API headers for the same participant,
+    as if they also used the citizen app."""
+    fields = register(client, world)
+    token = client.post("/api/v1/token", json={"login": fields["phone"], "password": fields["password"]})
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def test_older_page_does_not_overwrite_an_answer_saved_from_the_app(client: TestClient, world: World) -> None:
+    headers = signed_in_app(client, world)
+    attempt_id = start_round(client, world.open_round)
+    html = client.get(f"/attempts/{attempt_id}").text  # nothing answered yet
+    app = client.put(f"/api/v1/attempts/{attempt_id}/answers/1", headers=headers, json={"options": [2]})
+    assert app.json() == {"question_id": 1, "options": [2], "revision": 1, "saved": True}
+    # The old page posts its state (q1 blank, q2 answered), as "Lưu bài" or the countdown does.
+    form = {**page_form(html), "action": "save", "q2": "1"}
+    response = client.post(f"/attempts/{attempt_id}", data=form, follow_redirects=False)
+    assert response.headers["location"] == f"/attempts/{attempt_id}?notice=saved&stale=1#actions"
+    state = client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).json()
+    assert state["answers"] == {"1": [2], "2": [1]}
+    assert state["revisions"] == {"1": 1, "2": 1}
+    page = client.get(f"/attempts/{attempt_id}?notice=saved&stale=1").text
+    assert 'role="alert">' in page and '<a href="#q1">Câu 1</a>.' in page
+    assert "Câu này đã được trả lời ở nơi khác" in page
+    assert 'name="q1" value="2" checked>' in page  # the server's answer, shown
+    assert "Đã lưu các câu trả lời khác của bạn." in page
+    # Time-out from the same old page: submitted with the app's answer kept.
+    form["action"] = "timeout"
+    client.post(f"/attempts/{attempt_id}", data=form)
+    result = client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).json()
+    assert result["status"] == "submitted"
+    assert result["answers"]["1"] == [2]
+
+
+def test_app_with_an_older_revision_does_not_overwrite_the_page(client: TestClient, world: World) -> None:
+    headers = signed_in_app(client, world)
+    attempt_id = start_round(client, world.open_round)
+    seen = client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).json()["revisions"]  # the app's view: {}
+    html = client.get(f"/attempts/{attempt_id}").text
+    client.post(f"/attempts/{attempt_id}", data={**page_form(html), "action": "save", "q1": "3"})
+    url = f"/api/v1/attempts/{attempt_id}/answers/1"
+    stale = client.put(url, headers=headers, json={"options": [1], "base_revision": seen.get("1", 0)})
+    assert stale.status_code == 409
+    assert stale.json() == {
+        "error": "stale_answer",
+        "message": stale.json()["message"],
+        "question_id": 1,
+        "options": [3],
+        "revision": 1,
+        "saved": False,
+    }
+    assert stale.json()["message"].startswith("Câu 1 đã được trả lời ở nơi khác")
+    fresh = client.put(url, headers=headers, json={"options": [1], "base_revision": 1})
+    assert fresh.json() == {"question_id": 1, "options": [1], "revision": 2, "saved": True}
+    explicit = client.put(url, headers=headers, json={"options": [4]})  # no base: the app answers explicitly
+    assert explicit.json()["revision"] == 3
+
+
+def test_save_does_not_depend_on_the_prediction(client: TestClient, world: World) -> None:
+    register(client, world)
+    attempt_id = start_round(client, world.open_round)
+    html = client.get(f"/attempts/{attempt_id}").text
+    assert " required" not in html and " novalidate " in html
+    assert "Câu trả lời được lưu khi bạn bấm “Lưu bài” hoặc “Nộp bài”" in html  # what happens without JavaScript
+    form = {**page_form(html), "action": "save", "q1": "2", "prediction": ""}
+    response = client.post(f"/attempts/{attempt_id}", data=form, follow_redirects=False)
+    assert response.headers["location"] == f"/attempts/{attempt_id}?notice=saved#actions"
+    bad = client.post(f"/attempts/{attempt_id}", data={**form, "q2": "1", "prediction": "200000000"})
+    assert bad.status_code == 422
+    assert "Câu dự đoán cần là một số nguyên từ 0 đến 100.000.000." in bad.text
+    assert 'name="q2" value="1" checked>' in bad.text  # the answers were saved all the same
+
+
+def test_timeout_submits_without_the_prediction(client: TestClient, world: World) -> None:
+    register(client, world)
+    attempt_id = start_round(client, world.open_round)
+    html = client.get(f"/attempts/{attempt_id}").text
+    world.clock.advance(minutes=10)
+    form = {**page_form(html), "action": "timeout", "q1": "1"}
+    response = client.post(f"/attempts/{attempt_id}", data=form, follow_redirects=False)
+    assert response.headers["location"] == f"/attempts/{attempt_id}/result"
+    assert 'id="correct">' in client.get(f"/attempts/{attempt_id}/result").text
+    # Posted again after the server closed it (a retry): still the result.
+    again = client.post(f"/attempts/{attempt_id}", data=form, follow_redirects=False)
+    assert again.headers["location"] == f"/attempts/{attempt_id}/result"
+
+
+def test_flags_are_kept_and_listed_before_submitting(client: TestClient, world: World) -> None:
+    headers = signed_in_app(client, world)
+    attempt_id = start_round(client, world.open_round)
+    html = client.get(f"/attempts/{attempt_id}").text
+    flagged = client.put(f"/api/v1/attempts/{attempt_id}/flags/4", headers=headers, json={"flagged": True})
+    assert flagged.json() == {"question_id": 4, "flagged": True}
+    # The page flags question 2; it had not seen question 4's flag, and leaves it alone.
+    client.post(f"/attempts/{attempt_id}", data={**page_form(html), "action": "save", "q1": "1", "f2": "1"})
+    page = client.get(f"/attempts/{attempt_id}").text
+    assert 'name="f2" value="1" checked>' in page and 'name="f4" value="1" checked>' in page
+    assert re.search(r'href="#q2" data-nav="2"\s+class="unanswered flagged">', page)
+    assert re.search(r'href="#q1" data-nav="1"\s+class="answered">', page)
+    assert client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).json()["flagged"] == [2, 4]
+    review = client.get(f"/attempts/{attempt_id}/review").text
+    links = r'id="flagged"><a href="/attempts/\d+#q2">Câu 2</a><a href="/attempts/\d+#q4">Câu 4</a></p>'
+    assert re.search(links, review)
+    # Unflagging on the page clears it.
+    client.post(f"/attempts/{attempt_id}", data={**page_form(page), "action": "save", "q1": "1", "f4": "1"})
+    assert client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).json()["flagged"] == [4]
+
+
+def test_home_offers_to_continue_the_attempt_in_progress(client: TestClient, world: World) -> None:
+    register(client, world)
+    attempt_id = start_round(client, world.open_round)
+    world.clock.advance(minutes=2, seconds=5)
+    html = client.get("/").text
+    assert f'<a class="button primary" href="/attempts/{attempt_id}">Tiếp tục làm bài</a>' in html
+    assert "còn 7 phút 55 giây" in html
+    assert "đã dùng 0 · đang làm lượt 1" in html
+    assert "Vào thi (lượt tiếp theo)" not in html
+    assert "<dd>10 phút</dd>" in html

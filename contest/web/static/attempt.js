@@ -1,8 +1,17 @@
-// The attempt page, enhanced: each answer is saved to the server as soon as it
-// is chosen; an answer that cannot be sent (no network) is kept in this
-// browser's localStorage and sent again when the connection returns or the page
-// is reopened; a live countdown follows the server's deadline and submits the
-// form when time is up. Without this script the same form still works.
+// The attempt page, enhanced. Without this script the same form still works.
+//
+// - Each answer and flag is saved to the server as soon as it is chosen, based
+//   on the revision of the answer this page has seen (the hidden r<id> input):
+//   an answer changed elsewhere since is not overwritten; the server answers
+//   409 stale_answer with the stored answer, which the page then shows.
+// - What cannot be sent (no network) is kept in localStorage with its base
+//   revision and sent again when the connection returns, every 5 s, and when
+//   the page is reopened. Only sends that failed count as "not sent".
+// - The countdown follows the server's clock and tells screen readers at 5
+//   minutes, 1 minute and zero. At zero the page is posted as a time-out
+//   submit, retried until the server answers, then the result page opens.
+// - "Nộp bài" opens a dialog listing unanswered and flagged questions, online
+//   or not; confirming posts the page the same way.
 (function () {
   "use strict";
   var form = document.getElementById("attempt-form");
@@ -13,10 +22,18 @@
   var storeKey = "hoithi:attempt:" + id;
   var pending = load();
   var inFlight = {};
+  var failed = {};
   var finished = false;
+  var saveStatus = document.getElementById("save-status");
+  var announcer = document.getElementById("announce");
 
   function load() {
-    try { return JSON.parse(window.localStorage.getItem(storeKey) || "{}") || {}; } catch (e) { return {}; }
+    var data;
+    try { data = JSON.parse(window.localStorage.getItem(storeKey) || "{}") || {}; } catch (e) { data = {}; }
+    Object.keys(data).forEach(function (k) {  // kept by an earlier version of this page: options only
+      if (Array.isArray(data[k])) data[k] = { options: data[k], base: null };
+    });
+    return data;
   }
   function persist() {
     try {
@@ -24,7 +41,12 @@
       else window.localStorage.removeItem(storeKey);
     } catch (e) { /* private mode: the server copy is all we have */ }
   }
-  function statusEl(q) { return form.querySelector('[data-q="' + q + '"]'); }
+  function announce(text) {
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+  function field(name) { return form.querySelector('input[name="' + name + '"]'); }
+  function statusEl(q) { return form.querySelector('.qstatus[data-q="' + q + '"]'); }
   function setStatus(q, state, text) {
     var el = statusEl(q);
     if (!el) return;
@@ -35,80 +57,142 @@
   function choices(q) {
     return Array.prototype.map.call(form.querySelectorAll('input[name="q' + q + '"]:checked'), function (i) { return +i.value; });
   }
-  function summary() {
-    var total = form.querySelectorAll("fieldset.question:not(.prediction)").length;
-    var saved = form.querySelectorAll('fieldset.question:not(.prediction) .qstatus[data-saved="1"]').length;
-    var waiting = Object.keys(pending).length;
-    var el = document.getElementById("save-status");
-    var text = el.dataset.template.replace("{saved}", saved).replace("{total}", total);
-    if (waiting) text += " " + el.dataset.pending.replace("{count}", waiting);
-    el.textContent = text;
+  function showChoices(q, options) {
+    form.querySelectorAll('input[name="q' + q + '"]').forEach(function (input) {
+      input.checked = options.indexOf(+input.value) !== -1;
+    });
+  }
+  function questionIds() {
+    return Array.prototype.map.call(document.querySelectorAll("[data-nav]"), function (a) { return a.dataset.nav; });
+  }
+  function flagged(q) { var f = field("f" + q); return !!(f && f.checked); }
+
+  // The navigator and the line in the sticky bar follow what the page shows.
+  function refresh() {
+    var answered = 0;
+    questionIds().forEach(function (q) {
+      var a = document.querySelector('[data-nav="' + q + '"]');
+      var done = choices(q).length > 0;
+      if (done) answered += 1;
+      a.className = (done ? "answered" : "unanswered") + (flagged(q) ? " flagged" : "");
+      a.querySelector(".visually-hidden").textContent = ": " + (done ? msg.msgAnswered : msg.msgNotAnswered) +
+        (flagged(q) ? ", " + msg.msgFlagged : "");
+    });
+    var waiting = Object.keys(failed).length;
+    var text = saveStatus.dataset.template.replace("{saved}", answered).replace("{total}", questionIds().length);
+    if (waiting) text += " " + saveStatus.dataset.pending.replace("{count}", waiting);
+    var link = saveStatus.querySelector("a");
+    saveStatus.textContent = text + " ";
+    if (link) saveStatus.appendChild(link);
   }
 
-  function send(q) {
-    if (finished || inFlight[q] || !(q in pending)) return;
-    var value = pending[q];
-    var isPrediction = q === "prediction";
-    var url = "/attempts/" + id + (isPrediction ? "/prediction" : "/answers/" + q);
-    var body = isPrediction ? { prediction: value } : { options: value };
-    inFlight[q] = true;
-    setStatus(q, "saving");
-    fetch(url, {
+  function request(url, body) {
+    return fetch(url, {
       method: "PUT",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf },
       body: JSON.stringify(body)
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) { return { res: res, data: data }; });
-    }).then(function (r) {
-      inFlight[q] = false;
-      var same = JSON.stringify(pending[q]) === JSON.stringify(value);
+    });
+  }
+  function closed(data) {
+    if (data.error === "time_up" || data.error === "attempt_closed") {
+      finished = true;
+      window.location.href = "/attempts/" + id + "/result";
+      return true;
+    }
+    return false;
+  }
+
+  // key: "<id>" for an answer, "flag<id>" for a flag, "prediction".
+  function send(key) {
+    if (finished || inFlight[key] || !(key in pending)) return;
+    var item = pending[key];
+    var flag = /^flag(\d+)$/.exec(key);
+    var q = flag ? flag[1] : key;
+    var url, body;
+    if (key === "prediction") { url = "/attempts/" + id + "/prediction"; body = { prediction: item }; }
+    else if (flag) { url = "/attempts/" + id + "/flags/" + q; body = { flagged: item }; }
+    else { url = "/attempts/" + id + "/answers/" + q; body = { options: item.options, base_revision: item.base }; }
+    inFlight[key] = true;
+    if (!flag) setStatus(q, "saving");
+    request(url, body).then(function (r) {
+      inFlight[key] = false;
+      var same = JSON.stringify(pending[key]) === JSON.stringify(item);
+      delete failed[key];
       if (r.res.ok) {
-        if (same) delete pending[q];
-        setStatus(q, (isPrediction || value.length) ? "saved" : "unanswered");
-      } else if (r.res.status === 409 || r.res.status === 422 || r.res.status === 404) {
-        if (same) delete pending[q];
-        setStatus(q, "refused", (msg.msgRefused || "") + ": " + (r.data.message || ""));
-        if (r.data.error === "time_up" || r.data.error === "attempt_closed") {
-          finished = true;
-          window.location.href = "/attempts/" + id + "/result";
+        if (same) delete pending[key];
+        if (flag) {
+          field("fb" + q).value = item ? "1" : "0";
+        } else if (key === "prediction") {
+          setStatus(q, "saved");
+        } else {
+          field("r" + q).value = r.data.revision;
+          if (!same) pending[key].base = r.data.revision;  // a newer choice on top of this page's own save
+          setStatus(q, item.options.length ? "saved" : "unanswered");
         }
-      } else {
-        setStatus(q, "offline");  // 5xx or a proxy page: keep it and try again
+      } else if (r.data.error === "stale_answer") {
+        delete pending[key];
+        field("r" + q).value = r.data.revision;
+        showChoices(q, r.data.options);
+        setStatus(q, "refused", r.data.message);
+        announce(r.data.message);
+        same = true;
+      } else if (r.res.status === 409 || r.res.status === 422 || r.res.status === 404) {
+        if (same) delete pending[key];
+        if (!closed(r.data)) {
+          var text = (msg.msgRefused || "") + ": " + (r.data.message || "");
+          if (!flag) setStatus(q, "refused", text);
+          announce(msg.msgQuestion + " " + q + " — " + text);
+        }
+      } else {  // 5xx or a proxy's page: keep it and try again
+        failed[key] = true;
+        if (!flag) setStatus(q, "offline");
       }
       persist();
-      summary();
-      if (!same) send(q);
+      refresh();
+      if (!same) send(key);
     }, function () {
-      inFlight[q] = false;
-      setStatus(q, "offline");
-      summary();
+      inFlight[key] = false;
+      failed[key] = true;
+      if (!flag) setStatus(q, "offline");
+      refresh();
     });
   }
   function flush() { Object.keys(pending).forEach(send); }
 
   // Answers chosen but not yet on the server, from an earlier visit: show and resend.
-  Object.keys(pending).forEach(function (q) {
-    if (q === "prediction") {
+  Object.keys(pending).forEach(function (key) {
+    var flag = /^flag(\d+)$/.exec(key);
+    if (key === "prediction") {
       var p = document.getElementById("prediction-input");
-      if (p) p.value = pending[q];
+      if (p) p.value = pending[key];
+    } else if (flag) {
+      if (field("f" + flag[1])) field("f" + flag[1]).checked = pending[key];
     } else {
-      form.querySelectorAll('input[name="q' + q + '"]').forEach(function (input) {
-        input.checked = pending[q].indexOf(+input.value) !== -1;
-      });
+      showChoices(key, pending[key].options);
     }
-    setStatus(q, "offline");
   });
-  summary();
+  refresh();
   flush();
 
   form.addEventListener("change", function (event) {
-    var m = /^q(\d+)$/.exec(event.target.name || "");
-    if (!m) return;
-    pending[m[1]] = choices(m[1]);
-    persist();
-    send(m[1]);
-    summary();
+    var name = event.target.name || "";
+    var answer = /^q(\d+)$/.exec(name);
+    var flag = /^f(\d+)$/.exec(name);
+    if (answer) {
+      var q = answer[1];
+      var base = q in pending ? pending[q].base : +field("r" + q).value;
+      pending[q] = { options: choices(q), base: base };
+      persist();
+      send(q);
+    } else if (flag) {
+      pending["flag" + flag[1]] = event.target.checked;
+      persist();
+      send("flag" + flag[1]);
+    }
+    refresh();
   });
 
   var predictionInput = document.getElementById("prediction-input");
@@ -126,51 +210,109 @@
   window.addEventListener("online", flush);
   setInterval(flush, 5000);
 
-  // Submitting: confirm unanswered questions; while offline, wait for the network.
-  var submitButton = document.getElementById("submit-button");
-  var waitingToSubmit = false;
-  function submitNow() {
+  // Posting the page (a confirmed submit, or time-out): retried until the
+  // server answers, then wherever it sends us (the result, or this page with
+  // a notice when it was out of date).
+  var posting = false;
+  function post(action, onWaiting) {
+    if (posting) return;
+    posting = true;
     finished = true;
-    if (form.requestSubmit) form.requestSubmit(submitButton);
-    else { var h = document.createElement("input"); h.type = "hidden"; h.name = "action"; h.value = "submit"; form.appendChild(h); form.submit(); }
+    var data = new FormData(form);
+    data.append("action", action);
+    function attempt() {
+      fetch(form.action, { method: "POST", body: data, credentials: "same-origin" }).then(function (res) {
+        if (res.status >= 500) throw new Error("server");
+        try { window.localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
+        window.location.href = action === "timeout" ? "/attempts/" + id + "/result" : res.url;
+      }).catch(function () {
+        onWaiting();
+        window.setTimeout(attempt, 3000);
+      });
+    }
+    attempt();
+  }
+
+  // "Nộp bài": the same summary dialog online or offline.
+  var submitButton = document.getElementById("submit-button");
+  var dialog = document.getElementById("submit-dialog");
+  var dialogStatus = document.getElementById("submit-dialog-status");
+  function links(box, ids) {
+    var holder = box.querySelector(".links");
+    holder.textContent = "";
+    ids.forEach(function (q) {
+      var a = document.createElement("a");
+      a.href = "#q" + q;
+      a.textContent = msg.msgQuestion + " " + q;
+      a.addEventListener("click", function () { dialog.close(); });
+      holder.appendChild(a);
+    });
+    box.hidden = !ids.length;
+  }
+  function openDialog() {
+    var ids = questionIds();
+    var unanswered = ids.filter(function (q) { return !choices(q).length; });
+    document.getElementById("submit-dialog-summary").textContent = unanswered.length
+      ? dialog.dataset.confirm.replace("{count}", unanswered.length)
+      : dialog.dataset.all.replace("{total}", ids.length);
+    links(document.getElementById("submit-dialog-unanswered"), unanswered);
+    links(document.getElementById("submit-dialog-flagged"), ids.filter(flagged));
+    var prediction = document.getElementById("submit-dialog-prediction");
+    if (prediction) prediction.hidden = !!(predictionInput && predictionInput.value !== "");
+    dialogStatus.textContent = "";
+    dialog.showModal();
   }
   form.addEventListener("submit", function (event) {
-    var submitter = event.submitter;
-    var submitting = !submitter || submitter === submitButton;
-    if (!submitting) return;
-    if (!navigator.onLine) {
-      event.preventDefault();
-      waitingToSubmit = true;
-      document.getElementById("save-status").textContent = msg.msgWaiting;
-      return;
-    }
-    if (!finished) {
-      var unanswered = form.querySelectorAll('fieldset.question:not(.prediction) .qstatus:not([data-saved="1"])').length;
-      if (unanswered && !window.confirm(msg.msgConfirm.replace("{count}", unanswered))) { event.preventDefault(); return; }
-    }
-    finished = true;
-    try { window.localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
+    if (event.submitter !== submitButton) return;  // "Lưu bài" posts the page as it is
+    event.preventDefault();
+    openDialog();
   });
-  window.addEventListener("online", function () { if (waitingToSubmit) submitNow(); });
+  document.getElementById("submit-cancel").addEventListener("click", function () { dialog.close(); });
+  dialog.querySelectorAll('a[href="#prediction"]').forEach(function (a) {
+    a.addEventListener("click", function () { dialog.close(); });
+  });
+  document.getElementById("submit-confirm").addEventListener("click", function () {
+    dialogStatus.textContent = dialog.dataset.sending;
+    post("submit", function () { dialogStatus.textContent = dialog.dataset.waiting; });
+  });
+
+  document.getElementById("save-hint").textContent = document.getElementById("save-hint").dataset.js;
+
+  // Focus and anchors stop below the sticky bar, whatever its height.
+  var bar = document.getElementById("status-bar");
+  function measure() { document.documentElement.style.setProperty("--bar-height", (bar.offsetHeight + 8) + "px"); }
+  window.addEventListener("resize", measure);
+  measure();
 
   // The countdown follows the server's clock, not the phone's.
   var timer = document.getElementById("timer");
   var offset = Date.parse(timer.dataset.now) - Date.now();
   var deadline = Date.parse(timer.dataset.deadline);
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  var units = timer.dataset.units.split(",");
+  function words(seconds) {
+    var parts = [Math.floor(seconds / 3600), Math.floor(seconds % 3600 / 60), seconds % 60];
+    var text = parts.map(function (n, i) { return n ? n + " " + units[i] : ""; }).filter(Boolean).join(" ");
+    return text || "0 " + units[2];
+  }
+  var announced = {};
   function tick() {
     var left = Math.floor((deadline - (Date.now() + offset)) / 1000);
     if (left <= 0) {
       timer.textContent = timer.dataset.expired;
       clearInterval(clock);
-      if (!finished) {
-        if (navigator.onLine) submitNow(); else waitingToSubmit = true;
-      }
+      if (dialog.open) dialog.close();
+      announce(timer.dataset.expired);
+      post("timeout", function () { timer.textContent = timer.dataset.retrying; });
       return;
     }
-    var h = Math.floor(left / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
-    timer.textContent = timer.dataset.label + ": " + (h ? h + ":" : "") + pad(m) + ":" + pad(s);
+    timer.textContent = timer.dataset.label + ": " + words(left);
     timer.classList.toggle("low", left <= 60);
+    [300, 60].forEach(function (mark) {
+      if (left <= mark && left > mark - 5 && !announced[mark]) {
+        announced[mark] = true;
+        announce(timer.dataset.low.replace("{time}", words(mark)));
+      }
+    });
   }
   var clock = setInterval(tick, 1000);
   tick();
