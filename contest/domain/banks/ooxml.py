@@ -1,5 +1,6 @@
-"""Checks on an .xlsx package before openpyxl opens it, and the two facts the
-streaming reader cannot give: which XML part holds a sheet, and its merged cells.
+"""Checks on an .xlsx package before openpyxl opens it, and the facts the
+streaming reader cannot give: which XML part holds a sheet, its merged cells,
+and its hidden rows and columns.
 
 An .xlsx is a zip: a small upload can declare gigabytes inside (a zip bomb),
 or carry macros (vbaProject.bin) under an innocent name. Python's zipfile never
@@ -13,16 +14,22 @@ import io
 import posixpath
 import re
 import zipfile
+from dataclasses import dataclass
 
 from defusedxml import ElementTree
 
 from contest.domain.banks.common import BankError
+from contest.domain.numbers import int_or_none
 
 MAX_MEMBERS = 1000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_CHECK_FROM = 1024 * 1024
 """Members smaller than this are not held to MAX_RATIO: tiny parts compress oddly."""
+
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+"""Excel's sheet size: row and column numbers beyond it are not Excel's."""
 
 MACRO_REFUSAL = (
     "Tệp Excel có macro (VBA) không được nhận vì lý do an toàn. "
@@ -32,7 +39,8 @@ MACRO_REFUSAL = (
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
+_ROW = re.compile(rb"<(?:\w+:)?row(?=[\s/>])([^>]*)>")
+_COL = re.compile(rb"<(?:\w+:)?col(\s[^>]*)>")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
@@ -79,28 +87,70 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def scan_sheet(archive: zipfile.ZipFile, part: str) -> tuple[list[tuple[int, int]], int]:
-    """The row spans (first, last) of a sheet part's merged ranges, and how
-    many rows it holds.
+@dataclass(frozen=True, slots=True)
+class SheetScan:
+    """What a sheet part says beyond its cells: the row spans (first, last)
+    of its merged ranges, how many rows it holds, and the rows and columns
+    (1-based) hidden in Excel."""
 
-    The ``<mergeCells>`` list sits after all the rows, which openpyxl's
-    streaming mode does not expose, and a sheet written without a
-    ``<dimension>`` does not say its size; scanning the raw part with regular
-    expressions, chunk by chunk, costs milliseconds even for 10,000 rows.
+    merged: tuple[tuple[int, int], ...] = ()
+    rows: int = 0
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_columns: frozenset[int] = frozenset()
+
+
+def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
+    """Read a sheet part's merged ranges, size and hidden rows and columns.
+
+    The ``<mergeCells>`` list sits after all the rows, and row and column
+    attributes are not exposed by openpyxl's streaming mode; a sheet written
+    without a ``<dimension>`` does not say its size. Scanning the raw part
+    with regular expressions, chunk by chunk, costs milliseconds even for
+    10,000 rows.
     """
     spans: list[tuple[int, int]] = []
     rows = 0
+    hidden_rows: set[int] = set()
+    hidden_columns: set[int] = set()
     tail = b""
     with archive.open(part) as source:
-        while chunk := source.read(1 << 20):
+        while True:
+            chunk = source.read(1 << 20)
             block = tail + chunk
-            cut = block.rfind(b"<")
+            cut = block.rfind(b"<") if chunk else len(block)
             cut = len(block) if cut < 0 else cut
             spans += _spans(block[:cut])
-            rows += len(_ROW.findall(block, 0, cut))
+            for row in _ROW.finditer(block, 0, cut):
+                rows += 1
+                number = _attribute(row[1], b"r")
+                if number is not None and _hidden(row[1]):
+                    hidden_rows.add(number)
+            for column in _COL.finditer(block, 0, cut):
+                first, last = _attribute(column[1], b"min"), _attribute(column[1], b"max")
+                if first is not None and _hidden(column[1]):
+                    hidden_columns.update(range(first, min(last or first, MAX_COLUMNS) + 1))
             tail = block[cut:]
-    return spans + _spans(tail), rows + len(_ROW.findall(tail))
+            if not chunk:
+                break
+    return SheetScan(tuple(spans), rows, frozenset(hidden_rows), frozenset(hidden_columns))
+
+
+def _attribute(attributes: bytes, name: bytes) -> int | None:
+    """A whole-number attribute of a tag (a row or column number), read
+    through :func:`numbers.int_or_none`; None when absent or not a number."""
+    found = re.search(rb"\b" + name + rb'="([^"]*)"', attributes)
+    return int_or_none(found[1].decode("ascii", "replace"), minimum=1, maximum=MAX_ROWS) if found else None
+
+
+def _hidden(attributes: bytes) -> bool:
+    return re.search(rb'\bhidden="(?:1|true)"', attributes) is not None
 
 
 def _spans(block: bytes) -> list[tuple[int, int]]:
-    return [(int(m[2]), int(m[4] or m[2])) for m in _MERGE.finditer(block)]
+    spans = []
+    for match in _MERGE.finditer(block):
+        first = int_or_none(match[2].decode("ascii"), minimum=1, maximum=MAX_ROWS)
+        last = int_or_none((match[4] or match[2]).decode("ascii"), minimum=1, maximum=MAX_ROWS)
+        if first is not None and last is not None:
+            spans.append((first, last))
+    return spans

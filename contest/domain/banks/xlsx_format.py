@@ -24,8 +24,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from contest.domain.banks.cell_format import display
 from contest.domain.banks.common import BankError, ParsedBank, Problem, Progress, Severity
-from contest.domain.banks.ooxml import open_package, scan_sheet, sheet_parts
+from contest.domain.banks.ooxml import SheetScan, open_package, scan_sheet, sheet_parts
 from contest.domain.banks.tabular import (
     COLUMNS,
     DATE_FIELDS,
@@ -51,6 +52,9 @@ class _Cell(Protocol):
     @property
     def data_type(self) -> str: ...
 
+    @property
+    def number_format(self) -> str | None: ...
+
 
 def parse_xlsx(data: bytes, *, progress: Progress | None = None) -> ParsedBank:
     """Read the first sheet that has a recognisable header row.
@@ -73,37 +77,83 @@ def parse_xlsx(data: bytes, *, progress: Progress | None = None) -> ParsedBank:
 
 
 def _read_workbook(workbook: Workbook, archive: zipfile.ZipFile, progress: Progress | None) -> ParsedBank:
+    """Read the first visible sheet with a header. Hidden sheets (often an
+    old copy of the bank) are never read: they are named in a warning, and a
+    workbook whose questions are all on hidden sheets is refused."""
     parts = sheet_parts(archive)
     skipped: list[str] = []
+    hidden: list[str] = []
     for sheet in workbook.worksheets:
         if not isinstance(sheet, ReadOnlyWorksheet):
             continue
         sheet.reset_dimensions()  # some writers store a wrong size; stream what is there
         rows = enumerate(sheet.iter_rows(), start=1)
         top = list(islice(rows, HEADER_SEARCH_ROWS))
+        if sheet.sheet_state != "visible":
+            if any(c.value is not None for _, cells in top for c in cells):
+                hidden.append(sheet.title)
+            continue
         header = find_header([(line, [c.value for c in cells]) for line, cells in top])
         if header is None:
             if any(c.value is not None for _, cells in top for c in cells):
                 skipped.append(sheet.title)
             continue
-        merged, total = scan_sheet(archive, parts[sheet.title]) if sheet.title in parts else ([], 0)
-        problems = _merge_problems(merged, header)
-        if skipped:
-            names = ", ".join(f"«{s}»" for s in skipped)
-            problems.append(
-                Problem(
-                    f"Đã đọc trang tính «{sheet.title}»; bỏ qua trang {names} vì không có dòng tiêu đề.",
-                    severity=Severity.WARNING,
-                )
-            )
+        scan = scan_sheet(archive, parts[sheet.title]) if sheet.title in parts else SheetScan()
+        problems = _merge_problems(scan.merged, header) + _hidden_columns(scan, header)
+        problems += _skipped_sheets(sheet.title, skipped, hidden)
         data_rows = chain((r for r in top if r[0] > header.line), rows)
-        return read_rows(header, _values(header, data_rows, problems), problems, progress=progress, total=total)
+        values = _values(header, data_rows, problems, scan.hidden_rows)
+        return read_rows(header, values, problems, progress=progress, total=scan.rows)
+    if hidden:
+        raise BankError(
+            f"Câu hỏi chỉ có ở trang tính đang ẩn {_names(hidden)}: nội dung ẩn không được nhập. "
+            "Nếu đó đúng là ngân hàng cần nhập, hãy bỏ ẩn trang (chuột phải vào tên trang → Unhide) rồi tải lên lại."
+        )
     if not skipped:
         raise BankError("Tệp Excel trống: không trang tính nào có dữ liệu.")
     raise BankError(MISSING_HEADER)
 
 
-def _merge_problems(merged: list[tuple[int, int]], header: Header) -> list[Problem]:
+def _names(titles: Sequence[str]) -> str:
+    return ", ".join(f"«{t}»" for t in titles)
+
+
+def _skipped_sheets(title: str, skipped: Sequence[str], hidden: Sequence[str]) -> list[Problem]:
+    problems = []
+    if skipped:
+        problems.append(
+            Problem(
+                f"Đã đọc trang tính «{title}»; bỏ qua trang {_names(skipped)} vì không có dòng tiêu đề.",
+                severity=Severity.WARNING,
+            )
+        )
+    if hidden:
+        problems.append(
+            Problem(
+                f"Đã đọc trang tính «{title}»; bỏ qua trang đang ẩn {_names(hidden)}: nội dung ẩn trong Excel "
+                "không được nhập. Nếu cần nhập trang đó, hãy bỏ ẩn rồi tải lên lại.",
+                severity=Severity.WARNING,
+            )
+        )
+    return problems
+
+
+def _hidden_columns(scan: SheetScan, header: Header) -> list[Problem]:
+    """A warning for each column the bank reads that is hidden in Excel: it is
+    read all the same (a hidden key column is still the key), but the
+    organiser should see what is imported."""
+    return [
+        Problem(
+            f"Cột {header.label(field)} đang ẩn trong Excel nhưng vẫn được đọc: hãy bỏ ẩn để xem lại nội dung.",
+            line=header.line,
+            severity=Severity.WARNING,
+        )
+        for field, index in sorted(header.index.items(), key=lambda item: item[1])
+        if index + 1 in scan.hidden_columns
+    ]
+
+
+def _merge_problems(merged: Sequence[tuple[int, int]], header: Header) -> list[Problem]:
     problems = []
     for first, last in sorted(merged):
         if first <= header.line <= last:
@@ -122,12 +172,17 @@ def _merge_problems(merged: list[tuple[int, int]], header: Header) -> list[Probl
 
 
 def _values(
-    header: Header, rows: Iterator[tuple[int, Sequence[_Cell]]], problems: list[Problem]
+    header: Header, rows: Iterator[tuple[int, Sequence[_Cell]]], problems: list[Problem], hidden: frozenset[int]
 ) -> Iterator[tuple[int, list[object] | None]]:
     """Each row's values in the header's columns, as :func:`read_rows` takes
-    them; None for a row holding a formula or an error cell."""
+    them; None for a row holding a formula or an error cell. Text columns get
+    the text Excel shows (:func:`cell_format.display`); date columns keep
+    dates and points keep numbers, which their readers check. Rows hidden in
+    Excel (by hand or by a filter) are read like the others, and named in one
+    warning at the end."""
     fields = sorted((i, f) for f, i in header.index.items())
     width = fields[-1][0] + 1
+    shown: list[int] = []
     for line, cells in rows:
         values: list[object] = [None] * width
         readable = True
@@ -138,9 +193,41 @@ def _values(
             if cell.data_type in ("f", "e"):
                 readable = False
                 problems.append(_bad_cell(cell, line, f"{column_letter(i)} ({header.titles[field]})"))
+            elif field in _RAW_FIELDS and isinstance(cell.value, _RAW_FIELDS[field]):
+                values[i] = cell.value
             else:
-                values[i] = cell.value if field in DATE_FIELDS else _cell_text(cell.value)
+                values[i] = display(cell.value, cell.number_format)
+        if line in hidden and any(v not in (None, "") for v in values):
+            shown.append(line)
         yield line, values if readable else None
+    if shown:
+        problems.append(
+            Problem(
+                f"Dòng {_spans(shown)} đang ẩn trong Excel (ẩn tay hoặc do bộ lọc) nhưng vẫn được nhập: "
+                "hãy bỏ ẩn hoặc bỏ lọc để xem lại, và xóa những dòng không dùng.",
+                line=shown[0],
+                severity=Severity.WARNING,
+            )
+        )
+
+
+_RAW_FIELDS: dict[str, type | tuple[type, ...]] = {
+    **dict.fromkeys(DATE_FIELDS, (date, datetime)),
+    "points": (int, float),
+}
+"""Fields whose cells keep their value when it is of these types."""
+
+
+def _spans(lines: Sequence[int], most: int = 10) -> str:
+    """ "5, 8–10, 14" for rows 5, 8, 9, 10, 14; "…" after ``most`` spans."""
+    spans: list[list[int]] = []
+    for line in lines:
+        if spans and line == spans[-1][1] + 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans[:most])
+    return text + (", …" if len(spans) > most else "")
 
 
 def _bad_cell(cell: _Cell, line: int, column: str) -> Problem:
@@ -151,20 +238,6 @@ def _bad_cell(cell: _Cell, line: int, column: str) -> Problem:
             column=column,
         )
     return Problem(f"Ô báo lỗi «{cell.value}» của Excel: hãy thay bằng giá trị đúng.", line=line, column=column)
-
-
-def _cell_text(value: object) -> str:
-    """A cell in a text column as the organiser sees it: the number 2020 is
-    "2020" (not "2020.0"), a date is dd/mm/yyyy."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y" if value.time() == datetime.min.time() else "%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
 
 
 def write_xlsx(questions: Sequence[Question]) -> bytes:

@@ -62,3 +62,26 @@ def test_gift_html_image_is_reported_and_leaves_a_placeholder() -> None:
     bank = read_bank("b.gift", gift.encode())
     assert [q.text for q in bank.questions] == ["Cờ nào? [Hình ảnh: lá cờ]"]
     assert [p.message.split(":")[0] for p in bank.problems] == ["Câu «Cờ» có 1 hình ảnh hoặc tệp nhúng"]
+
+
+def test_xlsx_hidden_first_sheet_is_skipped_with_a_warning() -> None:
+    bank = read_case("xlsx-hidden-first-sheet.xlsx")
+    assert [(q.text, q.answer_letters) for q in bank.questions] == [("Câu hỏi (bản mới)", "C")]
+    assert bank.problems == (
+        Problem(
+            "Đã đọc trang tính «Câu hỏi»; bỏ qua trang đang ẩn «Bản cũ»: nội dung ẩn trong Excel không được nhập. "
+            "Nếu cần nhập trang đó, hãy bỏ ẩn rồi tải lên lại.",
+            severity=Severity.WARNING,
+        ),
+    )
+
+
+def test_xlsx_cells_read_as_excel_shows_them_in_vietnamese() -> None:
+    bank = read_case("xlsx-percent-time.xlsx")
+    assert bank.problems == ()
+    assert [(q.code, q.options) for q in bank.questions] == [
+        ("PCT-1", ("50%", "80%", "30%")),
+        ("TIME-1", ("7:30", "8:00", "13:30")),
+        ("NUM-1", ("1.500.000", "2.000.000", "50.000")),
+        ("DEC-1", ("2,34", "2,67", "3")),
+    ]

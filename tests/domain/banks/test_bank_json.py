@@ -61,7 +61,9 @@ def test_json_document_reads_fields_and_reports_lines() -> None:
     assert bank.problems == (
         Problem("Đáp án D trỏ tới phương án trống.", line=13, column="answer", code="DVC-002"),
         Problem("«options» phải là một danh sách.", line=14, column="options"),
-        Problem("Ngày «13-13-2011» không có thật (ngày/tháng vượt quá lịch).", line=15, column="issued", code="DVC-004"),
+        Problem(
+            "Ngày «13-13-2011» không có thật (ngày/tháng vượt quá lịch).", line=15, column="issued", code="DVC-004"
+        ),
     )
 
 

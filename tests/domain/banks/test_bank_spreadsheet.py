@@ -58,7 +58,7 @@ def test_xlsx_header_below_title_rows_in_any_order_with_synonyms(workbook: Workb
         Question(
             code="Q-2",
             text="Luật Giao dịch điện tử đầu tiên ban hành năm nào?",
-            options=("2020", "2005", "2.5"),
+            options=("2020", "2005", "2,5"),
             correct=frozenset({1}),
             difficulty=Difficulty.EASY,
         ),
@@ -132,7 +132,8 @@ def test_xlsx_english_headers_read_every_field(workbook: Workbook) -> None:
 def test_xlsx_date_in_a_text_column_reads_as_written(workbook: Workbook) -> None:
     rows = [HEADER, ["Q1", "", "", "Ngày ban hành Nghị định 43?", datetime(2011, 6, 13), "01/01/2012", "", "A"]]
     (question,) = read_bank("bank.xlsx", workbook({"S": rows})).questions
-    assert question.options == ("13/06/2011", "01/01/2012")
+    # openpyxl gives a datetime the format "yyyy-mm-dd h:mm:ss", which Excel shows with its time
+    assert question.options == ("13/06/2011 0:00:00", "01/01/2012")
 
 
 def test_xlsx_formula_and_error_cells_are_errors(workbook: Workbook) -> None:
@@ -379,3 +380,68 @@ def test_csv_without_header_is_refused() -> None:
 def test_tabular_header_synonyms_name_one_column_each() -> None:
     synonyms = [s for column in COLUMNS for s in column.synonyms]
     assert len(synonyms) == len(set(synonyms))
+
+
+def hidden_workbook(
+    *,
+    sheet_states: tuple[str, ...] = ("visible",),
+    rows: tuple[int, ...] = (),
+    columns: str = "",
+    blank_last: bool = False,
+) -> bytes:
+    """A bank whose sheets have the given states (each holding the same two
+    questions, but the last when ``blank_last``), with ``rows`` and
+    ``columns`` of the last sheet hidden."""
+    book = openpyxl.Workbook()
+    book.remove(book.worksheets[0])
+    for i, state in enumerate(sheet_states):
+        sheet = book.create_sheet(f"Trang {i + 1}")
+        sheet.sheet_state = state
+        if blank_last and i == len(sheet_states) - 1:
+            continue
+        sheet.append(HEADER)
+        sheet.append(["Q1", "", "", "Hỏi một?", "Có", "Không", "", "A"])
+        sheet.append(["Q2", "", "", "Hỏi hai?", "Có", "Không", "", "B"])
+    for row in rows:
+        sheet.row_dimensions[row].hidden = True
+    for letter in columns:
+        sheet.column_dimensions[letter].hidden = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_very_hidden_sheet_is_skipped_with_a_warning() -> None:
+    bank = read_bank("b.xlsx", hidden_workbook(sheet_states=("veryHidden", "hidden", "visible")))
+    assert [q.code for q in bank.questions] == ["Q1", "Q2"]
+    assert [p.message.split(":")[0] for p in bank.problems] == [
+        "Đã đọc trang tính «Trang 3»; bỏ qua trang đang ẩn «Trang 1», «Trang 2»"
+    ]
+
+
+def test_xlsx_questions_only_on_hidden_sheets_are_refused() -> None:
+    with pytest.raises(BankError, match="Câu hỏi chỉ có ở trang tính đang ẩn «Trang 1»: nội dung ẩn không được nhập"):
+        read_bank("b.xlsx", hidden_workbook(sheet_states=("hidden", "visible"), blank_last=True))
+
+
+def test_xlsx_hidden_rows_and_columns_are_read_and_named_in_warnings() -> None:
+    bank = read_bank("b.xlsx", hidden_workbook(rows=(3, 9), columns="HC"))
+    assert [q.code for q in bank.questions] == ["Q1", "Q2"]
+    assert bank.problems == (
+        Problem(
+            "Cột C (Mức độ) đang ẩn trong Excel nhưng vẫn được đọc: hãy bỏ ẩn để xem lại nội dung.",
+            line=1,
+            severity=Severity.WARNING,
+        ),
+        Problem(
+            "Cột H (Đáp án đúng) đang ẩn trong Excel nhưng vẫn được đọc: hãy bỏ ẩn để xem lại nội dung.",
+            line=1,
+            severity=Severity.WARNING,
+        ),
+        Problem(
+            "Dòng 3 đang ẩn trong Excel (ẩn tay hoặc do bộ lọc) nhưng vẫn được nhập: hãy bỏ ẩn hoặc bỏ lọc để "
+            "xem lại, và xóa những dòng không dùng.",
+            line=3,
+            severity=Severity.WARNING,
+        ),
+    )
