@@ -23,7 +23,7 @@ from contest.domain.banks.common import BankError, ParsedBank
 from contest.domain.banks.export import FORMATS, write_bank
 from contest.domain.banks.quality import report as quality_report
 from contest.domain.banks.reader import read_bank
-from contest.domain.banks.toml_format import load_directory
+from contest.domain.banks.toml_format import load_directory, load_path
 from contest.domain.models import Bank, Question, Role
 from contest.errors import NotFound
 from contest.progress import ProgressBar
@@ -133,10 +133,16 @@ def staff_add(args: argparse.Namespace) -> int:
 
 
 def _read(path: str) -> tuple[ParsedBank | None, str]:
-    """Parse a bank file, printing a progress bar on large files; returns the
-    bank, or None and the reason it could not be read."""
+    """Parse a bank file, printing a progress bar on large files; a folder of
+    ``.toml`` files or one ``.toml`` file is read as the bundled bank is
+    (``toml_format.load_path``). Returns the bank, or None and the reason it
+    could not be read."""
     try:
+        if Path(path).is_dir() or path.lower().endswith(".toml"):
+            return load_path(Path(path)), ""
         data = Path(path).read_bytes()
+    except BankError as exc:
+        return None, str(exc)
     except OSError as exc:
         return None, f"cannot read {path}: {exc.strerror}"
     bar = ProgressBar(sys.stderr)
@@ -269,7 +275,9 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=staff_add)
 
     bank = commands.add_parser("bank", help="question banks").add_subparsers(dest="bank_command", required=True)
-    p = bank.add_parser("check", help="validate a bank file; exit code 1 when it has errors")
+    p = bank.add_parser(
+        "check", help="validate a bank file, a .toml file or a folder of them; exit code 1 when it has errors"
+    )
     p.add_argument("file")
     p.set_defaults(run=bank_check)
     p = bank.add_parser("import", help="validate and store a bank file as a new bank or a new version")

@@ -66,3 +66,36 @@ def test_bank_import_then_export_round_trips(tmp_path: Path) -> None:
     assert out.read_bytes() == write_bank(make_bank(), "json")
     with sqlite3.connect(tmp_path / "cli.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'bank.%'").fetchone()[0] == 2
+
+
+def test_bank_check_validates_the_bundled_folder_as_the_docs_say(tmp_path: Path) -> None:
+    done = run(tmp_path, "bank", "check", str(QUESTIONS))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " câu hỏi, 0 lỗi, " in done.stdout.splitlines()[0]
+
+
+def test_bank_check_reads_one_toml_file_and_fails_on_its_errors(tmp_path: Path) -> None:
+    folder = tmp_path / "nh"
+    folder.mkdir()
+    (folder / "01-mot.toml").write_text(
+        'topic = "Một"\n[[questions]]\ncode = "M-9"\ntext = "Hỏi?"\noptions = ["a", "b"]\nanswer = "C"\n'
+        '[[questions]]\ncode = "M-1"\ntext = "Hỏi một?"\noptions = ["a", "b"]\nanswer = "B"\n',
+        encoding="utf-8",
+    )
+    (folder / "02-hai.toml").write_text(
+        'topic = "Hai"\n[[questions]]\ncode = "M-1"\ntext = "Hỏi khác?"\noptions = ["a", "b"]\nanswer = "A"\n',
+        encoding="utf-8",
+    )
+    one = run(tmp_path, "bank", "check", str(folder / "02-hai.toml"))
+    assert one.returncode == 0, one.stdout + one.stderr
+    assert one.stdout.startswith("1 câu hỏi, 0 lỗi, 0 cảnh báo")
+    both = run(tmp_path, "bank", "check", str(folder))
+    assert both.returncode == 1
+    assert "Lỗi (dòng 3, cột answer): 01-mot.toml: Đáp án C trỏ tới phương án trống." in both.stdout
+    assert "Mã câu hỏi «M-1» trùng." in both.stdout
+
+
+def test_bank_check_refuses_a_folder_without_toml_files(tmp_path: Path) -> None:
+    done = run(tmp_path, "bank", "check", str(tmp_path))
+    assert done.returncode == 1
+    assert f"Không có tệp .toml nào trong {tmp_path}." in done.stderr

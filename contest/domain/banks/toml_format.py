@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from contest.domain.banks.common import (
@@ -23,14 +24,15 @@ from contest.domain.banks.common import (
     clean_text,
     source_from,
 )
+from contest.domain.banks.encoding import decode_utf8
 from contest.domain.models import Question
 
 _CODE_LINE = re.compile(r'^\s*code\s*=\s*"([^"]*)"', re.MULTILINE)
 
 
 def parse_toml(text: str, *, name: str = "") -> ParsedBank:
-    """Read one topic file. ``name`` prefixes problem messages when several
-    files are read together."""
+    """Read one topic file. ``name`` (the file's) prefixes every problem's
+    message, so that a folder's report says which file each is in."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -39,21 +41,21 @@ def parse_toml(text: str, *, name: str = "") -> ParsedBank:
     topic = clean_text(data.get("topic"))
     problems: list[Problem] = []
     if not topic:
-        problems.append(Problem(f"{name}: thiếu khóa «topic» ở đầu tệp.", line=1, column="topic"))
+        problems.append(Problem("Thiếu khóa «topic» ở đầu tệp.", line=1, column="topic"))
     entries = data.get("questions")
     if not isinstance(entries, list) or not entries:
         raise BankError(f"{name}: không có câu hỏi nào ([[questions]]).")
     parsed: list[tuple[Question, int | None]] = []
     for index, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            problems.append(Problem(f"{name}: mục câu hỏi thứ {index} không phải bảng TOML."))
+            problems.append(Problem(f"Mục câu hỏi thứ {index} không phải bảng TOML."))
             continue
         code = clean_text(entry.get("code"))
         line = lines.get(code)
         for key in entry.keys() - QUESTION_FIELDS:
             problems.append(
                 Problem(
-                    f"{name}: bỏ qua khóa «{key}» không thuộc định dạng (xem docs/bank-format.md).",
+                    f"Bỏ qua khóa «{key}» không thuộc định dạng (xem docs/bank-format.md).",
                     line=line,
                     column=key,
                     severity=Severity.WARNING,
@@ -63,7 +65,7 @@ def parse_toml(text: str, *, name: str = "") -> ParsedBank:
         source = source_from(entry.get("source"), line=line, problems=problems, code=code)
         options = entry.get("options")
         if not isinstance(options, list):
-            problems.append(Problem(f"{name}: «options» phải là một danh sách.", line=line, column="options"))
+            problems.append(Problem("«options» phải là một danh sách.", line=line, column="options"))
             continue
         question = build_question(
             code=entry.get("code"),
@@ -84,7 +86,7 @@ def parse_toml(text: str, *, name: str = "") -> ParsedBank:
             parsed.append((question, line))
     return ParsedBank(
         questions=tuple(q for q, _ in parsed),
-        problems=tuple(problems),
+        problems=tuple(replace(p, message=f"{name}: {p.message}") if name else p for p in problems),
         topics=(topic,) if topic else (),
     )
 
@@ -95,7 +97,21 @@ def load_directory(folder: Path) -> ParsedBank:
     files = sorted(folder.glob("*.toml"))
     if not files:
         raise BankError(f"Không có tệp .toml nào trong {folder}.")
-    return merge(parse_toml(f.read_text(encoding="utf-8"), name=f.name) for f in files)
+    return merge(_read(f) for f in files)
+
+
+def load_path(path: Path) -> ParsedBank:
+    """The bundled bank's format from a folder (as :func:`load_directory`,
+    how the platform loads ``questions/``) or from one ``.toml`` file, with
+    the same checks. Raises :class:`BankError` for what cannot be read, and
+    ``OSError`` for a path that cannot be opened."""
+    if path.is_dir():
+        return load_directory(path)
+    return merge([_read(path)])
+
+
+def _read(file: Path) -> ParsedBank:
+    return parse_toml(decode_utf8(file.read_bytes(), f"TOML ({file.name})"), name=file.name)
 
 
 def merge(parts: Iterable[ParsedBank]) -> ParsedBank:

@@ -343,7 +343,7 @@ def test_build_source_in_toml_without_citation_keeps_the_expiry() -> None:
     )
     assert bank.problems == (
         Problem(
-            "t.toml: bỏ qua khóa «ghi_chu» không thuộc định dạng (xem docs/bank-format.md).",
+            "t.toml: Bỏ qua khóa «ghi_chu» không thuộc định dạng (xem docs/bank-format.md).",
             line=3,
             column="ghi_chu",
             severity=Severity.WARNING,
