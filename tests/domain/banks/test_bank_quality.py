@@ -9,6 +9,7 @@ import math
 import random
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from contest.domain.banks.quality import (
     ALPHA,
@@ -25,6 +26,7 @@ from contest.domain.banks.quality import (
     words,
 )
 from contest.domain.banks.sources import Outdated
+from contest.domain.banks.toml_format import load_directory
 from contest.domain.models import Question, Source
 
 SOURCE = Source(citation="Điều 1 Luật Thử nghiệm")
@@ -345,3 +347,25 @@ def test_questions_without_source_are_listed() -> None:
     assert report(bank).unsourced == ("A", "C")
     assert report(bank).warnings == ("2 câu chưa ghi nguồn trích dẫn: A, C.",)
     assert report(bank[1:2]).warnings == ()
+
+
+def test_outdated_sources_told_as_history_are_not_reported() -> None:
+    old = Source(citation="Luật Giao dịch điện tử 2005", document="51/2005/QH11", expired=date(2024, 7, 1))
+    bank = [
+        question(
+            "A", "Luật Giao dịch điện tử năm 2005 (hết hiệu lực từ ngày 01/7/2024) có bao nhiêu chương?", source=old
+        ),
+        question("B", "Luật Giao dịch điện tử năm 2023 thay thế luật nào?", source=old),
+        question("C", "Luật Giao dịch điện tử (nay đã được Luật năm 2023 thay thế) ban hành năm nào?", source=old),
+        question("D", "Thông điệp dữ liệu có thể thay thế văn bản giấy không?", source=old),
+    ]
+    assert [o.question.code for o in report(bank, on=date(2026, 11, 29)).outdated] == ["D"]
+
+
+BANK_CHECKED = date(2026, 11, 29)
+"""The day the bundled bank's sources were last checked (``tests/test_bundled_bank.py``)."""
+
+
+def test_bundled_bank_quality_report_clean() -> None:
+    bank = load_directory(Path(__file__).resolve().parents[3] / "questions").questions
+    assert report(bank, on=BANK_CHECKED).warnings == ()
