@@ -99,3 +99,13 @@ def test_bank_check_refuses_a_folder_without_toml_files(tmp_path: Path) -> None:
     done = run(tmp_path, "bank", "check", str(tmp_path))
     assert done.returncode == 1
     assert f"Không có tệp .toml nào trong {tmp_path}." in done.stderr
+
+
+def test_bank_check_prints_the_quality_report_without_failing(tmp_path: Path) -> None:
+    keyed_a = tmp_path / "dap-an-a.json"
+    keyed_a.write_bytes(write_bank(make_bank(), "json"))  # every one-key question keyed A
+    done = run(tmp_path, "bank", "check", str(keyed_a))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Báo cáo chất lượng: 4 cảnh báo" in done.stdout
+    assert "  Cảnh báo: Câu một đáp án: phương án A là đáp án đúng ở quá nhiều câu: 32/32 câu" in done.stdout
+    assert "Báo cáo chất lượng: 0 cảnh báo" in run(tmp_path, "bank", "check", str(QUESTIONS)).stdout
