@@ -107,13 +107,15 @@ COLUMNS: tuple[Column, ...] = (
         "multiple",
         "Chọn nhiều",
         ("chon nhieu", "nhieu dap an", "multiple", "multiple choice"),
-        "Có: thí sinh chọn bằng ô đánh dấu. Để trống: tự bật khi có nhiều đáp án đúng.",
+        "Có: thí sinh chọn bằng ô đánh dấu. Để trống: tự bật khi có nhiều đáp án đúng. "
+        "Không mà có nhiều đáp án đúng là lỗi.",
     ),
     Column(
         "keep_order",
         "Giữ thứ tự",
         ("giu thu tu", "giu thu tu phuong an", "khong dao", "khong tron", "keep order"),
-        "Có: không đảo thứ tự phương án (khi có phương án «Cả A và B»).",
+        "Có: không đảo thứ tự phương án. Tự bật (kèm cảnh báo) khi có phương án nhắc tới phương án khác, "
+        "như «Cả A và B» hay «Tất cả các phương án trên».",
     ),
     Column("points", "Điểm", ("diem", "so diem", "points", "score"), "Số nguyên từ 1 đến 100; để trống là 1."),
     Column(
