@@ -351,7 +351,7 @@ def build_question(
             if i >= len(cells) or not cells[i]:
                 problems.append(
                     Problem(
-                        f"Đáp án {LETTERS[i]} trỏ tới phương án trống.",
+                        f"Đáp án {LETTERS[i] if i < MAX_OPTIONS else i + 1} trỏ tới phương án trống.",
                         line=line,
                         column="answer",
                         code=code_text,
@@ -444,7 +444,7 @@ def _answer_indexes(answer: object) -> list[int] | None:
                 return None
             indexes += found
         else:
-            index = int_or_none(item, minimum=0, maximum=MAX_OPTIONS - 1)
+            index = int_or_none(item, minimum=0, maximum=99)
             if index is None:
                 return None
             indexes.append(index)

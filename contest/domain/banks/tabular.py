@@ -150,6 +150,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 _BY_SYNONYM = {s: c for c in COLUMNS for s in c.synonyms}
+_TITLES = {c.field: c.title for c in COLUMNS}
 _FALLBACK_CODE = frozenset({"stt", "so thu tu"})
 """Row numbers serve as codes only in a sheet that has no code column."""
 
@@ -177,13 +178,15 @@ class Header:
     problems: tuple[Problem, ...]
 
     def label(self, name: str) -> str:
-        """How a problem names a column: its letter and the organiser's header."""
+        """How a problem names a column: its letter and the organiser's header;
+        for a field the sheet has no column for (the kept order of a question
+        whose options name others), the template's title."""
         if name == "options":
             letters = [column_letter(self.index[c]) for c in LETTERS if c in self.index]
             return f"{letters[0]}–{letters[-1]} (phương án)"
         if name in self.index:
             return f"{column_letter(self.index[name])} ({self.titles[name]})"
-        return name
+        return _TITLES.get(name, name)
 
 
 def _match_header(cells: Sequence[object], line: int) -> Header | None:

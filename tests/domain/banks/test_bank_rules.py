@@ -177,7 +177,7 @@ def test_build_question_points_that_are_not_a_whole_number_are_an_error(points: 
     )
 
 
-@pytest.mark.parametrize("answer", [["²"], [1.5], [True], ["A", "Z"], [7]])
+@pytest.mark.parametrize("answer", [["²"], [1.5], [True], ["A", "Z"], [-1], [100]])
 def test_build_question_answer_list_of_anything_but_letters_or_indexes_is_an_error(answer: list[object]) -> None:
     document = {
         "format": "hoithi-bank",
@@ -350,3 +350,18 @@ def test_build_source_in_toml_without_citation_keeps_the_expiry() -> None:
             code="Q1",
         ),
     )
+
+
+def test_build_question_answer_index_past_the_options_points_to_an_empty_option() -> None:
+    document = {
+        "format": "hoithi-bank",
+        "version": 1,
+        "questions": [{"code": "Q1", "text": "Hỏi?", "options": ["a", "b"], "answer": [7]}],
+    }
+    bank = read_bank("b.json", json.dumps(document).encode())
+    assert [p.message for p in bank.problems] == ["Đáp án 8 trỏ tới phương án trống."]
+
+
+def test_build_question_referring_warning_in_a_sheet_without_the_column_names_the_template_title() -> None:
+    data = "Mã,Câu hỏi,A,B,C,Đáp án\nQ1,Hỏi?,Một,Hai,Cả A và B,C\n"
+    assert [p.column for p in read_bank("b.csv", data.encode()).problems] == ["Giữ thứ tự"]

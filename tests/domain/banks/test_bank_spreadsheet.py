@@ -252,7 +252,7 @@ def test_xlsx_without_code_column_reports_it(workbook: Workbook) -> None:
     bank = read_bank("bank.xlsx", workbook({"S": [["Câu hỏi", "A", "B", "Đáp án"], ["Hỏi?", "a", "b", "A"]]}))
     assert bank.errors == (
         Problem("Thiếu cột «Mã câu».", line=1),
-        Problem("Thiếu mã câu hỏi.", line=2, column="code"),
+        Problem("Thiếu mã câu hỏi.", line=2, column="Mã câu"),
     )
 
 
