@@ -85,6 +85,17 @@ class Area:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """How to reach the contest's organising committee, the controller of the
+    participants' personal data: the privacy notice names it, as the Law on
+    Personal Data Protection (91/2025/QH15) requires. Empty when not set."""
+
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Contest:
     id: int
     slug: str
@@ -94,6 +105,7 @@ class Contest:
     privacy_notice: str
     min_age: int | None
     areas: tuple[Area, ...] = ()
+    contact: Contact = Contact()
 
     def area(self, area_id: int) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)

@@ -3,8 +3,8 @@
 ``str.isdigit()`` is true for "²", "①" and Arabic-Indic digits, which ``int()``
 then refuses or reads as other numbers; every integer the platform reads from
 outside goes through :func:`parse_int`, which takes ASCII digits only (an
-optional ``-`` where negatives are allowed) and answers a typed 422 with a
-Vietnamese message for anything else."""
+optional ``-`` where negatives are allowed), or a JSON number that is whole,
+and answers a typed 422 with a Vietnamese message for anything else."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import re
 from contest.errors import Invalid
 
 _DIGITS = re.compile(r"-?[0-9]{1,18}")
+_EXACT_FLOAT = 2**53
+"""Beyond this a float has lost digits: 9007199254740993.0 is not that number."""
 
 
 def parse_int(
@@ -25,13 +27,17 @@ def parse_int(
 ) -> int:
     """``value`` as an int in [``minimum``, ``maximum``].
 
-    ``value`` may be an int (not a bool) or a string of ASCII digits with
-    surrounding spaces; a float, a bool, "²", "1.5", "1e3" or an empty string
-    raise :class:`Invalid` with ``{field: message}``, the message naming
-    ``label`` (the field as the person sees it, in Vietnamese) and the range."""
+    ``value`` may be an int (not a bool), a whole float below 2**53 (JSON has
+    one number type: ``42.0`` is 42, as JSON Schema's ``integer`` says) or a
+    string of ASCII digits with surrounding spaces; a bool, ``1.5``, "²",
+    "1.5", "1e3" or an empty string raise :class:`Invalid` with
+    ``{field: message}``, the message naming ``label`` (the field as the
+    person sees it, in Vietnamese) and the range."""
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
+    elif isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_FLOAT:
+        number = int(value)
     elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
     if number is None or (minimum is not None and number < minimum) or (maximum is not None and number > maximum):

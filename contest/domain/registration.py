@@ -128,9 +128,8 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
     if email is not None and (len(email) > 254 or not email.isprintable() or not _EMAIL.match(email)):
         errors["email"] = "Địa chỉ email không hợp lệ."
 
-    raw_year = _text(fields, "birth_year")
-    birth_year = int_or_none(raw_year, minimum=1900, maximum=today.year)
-    if not raw_year:
+    birth_year = int_or_none(fields.get("birth_year"), minimum=1900, maximum=today.year)
+    if not _text(fields, "birth_year"):
         errors["birth_year"] = "Vui lòng nhập năm sinh."
     elif birth_year is None:
         errors["birth_year"] = f"Năm sinh phải là một năm từ 1900 đến {today.year} (bốn chữ số)."
@@ -144,7 +143,7 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
     elif (message := _cccd_error(cccd, birth_year)) is not None:
         errors["cccd"] = message
 
-    area_id = int_or_none(_text(fields, "area"), minimum=1)
+    area_id = int_or_none(fields.get("area"), minimum=1)
     area = None if area_id is None else contest.area(area_id)
     if area is None:
         errors["area"] = "Vui lòng chọn nơi cư trú trong danh sách."

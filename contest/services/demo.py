@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.domain.banks.toml_format import load_directory
-from contest.domain.models import Role, RoundRules
+from contest.domain.models import Contact, Role, RoundRules
 from contest.resources import resource_dir
 from contest.services.container import Services
 
@@ -40,17 +40,23 @@ RULES = (
     "Khai báo thông tin không đầy đủ, không chính xác, hoặc thi hộ người khác thì kết quả không được công nhận."
 )
 
+# What the organisers decide about storing and sharing; the privacy page adds
+# the controller, the data collected, the purposes, the rights and the law.
 PRIVACY = (
-    "Ban Tổ chức cuộc thi thu thập họ và tên, số điện thoại, email (nếu có), năm sinh, số căn cước công dân, "
-    "nơi cư trú và đơn vị công tác của thí sinh chỉ để tổ chức cuộc thi: xác định mỗi người một tài khoản, "
-    "liên hệ và trao giải, thống kê số người tham gia theo địa bàn.\n\n"
-    "Dữ liệu được lưu trên hệ thống của Ban Tổ chức, chỉ cán bộ được giao nhiệm vụ được truy cập, và không "
-    "cung cấp cho bên thứ ba ngoài các cơ quan có thẩm quyền theo quy định. Bảng xếp hạng công khai không "
-    "hiển thị số điện thoại, số căn cước công dân hay địa chỉ.\n\n"
-    "Thí sinh có quyền được biết, xem, yêu cầu chỉnh sửa hoặc xóa dữ liệu của mình và rút lại sự đồng ý "
-    "bằng cách liên hệ Ban Tổ chức; việc rút lại sự đồng ý trước khi có kết quả đồng nghĩa với việc không "
-    "tiếp tục dự thi. Dữ liệu được xóa sau khi kết thúc cuộc thi và hết thời hạn giải quyết khiếu nại, "
-    "trừ trường hợp pháp luật yêu cầu lưu giữ."
+    "Dữ liệu được lưu trên hệ thống của Ban Tổ chức đặt tại Việt Nam; chỉ cán bộ được giao nhiệm vụ tổ chức "
+    "cuộc thi được truy cập. Dữ liệu không được cung cấp cho bên thứ ba, trừ cơ quan nhà nước có thẩm quyền "
+    "theo quy định của pháp luật. Khi công bố kết quả, Ban Tổ chức chỉ nêu họ và tên, nơi cư trú và đơn vị "
+    "công tác của người đoạt giải; không công bố số điện thoại, email, năm sinh hay số định danh cá nhân.\n\n"
+    "Dữ liệu được lưu đến hết 06 tháng sau ngày công bố kết quả chung cuộc (thời hạn trao giải và giải quyết "
+    "khiếu nại), sau đó được xóa, trừ trường hợp pháp luật yêu cầu lưu giữ lâu hơn. Danh sách người đoạt giải "
+    "được lưu theo chế độ lưu trữ hồ sơ khen thưởng."
+)
+
+# The organising committee's contact as a province would publish it (demo values).
+CONTACT = Contact(
+    address="Sở Khoa học và Công nghệ tỉnh, số 1 đường Hùng Vương, phường Mỹ Tho, tỉnh Đồng Tháp",
+    phone="0273 3 872 000",
+    email="hoithi@example.gov.vn",
 )
 
 # Tiền Giang's district-level units in 2020, when the contest was run: one city,
@@ -104,6 +110,7 @@ async def seed_demo(services: Services, *, now: datetime | None = None) -> DemoA
         min_age=None,
         areas=AREAS,
         now=now,
+        contact=CONTACT,
     )
     opens = now.replace(minute=0, second=0, microsecond=0)
     await storage.contests.create_round(

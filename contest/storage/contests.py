@@ -10,6 +10,7 @@ from typing import Any
 
 from contest.domain.models import (
     Area,
+    Contact,
     Contest,
     Round,
     RoundRules,
@@ -59,12 +60,26 @@ class ContestStore:
         min_age: int | None,
         areas: Sequence[str],
         now: datetime,
+        contact: Contact | None = None,
     ) -> int:
+        contact = contact or Contact()
+
         def fn(conn: sqlite3.Connection) -> int:
             cur = conn.execute(
-                "INSERT INTO contests (slug, title, description, rules, privacy_notice, min_age, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (slug, title, description, rules, privacy_notice, min_age, to_ms(now)),
+                "INSERT INTO contests (slug, title, description, rules, privacy_notice, min_age, created_at,"
+                " contact_address, contact_phone, contact_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    slug,
+                    title,
+                    description,
+                    rules,
+                    privacy_notice,
+                    min_age,
+                    to_ms(now),
+                    contact.address,
+                    contact.phone,
+                    contact.email,
+                ),
             )
             contest_id = int(cur.lastrowid or 0)
             conn.executemany(
@@ -94,6 +109,7 @@ class ContestStore:
                 privacy_notice=row["privacy_notice"],
                 min_age=row["min_age"],
                 areas=tuple(Area(id=a["id"], name=a["name"]) for a in areas),
+                contact=Contact(address=row["contact_address"], phone=row["contact_phone"], email=row["contact_email"]),
             )
 
         return await self.db.read(fn)

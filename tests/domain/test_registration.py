@@ -145,12 +145,12 @@ ID_DIGITS = "Số định danh cá nhân gồm đúng 12 chữ số."
         ("birth_year", "١٩٩٥", YEAR),  # Arabic-Indic digits, which int() reads as 1995
         ("birth_year", "１９９５", YEAR),  # full-width
         ("birth_year", "1995.0", YEAR),
-        ("birth_year", 1995.0, YEAR),
+        ("birth_year", 1995.5, YEAR),
         ("birth_year", "-1995", YEAR),
         ("area", "²", AREA),
         ("area", "٧", AREA),
         ("area", "-7", AREA),
-        ("area", 7.0, AREA),
+        ("area", 7.5, AREA),
         ("area", True, AREA),
         ("cccd", "٠٨٢١٩٥٠٠٠١٢٣", ID_DIGITS),
         ("cccd", "08219500012³", ID_DIGITS),
@@ -159,6 +159,12 @@ ID_DIGITS = "Số định danh cá nhân gồm đúng 12 chữ số."
 )
 def test_registration_numbers_take_ascii_digits_only(field: str, value: object, message: str) -> None:
     assert errors(**{field: value}) == {field: message}
+
+
+def test_registration_numbers_may_be_json_numbers_or_digits() -> None:
+    for year, area in ((1995, 7), (1995.0, 7.0), (" 1995 ", " 7 ")):
+        reg = validate_registration(valid(birth_year=year, area=area), contest=CONTEST, today=TODAY)
+        assert (reg.birth_year, reg.area_id) == (1995, 7)
 
 
 def test_registration_text_is_stored_in_nfc() -> None:

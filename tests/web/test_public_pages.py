@@ -6,6 +6,7 @@ import re
 
 from starlette.testclient import TestClient
 
+from contest.domain.models import Contact
 from tests.conftest import World
 from tests.web.test_pages import csrf, register, start_round
 
@@ -68,6 +69,40 @@ def test_register_duplicate_identification_number_names_the_field(client: TestCl
     again = {k: ("on" if v is True else str(v)) for k, v in fields.items()}
     html = post_register(client, 409, **{**again, "phone": "0987000111", "email": ""})
     assert '<a href="#cccd">Số định danh cá nhân này đã được đăng ký.' in html
+
+
+def test_privacy_notice_names_controller_contact_rights_and_law(client: TestClient, world: World) -> None:
+    storage, now = world.services.storage, world.clock.now()
+    contact = Contact(address="Số 1 đường Hùng Vương, phường Mỹ Tho", phone="0273 3 872 000", email="btc@example.vn")
+    client.portal.call(  # type: ignore[union-attr]
+        lambda: storage.contests.create(
+            slug="co-lien-he",
+            title="Cuộc thi có liên hệ",
+            description="",
+            rules="",
+            privacy_notice="Dữ liệu được xóa sau 06 tháng.\n\nKhông chia sẻ cho bên thứ ba.",
+            min_age=None,
+            areas=["Phường Mỹ Tho"],
+            now=now,
+            contact=contact,
+        )
+    )
+    world.services.catalog.invalidate()
+    html = client.get("/privacy").text
+    assert "Ban Tổ chức cuộc thi là bên kiểm soát và xử lý dữ liệu cá nhân" in html
+    assert "<dd>Số 1 đường Hùng Vương, phường Mỹ Tho</dd>" in html
+    assert '<a href="tel:02733872000">0273 3 872 000</a>' in html
+    assert '<a href="mailto:btc@example.vn">btc@example.vn</a>' in html
+    assert "Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 (có hiệu lực từ ngày 01/01/2026)" in html
+    assert "Nghị định số 356/2025/NĐ-CP" in html
+    assert "số định danh cá nhân (số thẻ căn cước/CCCD)" in html
+    for right in ("Xem, nhận bản sao", "chỉnh sửa", "Yêu cầu xóa", "Rút lại sự đồng ý"):
+        assert right in html, right
+    assert "<h2>Cách thực hiện quyền</h2>" in html
+    assert "<p>Dữ liệu được xóa sau 06 tháng.</p>" in html and "<p>Không chia sẻ cho bên thứ ba.</p>" in html
+    client.cookies.set("lang", "en")
+    english = client.get("/privacy").text
+    assert "Law on Personal Data Protection No. 91/2025/QH15" in english and "Your rights" in english
 
 
 def test_favicon_is_served_and_linked(client: TestClient) -> None:
