@@ -221,7 +221,7 @@
     var data = new FormData(form);
     data.append("action", action);
     function attempt() {
-      fetch(form.action, { method: "POST", body: data, credentials: "same-origin" }).then(function (res) {
+      fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" }).then(function (res) {
         if (res.status >= 500) throw new Error("server");
         try { window.localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
         window.location.href = action === "timeout" ? "/attempts/" + id + "/result" : res.url;
@@ -294,7 +294,7 @@
     var text = parts.map(function (n, i) { return n ? n + " " + units[i] : ""; }).filter(Boolean).join(" ");
     return text || "0 " + units[2];
   }
-  var announced = {};
+  var previous = null;
   function tick() {
     var left = Math.floor((deadline - (Date.now() + offset)) / 1000);
     if (left <= 0) {
@@ -307,12 +307,10 @@
     }
     timer.textContent = timer.dataset.label + ": " + words(left);
     timer.classList.toggle("low", left <= 60);
-    [300, 60].forEach(function (mark) {
-      if (left <= mark && left > mark - 5 && !announced[mark]) {
-        announced[mark] = true;
-        announce(timer.dataset.low.replace("{time}", words(mark)));
-      }
+    [300, 60].forEach(function (mark) {  // once, as the time left passes each mark
+      if (previous !== null && previous > mark && left <= mark) announce(timer.dataset.low.replace("{time}", words(mark)));
     });
+    previous = left;
   }
   var clock = setInterval(tick, 1000);
   tick();
