@@ -42,11 +42,8 @@ def services(request: Request) -> Services:
 
 def number(raw: object, *, field: str, label: str, maximum: int | None = None) -> int:
     """A whole number from the console's URLs and forms, 1 or more; anything
-    else is a 422 page that says which number is wrong and why."""
-    try:
-        return parse_int(raw, field=field, label=label, minimum=1, maximum=maximum)
-    except Invalid as exc:
-        raise Invalid(exc.errors, message=exc.errors[field]) from None
+    else is a 422 page that says which number (``label``) is wrong and why."""
+    return parse_int(raw, field=field, label=label, minimum=1, maximum=maximum)
 
 
 def optional_number(raw: str | None, *, field: str, label: str, maximum: int | None = None) -> int | None:
