@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from contest.storage.database import connect
-from contest.storage.migrate import SchemaTooNew, available, migrate_sqlite, statements
+from contest.storage.migrate import SchemaTooNew, available, current_version, migrate_sqlite, statements
 
 
 def test_migrations_apply_once_and_are_recorded(tmp_path: Path) -> None:
@@ -41,3 +41,18 @@ def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
 def test_statements_split_whole_statements() -> None:
     sql = "CREATE TABLE a (x TEXT DEFAULT ';');\n-- comment\nCREATE INDEX i ON a (x);\n"
     assert statements(sql) == ["CREATE TABLE a (x TEXT DEFAULT ';');", "-- comment\nCREATE INDEX i ON a (x);"]
+
+
+def test_answers_saved_before_revisions_get_one(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "old.db")
+    current_version(conn)
+    for migration in available()[:3]:  # a database from before migration 0004
+        for statement in statements(migration.sql):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (migration.version, migration.name))
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("INSERT INTO answers (attempt_id, question_id, options, saved_at) VALUES (1, 1, '[2]', 0)")
+    conn.execute("INSERT INTO answers (attempt_id, question_id, options, saved_at) VALUES (1, 2, '[]', 0)")
+    assert 4 in migrate_sqlite(conn)
+    rows = conn.execute("SELECT question_id, revision, flagged FROM answers ORDER BY question_id").fetchall()
+    assert [tuple(r) for r in rows] == [(1, 1, 0), (2, 0, 0)]  # an empty answer is "nothing saved"

@@ -150,3 +150,25 @@ def test_no_attempts_left_is_a_conflict(services: Services) -> None:
             await services.storage.close()
 
     asyncio.run(body())
+
+
+def test_concurrent_saves_on_the_same_revision_apply_once(services: Services) -> None:
+    async def body() -> tuple[list[bool], frozenset[int], int]:
+        world = await _world(services)
+        try:
+            user = await services.accounts.user(await _participant(services, world))
+            assert user is not None
+            attempt, _ = await services.attempts.start(user, world.open_round)
+            outcomes = await asyncio.gather(
+                *(services.attempts.save_answer(user, attempt.id, 1, [option], 0) for option in (1, 2, 3, 4))
+            )
+            stored = await services.attempts.get(user, attempt.id)
+            return [o.applied for o in outcomes], stored.answers[1], stored.revisions[1]
+        finally:
+            await services.storage.close()
+
+    applied, stored, revision = asyncio.run(body())
+    assert sorted(applied) == [False, False, False, True]  # the others had not seen the first
+    assert revision == 1
+    assert stored == frozenset({applied.index(True) + 1})
+
