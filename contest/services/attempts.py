@@ -81,12 +81,14 @@ class PageForm:
     """An attempt page as posted: for each question the page showed, the
     revision of its answer the page was based on (``None``: unknown), the
     options chosen (a question with none chosen is absent from ``answers``),
-    each flag as shown and as posted, and the prediction as typed."""
+    each flag as shown and as posted, and the prediction as typed and as the
+    page showed it (``None``: the page did not say)."""
 
     revisions: Mapping[int, int | None]
     answers: Mapping[int, object]
     flags: Mapping[int, tuple[bool, bool]]
     prediction: object = None
+    prediction_shown: object = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,9 +284,10 @@ class Attempts:
         answer is based on the revision the page showed, so a page older than
         an answer saved elsewhere does not overwrite it: those questions come
         back in ``stale``. A flag changes only where the participant changed
-        it on this page. The answers are saved even when the prediction is
-        not valid; ``prediction_error`` then says why it was not. Conflict
-        when time is up or the attempt closed."""
+        it on this page, and so does the prediction when the page says what it
+        showed (the summary page's field does not). The answers are saved
+        even when the prediction is not valid; ``prediction_error`` then says
+        why it was not. Conflict when time is up or the attempt closed."""
         guard = await self._guard(user, attempt_id)
         answers = {}
         for question_id, base in page.revisions.items():
@@ -292,7 +295,7 @@ class Attempts:
             answers[question_id] = (self._check_choice(guard, question_id, page.answers.get(question_id, [])), base)
         flags = {q: flagged for q, (shown, flagged) in page.flags.items() if q in answers and shown != flagged}
         prediction, prediction_error = None, None
-        if page.prediction not in (None, ""):
+        if page.prediction not in (None, "", page.prediction_shown):
             try:
                 prediction = check_prediction(page.prediction)
             except Invalid as exc:

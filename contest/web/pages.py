@@ -222,7 +222,8 @@ def form_page(form: FormData) -> PageForm:
     """An attempt page as posted: ``r<id>`` names each question the page
     showed with the revision of its answer the page was based on (empty:
     unknown), ``q<id>`` the options chosen, ``f<id>`` (checkbox) and
-    ``fb<id>`` (as shown) its flag, ``prediction`` as typed."""
+    ``fb<id>`` (as shown) its flag, ``prediction`` as typed and
+    ``prediction_shown`` as the page showed it."""
     revisions: dict[int, int | None] = {}
     flags: dict[int, tuple[bool, bool]] = {}
     for key in form:
@@ -233,7 +234,13 @@ def form_page(form: FormData) -> PageForm:
                 None if value in (None, "") else parse_int(value, field="options", label=BASE_LABEL, minimum=0)
             )
             flags[question_id] = (form.get(f"fb{question_id}") == "1", f"f{question_id}" in form)
-    return PageForm(revisions=revisions, answers=form_answers(form), flags=flags, prediction=form.get("prediction"))
+    return PageForm(
+        revisions=revisions,
+        answers=form_answers(form),
+        flags=flags,
+        prediction=form.get("prediction"),
+        prediction_shown=form.get("prediction_shown"),
+    )
 
 
 @signed_in

@@ -6,6 +6,7 @@ import re
 
 from starlette.testclient import TestClient
 
+from contest.web.render import format_duration
 from tests.conftest import PASSWORD, World, registration
 
 
@@ -369,3 +370,23 @@ def test_home_offers_to_continue_the_attempt_in_progress(client: TestClient, wor
     assert "đã dùng 0 · đang làm lượt 1" in html
     assert "Vào thi (lượt tiếp theo)" not in html
     assert "<dd>10 phút</dd>" in html
+
+
+def test_older_page_does_not_overwrite_the_prediction_saved_from_the_app(client: TestClient, world: World) -> None:
+    headers = signed_in_app(client, world)
+    attempt_id = start_round(client, world.open_round)
+    html = client.get(f"/attempts/{attempt_id}").text  # shows no prediction
+    client.put(f"/api/v1/attempts/{attempt_id}/prediction", headers=headers, json={"prediction": 500})
+    client.post(f"/attempts/{attempt_id}", data={**page_form(html), "action": "save", "prediction": ""})
+    assert client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).json()["prediction"] == 500
+    client.post(f"/attempts/{attempt_id}", data={**page_form(html), "action": "save", "prediction": "42"})
+    assert client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).json()["prediction"] == 42  # typed here
+
+
+def test_durations_read_as_words_not_clock_times() -> None:
+    assert format_duration(53_000) == "53 giây"
+    assert format_duration(725_400) == "12 phút 5 giây"
+    assert format_duration(600_000) == "10 phút"
+    assert format_duration(3_723_000) == "1 giờ 2 phút 3 giây"
+    assert format_duration(0) == "0 giây"
+    assert format_duration(725_000, "en") == "12 min 5 s"

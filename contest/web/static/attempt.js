@@ -126,6 +126,7 @@
         if (flag) {
           field("fb" + q).value = item ? "1" : "0";
         } else if (key === "prediction") {
+          field("prediction_shown").value = item;
           setStatus(q, "saved");
         } else {
           field("r" + q).value = r.data.revision;
