@@ -29,6 +29,10 @@ register_url_convertor("id", IdConvertor())
 
 
 async def read_json(request: Request) -> dict[str, Any]:
+    """The body as a JSON object; 400 ``malformed_json`` for anything that is
+    not JSON or holds text that is no text (``"\\ud800"``, half of a UTF-16
+    surrogate pair, which UTF-8 cannot encode and so cannot be hashed or
+    stored), 400 ``json_not_object`` for anything but an object."""
     body = await request.body()
     if not body.strip():
         return {}
@@ -38,6 +42,11 @@ async def read_json(request: Request) -> dict[str, Any]:
         raise BadRequest("Nội dung gửi lên không phải JSON hợp lệ.", code="malformed_json") from None
     if not isinstance(data, dict):
         raise BadRequest("Nội dung JSON phải là một đối tượng {…}.", code="json_not_object")
+    if b"\\u" in body:  # an escape may leave half of a surrogate pair, which is no character at all
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest("Nội dung gửi lên có ký tự không hợp lệ.", code="malformed_json") from None
     return data
 
 

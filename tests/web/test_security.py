@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from starlette.testclient import TestClient
@@ -255,3 +256,45 @@ def test_malformed_content_length_is_refused(client: TestClient) -> None:
     for value in ("²".encode(), b"-1", b"1_0", b"ten", b"+2"):
         start = client.portal.call(post, value)[0]  # type: ignore[union-attr]
         assert start["status"] == 413, value
+
+
+ODD_TEXT = [
+    "\u200b" * 9,  # zero-width spaces
+    "①②③④⑤⑥⑦⑧⑨",
+    "a\x00b\x07c" * 3,  # control characters
+    "\u202eNguyễn Văn An",  # right-to-left override
+    "\ufeff" * 9,
+    "N\u0301\u0301\u0301guyễn",  # combining marks on nothing they compose with
+    "ạ" * 10_240,  # 10 kB
+]
+FIELDS = ("full_name", "phone", "password", "email", "birth_year", "cccd", "area", "unit")
+
+
+def test_odd_unicode_in_any_registration_field_is_4xx_not_500(client: TestClient, world: World) -> None:
+    from tests.web.test_pages import csrf
+
+    token = csrf(client.get("/register").text)
+    for field in FIELDS:
+        for value in ODD_TEXT:
+            response = client.post("/api/v1/register", json=registration(world, **{field: value}))
+            assert response.status_code in (201, 422), (field, value[:20], response.text)
+            if response.status_code == 422:
+                assert set(response.json()["errors"]) == {field}, (field, value[:20])
+            form = {k: ("on" if v is True else str(v)) for k, v in registration(world, **{field: value}).items()}
+            page = client.post("/register", data={**form, "csrf_token": token}, follow_redirects=False)
+            assert page.status_code in (303, 413, 422), (field, value[:20])  # 413: 10 kB URL-encoded is 90 kB
+            if page.status_code == 303:  # accepted (a 10 kB password is not): sign out for the next one
+                client.cookies.clear()
+                token = csrf(client.get("/register").text)
+
+
+def test_half_a_surrogate_pair_in_json_is_400_not_500(client: TestClient, world: World) -> None:
+    for field in (*FIELDS, "consent"):
+        body = json.dumps(registration(world, **{field: "\ud800" * 9}))  # escaped: valid JSON, no text
+        response = client.post("/api/v1/register", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 400, field
+        assert response.json() == {"error": "malformed_json", "message": "Nội dung gửi lên có ký tự không hợp lệ."}
+    response = client.post("/api/v1/token", content=b'{"login": "0912345678", "password": "\\udfff\\ud800x"}')
+    assert response.status_code == 400
+    emoji = client.post("/api/v1/token", content=b'{"login": "0912345678", "password": "\\ud83d\\ude00-mat-khau"}')
+    assert emoji.status_code == 401  # a whole pair is a character (😀): only the password is wrong
