@@ -71,6 +71,12 @@ def test_register_duplicate_identification_number_names_the_field(client: TestCl
     assert '<a href="#cccd">Số định danh cá nhân này đã được đăng ký.' in html
 
 
+def test_privacy_notice_without_a_contact_says_so(client: TestClient, world: World) -> None:
+    html = client.get("/privacy").text
+    assert "Ban Tổ chức chưa công bố địa chỉ, điện thoại và email liên hệ" in html
+    assert '<dl class="contact">' not in html
+
+
 def test_privacy_notice_names_controller_contact_rights_and_law(client: TestClient, world: World) -> None:
     storage, now = world.services.storage, world.clock.now()
     contact = Contact(address="Số 1 đường Hùng Vương, phường Mỹ Tho", phone="0273 3 872 000", email="btc@example.vn")
@@ -100,6 +106,7 @@ def test_privacy_notice_names_controller_contact_rights_and_law(client: TestClie
         assert right in html, right
     assert "<h2>Cách thực hiện quyền</h2>" in html
     assert "<p>Dữ liệu được xóa sau 06 tháng.</p>" in html and "<p>Không chia sẻ cho bên thứ ba.</p>" in html
+    assert "chưa công bố" not in html
     client.cookies.set("lang", "en")
     english = client.get("/privacy").text
     assert "Law on Personal Data Protection No. 91/2025/QH15" in english and "Your rights" in english
