@@ -457,8 +457,6 @@ def _points(value: object, *, line: int | None, code: str, problems: list[Proble
     or "hai" are errors."""
     if value is None or clean_text(value) == "":
         return 1
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
     try:
         return parse_int(value, field="points", label="Điểm", minimum=1, maximum=100)
     except Invalid as exc:

@@ -29,6 +29,7 @@ from contest.domain.banks.common import (
     source_from,
 )
 from contest.domain.models import LETTERS, MAX_OPTIONS, Question
+from contest.domain.numbers import int_or_none
 
 FORMAT = "hoithi-bank"
 VERSION = 1
@@ -117,8 +118,9 @@ def _simple(item: dict[str, Any], number: int, line: int | None, problems: list[
     options = item.get("options")
     answer = item.get("answer")
     if isinstance(options, list):
-        if isinstance(answer, int) and not isinstance(answer, bool):
-            if not 0 <= answer < min(len(options), MAX_OPTIONS):
+        index = int_or_none(answer)  # 2 or "2" (ASCII digits only); "B" stays letters
+        if index is not None:
+            if not 0 <= index < min(len(options), MAX_OPTIONS):
                 problems.append(
                     Problem(
                         f"Đáp án «{answer}» không hợp lệ: là số thứ tự phương án, tính từ 0 "
@@ -128,7 +130,7 @@ def _simple(item: dict[str, Any], number: int, line: int | None, problems: list[
                     )
                 )
                 return None
-            answer = LETTERS[answer]
+            answer = LETTERS[index]
     else:
         text, options = _split_options(text)
     return build_question(

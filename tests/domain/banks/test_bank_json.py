@@ -141,3 +141,16 @@ def test_json_item_that_is_not_an_object_is_an_error() -> None:
     bank = parse_json('[\n  {"question": "Hỏi?\\nA. x\\nB. y", "answer": "A"},\n  "lạc"\n]')
     assert [q.code for q in bank.questions] == ["CAU-0001"]
     assert bank.problems == (Problem("Mục thứ 2 không phải một đối tượng {…}.", line=3),)
+
+
+@pytest.mark.parametrize(("answer", "key"), [(1, "B"), (1.0, "B"), ("1", "B"), ("B", "B"), (" 0 ", "A")])
+def test_json_simple_answer_index_may_be_a_number_or_digits(answer: object, key: str) -> None:
+    data = json.dumps([{"question": "Hỏi?", "options": ["a", "b"], "answer": answer}])
+    assert [q.answer_letters for q in parse_json(data).questions] == [key]
+
+
+@pytest.mark.parametrize("answer", ["²", "١", True, 1.5])
+def test_json_simple_answer_that_is_no_index_is_an_error_not_a_crash(answer: object) -> None:
+    bank = parse_json(json.dumps([{"question": "Hỏi?", "options": ["a", "b"], "answer": answer}]))
+    assert bank.questions == ()
+    assert [p.column for p in bank.problems] == ["answer"]
