@@ -25,7 +25,7 @@ _LIST = rf"\b{_LETTER}\b(?:{_JOIN}\b{_LETTER}\b)+"
 _VERDICT = r"(?:\s+(?:deu\s+)?(?:la\s+)?(?:dung|sai))?"
 _WORD = r"(?:phuong\s+an|dap\s+an|lua\s+chon|cau\s+tra\s+loi|cau|y|options?|answers?|choices?)"
 """Words for an option, diacritics stripped ("ý", "câu" as in "không câu nào")."""
-_POINTING = r"(?=\s*(?:$|[.,;:!]|(?:noi|ke|neu|o)?\s*tren\b|deu\b|dung\b|sai\b|nao\b|con\s+lai\b|[a-f]\b))"
+_POINTING = r"(?=\s*(?:$|[.,;:!…]|(?:noi|ke|neu|o)?\s*tren\b|deu\b|dung\b|sai\b|nao\b|con\s+lai\b|[a-f]\b))"
 """What must follow such a word for it to name options: "phương án" is also
 "a plan" ("tất cả các phương án phòng cháy"), "ý" also begins "ý kiến"."""
 

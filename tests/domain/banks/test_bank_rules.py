@@ -34,6 +34,8 @@ REFERRING = (
     "Tất cả",
     "Cả hai phương án trên",
     "Cả hai phương án đều đúng",
+    "Cả hai phương án …",
+    "Cả hai phương án B và C đều sai",
     "Cả ba đáp án",
     "Cả hai",
     "Không phương án nào đúng",
