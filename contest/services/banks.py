@@ -17,7 +17,7 @@ from datetime import date
 from contest.clock import Clock
 from contest.config import Settings
 from contest.domain import timing
-from contest.domain.banks.common import BankError, ParsedBank, Problem, build_question, build_source
+from contest.domain.banks.common import BankError, ParsedBank, Problem, Severity, build_question, build_source
 from contest.domain.banks.export import FORMATS, write_bank
 from contest.domain.banks.quality import QualityReport
 from contest.domain.banks.quality import report as quality_report
@@ -342,7 +342,11 @@ class Banks:
         return version
 
     async def edit_question(self, user: User, bank_id: int, code: str, fields: Mapping[str, object]) -> int:
-        """Save an edited question as the next version; returns its id."""
+        """Save an edited question as the next version; returns its id.
+
+        Errors (a missing key, an impossible date…) refuse the edit with
+        :class:`Invalid`; warnings do not, since the domain has already acted
+        on them (an option naming others keeps the options' order)."""
         current = await self.question(user, bank_id, code)
         problems: list[Problem] = []
         source = build_source(
@@ -364,8 +368,9 @@ class Banks:
             source=source,
             problems=problems,
         )
-        if edited is None or problems:
-            raise Invalid({p.column or "question": p.message for p in problems})
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if edited is None or errors:
+            raise Invalid({p.column or "question": p.message for p in errors})
         if edited == current:
             raise Invalid({"question": "Không có thay đổi nào để lưu."})
         return await self._save(

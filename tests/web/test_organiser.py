@@ -625,3 +625,11 @@ def test_preview_shows_the_quality_report_with_sources_judged_on_the_last_round_
     preview = upload(staff, "moi.json", data)
     assert 'id="quality"' in preview.text and "Câu T-003 trích dẫn" not in preview.text
     assert confirm(staff, preview.url.path, name="Ngân hàng mới").status_code == 303  # warnings do not block
+
+
+def test_edit_form_keeps_order_of_options_naming_others(staff: TestClient, world: World) -> None:
+    assert not current(staff, world)["T-001"].keep_order
+    edit(staff, world, "T-001", option_D="Cả A và B đều đúng")
+    edited = current(staff, world)["T-001"]
+    assert edited.options[3] == "Cả A và B đều đúng"
+    assert edited.keep_order
