@@ -193,24 +193,26 @@ def bank_import(args: argparse.Namespace) -> int:
     note = f"Nhập từ tệp {Path(args.file).name} (dòng lệnh)"
 
     async def work(services: Services) -> tuple[int, int]:
+        """The bank's id and the new version's number (as the console shows it)."""
         now = services.clock.now()
         print(f"Đang lưu {len(bank.questions)} câu hỏi…", file=sys.stderr)
+        banks = services.storage.banks
         if args.bank is not None:
-            version = await services.storage.banks.add_version(
-                args.bank, bank.questions, now=now, note=note, created_by=None
-            )
-            return args.bank, version
-        if await services.storage.banks.name_taken(args.name):
+            bank_id = args.bank
+            version_id = await banks.add_version(bank_id, bank.questions, now=now, note=note, created_by=None)
+        elif await banks.name_taken(args.name):
             raise Duplicate(["name"])
-        return await services.storage.banks.create(name=args.name, questions=bank.questions, now=now, note=note)
+        else:
+            bank_id, version_id = await banks.create(name=args.name, questions=bank.questions, now=now, note=note)
+        return bank_id, next(v.number for v in await banks.versions(bank_id) if v.id == version_id)
 
     try:
-        bank_id, version_id = asyncio.run(_with_storage(work))
+        bank_id, number = asyncio.run(_with_storage(work))
     except Duplicate:
         return _fail(f"a bank named {args.name!r} exists: use --bank ID to add a version to it")
     except (NotFound, UnsupportedDatabase, SchemaTooNew) as exc:
         return _fail(str(exc))
-    print(f"Đã nhập: ngân hàng {bank_id}, phiên bản {version_id}.")
+    print(f"Đã nhập: ngân hàng {bank_id}, phiên bản {number}.")
     return 0
 
 

@@ -54,11 +54,11 @@ def test_bank_import_then_export_round_trips(tmp_path: Path) -> None:
     source.write_bytes(write_bank(make_bank(), "xlsx"))
     done = run(tmp_path, "bank", "import", str(source), "--name", "Ngân hàng CLI")
     assert done.returncode == 0, done.stderr
-    assert "Đã nhập: ngân hàng 1" in done.stdout
+    assert "Đã nhập: ngân hàng 1, phiên bản 1." in done.stdout
     again = run(tmp_path, "bank", "import", str(source), "--name", "Ngân hàng CLI")
     assert again.returncode == 1 and "exists" in again.stderr
     version = run(tmp_path, "bank", "import", str(source), "--bank", "1")
-    assert version.returncode == 0
+    assert version.returncode == 0 and "Đã nhập: ngân hàng 1, phiên bản 2." in version.stdout
     listing = run(tmp_path, "bank", "list")
     assert "Ngân hàng CLI\tphiên bản 2\t40 câu" in listing.stdout
     out = tmp_path / "out.json"
