@@ -287,6 +287,14 @@ def test_time_out_with_empty_prediction_ends_on_the_result(short_server: Server,
     expect(page.locator("#correct")).to_have_text(re.compile(r"^[01]/5$"))
 
 
+def test_time_out_without_network_keeps_trying_and_says_so(short_server: Server, page: Page) -> None:
+    attempt_id, _ = sign_in_and_start(page, short_server)
+    page.context.set_offline(True)
+    expect(page.locator("#timer")).to_have_text("Đã hết giờ. Mất kết nối mạng: đang thử nộp bài lại…", timeout=15_000)
+    page.context.set_offline(False)
+    expect(page).to_have_url(re.compile(rf"/attempts/{attempt_id}/result$"), timeout=10_000)
+
+
 def test_offline_submit_asks_the_same_confirmation(seeded_server: Server, page: Page) -> None:
     attempt_id, _ = sign_in_and_start(page, seeded_server)
     option(page, 1).check()
