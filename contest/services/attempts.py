@@ -128,6 +128,9 @@ STALE = (
 )
 PREDICTION_NEEDED = "Vui lòng trả lời câu hỏi dự đoán trước khi nộp bài."
 BASE_LABEL = "Phiên bản câu trả lời"
+REVISIONS = {"minimum": 0, "maximum": 1_000_000_000}
+"""The range of a base revision a client may send: far more changes than an
+attempt's time allows, and small enough for any database integer."""
 TIME_UP = "Đã hết giờ làm bài. Các câu trả lời lưu trước khi hết giờ vẫn được tính."
 
 
@@ -242,7 +245,7 @@ class Attempts:
         guard = await self._guard(user, attempt_id)
         self._check_question(guard, question_id)
         options = self._check_choice(guard, question_id, chosen)
-        revision = None if base is None else parse_int(base, field="base_revision", label=BASE_LABEL, minimum=0)
+        revision = None if base is None else parse_int(base, field="base_revision", label=BASE_LABEL, **REVISIONS)
         now = self._clock.now()
         self._check_time(guard, now)
         saved = await self._storage.attempts.save_answer(

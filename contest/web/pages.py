@@ -24,7 +24,7 @@ from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.registration import FIELDS
 from contest.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
-from contest.services.attempts import BASE_LABEL, PageForm, Review, RoundAttempts
+from contest.services.attempts import BASE_LABEL, REVISIONS, PageForm, Review, RoundAttempts
 from contest.services.container import Services
 from contest.web.api import saved_answer_response
 from contest.web.auth import check_csrf, landing, require_user, session_user, sign_in, sign_out
@@ -231,7 +231,7 @@ def form_page(form: FormData) -> PageForm:
             question_id = parse_int(key[1:], field="options", label="Số thứ tự câu hỏi", minimum=1)
             value = form.get(key)
             revisions[question_id] = (
-                None if value in (None, "") else parse_int(value, field="options", label=BASE_LABEL, minimum=0)
+                None if value in (None, "") else parse_int(value, field="options", label=BASE_LABEL, **REVISIONS)
             )
             flags[question_id] = (form.get(f"fb{question_id}") == "1", f"f{question_id}" in form)
     return PageForm(
