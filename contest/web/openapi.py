@@ -302,6 +302,7 @@ PATHS: dict[str, Any] = {
                         "base_revision": {
                             "type": ["integer", "null"],
                             "minimum": 0,
+                            "maximum": 1_000_000_000,
                             "description": "The revision this answer is based on; absent or null: answer anyway.",
                         },
                     },
