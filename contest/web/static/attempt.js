@@ -130,7 +130,7 @@
           setStatus(q, "saved");
         } else {
           field("r" + q).value = r.data.revision;
-          if (!same) pending[key].base = r.data.revision;  // a newer choice on top of this page's own save
+          if (!same && pending[key]) pending[key].base = r.data.revision;  // a newer choice on top of this page's save
           setStatus(q, item.options.length ? "saved" : "unanswered");
         }
       } else if (r.data.error === "stale_answer") {
