@@ -14,10 +14,11 @@ PREDICTION_MAX = 100_000_000
 def check_choice(*, option_ids: Collection[int], multiple: bool, chosen: object) -> frozenset[int]:
     """The chosen option ids as a set, or :class:`Invalid` (field ``options``)
     when they are not ids of this question or a single-answer question gets
-    more than one. An empty choice clears the answer."""
-    if not isinstance(chosen, list | tuple) or not all(isinstance(c, int) and not isinstance(c, bool) for c in chosen):
+    more than one. Ids are JSON numbers that are whole (``2`` or ``2.0``, as
+    the API document's ``integer`` allows). An empty choice clears the answer."""
+    if not isinstance(chosen, list | tuple) or any(isinstance(c, str) for c in chosen):
         raise Invalid({"options": "Phương án phải là danh sách mã phương án (số nguyên)."})
-    picked = frozenset(chosen)
+    picked = frozenset(parse_int(c, field="options", label="Mã phương án") for c in chosen)
     if not picked <= frozenset(option_ids):
         raise Invalid({"options": "Có phương án không thuộc câu hỏi này."})
     if len(picked) > 1 and not multiple:

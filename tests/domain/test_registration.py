@@ -115,7 +115,8 @@ def test_password_rules() -> None:
 def test_check_choice() -> None:
     assert check_choice(option_ids=range(1, 5), multiple=True, chosen=[3, 1, 3]) == frozenset({1, 3})
     assert check_choice(option_ids=range(1, 5), multiple=False, chosen=[]) == frozenset()
-    for bad in ([5], [0], ["1"], [1.0], "1", None, [True]):
+    assert check_choice(option_ids=range(1, 5), multiple=False, chosen=[2.0]) == frozenset({2})  # JSON's integer
+    for bad in ([5], [0], ["1"], [1.5], ["²"], "1", None, [True], [None]):
         with pytest.raises(Invalid):
             check_choice(option_ids=range(1, 5), multiple=True, chosen=bad)
     with pytest.raises(Invalid) as caught:
