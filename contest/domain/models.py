@@ -95,8 +95,19 @@ class Contact:
     email: str = ""
 
 
+class ContestStatus(enum.StrEnum):
+    """Where a contest stands at a moment (:func:`contest.domain.timing.contest_status`)."""
+
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    PAST = "past"
+
+
 @dataclass(frozen=True, slots=True)
 class Contest:
+    """One contest of the site, running from ``starts_at`` to ``ends_at``,
+    with its own rules, privacy notice, contact and areas; its rounds refer to it."""
+
     id: int
     slug: str
     title: str
@@ -104,6 +115,8 @@ class Contest:
     rules: str
     privacy_notice: str
     min_age: int | None
+    starts_at: datetime
+    ends_at: datetime
     areas: tuple[Area, ...] = ()
     contact: Contact = Contact()
 
@@ -111,10 +124,36 @@ class Contest:
         return next((a for a in self.areas if a.id == area_id), None)
 
 
+@dataclass(frozen=True, slots=True)
+class Participation:
+    """A participant's part in one contest: what they gave for it (the area,
+    the work unit) the first time they joined it. The account itself (name,
+    phone, identification number) is one per person for the whole site."""
+
+    user_id: int
+    contest_id: int
+    area_id: int
+    unit: str
+    joined_at: datetime
+
+
 class RoundStatus(enum.StrEnum):
     UPCOMING = "upcoming"
     OPEN = "open"
     CLOSED = "closed"
+
+
+class Phase(enum.StrEnum):
+    """Where a round stands, in order (``domain/phases.py`` moves it): the
+    clock makes it scheduled, open and closed; judges' decisions make it
+    under review, provisional and final."""
+
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    UNDER_REVIEW = "under_review"
+    PROVISIONAL = "provisional"
+    FINAL = "final"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +178,9 @@ class Round:
     rules: RoundRules
     bank_id: int
     description: str = ""
+    stored_phase: Phase = Phase.SCHEDULED
+    """The phase people last decided (``scheduled`` until then); what it is
+    now is :func:`contest.domain.phases.effective`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,8 +334,10 @@ class User:
     username: str | None = None
     cccd: str | None = None
     birth_year: int | None = None
-    area_id: int | None = None
-    unit: str = ""
+    generation: int = 0
+    """Raised by one whenever the account is disabled, changes role or
+    password: sessions and tokens issued at an older generation stop working."""
+    disabled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
