@@ -42,7 +42,7 @@ def _fail(message: str) -> int:
 
 async def _with_storage(work: Callable[[Services], Awaitable[T]]) -> T:
     settings = Settings.from_env()
-    storage = open_storage(settings.database_url)
+    storage = open_storage(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     await asyncio.to_thread(storage.migrate)
     storage.start()
     try:
@@ -102,7 +102,8 @@ def serve(args: argparse.Namespace) -> int:
 
 def migrate(args: argparse.Namespace) -> int:
     try:
-        storage = open_storage(Settings.from_env().database_url)
+        settings = Settings.from_env()
+        storage = open_storage(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         applied = storage.migrate()
     except (UnsupportedDatabase, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))

@@ -26,6 +26,12 @@ class Settings:
         "Where data lives: `sqlite:///path/to/file.db` (relative to the working directory) "
         "or `sqlite:////absolute/path.db`.",
     )
+    sqlite_synchronous: str = _setting(
+        "FULL",
+        "SQLite only: `FULL` syncs every commit to disk, so an answer acknowledged as saved survives a power "
+        "cut; `NORMAL` is a little faster but an OS crash or power cut may lose the last commits (the file "
+        "never corrupts). One sync covers a whole group commit, so FULL costs nothing visible in the benchmark.",
+    )
     secret_key: str = _setting(
         "",
         "Signs session cookies and API tokens. Required outside `--demo`; use 32+ random bytes, "

@@ -16,13 +16,14 @@ class UnsupportedDatabase(ValueError):
     pass
 
 
-def open_storage(url: str) -> Storage:
-    """Storage for a ``CONTEST_DATABASE_URL``."""
+def open_storage(url: str, *, sqlite_synchronous: str = "FULL") -> Storage:
+    """Storage for a ``CONTEST_DATABASE_URL``; ``sqlite_synchronous`` is
+    ``CONTEST_SQLITE_SYNCHRONOUS`` (ValueError when not FULL or NORMAL)."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path:
             raise UnsupportedDatabase("sqlite:/// needs a file path, e.g. sqlite:///contest.db")
-        return SQLiteStorage(Path(path))
+        return SQLiteStorage(Path(path), synchronous=sqlite_synchronous)
     if url.startswith(("postgres://", "postgresql://")):
         raise UnsupportedDatabase("The PostgreSQL backend is not available yet; use sqlite:///path/to/file.db.")
     raise UnsupportedDatabase(f"Unknown database URL {url!r}: use sqlite:///path/to/file.db.")

@@ -19,6 +19,7 @@ whole point of the writer (docs/design.md).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import sqlite3
@@ -36,12 +37,29 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 256
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
+SYNCHRONOUS = ("FULL", "NORMAL")
+"""The durability levels ``CONTEST_SQLITE_SYNCHRONOUS`` may choose (docs/design.md):
+FULL (the default) syncs the WAL at every commit, so an acknowledged write
+survives a power cut; NORMAL syncs only at checkpoints, so an OS crash or a
+power cut may lose the last commits (never corrupt the file)."""
+
+
+def synchronous_level(value: str) -> str:
+    """``value`` as a PRAGMA level (any case); ValueError when it is not one of
+    :data:`SYNCHRONOUS`, so a misspelt setting stops the start."""
+    level = value.strip().upper()
+    if level not in SYNCHRONOUS:
+        raise ValueError(f"CONTEST_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not {value!r}")
+    return level
+
+
+def connect(path: Path | str, *, synchronous: str = "FULL") -> sqlite3.Connection:
     """A connection configured the same way for the writer, readers and tools."""
+    level = synchronous_level(synchronous)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"PRAGMA synchronous={level}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=30000")
     return conn
@@ -58,8 +76,16 @@ _STOP = object()
 
 
 class Database:
-    def __init__(self, path: Path | str, *, readers: int = 3, trace: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        readers: int = 3,
+        trace: Callable[[str], None] | None = None,
+        synchronous: str = "FULL",
+    ) -> None:
         self.path = Path(path)
+        self.synchronous = synchronous_level(synchronous)
         self._trace = trace
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
@@ -75,7 +101,7 @@ class Database:
             self._writer.start()
 
     def _connect(self) -> sqlite3.Connection:
-        conn = connect(self.path)
+        conn = connect(self.path, synchronous=self.synchronous)
         if self._trace is not None:  # every statement, with its values: for diagnostics and query-plan tests
             conn.set_trace_callback(self._trace)
         return conn
@@ -135,33 +161,26 @@ class Database:
                         stop = True
                         break
                     batch.append(job)
-                self._run_batch(conn, batch)
+                conn = self._run_batch(conn, batch)
                 if stop:
                     return
         finally:
             conn.close()
 
-    def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
-        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+    def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> sqlite3.Connection:
+        """Run one batch and wake its callers; returns the connection the next
+        batch uses. When the transaction as a whole fails (COMMIT refused by a
+        deferred constraint, a full disk, a savepoint lost), every caller of
+        the batch gets that error, it is logged on one line, and the writer
+        goes on with a connection that has no transaction open."""
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            for job in batch:
-                conn.execute("SAVEPOINT job")
-                try:
-                    result = job.fn(conn)
-                except Exception as exc:  # the caller gets it; strangers' work stays
-                    conn.execute("ROLLBACK TO job")
-                    conn.execute("RELEASE job")
-                    outcomes.append((job, None, exc))
-                else:
-                    conn.execute("RELEASE job")
-                    outcomes.append((job, result, None))
-            conn.execute("COMMIT")
+            outcomes = self._transaction(conn, batch)
         except Exception as exc:
-            log.exception("write transaction failed")
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            # One line, no traceback and no values: the error names a constraint or a
+            # condition, never a participant's data.
+            log.error("write transaction of %d callers failed: %s: %s", len(batch), type(exc).__name__, exc)
             outcomes = [(job, None, exc) for job in batch]
+            conn = self._recover(conn)
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job, Any, BaseException | None]]] = {}
         for outcome in outcomes:
             by_loop.setdefault(outcome[0].loop, []).append(outcome)
@@ -170,6 +189,41 @@ class Database:
                 loop.call_soon_threadsafe(_settle, settled)
             except RuntimeError:  # the loop closed while we were writing
                 log.warning("event loop closed before %d writes were acknowledged", len(settled))
+        return conn
+
+    @staticmethod
+    def _transaction(conn: sqlite3.Connection, batch: list[_Job]) -> list[tuple[_Job, Any, BaseException | None]]:
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        conn.execute("BEGIN IMMEDIATE")
+        for job in batch:
+            conn.execute("SAVEPOINT job")
+            try:
+                result = job.fn(conn)
+            except Exception as exc:  # the caller gets it; strangers' work stays
+                if not conn.in_transaction:  # SQLite rolled the whole transaction back (a full disk, …)
+                    raise
+                conn.execute("ROLLBACK TO job")
+                conn.execute("RELEASE job")
+                outcomes.append((job, None, exc))
+            else:
+                conn.execute("RELEASE job")
+                outcomes.append((job, result, None))
+        conn.execute("COMMIT")
+        return outcomes
+
+    def _recover(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        """A write connection with no transaction open: ``conn`` once rolled
+        back, or a new one when even the rollback fails."""
+        if not conn.in_transaction:
+            return conn
+        try:
+            conn.execute("ROLLBACK")
+            return conn
+        except sqlite3.Error as exc:
+            log.error("rollback failed, opening a new write connection: %s: %s", type(exc).__name__, exc)
+        with contextlib.suppress(sqlite3.Error):  # one that cannot close is dropped; the new one is what matters
+            conn.close()
+        return self._connect()
 
 
 def _settle(outcomes: list[tuple[_Job, Any, BaseException | None]]) -> None:

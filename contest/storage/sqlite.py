@@ -21,9 +21,16 @@ from contest.storage.migrate import migrate_sqlite
 class SQLiteStorage:
     """All data access for one SQLite file."""
 
-    def __init__(self, path: Path | str, *, readers: int = 3, trace: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        readers: int = 3,
+        trace: Callable[[str], None] | None = None,
+        synchronous: str = "FULL",
+    ) -> None:
         self.path = Path(path)
-        self.db = Database(self.path, readers=readers, trace=trace)
+        self.db = Database(self.path, readers=readers, trace=trace, synchronous=synchronous)
         self.audit = AuditLog(self.db)
         self.contests = ContestStore(self.db)
         self.accounts = AccountStore(self.db)
@@ -33,7 +40,7 @@ class SQLiteStorage:
     def migrate(self) -> list[int]:
         """Create or upgrade the schema (before :meth:`start`)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = connect(self.path)
+        conn = connect(self.path, synchronous=self.db.synchronous)
         try:
             return migrate_sqlite(conn)
         finally:

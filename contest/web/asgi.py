@@ -13,4 +13,6 @@ from contest.web.app import create_app
 
 def create() -> Any:
     settings = Settings.from_env()
-    return create_app(Services.build(open_storage(settings.database_url), settings))
+    return create_app(
+        Services.build(open_storage(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous), settings)
+    )
