@@ -35,6 +35,18 @@ from contest.storage.migrate import SchemaTooNew
 T = TypeVar("T")
 
 
+ONE_SQLITE_WORKER = (
+    "SQLite chỉ chạy với một tiến trình (--workers 1): nhiều tiến trình tranh nhau khóa ghi của tệp, thời gian "
+    "chờ bắt đầu bài thi vọt lên hàng giây. Để dùng nhiều tiến trình hoặc nhiều máy, hãy dùng PostgreSQL "
+    "(CONTEST_DATABASE_URL=postgresql://…, xem docs/deploy.md).\n"
+    "(SQLite runs one worker process: several contend for the file's write lock and starting an attempt takes "
+    "seconds at p99, docs/benchmarks.md. For several workers or nodes use PostgreSQL: "
+    "CONTEST_DATABASE_URL=postgresql://…, see docs/deploy.md.)"
+)
+"""Why ``serve --workers N`` (N > 1) is refused on SQLite: measured with
+``bench/load.py --workers 2``, throughput rose but p99 reached 5.2 s on start."""
+
+
 def _fail(message: str) -> int:
     print(f"contest: {message}", file=sys.stderr)
     return 1
@@ -83,6 +95,8 @@ def serve(args: argparse.Namespace) -> int:
         os.environ["CONTEST_SECRET_KEY"] = secrets.token_urlsafe(48)
     try:
         settings = Settings.from_env()
+        if args.workers > 1 and settings.database_url.startswith("sqlite:"):
+            return _fail(ONE_SQLITE_WORKER)
         asyncio.run(_prepare(demo=args.demo))
     except (UnsupportedDatabase, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))

@@ -109,3 +109,11 @@ def test_bank_check_prints_the_quality_report_without_failing(tmp_path: Path) ->
     assert "Báo cáo chất lượng: 4 cảnh báo" in done.stdout
     assert "  Cảnh báo: Câu một đáp án: phương án A là đáp án đúng ở quá nhiều câu: 32/32 câu" in done.stdout
     assert "Báo cáo chất lượng: 0 cảnh báo" in run(tmp_path, "bank", "check", str(QUESTIONS)).stdout
+
+
+def test_serve_refuses_several_workers_on_sqlite(tmp_path: Path) -> None:
+    done = run(tmp_path, "serve", "--workers", "2")
+    assert done.returncode == 1
+    assert "SQLite chỉ chạy với một tiến trình (--workers 1)" in done.stderr
+    assert "For several workers or nodes use PostgreSQL" in done.stderr
+    assert not (tmp_path / "cli.db").exists()  # refused before anything was created
