@@ -13,10 +13,14 @@ import random
 from collections.abc import Sequence
 
 from contest.domain.models import LETTERS, DrawnKey, DrawnOption, DrawnQuestion, Question, RoundRules
+from contest.errors import Conflict
 
 
-class NotEnoughQuestions(ValueError):
-    """The bank cannot supply what the round's rules ask for."""
+class NotEnoughQuestions(Conflict):
+    """The bank cannot supply what the round's rules ask for (409); the
+    message says which count falls short, in Vietnamese."""
+
+    code = "bank_too_small"
 
 
 def check_rules(bank: Sequence[Question], rules: RoundRules) -> None:

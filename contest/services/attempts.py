@@ -30,7 +30,8 @@ from contest.domain.models import (
     User,
 )
 from contest.domain.numbers import parse_int
-from contest.errors import Conflict, Forbidden, Invalid, NotFound
+from contest.domain.permissions import Capability, require
+from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.storage import Storage
 
@@ -131,6 +132,7 @@ BASE_LABEL = "Phiên bản câu trả lời"
 REVISIONS = {"minimum": 0, "maximum": 1_000_000_000}
 """The range of a base revision a client may send: far more changes than an
 attempt's time allows, and small enough for any database integer."""
+BANK_TOO_SMALL = "Vòng thi tạm thời chưa bắt đầu được: {reason} Vui lòng báo cho Ban Tổ chức."
 TIME_UP = "Đã hết giờ làm bài. Các câu trả lời lưu trước khi hết giờ vẫn được tính."
 
 
@@ -179,8 +181,7 @@ class Attempts:
 
     async def start(self, user: User, round_id: int) -> tuple[Attempt, bool]:
         """Start an attempt, or return the one in progress (False)."""
-        if user.role.is_staff:
-            raise Forbidden("Tài khoản ban tổ chức, ban giám khảo không tham gia dự thi.", code="staff_cannot_play")
+        require(user, Capability.TAKE_PART)
         round_ = await self._catalog.round(round_id)
         now = self._clock.now()
         status = timing.round_status(round_, now)
@@ -191,7 +192,10 @@ class Attempts:
         # A generator seeded from the OS for each attempt: unpredictable, and far fewer
         # system calls than SystemRandom, which reads the OS for every number.
         rng = self._rng or random.Random(secrets.randbits(128))  # noqa: S311 - seeded from the OS, one per attempt
-        questions = draw.draw(bank, round_.rules, rng=rng)
+        try:
+            questions = draw.draw(bank, round_.rules, rng=rng)
+        except draw.NotEnoughQuestions as exc:  # the bank changed under the round (services/banks.py refuses that)
+            raise draw.NotEnoughQuestions(BANK_TOO_SMALL.format(reason=exc.message)) from None
         attempt, created = await self._storage.attempts.start(
             round_=round_,
             user_id=user.id,

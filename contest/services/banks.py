@@ -16,7 +16,7 @@ from datetime import date
 
 from contest.clock import Clock
 from contest.config import Settings
-from contest.domain import timing
+from contest.domain import draw, timing
 from contest.domain.banks.common import BankError, ParsedBank, Problem, Severity, build_question, build_source
 from contest.domain.banks.export import FORMATS, write_bank
 from contest.domain.banks.quality import QualityReport
@@ -25,16 +25,16 @@ from contest.domain.banks.reader import read_bank
 from contest.domain.banks.sources import Outdated, outdated
 from contest.domain.banks.tabular import COLUMNS
 from contest.domain.banks.versions import Diff, Overwritten, diff, overwritten, replace_question, retire
-from contest.domain.models import Bank, BankVersion, Difficulty, Question, Role, Round, RoundStatus, User
+from contest.domain.models import Bank, BankVersion, Difficulty, Question, Round, RoundStatus, User
 from contest.domain.numbers import int_or_none
+from contest.domain.permissions import Capability, require
 from contest.domain.rescoring import RescoreReport
-from contest.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from contest.errors import BadRequest, Conflict, Invalid, NotFound
 from contest.resources import resource_dir
 from contest.services.catalog import Catalog
 from contest.services.journal import LogLine, describe
 from contest.storage import Storage
 
-STAFF_ROLES = (Role.ORGANISER, Role.ADMIN)
 TEMPLATE_NAME = "ngan-hang-cau-hoi.xlsx"
 SAMPLE_SIZE = 10
 COLUMN_TITLES = {c.field: c.title for c in COLUMNS} | {"options": "Phương án", "source": "Nguồn"}
@@ -48,11 +48,6 @@ EXPORT_NAME = re.compile(r"ngan-hang-([0-9]+)-phien-ban-([0-9]+)")
 
 def export_filename(bank_id: int, number: int, extension: str) -> str:
     return f"ngan-hang-{bank_id}-phien-ban-{number}.{extension}"
-
-
-def require_organiser(user: User) -> None:
-    if user.role not in STAFF_ROLES:
-        raise Forbidden("Chỉ Ban Tổ chức được quản lý ngân hàng câu hỏi.", code="organisers_only")
 
 
 @dataclass(frozen=True)
@@ -111,17 +106,17 @@ class Banks:
     # -- reading -------------------------------------------------------------
 
     async def all(self, user: User) -> list[Bank]:
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         return await self._storage.banks.all()
 
     async def get(self, user: User, bank_id: int) -> Bank:
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         return await self._storage.banks.get(bank_id)
 
     async def questions(self, user: User, bank_id: int, *, version: int | None = None) -> tuple[Question, ...]:
         """The questions of version number ``version`` (the current one when
         None); NotFound when the bank has no such version."""
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         if version is None:
             version_id = await self._storage.banks.current_version(bank_id)
         else:
@@ -135,7 +130,7 @@ class Banks:
         raise NotFound(f"Ngân hàng không có câu «{code}».")
 
     async def versions(self, user: User, bank_id: int) -> list[BankVersion]:
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         return await self._storage.banks.versions(bank_id)
 
     async def diff(self, user: User, bank_id: int, old: int, new: int) -> Diff:
@@ -154,7 +149,7 @@ class Banks:
 
     async def journal(self, user: User, *, limit: int) -> list[LogLine]:
         """The latest staff actions, newest first, each as a Vietnamese sentence."""
-        require_organiser(user)
+        require(user, Capability.VIEW_AUDIT_LOG)
         banks = {b.id: b.name for b in await self._storage.banks.all()}
         rounds = {r.id: r.title for r in await self._catalog.rounds()}
         return [describe(e, banks=banks, rounds=rounds) for e in await self._storage.audit.entries(limit=limit)]
@@ -162,7 +157,7 @@ class Banks:
     async def rescore_offers(self, user: User, bank_id: int, changes: Diff) -> tuple[RoundAttempts, ...]:
         """The rounds drawing from this bank that have attempts, when
         ``changes`` alter a key or points (re-scoring would apply them)."""
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         if not changes.rekeyed:
             return ()
         counts = await self._storage.banks.attempt_counts(bank_id)
@@ -179,7 +174,7 @@ class Banks:
     async def warnings(self, user: User, bank_id: int | None = None) -> list[RoundWarning]:
         """Rounds not yet closed (using ``bank_id``, or any bank) whose questions
         cite a document that no longer applies on the round's last day."""
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         now = self._clock.now()
         found = []
         for round_ in await self._catalog.rounds():
@@ -196,7 +191,7 @@ class Banks:
     def template(self, user: User) -> bytes:
         """The organiser's Excel template: the bundled bank, in the columns the
         importer reads."""
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         return (resource_dir("questions") / TEMPLATE_NAME).read_bytes()
 
     # -- uploading -------------------------------------------------------------
@@ -210,7 +205,7 @@ class Banks:
     async def upload(self, user: User, *, filename: str, data: bytes, bank_id: int | None) -> Preview:
         """Validate a file and keep it for confirmation. A file that cannot be
         read at all is refused here and nothing is kept."""
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         if not filename:
             raise Invalid({"file": "Vui lòng chọn tệp ngân hàng câu hỏi."})
         if bank_id is not None:
@@ -222,7 +217,7 @@ class Banks:
         return await self.preview(user, upload_id)
 
     async def preview(self, user: User, upload_id: int) -> Preview:
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         bank_id, filename, data = await self._storage.banks.upload(upload_id, user_id=user.id)
         parsed = self._parse(filename, data)
         preview = Preview(
@@ -251,6 +246,22 @@ class Banks:
             overwritten=overwritten(history, parsed.questions),
             rescore=await self.rescore_offers(user, bank_id, changes),
         )
+
+    async def _check_rounds(self, bank_id: int, questions: Sequence[Question], *, change: str) -> None:
+        """Refuse (:class:`~contest.domain.draw.NotEnoughQuestions`, 409) a new
+        version ``questions`` of ``bank_id`` from which a round not yet closed
+        could no longer draw an attempt (``draw.check_rules``): its starts
+        would fail. ``change`` names the change in the message."""
+        now = self._clock.now()
+        for round_ in await self._catalog.rounds():
+            if round_.bank_id != bank_id or timing.round_status(round_, now) is RoundStatus.CLOSED:
+                continue
+            try:
+                draw.check_rules(questions, round_.rules)
+            except draw.NotEnoughQuestions as exc:
+                raise draw.NotEnoughQuestions(
+                    f"{change}: không thực hiện được vì vòng «{round_.title}» sẽ không đủ câu hỏi. {exc.message}"
+                ) from None
 
     async def _last_day(self, bank_id: int | None) -> date:
         """The last day a bank will be used, against which its sources are
@@ -319,6 +330,9 @@ class Banks:
             )
         else:
             bank_id = preview.bank_id
+            await self._check_rounds(
+                bank_id, preview.parsed.questions, change=f"Phiên bản mới từ tệp {preview.filename}"
+            )
             await self._storage.banks.add_version(
                 bank_id, preview.parsed.questions, now=now, note=note, created_by=user.id, kind="upload"
             )
@@ -327,7 +341,7 @@ class Banks:
         return bank_id
 
     async def discard(self, user: User, upload_id: int) -> None:
-        require_organiser(user)
+        require(user, Capability.MANAGE_BANKS)
         await self._storage.banks.upload(upload_id, user_id=user.id)
         await self._storage.banks.delete_upload(upload_id)
 
@@ -335,6 +349,7 @@ class Banks:
 
     async def _save(self, user: User, bank_id: int, questions: Sequence[Question], *, kind: str, code: str) -> int:
         note = f"Sửa câu {code}" if kind == "edit" else f"Bỏ câu {code}"
+        await self._check_rounds(bank_id, questions, change=note)
         version = await self._storage.banks.add_version(
             bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind=kind, code=code
         )
@@ -389,7 +404,7 @@ class Banks:
     async def rescore(self, user: User, round_id: int, *, apply: bool) -> RescoreReport:
         """Apply the bank's current keys to every attempt of the round; with
         ``apply`` False, only report what would change."""
-        require_organiser(user)
+        require(user, Capability.MANAGE_ROUNDS)
         round_ = await self._catalog.round(round_id)
         questions = await self._storage.banks.questions(await self._storage.banks.current_version(round_.bank_id))
         return await self._storage.attempts.rescore(

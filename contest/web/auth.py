@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 
 from contest.domain.models import Role, User
+from contest.domain.permissions import Capability, can
 from contest.errors import Forbidden, Unauthorized
 
 CSRF_FIELD = "csrf_token"
@@ -60,15 +61,17 @@ def sign_in(request: Request, user: User) -> None:
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
-CONSOLES = {Role.ORGANISER: "/organiser", Role.ADMIN: "/organiser"}
-"""Where staff work. Judges have no page of their own yet: they keep the home page."""
+CONSOLE = "/organiser"
+CONSOLE_CAPABILITY = Capability.MANAGE_BANKS
+"""Where staff work, and what it takes to enter (its front page lists the
+banks). Judges have no page of their own yet: they keep the home page."""
 
 
 def landing(user: User, wanted: str) -> str:
     """Where to send ``user`` after signing in: back where they were going
-    (``wanted``, a local path), except that staff headed for the home page
-    land on their console."""
-    return CONSOLES.get(user.role, wanted) if wanted == "/" else wanted
+    (``wanted``, a local path), except that staff who may enter the console
+    and were headed for the home page land there."""
+    return CONSOLE if wanted == "/" and can(user, CONSOLE_CAPABILITY) else wanted
 
 
 def sign_out(request: Request) -> None:

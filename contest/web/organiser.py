@@ -1,6 +1,6 @@
 """The organiser's console: question banks (upload, preview, confirm, browse,
-edit, versions, exports) and re-scoring a round. Only organisers and admins
-reach these pages; services check the role again."""
+edit, versions, exports) and re-scoring a round. Each page names the
+capability it needs (``domain/permissions.py``); services check it again."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from contest.domain import timing
 from contest.domain.banks.search import matching
 from contest.domain.models import Difficulty, User
 from contest.domain.numbers import parse_int
+from contest.domain.permissions import Capability, require
 from contest.errors import BadRequest, Conflict, Invalid, PayloadTooLarge
-from contest.services.banks import COLUMN_TITLES, EXPORT_LABELS, require_organiser
+from contest.services.banks import COLUMN_TITLES, EXPORT_LABELS
 from contest.services.container import Services
-from contest.web.auth import check_csrf
+from contest.web.auth import CONSOLE_CAPABILITY, check_csrf
 from contest.web.pages import Page, read_form, redirect, render, signed_in
 
 PAGE_SIZE = 50
@@ -51,19 +52,26 @@ def optional_number(raw: str | None, *, field: str, label: str, maximum: int | N
     return None if raw is None or raw == "" else number(raw, field=field, label=label, maximum=maximum)
 
 
-def organiser_page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
-    """A console page: signed-in organisers and admins only; any other role
-    gets 403 (the services check the role again)."""
+def staff_page(capability: Capability) -> Callable[[Page], Callable[[Request], Awaitable[Response]]]:
+    """A console page for those whose role grants ``capability``: anyone
+    signed out goes to the login page, any other role gets 403 (the services
+    check again)."""
 
-    @functools.wraps(handler)
-    async def endpoint(request: Request, user: User) -> Response:
-        require_organiser(user)
-        return await handler(request, user)
+    def decorate(handler: Page) -> Callable[[Request], Awaitable[Response]]:
+        @functools.wraps(handler)
+        async def endpoint(request: Request, user: User) -> Response:
+            require(user, capability)
+            return await handler(request, user)
 
-    return signed_in(endpoint)
+        return signed_in(endpoint)
+
+    return decorate
 
 
-@organiser_page
+banks_page = staff_page(Capability.MANAGE_BANKS)
+
+
+@staff_page(CONSOLE_CAPABILITY)
 async def console(request: Request, user: User) -> Response:
     return await _console(request, user)
 
@@ -81,7 +89,7 @@ async def _console(request: Request, user: User, *, status: int = 200, error: st
     )
 
 
-@organiser_page
+@banks_page
 async def upload(request: Request, user: User) -> Response:
     s = services(request)
     limit = s.settings.max_upload_bytes
@@ -106,7 +114,7 @@ async def upload(request: Request, user: User) -> Response:
     return redirect(f"/organiser/uploads/{preview.upload_id}")
 
 
-@organiser_page
+@banks_page
 async def preview(request: Request, user: User) -> Response:
     return await _preview(request, user, request.path_params["upload_id"])
 
@@ -128,7 +136,7 @@ async def _preview(
     )
 
 
-@organiser_page
+@banks_page
 async def confirm(request: Request, user: User) -> Response:
     form = await read_form(request)
     upload_id = request.path_params["upload_id"]
@@ -146,14 +154,14 @@ async def confirm(request: Request, user: User) -> Response:
     return redirect(f"/organiser/banks/{bank_id}?notice=confirmed")
 
 
-@organiser_page
+@banks_page
 async def discard(request: Request, user: User) -> Response:
     await read_form(request)
     await services(request).banks.discard(user, request.path_params["upload_id"])
     return redirect("/organiser")
 
 
-@organiser_page
+@banks_page
 async def bank_page(request: Request, user: User) -> Response:
     return await _bank_page(request, user, request.path_params["bank_id"])
 
@@ -192,7 +200,7 @@ async def _bank_page(request: Request, user: User, bank_id: int, *, status: int 
     )
 
 
-@organiser_page
+@banks_page
 async def question_page(request: Request, user: User) -> Response:
     s = services(request)
     bank_id = request.path_params["bank_id"]
@@ -223,7 +231,7 @@ async def question_page(request: Request, user: User) -> Response:
     )
 
 
-@organiser_page
+@banks_page
 async def retire(request: Request, user: User) -> Response:
     """GET asks "bỏ câu này?" with the question shown; only the POST from that
     page (with its CSRF token) retires it."""
@@ -237,7 +245,7 @@ async def retire(request: Request, user: User) -> Response:
     return render(request, "organiser/retire.html", bank=await s.banks.get(user, bank_id), q=question)
 
 
-@organiser_page
+@banks_page
 async def diff_page(request: Request, user: User) -> Response:
     s = services(request)
     bank_id = request.path_params["bank_id"]
@@ -256,7 +264,7 @@ async def diff_page(request: Request, user: User) -> Response:
     )
 
 
-@organiser_page
+@banks_page
 async def export(request: Request, user: User) -> Response:
     s = services(request)
     bank_id, fmt = request.path_params["bank_id"], request.path_params["fmt"]
@@ -269,7 +277,7 @@ async def export(request: Request, user: User) -> Response:
     )
 
 
-@organiser_page
+@banks_page
 async def template(request: Request, user: User) -> Response:
     return Response(
         services(request).banks.template(user),
@@ -278,7 +286,7 @@ async def template(request: Request, user: User) -> Response:
     )
 
 
-@organiser_page
+@staff_page(Capability.MANAGE_ROUNDS)
 async def rescore(request: Request, user: User) -> Response:
     s = services(request)
     round_id = request.path_params["round_id"]

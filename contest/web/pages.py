@@ -21,6 +21,7 @@ from starlette.routing import Route
 from contest.domain import timing
 from contest.domain.models import Attempt, RoundStatus, User
 from contest.domain.numbers import int_or_none, parse_int
+from contest.domain.permissions import Capability, can
 from contest.domain.registration import FIELDS
 from contest.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
@@ -87,7 +88,7 @@ async def home(request: Request) -> Response:
     now = s.clock.now()
     user = session_user(request)
     mine: dict[int, RoundAttempts] = {}
-    if user is not None and not user.role.is_staff:
+    if user is not None and can(user, Capability.TAKE_PART):
         mine = {r.round.id: r for r in await s.attempts.by_round(user)}
     rounds = []
     for r in await s.catalog.rounds():

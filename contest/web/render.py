@@ -20,8 +20,9 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from contest.domain.permissions import Capability, can
 from contest.resources import resource_dir
-from contest.web.auth import csrf_token, session_user
+from contest.web.auth import CONSOLE_CAPABILITY, csrf_token, session_user
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 LANGUAGES = ("vi", "en")
@@ -116,7 +117,13 @@ class Renderer:
             duration=_duration_filter,
             number=format_number,
         )
-        self.env.globals.update(static_url=static_url, duration_units=DURATION_UNITS)
+        self.env.globals.update(
+            static_url=static_url,
+            duration_units=DURATION_UNITS,
+            can=can,
+            Capability=Capability,
+            CONSOLE_CAPABILITY=CONSOLE_CAPABILITY,
+        )
 
     def page(self, request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
         lang = request_language(request)
