@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from contest.storage.accounts import Duplicate
+from contest.storage.postgres import PostgresStorage
 from contest.storage.sqlite import SQLiteStorage
-
-Storage = SQLiteStorage
-"""The interface services use. The PostgreSQL backend will implement the same
-methods; until it lands, the SQLite class is the interface."""
+from contest.storage.stores import Storage
 
 
 class UnsupportedDatabase(ValueError):
@@ -17,16 +15,20 @@ class UnsupportedDatabase(ValueError):
 
 
 def open_storage(url: str, *, sqlite_synchronous: str = "FULL") -> Storage:
-    """Storage for a ``CONTEST_DATABASE_URL``; ``sqlite_synchronous`` is
-    ``CONTEST_SQLITE_SYNCHRONOUS`` (ValueError when not FULL or NORMAL)."""
+    """Storage for a ``CONTEST_DATABASE_URL``: ``sqlite:///path`` or
+    ``postgresql://user@host:port/db`` (``postgres://`` too);
+    ``sqlite_synchronous`` is ``CONTEST_SQLITE_SYNCHRONOUS`` (ValueError when
+    not FULL or NORMAL). Raises UnsupportedDatabase for any other URL."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path:
             raise UnsupportedDatabase("sqlite:/// needs a file path, e.g. sqlite:///contest.db")
         return SQLiteStorage(Path(path), synchronous=sqlite_synchronous)
     if url.startswith(("postgres://", "postgresql://")):
-        raise UnsupportedDatabase("The PostgreSQL backend is not available yet; use sqlite:///path/to/file.db.")
-    raise UnsupportedDatabase(f"Unknown database URL {url!r}: use sqlite:///path/to/file.db.")
+        return PostgresStorage(url)
+    raise UnsupportedDatabase(
+        f"Unknown database URL {url!r}: use sqlite:///path/to/file.db or postgresql://user@host:port/database."
+    )
 
 
-__all__ = ["Duplicate", "Storage", "UnsupportedDatabase", "open_storage"]
+__all__ = ["Duplicate", "PostgresStorage", "SQLiteStorage", "Storage", "UnsupportedDatabase", "open_storage"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,7 +14,7 @@ from contest.domain.registration import Registration
 from contest.storage.codec import (
     to_ms,
 )
-from contest.storage.database import Database
+from contest.storage.sql import Conn, Database
 
 
 class Duplicate(Exception):
@@ -46,7 +45,7 @@ class AccountStore:
         self.db = db
 
     async def create_participant(self, registration: Registration, *, password_hash: str, now: datetime) -> User:
-        def fn(conn: sqlite3.Connection) -> User:
+        def fn(conn: Conn) -> User:
             taken = []
             for column, value in (
                 ("phone", registration.phone),
@@ -59,7 +58,7 @@ class AccountStore:
                 raise Duplicate(taken)
             cur = conn.execute(
                 "INSERT INTO users (role, full_name, phone, email, cccd, password_hash, birth_year, area_id,"
-                " unit, consent_at, created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " unit, consent_at, created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     registration.full_name,
                     registration.phone,
@@ -74,7 +73,7 @@ class AccountStore:
                 ),
             )
             return User(
-                id=int(cur.lastrowid or 0),
+                id=cur.fetchone()["id"],
                 role=Role.PARTICIPANT,
                 full_name=registration.full_name,
                 phone=registration.phone,
@@ -90,14 +89,15 @@ class AccountStore:
     async def create_staff(
         self, *, username: str, full_name: str, role: Role, password_hash: str, now: datetime
     ) -> User:
-        def fn(conn: sqlite3.Connection) -> User:
+        def fn(conn: Conn) -> User:
             if conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
                 raise Duplicate(["username"])
-            cur = conn.execute(
-                "INSERT INTO users (role, full_name, username, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            row = conn.execute(
+                "INSERT INTO users (role, full_name, username, password_hash, created_at) VALUES (?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (role.value, full_name, username, password_hash, to_ms(now)),
-            )
-            return User(id=int(cur.lastrowid or 0), role=role, full_name=full_name, username=username)
+            ).fetchone()
+            return User(id=row["id"], role=role, full_name=full_name, username=username)
 
         return await self.db.write(fn)
 
@@ -105,7 +105,7 @@ class AccountStore:
         """The account a login name (phone, email or username) belongs to, with
         its password hash."""
 
-        def fn(conn: sqlite3.Connection) -> tuple[User, str] | None:
+        def fn(conn: Conn) -> tuple[User, str] | None:
             row = conn.execute(
                 "SELECT * FROM users WHERE phone = ? UNION ALL SELECT * FROM users WHERE email = ?"
                 " UNION ALL SELECT * FROM users WHERE username = ? LIMIT 1",
@@ -116,7 +116,7 @@ class AccountStore:
         return await self.db.read(fn)
 
     async def get(self, user_id: int) -> User | None:
-        def fn(conn: sqlite3.Connection) -> User | None:
+        def fn(conn: Conn) -> User | None:
             row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
             return None if row is None else _user(row)
 
@@ -128,7 +128,7 @@ class AccountStore:
         )
 
     async def login_failures(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]:
-        def fn(conn: sqlite3.Connection) -> dict[str, int]:
+        def fn(conn: Conn) -> dict[str, int]:
             marks = ", ".join("?" for _ in keys)
             rows = conn.execute(
                 f"SELECT key, failures FROM login_failures WHERE key IN ({marks}) AND first_at >= ?",
@@ -142,7 +142,7 @@ class AccountStore:
         """Count one failure against each key; a count older than ``since``
         starts again from one."""
 
-        def fn(conn: sqlite3.Connection) -> None:
+        def fn(conn: Conn) -> None:
             for key in keys:
                 conn.execute(
                     "INSERT INTO login_failures (key, failures, first_at) VALUES (?, 1, ?)"

@@ -8,7 +8,6 @@ once.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -38,7 +37,7 @@ from contest.storage.codec import (
     question_from_row,
     to_ms,
 )
-from contest.storage.database import Database
+from contest.storage.sql import Conn, Database, IntegrityError, savepoint, skip_locked
 
 _SUMMARY_COLUMNS = (
     "id, round_id, user_id, number, status, started_at, deadline, submitted_at, prediction, "
@@ -68,18 +67,18 @@ def _summary_fields(row: Any) -> dict[str, Any]:
     }
 
 
-def _answers(conn: sqlite3.Connection, attempt_id: int) -> dict[int, frozenset[int]]:
+def _answers(conn: Conn, attempt_id: int) -> dict[int, frozenset[int]]:
     rows = conn.execute("SELECT question_id, options FROM answers WHERE attempt_id = ?", (attempt_id,))
     return {r["question_id"]: frozenset(json.loads(r["options"])) for r in rows}
 
 
-def _version_questions(conn: sqlite3.Connection, version_id: int, codes: Sequence[str]) -> dict[str, Question]:
+def _version_questions(conn: Conn, version_id: int, codes: Sequence[str]) -> dict[str, Question]:
     marks = ", ".join("?" for _ in codes)
     rows = conn.execute(f"SELECT * FROM questions WHERE version_id = ? AND code IN ({marks})", (version_id, *codes))
     return {r["code"]: question_from_row(r) for r in rows}
 
 
-def _drawn(conn: sqlite3.Connection, row: Any) -> tuple[DrawnQuestion, ...]:
+def _drawn(conn: Conn, row: Any) -> tuple[DrawnQuestion, ...]:
     """An attempt's questions as shown: its stored keys joined with the text
     of the bank version it drew from (versions are immutable)."""
     keys = keys_from_json(row["questions"])
@@ -87,7 +86,7 @@ def _drawn(conn: sqlite3.Connection, row: Any) -> tuple[DrawnQuestion, ...]:
     return tuple(redraw(k, bank[k.code]) for k in keys)
 
 
-def _attempt(conn: sqlite3.Connection, row: Any) -> Attempt:
+def _attempt(conn: Conn, row: Any) -> Attempt:
     answers, revisions, flagged = {}, {}, set()
     for r in conn.execute(
         "SELECT question_id, options, revision, flagged FROM answers WHERE attempt_id = ?", (row["id"],)
@@ -122,7 +121,7 @@ _UPSERT_ANSWER = (
 
 
 def _save_answer(
-    conn: sqlite3.Connection, *, attempt_id: int, question_id: int, options: frozenset[int], base: int | None, now: int
+    conn: Conn, *, attempt_id: int, question_id: int, options: frozenset[int], base: int | None, now: int
 ) -> SavedAnswer | None:
     """Apply one save; ``None`` when the attempt is no longer in progress.
     Only a save that changed nothing reads the stored answer, to tell an
@@ -146,7 +145,7 @@ def _save_answer(
 
 
 def _finalize(
-    conn: sqlite3.Connection,
+    conn: Conn,
     row: Any,
     *,
     status: AttemptStatus,
@@ -154,7 +153,8 @@ def _finalize(
     prediction: int | None = None,
 ) -> AttemptSummary:
     """Score an attempt from the answers saved so far and close it. Without a
-    new ``prediction`` the one saved during the attempt is kept."""
+    new ``prediction`` the one saved during the attempt is kept. An attempt
+    another transaction closed first is returned as that one stored it."""
     started, deadline = from_ms(row["started_at"]), from_ms(row["deadline"])
     if prediction is None:
         prediction = row["prediction"]
@@ -165,7 +165,7 @@ def _finalize(
         finished_at=finished_at,
         deadline_at=deadline,
     )
-    conn.execute(
+    cur = conn.execute(
         "UPDATE attempts SET status = ?, submitted_at = ?, prediction = ?, correct = ?, total = ?,"
         " score = ?, duration_ms = ? WHERE id = ? AND status = 'in_progress'",
         (
@@ -179,6 +179,9 @@ def _finalize(
             row["id"],
         ),
     )
+    if cur.rowcount == 0:  # closed meanwhile by another transaction (PostgreSQL): what it stored stands
+        closed = conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM attempts WHERE id = ?", (row["id"],)).fetchone()
+        return _summary(closed)
     fields = _summary_fields(row)
     fields.update(status=status, submitted_at=finished_at, prediction=prediction, result=result)
     return AttemptSummary(**fields)
@@ -206,7 +209,7 @@ class AttemptStore:
         every attempt is used."""
         stored = keys_to_json([keep(q) for q in questions])  # built here, not in the writer thread
 
-        def fn(conn: sqlite3.Connection) -> tuple[Attempt, bool]:
+        def fn(conn: Conn) -> tuple[Attempt, bool]:
             row = conn.execute(
                 "SELECT * FROM attempts WHERE user_id = ? AND round_id = ? AND status = 'in_progress'",
                 (user_id, round_.id),
@@ -223,21 +226,25 @@ class AttemptStore:
                     f"Bạn đã dùng hết {round_.rules.attempts_allowed} lượt thi của vòng này.",
                     code="no_attempts_left",
                 )
-            cur = conn.execute(
-                "INSERT INTO attempts (round_id, user_id, number, status, bank_version_id, started_at, deadline,"
-                " questions) VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?)",
-                (
-                    round_.id,
-                    user_id,
-                    used + 1,
-                    version_id,
-                    to_ms(now),
-                    to_ms(deadline),
-                    stored,
-                ),
-            )
+            try:
+                with savepoint(conn):
+                    attempt_id: int = conn.execute(
+                        "INSERT INTO attempts (round_id, user_id, number, status, bank_version_id, started_at,"
+                        " deadline, questions) VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?) RETURNING id",
+                        (round_.id, user_id, used + 1, version_id, to_ms(now), to_ms(deadline), stored),
+                    ).fetchone()["id"]
+            except IntegrityError:
+                # The same participant's start on another connection committed first (PostgreSQL, or
+                # another process): the attempt in progress it made is the one to answer with.
+                row = conn.execute(
+                    "SELECT * FROM attempts WHERE user_id = ? AND round_id = ? AND status = 'in_progress'",
+                    (user_id, round_.id),
+                ).fetchone()
+                if row is None:
+                    raise
+                return _attempt(conn, row), False
             attempt = Attempt(
-                id=int(cur.lastrowid or 0),
+                id=attempt_id,
                 round_id=round_.id,
                 user_id=user_id,
                 number=used + 1,
@@ -251,7 +258,7 @@ class AttemptStore:
         return await self.db.write(fn)
 
     async def get(self, attempt_id: int) -> Attempt | None:
-        def fn(conn: sqlite3.Connection) -> Attempt | None:
+        def fn(conn: Conn) -> Attempt | None:
             row = conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             return None if row is None else _attempt(conn, row)
 
@@ -260,7 +267,7 @@ class AttemptStore:
     async def keys(self, attempt_id: int) -> tuple[AttemptSummary, tuple[DrawnKey, ...]] | None:
         """An attempt's header and stored keys, without the question text."""
 
-        def fn(conn: sqlite3.Connection) -> tuple[AttemptSummary, tuple[DrawnKey, ...]] | None:
+        def fn(conn: Conn) -> tuple[AttemptSummary, tuple[DrawnKey, ...]] | None:
             row = conn.execute(
                 f"SELECT {_SUMMARY_COLUMNS}, questions FROM attempts WHERE id = ?", (attempt_id,)
             ).fetchone()
@@ -269,7 +276,7 @@ class AttemptStore:
         return await self.db.read(fn)
 
     async def summary(self, attempt_id: int) -> AttemptSummary | None:
-        def fn(conn: sqlite3.Connection) -> AttemptSummary | None:
+        def fn(conn: Conn) -> AttemptSummary | None:
             row = conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             return None if row is None else _summary(row)
 
@@ -279,7 +286,7 @@ class AttemptStore:
         return await self.db.read(lambda c: _answers(c, attempt_id))
 
     async def of_user(self, user_id: int) -> list[AttemptSummary]:
-        def fn(conn: sqlite3.Connection) -> list[AttemptSummary]:
+        def fn(conn: Conn) -> list[AttemptSummary]:
             rows = conn.execute(
                 f"SELECT {_SUMMARY_COLUMNS} FROM attempts WHERE user_id = ? ORDER BY round_id, number",
                 (user_id,),
@@ -295,7 +302,7 @@ class AttemptStore:
         stored) in one conditional upsert; see :class:`SavedAnswer`. ``None``
         when the attempt is no longer in progress."""
 
-        def fn(conn: sqlite3.Connection) -> SavedAnswer | None:
+        def fn(conn: Conn) -> SavedAnswer | None:
             return _save_answer(
                 conn, attempt_id=attempt_id, question_id=question_id, options=options, base=base, now=to_ms(now)
             )
@@ -316,7 +323,7 @@ class AttemptStore:
         and the prediction, in one transaction. Returns each answer's outcome,
         or ``None`` when the attempt is no longer in progress."""
 
-        def fn(conn: sqlite3.Connection) -> dict[int, SavedAnswer] | None:
+        def fn(conn: Conn) -> dict[int, SavedAnswer] | None:
             outcomes = {}
             for question_id, (options, base) in answers.items():
                 saved = _save_answer(
@@ -351,7 +358,7 @@ class AttemptStore:
         attempt returns it unchanged; one whose deadline is before
         ``expired_before`` closes as expired with what was saved in time."""
 
-        def fn(conn: sqlite3.Connection) -> AttemptSummary:
+        def fn(conn: Conn) -> AttemptSummary:
             row = conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             if row is None:
                 raise NotFound("Không tìm thấy bài thi.")
@@ -367,7 +374,7 @@ class AttemptStore:
     async def expire(self, *, attempt_id: int, expired_before: datetime) -> None:
         """Close one attempt if its time ran out (a participant came back late)."""
 
-        def fn(conn: sqlite3.Connection) -> None:
+        def fn(conn: Conn) -> None:
             row = conn.execute(
                 "SELECT * FROM attempts WHERE id = ? AND status = 'in_progress' AND deadline < ?",
                 (attempt_id, to_ms(expired_before)),
@@ -379,11 +386,14 @@ class AttemptStore:
 
     async def finalize_expired(self, *, expired_before: datetime, limit: int = 500) -> int:
         """Close attempts whose time ran out without a submission; returns how
-        many. Safe to run from several processes at once."""
+        many. Safe to run from several processes and nodes at once: each
+        attempt is closed by exactly one of them (rows another sweeper holds
+        are skipped, see :func:`skip_locked`)."""
 
-        def fn(conn: sqlite3.Connection) -> int:
+        def fn(conn: Conn) -> int:
             rows = conn.execute(
-                "SELECT * FROM attempts WHERE status = 'in_progress' AND deadline < ? ORDER BY deadline LIMIT ?",
+                "SELECT * FROM attempts WHERE status = 'in_progress' AND deadline < ? ORDER BY deadline LIMIT ?"
+                + skip_locked(conn),
                 (to_ms(expired_before), limit),
             ).fetchall()
             for row in rows:
@@ -410,7 +420,7 @@ class AttemptStore:
         after = 0
         while True:
 
-            def fn(conn: sqlite3.Connection, after: int = after) -> tuple[int, RescoreReport]:
+            def fn(conn: Conn, after: int = after) -> tuple[int, RescoreReport]:
                 return _rescore_batch(conn, round_id=round_id, after=after, bank=bank, apply=apply, limit=batch)
 
             after, part = await (self.db.write(fn) if apply else self.db.read(fn))
@@ -433,7 +443,7 @@ class AttemptStore:
         return report
 
 
-def _set_flag(conn: sqlite3.Connection, *, attempt_id: int, question_id: int, flagged: bool, now: datetime) -> bool:
+def _set_flag(conn: Conn, *, attempt_id: int, question_id: int, flagged: bool, now: datetime) -> bool:
     cur = conn.execute(
         "INSERT INTO answers (attempt_id, question_id, options, saved_at, revision, flagged)"
         " SELECT ?, ?, '[]', ?, 0, ? WHERE EXISTS"
@@ -444,7 +454,7 @@ def _set_flag(conn: sqlite3.Connection, *, attempt_id: int, question_id: int, fl
     return cur.rowcount > 0
 
 
-def _set_prediction(conn: sqlite3.Connection, *, attempt_id: int, prediction: int) -> bool:
+def _set_prediction(conn: Conn, *, attempt_id: int, prediction: int) -> bool:
     cur = conn.execute(
         "UPDATE attempts SET prediction = ? WHERE id = ? AND status = 'in_progress'", (prediction, attempt_id)
     )
@@ -452,7 +462,7 @@ def _set_prediction(conn: sqlite3.Connection, *, attempt_id: int, prediction: in
 
 
 def _rescore_batch(
-    conn: sqlite3.Connection, *, round_id: int, after: int, bank: Mapping[str, Question], apply: bool, limit: int
+    conn: Conn, *, round_id: int, after: int, bank: Mapping[str, Question], apply: bool, limit: int
 ) -> tuple[int, RescoreReport]:
     rows = conn.execute(
         "SELECT * FROM attempts WHERE round_id = ? AND id > ? ORDER BY id LIMIT ?", (round_id, after, limit)

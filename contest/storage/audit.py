@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from contest.storage.codec import dumps, from_ms, to_ms
-from contest.storage.database import Database
+from contest.storage.sql import Conn, Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +22,7 @@ class AuditEntry:
 
 
 def record(
-    conn: sqlite3.Connection, *, actor_id: int | None, action: str, subject: str, details: dict[str, Any], now: datetime
+    conn: Conn, *, actor_id: int | None, action: str, subject: str, details: dict[str, Any], now: datetime
 ) -> None:
     """Log inside the caller's transaction, so the log and the change commit together."""
     conn.execute(
@@ -47,11 +46,11 @@ class AuditLog:
         """The latest ``limit`` entries, newest first; only those about
         ``subject`` ("bank:3") when given."""
 
-        def fn(conn: sqlite3.Connection) -> list[AuditEntry]:
+        def fn(conn: Conn) -> list[AuditEntry]:
             rows = conn.execute(
                 "SELECT a.id, COALESCE(u.full_name, '') AS actor, a.action, a.subject, a.details, a.created_at"
                 " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
-                " WHERE ? IS NULL OR a.subject = ? ORDER BY a.id DESC LIMIT ?",
+                " WHERE CAST(? AS TEXT) IS NULL OR a.subject = ? ORDER BY a.id DESC LIMIT ?",
                 (subject, subject, limit),
             )
             return [

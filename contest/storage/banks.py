@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -11,7 +10,7 @@ from contest.domain.models import Bank, BankVersion, Question
 from contest.errors import NotFound
 from contest.storage.audit import record
 from contest.storage.codec import from_ms, question_from_row, question_row, to_ms
-from contest.storage.database import Database
+from contest.storage.sql import Conn, Database
 
 _VERSION_COLUMNS = (
     "v.id, v.bank_id, v.number, v.note, v.created_at, COALESCE(u.full_name, '') AS author,"
@@ -37,7 +36,7 @@ def _version(row: Any) -> BankVersion:
 
 
 def add_version(
-    conn: sqlite3.Connection,
+    conn: Conn,
     bank_id: int,
     questions: Iterable[Question],
     *,
@@ -50,11 +49,11 @@ def add_version(
     number = conn.execute(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM bank_versions WHERE bank_id = ?", (bank_id,)
     ).fetchone()[0]
-    cur = conn.execute(
-        "INSERT INTO bank_versions (bank_id, number, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+    version_id: int = conn.execute(
+        "INSERT INTO bank_versions (bank_id, number, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id",
         (bank_id, number, note, created_by, to_ms(now)),
-    )
-    version_id = int(cur.lastrowid or 0)
+    ).fetchone()["id"]
     conn.executemany(
         "INSERT INTO questions (version_id, position, code, topic, difficulty, text, options, correct, multiple,"
         " keep_order, points, explanation, source) VALUES (:version_id, :position, :code, :topic, :difficulty,"
@@ -81,9 +80,10 @@ class BankStore:
         """A new bank with its first version; returns (bank id, version id)."""
         questions = tuple(questions)
 
-        def fn(conn: sqlite3.Connection) -> tuple[int, int]:
-            cur = conn.execute("INSERT INTO banks (name, created_at) VALUES (?, ?)", (name, to_ms(now)))
-            bank_id = int(cur.lastrowid or 0)
+        def fn(conn: Conn) -> tuple[int, int]:
+            bank_id: int = conn.execute(
+                "INSERT INTO banks (name, created_at) VALUES (?, ?) RETURNING id", (name, to_ms(now))
+            ).fetchone()["id"]
             version_id = add_version(conn, bank_id, questions, now=now, note=note, created_by=created_by)
             record(
                 conn,
@@ -113,7 +113,7 @@ class BankStore:
         the version id."""
         questions = tuple(questions)
 
-        def fn(conn: sqlite3.Connection) -> int:
+        def fn(conn: Conn) -> int:
             if conn.execute("SELECT 1 FROM banks WHERE id = ?", (bank_id,)).fetchone() is None:
                 raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
             version_id = add_version(conn, bank_id, questions, now=now, note=note, created_by=created_by)
@@ -133,14 +133,14 @@ class BankStore:
         )
 
     async def all(self) -> list[Bank]:
-        def fn(conn: sqlite3.Connection) -> list[Bank]:
+        def fn(conn: Conn) -> list[Bank]:
             banks = conn.execute(f"SELECT {_BANK_COLUMNS} FROM banks b ORDER BY b.id").fetchall()
             return [_bank(conn, row) for row in banks]
 
         return await self.db.read(fn)
 
     async def get(self, bank_id: int) -> Bank:
-        def fn(conn: sqlite3.Connection) -> Bank:
+        def fn(conn: Conn) -> Bank:
             row = conn.execute(f"SELECT {_BANK_COLUMNS} FROM banks b WHERE b.id = ?", (bank_id,)).fetchone()
             if row is None:
                 raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
@@ -149,7 +149,7 @@ class BankStore:
         return await self.db.read(fn)
 
     async def versions(self, bank_id: int) -> list[BankVersion]:
-        def fn(conn: sqlite3.Connection) -> list[BankVersion]:
+        def fn(conn: Conn) -> list[BankVersion]:
             rows = conn.execute(
                 f"SELECT {_VERSION_COLUMNS} FROM bank_versions v LEFT JOIN users u ON u.id = v.created_by"
                 " WHERE v.bank_id = ? ORDER BY v.number DESC",
@@ -160,7 +160,7 @@ class BankStore:
         return await self.db.read(fn)
 
     async def version(self, version_id: int) -> BankVersion:
-        def fn(conn: sqlite3.Connection) -> BankVersion:
+        def fn(conn: Conn) -> BankVersion:
             row = conn.execute(
                 f"SELECT {_VERSION_COLUMNS} FROM bank_versions v LEFT JOIN users u ON u.id = v.created_by"
                 " WHERE v.id = ?",
@@ -175,7 +175,7 @@ class BankStore:
     async def version_by_number(self, bank_id: int, number: int) -> BankVersion:
         """The version people call "phiên bản ``number``" of this bank."""
 
-        def fn(conn: sqlite3.Connection) -> BankVersion:
+        def fn(conn: Conn) -> BankVersion:
             row = conn.execute(
                 f"SELECT {_VERSION_COLUMNS} FROM bank_versions v LEFT JOIN users u ON u.id = v.created_by"
                 " WHERE v.bank_id = ? AND v.number = ?",
@@ -191,7 +191,7 @@ class BankStore:
         """{round id: attempts started} for the rounds that draw from this bank
         and have attempts."""
 
-        def fn(conn: sqlite3.Connection) -> dict[int, int]:
+        def fn(conn: Conn) -> dict[int, int]:
             rows = conn.execute(
                 "SELECT r.id, COUNT(*) FROM rounds r JOIN attempts a ON a.round_id = r.id"
                 " WHERE r.bank_id = ? GROUP BY r.id",
@@ -202,7 +202,7 @@ class BankStore:
         return await self.db.read(fn)
 
     async def current_version(self, bank_id: int) -> int:
-        def fn(conn: sqlite3.Connection) -> int:
+        def fn(conn: Conn) -> int:
             row = conn.execute("SELECT current_version_id FROM banks WHERE id = ?", (bank_id,)).fetchone()
             if row is None or row[0] is None:
                 raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
@@ -211,7 +211,7 @@ class BankStore:
         return await self.db.read(fn)
 
     async def questions(self, version_id: int) -> tuple[Question, ...]:
-        def fn(conn: sqlite3.Connection) -> tuple[Question, ...]:
+        def fn(conn: Conn) -> tuple[Question, ...]:
             rows = conn.execute("SELECT * FROM questions WHERE version_id = ? ORDER BY position", (version_id,))
             return tuple(question_from_row(r) for r in rows)
 
@@ -220,19 +220,20 @@ class BankStore:
     # -- uploads waiting for confirmation ---------------------------------------
 
     async def save_upload(self, *, user_id: int, bank_id: int | None, filename: str, data: bytes, now: datetime) -> int:
-        def fn(conn: sqlite3.Connection) -> int:
-            cur = conn.execute(
-                "INSERT INTO bank_uploads (user_id, bank_id, filename, data, created_at) VALUES (?, ?, ?, ?, ?)",
+        def fn(conn: Conn) -> int:
+            upload_id: int = conn.execute(
+                "INSERT INTO bank_uploads (user_id, bank_id, filename, data, created_at) VALUES (?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (user_id, bank_id, filename, data, to_ms(now)),
-            )
-            return int(cur.lastrowid or 0)
+            ).fetchone()["id"]
+            return upload_id
 
         return await self.db.write(fn)
 
     async def upload(self, upload_id: int, *, user_id: int) -> tuple[int | None, str, bytes]:
         """(bank id, file name, bytes) of an upload by this user."""
 
-        def fn(conn: sqlite3.Connection) -> tuple[int | None, str, bytes]:
+        def fn(conn: Conn) -> tuple[int | None, str, bytes]:
             row = conn.execute(
                 "SELECT bank_id, filename, data FROM bank_uploads WHERE id = ? AND user_id = ?", (upload_id, user_id)
             ).fetchone()
@@ -246,7 +247,7 @@ class BankStore:
         await self.db.write(lambda c: c.execute("DELETE FROM bank_uploads WHERE id = ?", (upload_id,)))
 
 
-def _bank(conn: sqlite3.Connection, row: Any) -> Bank:
+def _bank(conn: Conn, row: Any) -> Bank:
     current = None
     if row["current_version_id"] is not None:
         version = conn.execute(

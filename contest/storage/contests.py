@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -20,7 +19,7 @@ from contest.storage.codec import (
     from_ms,
     to_ms,
 )
-from contest.storage.database import Database
+from contest.storage.sql import Conn, Database
 
 
 def _round(row: Any) -> Round:
@@ -64,10 +63,10 @@ class ContestStore:
     ) -> int:
         contact = contact or Contact()
 
-        def fn(conn: sqlite3.Connection) -> int:
+        def fn(conn: Conn) -> int:
             cur = conn.execute(
                 "INSERT INTO contests (slug, title, description, rules, privacy_notice, min_age, created_at,"
-                " contact_address, contact_phone, contact_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " contact_address, contact_phone, contact_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     slug,
                     title,
@@ -81,7 +80,7 @@ class ContestStore:
                     contact.email,
                 ),
             )
-            contest_id = int(cur.lastrowid or 0)
+            contest_id: int = cur.fetchone()["id"]
             conn.executemany(
                 "INSERT INTO areas (contest_id, name, position) VALUES (?, ?, ?)",
                 [(contest_id, name, i) for i, name in enumerate(areas)],
@@ -93,7 +92,7 @@ class ContestStore:
     async def current(self) -> Contest | None:
         """The contest the home page shows: the most recently created one."""
 
-        def fn(conn: sqlite3.Connection) -> Contest | None:
+        def fn(conn: Conn) -> Contest | None:
             row = conn.execute("SELECT * FROM contests ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
                 return None
@@ -125,11 +124,11 @@ class ContestStore:
         rules: RoundRules,
         bank_id: int,
     ) -> int:
-        def fn(conn: sqlite3.Connection) -> int:
+        def fn(conn: Conn) -> int:
             cur = conn.execute(
                 "INSERT INTO rounds (contest_id, title, description, opens_at, closes_at, question_count,"
                 " duration_seconds, attempts_allowed, topic_quota, prediction_question, bank_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     contest_id,
                     title,
@@ -144,12 +143,13 @@ class ContestStore:
                     bank_id,
                 ),
             )
-            return int(cur.lastrowid or 0)
+            round_id: int = cur.fetchone()["id"]
+            return round_id
 
         return await self.db.write(fn)
 
     async def rounds(self, contest_id: int) -> list[Round]:
-        def fn(conn: sqlite3.Connection) -> list[Round]:
+        def fn(conn: Conn) -> list[Round]:
             rows = conn.execute("SELECT * FROM rounds WHERE contest_id = ? ORDER BY opens_at, id", (contest_id,))
             return [_round(r) for r in rows]
 

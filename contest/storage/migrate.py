@@ -3,8 +3,10 @@
 Each file ``migrations/<dialect>/NNNN_name.sql`` moves the schema from version
 NNNN-1 to NNNN and is applied in one transaction together with its row in
 ``schema_migrations``. Several processes starting at once take turns: the
-version is read again inside the write lock. A database whose version is newer
-than the code knows is refused, because old code would misread it.
+version is read again inside the write lock (SQLite's ``BEGIN IMMEDIATE``,
+PostgreSQL's transaction-scoped advisory lock). A database whose version is
+newer than the code knows is refused, because old code would misread it.
+The same version number is the same schema in every dialect.
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
+
+import psycopg
+
+from contest.storage.sql import Conn, PgConn
 
 
 class SchemaTooNew(RuntimeError):
@@ -65,7 +72,7 @@ def statements(sql: str) -> list[str]:
     return result
 
 
-def current_version(conn: sqlite3.Connection) -> int:
+def current_version(conn: Conn) -> int:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
@@ -96,4 +103,31 @@ def migrate_sqlite(conn: sqlite3.Connection) -> list[int]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    return applied
+
+
+# pg_advisory_xact_lock's key for "migrating this database" (any constant
+# the application uses for nothing else).
+_MIGRATION_LOCK = 7_000_000_001
+
+
+def migrate_postgres(conn: psycopg.Connection[Any]) -> list[int]:
+    """Bring a PostgreSQL schema up to date in one transaction; returns the
+    versions applied. Nodes starting at once wait for each other's lock."""
+    known = available("postgresql")
+    latest = known[-1].version if known else 0
+    applied: list[int] = []
+    pg = PgConn(conn)
+    with conn.transaction():
+        pg.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+        version = current_version(pg)
+        if version > latest:
+            raise SchemaTooNew(version, latest)
+        for migration in known[version:]:
+            conn.execute(migration.sql.encode())  # a whole script: no parameters, so several statements run
+            pg.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, int(time.time() * 1000)),
+            )
+            applied.append(migration.version)
     return applied
