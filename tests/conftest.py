@@ -17,8 +17,9 @@ from contest.clock import FixedClock
 from contest.config import Settings
 from contest.domain.models import Difficulty, Question, RoundRules, Source
 from contest.services.container import Services
-from contest.storage import SQLiteStorage
+from contest.storage import SQLiteStorage, open_storage
 from contest.web.app import create_app
+from tests.backends import ON_POSTGRES, SERVER, PostgresDatabase
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
 PASSWORD = "mật-khẩu-an-toàn"
@@ -61,10 +62,43 @@ def run(coro: Any) -> Any:
     return asyncio.run(coro)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests about one backend skip on the other (tests/backends.py)."""
+    skip = "sqlite" if ON_POSTGRES else "postgres"
+    reason = "about SQLite itself" if ON_POSTGRES else "needs CONTEST_TEST_DATABASE=postgresql://…"
+    for item in items:
+        if skip in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[PostgresDatabase | None]:
+    """The session's PostgreSQL database, or None when the suite runs on SQLite."""
+    if not ON_POSTGRES:
+        yield None
+        return
+    database = PostgresDatabase(SERVER)
+    database.create()
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def database_url(tmp_path: Path, postgres_database: PostgresDatabase | None) -> str:
+    """A database of its own for each test: a new SQLite file, or the
+    session's PostgreSQL database emptied."""
+    if postgres_database is None:
+        return f"sqlite:///{tmp_path / 'contest.db'}"
+    postgres_database.empty()
+    return postgres_database.url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'contest.db'}",
+        database_url=database_url,
         secret_key="test-secret-key-" + "x" * 32,
         **FAST_HASHING,
     )
@@ -136,8 +170,7 @@ async def seed(services: Services, clock: FixedClock) -> World:
 
 @pytest.fixture
 def services(settings: Settings, clock: FixedClock) -> Services:
-    storage = SQLiteStorage(Path(settings.database_url.removeprefix("sqlite:///")))
-    return Services.build(storage, settings, clock)
+    return Services.build(open_storage(settings.database_url), settings, clock)
 
 
 @pytest.fixture

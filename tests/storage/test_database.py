@@ -12,6 +12,8 @@ import pytest
 
 from contest.storage.database import Database, connect
 
+pytestmark = pytest.mark.sqlite
+
 
 async def _with_db(path: Path, body):  # type: ignore[no-untyped-def]
     db = Database(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from contest.clock import FixedClock
@@ -14,6 +15,8 @@ from contest.services.container import Services
 from contest.storage import SQLiteStorage
 from contest.web.app import create_app
 from tests.conftest import NOW, registration, seed
+
+pytestmark = pytest.mark.sqlite
 
 GROWING = ("users", "attempts", "answers", "questions", "login_failures")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from dataclasses import replace
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ from contest.domain import draw, timing
 from contest.domain.models import DrawnQuestion
 from contest.errors import Conflict
 from contest.services.container import Services
+from contest.storage.sql import IntegrityError
 from tests.conftest import NOW, World, make_bank, registration, seed
 
 
@@ -105,7 +105,7 @@ def test_bank_versions_cannot_be_changed_in_place(services: Services) -> None:
                 "DELETE FROM questions",
                 "DELETE FROM bank_versions",
             ):
-                with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+                with pytest.raises(IntegrityError, match="immutable"):
                     await services.storage.db.write(lambda c, sql=statement: c.execute(sql))
         finally:
             await services.storage.close()
