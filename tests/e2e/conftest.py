@@ -1,4 +1,5 @@
-"""A real server: `contest serve` in its own process on a real SQLite file."""
+"""A real server: `contest serve` in its own process, on a real SQLite file or
+on the suite's PostgreSQL database (tests/backends.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from contest.storage import SQLiteStorage
+from contest.storage import open_storage
 from tests.conftest import FAST_HASHING, RULES, seed_contest
 
 CONTEST = shutil.which("contest", path=str(Path(sys.executable).parent)) or "contest"
@@ -35,13 +36,19 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
-    database: Path
+    database: str
+    """Its ``CONTEST_DATABASE_URL``."""
 
 
-def environment(database: Path) -> dict[str, str]:
+def url_of(database: Path | str) -> str:
+    """A SQLite file's URL, or the URL given."""
+    return f"sqlite:///{database}" if isinstance(database, Path) else database
+
+
+def environment(database: Path | str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTEST_")}
     env.update(
-        CONTEST_DATABASE_URL=f"sqlite:///{database}",
+        CONTEST_DATABASE_URL=url_of(database),
         CONTEST_SECRET_KEY="e2e-secret-" + "k" * 40,
         CONTEST_ARGON2_TIME_COST=str(FAST_HASHING["argon2_time_cost"]),
         CONTEST_ARGON2_MEMORY_KIB=str(FAST_HASHING["argon2_memory_kib"]),
@@ -49,7 +56,7 @@ def environment(database: Path) -> dict[str, str]:
     return env
 
 
-def start_server(workdir: Path, database: Path, *args: str, env: dict[str, str] | None = None) -> Server:
+def start_server(workdir: Path, database: Path | str, *args: str, env: dict[str, str] | None = None) -> Server:
     port = free_port()
     log = workdir / f"server-{port}.log"
     with log.open("wb") as out:  # the child keeps its own handle
@@ -68,7 +75,7 @@ def start_server(workdir: Path, database: Path, *args: str, env: dict[str, str] 
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
                 if response.status == 200:
-                    return Server(url, process, log, database)
+                    return Server(url, process, log, url_of(database))
         except OSError:
             time.sleep(0.1)
     process.kill()
@@ -83,9 +90,9 @@ def stop_server(server: Server) -> None:
         server.process.kill()
 
 
-async def seed_database(database: Path, *, duration: int) -> None:
+async def seed_database(database: Path | str, *, duration: int) -> None:
     """The test contest around the real clock, with attempts of ``duration`` seconds."""
-    storage = SQLiteStorage(database)
+    storage = open_storage(url_of(database))
     storage.migrate()
     storage.start()
     try:
@@ -95,11 +102,10 @@ async def seed_database(database: Path, *, duration: int) -> None:
 
 
 @pytest.fixture
-def seeded_server(tmp_path: Path) -> Iterator[Server]:
+def seeded_server(tmp_path: Path, database_url: str) -> Iterator[Server]:
     """A server over a contest with one open round of 5 questions, 10 minutes."""
-    database = tmp_path / "e2e.db"
     with ThreadPoolExecutor(1) as thread:  # Playwright's sync API owns this thread's event loop
-        thread.submit(asyncio.run, seed_database(database, duration=600)).result()
-    server = start_server(tmp_path, database)
+        thread.submit(asyncio.run, seed_database(database_url, duration=600)).result()
+    server = start_server(tmp_path, database_url)
     yield server
     stop_server(server)

@@ -10,7 +10,6 @@ import asyncio
 import os
 import re
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import count
@@ -21,6 +20,7 @@ import httpx2
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
+from tests.backends import rows
 from tests.e2e.conftest import Server, seed_database, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
@@ -74,12 +74,11 @@ def page(phone: Callable[..., BrowserContext]) -> Page:
 
 
 @pytest.fixture
-def short_server(tmp_path: Path) -> Iterator[Server]:
+def short_server(tmp_path: Path, database_url: str) -> Iterator[Server]:
     """A server whose attempts last 8 seconds, to see time run out."""
-    database = tmp_path / "short.db"
     with ThreadPoolExecutor(1) as thread:  # Playwright's sync API owns this thread's event loop
-        thread.submit(asyncio.run, seed_database(database, duration=8)).result()
-    server = start_server(tmp_path, database)
+        thread.submit(asyncio.run, seed_database(database_url, duration=8)).result()
+    server = start_server(tmp_path, database_url)
     yield server
     stop_server(server)
 
@@ -192,11 +191,8 @@ def test_participant_journey_in_a_phone_browser(seeded_server: Server, page: Pag
     expect(option(page, 2)).to_be_checked()
     expect(option(page, 3)).to_be_checked()
     expect(status(page, 3)).to_have_text("Đã lưu", timeout=10_000)
-    with sqlite3.connect(seeded_server.database) as conn:
-        saved = conn.execute(
-            "SELECT COUNT(*) FROM answers WHERE attempt_id = ? AND options <> '[]'", (attempt_id,)
-        ).fetchone()[0]
-    assert saved == 3
+    saved = "SELECT COUNT(*) FROM answers WHERE attempt_id = ? AND options <> '[]'"
+    assert rows(seeded_server.database, saved, (attempt_id,)) == [(3,)]
 
     # A save the server refuses is announced, with the server's message.
     refusal = '{"error": "invalid", "message": "Có phương án không thuộc câu hỏi này."}'

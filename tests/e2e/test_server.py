@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from tests.backends import rows
 from tests.e2e.conftest import CONTEST, Server, environment, seed_database, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
@@ -52,9 +53,8 @@ def test_api_journey_on_a_real_server(seeded_server: Server) -> None:
         assert result.status_code == 200
         assert result.json()["status"] == "submitted" and result.json()["total"] == 5
     # What the server said was saved is on disk.
-    with sqlite3.connect(seeded_server.database) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 5
-        assert conn.execute("SELECT status FROM attempts").fetchone()[0] == "submitted"
+    assert rows(seeded_server.database, "SELECT COUNT(*) FROM answers") == [(5,)]
+    assert rows(seeded_server.database, "SELECT status FROM attempts") == [("submitted",)]
 
 
 def test_serve_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
@@ -100,10 +100,10 @@ def test_demo_seeds_once_and_prints_passwords_once(tmp_path: Path) -> None:
     assert os.path.exists(database)
 
 
-def test_attempt_nobody_comes_back_to_is_closed_by_the_server(tmp_path: Path) -> None:
+def test_attempt_nobody_comes_back_to_is_closed_by_the_server(tmp_path: Path, database_url: str) -> None:
     """The sweeper in a real server closes an attempt whose time ran out, with
     the answers saved before the deadline, without any further request."""
-    database = tmp_path / "sweep.db"
+    database = database_url
     with ThreadPoolExecutor(1) as thread:
         thread.submit(asyncio.run, seed_database(database, duration=2)).result()
     env = environment(database)
@@ -125,10 +125,9 @@ def test_attempt_nobody_comes_back_to_is_closed_by_the_server(tmp_path: Path) ->
         deadline = time.monotonic() + 15
         while status == "in_progress" and time.monotonic() < deadline:
             time.sleep(0.5)
-            with sqlite3.connect(database) as conn:
-                status, total, duration = conn.execute(
-                    "SELECT status, total, duration_ms FROM attempts WHERE id = ?", (attempt["id"],)
-                ).fetchone()
+            [(status, total, duration)] = rows(
+                database, "SELECT status, total, duration_ms FROM attempts WHERE id = ?", (attempt["id"],)
+            )
         assert (status, total, duration) == ("expired", 5, 2000)
     finally:
         stop_server(server)
