@@ -3,6 +3,8 @@
 contest serve [--host H] [--port P] [--workers N] [--demo]
 contest migrate
 contest staff add --role organiser|judge|admin --username NAME --name "Full name"
+contest staff disable|enable|password USERNAME
+contest staff role USERNAME participant|organiser|judge|admin
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from contest.domain.banks.quality import report as quality_report
 from contest.domain.banks.reader import read_bank
 from contest.domain.banks.toml_format import load_directory, load_path
 from contest.domain.models import Bank, Question, Role
-from contest.errors import NotFound
+from contest.errors import ContestError, NotFound
 from contest.progress import ProgressBar
 from contest.resources import resource_dir
 from contest.services.container import Services
+from contest.services.staff import OPERATOR
 from contest.storage import Duplicate, UnsupportedDatabase, open_storage
 from contest.storage.migrate import SchemaTooNew
 
@@ -144,6 +147,34 @@ def staff_add(args: argparse.Namespace) -> int:
     except (UnsupportedDatabase, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))
     print(f"{args.role} {args.username}: mật khẩu {password} (chỉ hiện một lần)")
+    return 0
+
+
+def staff_change(args: argparse.Namespace) -> int:
+    """Disable or enable an account, change its role or give it a new
+    password; each ends the account's sessions and tokens on every node."""
+
+    async def run(services: Services) -> str:
+        user = await services.staff.account(OPERATOR, args.username)
+        if args.staff_command == "disable":
+            await services.staff.disable(OPERATOR, user.id)
+            return f"{args.username}: đã khoá tài khoản"
+        if args.staff_command == "enable":
+            await services.staff.enable(OPERATOR, user.id)
+            return f"{args.username}: đã mở khoá tài khoản"
+        if args.staff_command == "role":
+            await services.staff.set_role(OPERATOR, user.id, Role(args.role))
+            return f"{args.username}: vai trò mới {args.role}"
+        password = secrets.token_urlsafe(12)
+        await services.staff.set_password(OPERATOR, user.id, password)
+        return f"{args.username}: mật khẩu mới {password} (chỉ hiện một lần)"
+
+    try:
+        print(asyncio.run(_with_storage(run)))
+    except ContestError as exc:
+        return _fail(exc.message)
+    except (UnsupportedDatabase, SchemaTooNew, ValueError) as exc:
+        return _fail(str(exc))
     return 0
 
 
@@ -290,6 +321,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--username", required=True)
     p.add_argument("--name", required=True, help="full name shown in the console")
     p.set_defaults(run=staff_add)
+    for name, help_text in (
+        ("disable", "disable an account: its sessions and tokens stop working on every node"),
+        ("enable", "enable a disabled account again"),
+        ("password", "give an account a new password (printed once); its sessions and tokens end"),
+        ("role", "change an account's role; its sessions and tokens end"),
+    ):
+        p = staff.add_parser(name, help=help_text)
+        p.add_argument("username", help="the staff username, or a participant's phone or email")
+        if name == "role":
+            p.add_argument("role", choices=[r.value for r in Role])
+        p.set_defaults(run=staff_change)
 
     bank = commands.add_parser("bank", help="question banks").add_subparsers(dest="bank_command", required=True)
     p = bank.add_parser(

@@ -74,6 +74,12 @@ class Settings:
     attempt_cache_size: int = _setting(
         20_000, "Attempts whose guard (owner, deadline, option counts; never the key) each process keeps in memory."
     )
+    session_check_seconds: int = _setting(
+        2,
+        "How long each process trusts what it read of an account (role, disabled, generation) before reading it "
+        "again: a disabled or demoted account, or one whose password changed, loses its sessions and tokens on "
+        "every node within this many seconds. 0 reads it on every request.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

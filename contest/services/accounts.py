@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 from contest.clock import Clock
@@ -19,6 +20,9 @@ TAKEN = {
     "email": "Email này đã được dùng cho tài khoản khác.",
     "username": "Tên đăng nhập này đã có.",
 }
+
+
+DISABLED = "Tài khoản này đã bị khoá. Vui lòng liên hệ Ban Tổ chức."
 
 
 class AccountTaken(Conflict):
@@ -74,11 +78,14 @@ class Accounts:
             await self._storage.accounts.record_login_failure(keys, now=now, since=since)
             raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu.", code="invalid_credentials")
         user, password_hash = found
+        standing = await self._storage.standing.get(user.id)
+        if standing is None or standing.disabled:
+            raise Unauthorized(DISABLED, code="account_disabled")
         if counts.get(keys[0]):
             await self._storage.accounts.clear_login_failures(keys[0])
         if self._passwords.needs_rehash(password_hash):
             await self._storage.accounts.set_password_hash(user.id, await self._passwords.hash(text))
-        return user
+        return replace(user, generation=standing.generation)
 
     async def user(self, user_id: int) -> User | None:
         return await self._storage.accounts.get(user_id)

@@ -13,6 +13,8 @@ from contest.services.attempts import Attempts
 from contest.services.banks import Banks
 from contest.services.catalog import Catalog
 from contest.services.passwords import Passwords
+from contest.services.sessions import Sessions
+from contest.services.staff import Staff
 from contest.storage import Storage
 
 
@@ -26,6 +28,8 @@ class Services:
     accounts: Accounts
     attempts: Attempts
     banks: Banks
+    sessions: Sessions
+    staff: Staff
 
     @classmethod
     def build(
@@ -43,4 +47,6 @@ class Services:
             accounts=Accounts(storage, passwords, settings, clock),
             attempts=Attempts(storage, catalog, settings, clock, rng=rng),
             banks=Banks(storage, catalog, settings, clock),
+            sessions=Sessions(storage, settings),
+            staff=Staff(storage, passwords, clock),
         )

@@ -11,6 +11,7 @@ from contest.domain.models import (
     Area,
     Contact,
     Contest,
+    Phase,
     Round,
     RoundRules,
 )
@@ -38,6 +39,7 @@ def _round(row: Any) -> Round:
             topic_quota=tuple((t, n) for t, n in json.loads(row["topic_quota"])),
             prediction_question=row["prediction_question"],
         ),
+        stored_phase=Phase(row["phase"]),
     )
 
 

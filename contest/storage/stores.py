@@ -9,7 +9,9 @@ from contest.storage.attempts import AttemptStore
 from contest.storage.audit import AuditLog
 from contest.storage.banks import BankStore
 from contest.storage.contests import ContestStore
+from contest.storage.phases import PhaseStore
 from contest.storage.sql import Database
+from contest.storage.standing import StandingStore
 
 
 class Storage(ABC):
@@ -22,6 +24,8 @@ class Storage(ABC):
         self.audit = AuditLog(db)
         self.contests = ContestStore(db)
         self.accounts = AccountStore(db)
+        self.standing = StandingStore(db)
+        self.phases = PhaseStore(db)
         self.banks = BankStore(db)
         self.attempts = AttemptStore(db, self.audit)
 

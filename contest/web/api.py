@@ -14,6 +14,7 @@ from contest.domain import timing
 from contest.domain.models import Attempt, AttemptSummary, RoundStatus, SavedAnswer
 from contest.services.attempts import STALE
 from contest.services.container import Services
+from contest.web.auth import api_user
 from contest.web.openapi import spec
 from contest.web.render import TIMEZONE
 from contest.web.requests import client_address, read_json
@@ -111,7 +112,7 @@ async def rounds(request: Request) -> Response:
     s = services(request)
     used: dict[int, int] | None = None
     if "authorization" in request.headers:
-        user = request.app.state.tokens.user(request)
+        user = await api_user(request)
         used = {r.round.id: r.used for r in await s.attempts.by_round(user)}
     now = s.clock.now()
     items = []
@@ -135,13 +136,13 @@ async def rounds(request: Request) -> Response:
 
 
 async def start(request: Request) -> Response:
-    user = request.app.state.tokens.user(request)
+    user = await api_user(request)
     attempt, created = await services(request).attempts.start(user, request.path_params["round_id"])
     return await _attempt_response(request, attempt, 201 if created else 200)
 
 
 async def attempt(request: Request) -> Response:
-    user = request.app.state.tokens.user(request)
+    user = await api_user(request)
     found = await services(request).attempts.get(user, request.path_params["attempt_id"])
     return await _attempt_response(request, found)
 
@@ -160,7 +161,7 @@ def saved_answer_response(question_id: int, saved: SavedAnswer) -> JSONResponse:
 
 
 async def answer(request: Request) -> Response:
-    user = request.app.state.tokens.user(request)
+    user = await api_user(request)
     body = await read_json(request)
     question_id = request.path_params["question_id"]
     saved = await services(request).attempts.save_answer(
@@ -170,7 +171,7 @@ async def answer(request: Request) -> Response:
 
 
 async def flag(request: Request) -> Response:
-    user = request.app.state.tokens.user(request)
+    user = await api_user(request)
     body = await read_json(request)
     question_id = request.path_params["question_id"]
     flagged = await services(request).attempts.set_flag(
@@ -180,7 +181,7 @@ async def flag(request: Request) -> Response:
 
 
 async def prediction(request: Request) -> Response:
-    user = request.app.state.tokens.user(request)
+    user = await api_user(request)
     body = await read_json(request)
     value = await services(request).attempts.save_prediction(
         user, request.path_params["attempt_id"], body.get("prediction")
@@ -189,7 +190,7 @@ async def prediction(request: Request) -> Response:
 
 
 async def submit(request: Request) -> Response:
-    user = request.app.state.tokens.user(request)
+    user = await api_user(request)
     body = await read_json(request)
     summary = await services(request).attempts.submit(user, request.path_params["attempt_id"], body.get("prediction"))
     return JSONResponse({"id": summary.id, "status": summary.status.value, **(result_json(summary) or {})})

@@ -27,7 +27,7 @@ from contest.config import Settings
 from contest.errors import ContestError, TooManyRequests
 from contest.services.container import Services
 from contest.web import api, organiser, pages
-from contest.web.auth import Tokens
+from contest.web.auth import SessionCheck, Tokens
 from contest.web.render import STATIC_DIR, Renderer
 from contest.web.security import BodyLimit, SecurityHeaders, under_api
 
@@ -161,7 +161,8 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
                 max_age=settings.session_max_age_seconds,
                 same_site="lax",
                 https_only=settings.cookie_secure,
-            )
+            ),
+            Middleware(SessionCheck, services=services),
         ],
     )
     for sub in (api_app, page_app):

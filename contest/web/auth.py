@@ -1,8 +1,10 @@
 """Who is asking: bearer tokens for the JSON API, signed session cookies for
 pages, and CSRF tokens for every form that changes something.
 
-Both tokens and cookies are signed with itsdangerous; neither needs a database
-read to check, so the hot path stays free of session lookups.
+Both tokens and cookies are signed with itsdangerous and carry the account's
+generation at sign-in; each request checks it against the account
+(``services/sessions.py``, cached per process for a few seconds), so a
+disabled or demoted account loses its access on its next request, on every node.
 """
 
 from __future__ import annotations
@@ -13,43 +15,74 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contest.domain.models import Role, User
 from contest.domain.permissions import Capability, can
 from contest.errors import Forbidden, Unauthorized
+from contest.services.container import Services
+from contest.services.sessions import Revoked
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 
 class Tokens:
-    """Bearer tokens for the citizen app: ``{"uid", "role"}`` signed and dated."""
+    """Bearer tokens for the citizen app: ``{"uid", "role", "name", "gen"}``
+    signed and dated."""
 
     def __init__(self, secret: str, *, ttl: int) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="contest.api-token")
         self.ttl = ttl
 
     def issue(self, user: User) -> str:
-        return self._serializer.dumps({"uid": user.id, "role": user.role.value, "name": user.full_name})
+        return self._serializer.dumps(_claim(user))
 
     def user(self, request: Request) -> User:
+        """The account the request's token was signed for, as it was then
+        (:func:`api_user` checks it is still so)."""
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Thiếu mã truy cập (Authorization: Bearer …).", code="missing_token")
         try:
             data: Any = self._serializer.loads(token.strip(), max_age=self.ttl)
-            return User(id=int(data["uid"]), role=Role(data["role"]), full_name=str(data.get("name", "")))
+            return _claimed(data)
         except (BadSignature, KeyError, TypeError, ValueError):
             raise Unauthorized("Mã truy cập không hợp lệ hoặc đã hết hạn.", code="invalid_token") from None
 
 
+def _claim(user: User) -> dict[str, Any]:
+    """What a session cookie or token says of its account."""
+    return {"uid": user.id, "role": user.role.value, "name": user.full_name, "gen": user.generation}
+
+
+def _claimed(data: Any) -> User:
+    """The account a claim names; one signed before generations existed is
+    generation 0. KeyError, TypeError or ValueError when it is malformed."""
+    return User(
+        id=int(data["uid"]), role=Role(data["role"]), full_name=str(data["name"]), generation=int(data.get("gen", 0))
+    )
+
+
+async def api_user(request: Request) -> User:
+    """The account of the request's bearer token, still in good standing:
+    Unauthorized without a valid token, :class:`Revoked` (401) once the
+    account was disabled or changed since the token was issued."""
+    services: Services = request.app.state.services
+    user = await services.sessions.check(request.app.state.tokens.user(request))
+    if user is None:
+        raise Revoked()
+    return user
+
+
 def session_user(request: Request) -> User | None:
+    """The signed-in account, as :class:`SessionCheck` let it through."""
     data = request.session.get("user")
     if not isinstance(data, dict):
         return None
     try:
-        return User(id=int(data["uid"]), role=Role(data["role"]), full_name=str(data["name"]))
+        return _claimed(data)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -57,8 +90,30 @@ def session_user(request: Request) -> User | None:
 def sign_in(request: Request, user: User) -> None:
     """Start a fresh session for ``user`` (a new CSRF token too)."""
     request.session.clear()
-    request.session["user"] = {"uid": user.id, "role": user.role.value, "name": user.full_name}
+    request.session["user"] = _claim(user)
     request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+class SessionCheck:
+    """Signs out, before anything else reads the session, a browser whose
+    account was disabled or changed since it signed in (inside Starlette's
+    SessionMiddleware, which then clears the cookie)."""
+
+    def __init__(self, app: ASGIApp, *, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            session = scope["session"]
+            data = session.get("user")
+            try:
+                claim = _claimed(data) if isinstance(data, dict) else None
+            except (KeyError, TypeError, ValueError):
+                claim = None
+            if data is not None and (claim is None or await self.services.sessions.check(claim) is None):
+                session.clear()
+        await self.app(scope, receive, send)
 
 
 CONSOLE = "/organiser"
