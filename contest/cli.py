@@ -2,6 +2,7 @@
 
 contest serve [--host H] [--port P] [--workers N] [--demo]
 contest migrate
+contest backup FILE
 contest staff add --role organiser|judge|admin --username NAME --name "Full name"
 contest staff disable|enable|password USERNAME
 contest staff role USERNAME participant|organiser|judge|admin
@@ -34,6 +35,7 @@ from contest.services.container import Services
 from contest.services.staff import OPERATOR
 from contest.storage import Duplicate, UnsupportedDatabase, open_storage
 from contest.storage.migrate import SchemaTooNew
+from contest.storage.sqlite import SQLiteStorage
 
 T = TypeVar("T")
 
@@ -125,6 +127,30 @@ def migrate(args: argparse.Namespace) -> int:
     except (UnsupportedDatabase, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))
     print(f"Applied migrations: {applied}" if applied else "The schema is up to date.")
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the SQLite database while the server runs; a
+    PostgreSQL database is backed up with pg_dump (docs/deploy.md)."""
+    try:
+        settings = Settings.from_env()
+        storage = open_storage(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    except (UnsupportedDatabase, ValueError) as exc:
+        return _fail(str(exc))
+    if not isinstance(storage, SQLiteStorage):
+        return _fail(
+            "contest backup sao lưu cơ sở dữ liệu SQLite; với PostgreSQL hãy dùng pg_dump (xem docs/deploy.md). "
+            "(contest backup copies a SQLite database; back PostgreSQL up with pg_dump, see docs/deploy.md.)"
+        )
+    target = Path(args.file)
+    try:
+        storage.backup(target)
+    except FileExistsError:
+        return _fail(f"{target} đã có: hãy chọn tên tệp mới. ({target} exists: choose a new file name.)")
+    except OSError as exc:
+        return _fail(f"cannot write {target}: {exc.strerror}")
+    print(f"Đã sao lưu vào {target}.")
     return 0
 
 
@@ -314,6 +340,10 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("migrate", help="create or upgrade the database schema")
     p.set_defaults(run=migrate)
+
+    p = commands.add_parser("backup", help="copy the SQLite database to a new file while the server runs")
+    p.add_argument("file", help="the copy to write (must not exist)")
+    p.set_defaults(run=backup)
 
     staff = commands.add_parser("staff", help="staff accounts").add_subparsers(dest="staff_command", required=True)
     p = staff.add_parser("add", help="add an organiser, judge or admin; prints a new password once")

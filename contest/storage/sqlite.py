@@ -3,6 +3,7 @@ the same stores as PostgreSQL (``stores.py``)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,3 +35,17 @@ class SQLiteStorage(Storage):
             return migrate_sqlite(conn)
         finally:
             conn.close()
+
+    def backup(self, target: Path) -> None:
+        """Copy the database to a new file ``target`` with SQLite's online
+        backup API: a consistent copy, page by page, while the server goes on
+        writing. FileExistsError when ``target`` exists."""
+        if target.exists():
+            raise FileExistsError(target)
+        source = connect(self.path, synchronous=self.sqlite.synchronous)
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()

@@ -117,3 +117,17 @@ def test_serve_refuses_several_workers_on_sqlite(tmp_path: Path) -> None:
     assert "SQLite chỉ chạy với một tiến trình (--workers 1)" in done.stderr
     assert "For several workers or nodes use PostgreSQL" in done.stderr
     assert not (tmp_path / "cli.db").exists()  # refused before anything was created
+
+
+def test_backup_copies_the_sqlite_database(tmp_path: Path) -> None:
+    source = tmp_path / "nh.json"
+    source.write_bytes(write_bank(make_bank(), "json"))
+    assert run(tmp_path, "bank", "import", str(source), "--name", "Ngân hàng sao lưu").returncode == 0
+    done = run(tmp_path, "backup", "sao-luu.db")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Đã sao lưu vào sao-luu.db.\n"
+    with sqlite3.connect(tmp_path / "sao-luu.db") as copy:
+        assert copy.execute("SELECT name FROM banks").fetchall() == [("Ngân hàng sao lưu",)]
+        assert copy.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 40
+    again = run(tmp_path, "backup", "sao-luu.db")
+    assert again.returncode == 1 and "sao-luu.db exists: choose a new file name" in again.stderr
