@@ -51,13 +51,17 @@ class PostgresDatabase:
             admin.execute(f'CREATE DATABASE "{self.name}"'.encode())
         PostgresStorage(self.url).migrate()
         with psycopg.connect(self.url) as conn:
-            rows = conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'"
-            ).fetchall()
-        self._tables = [r[0] for r in rows]
+            tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()
+            # Rows the migrations made (schema_migrations, the data version) are part of the schema.
+            self._tables = [
+                name
+                for (name,) in tables
+                if conn.execute(f'SELECT NOT EXISTS (SELECT 1 FROM "{name}")'.encode()).fetchone() == (True,)
+            ]
 
     def empty(self) -> None:
-        """Every table emptied and its ids restarted; the schema stays."""
+        """Every table the tests fill emptied and its ids restarted; the
+        schema, and the rows the migrations made, stay."""
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(f"TRUNCATE {', '.join(self._tables)} RESTART IDENTITY CASCADE".encode())
 

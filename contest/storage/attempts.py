@@ -115,7 +115,7 @@ _UPSERT_ANSWER = (
     " (SELECT 1 FROM attempts WHERE id = :attempt AND status = 'in_progress')"
     " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
     " options = excluded.options, saved_at = excluded.saved_at, revision = answers.revision + 1"
-    " WHERE answers.options <> excluded.options AND (:base IS NULL OR answers.revision = :base)"
+    " WHERE answers.options <> excluded.options AND (CAST(:base AS INTEGER) IS NULL OR answers.revision = :base)"
     " RETURNING revision"
 )
 

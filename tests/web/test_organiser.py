@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from contest.domain.banks.export import write_bank
 from contest.domain.banks.reader import read_bank
 from contest.domain.models import Question, Role, Source
+from tests.backends import rows
 from tests.conftest import PASSWORD, World, make_bank
 from tests.web.test_pages import csrf, register
 
@@ -57,13 +58,11 @@ def confirm(client: TestClient, preview_url: str, **fields: str):  # type: ignor
 
 
 def bank_count(world: World) -> tuple[int, int, int]:
-    with sqlite3.connect(world.services.storage.path) as conn:
-        return tuple(
-            conn.execute(  # type: ignore[return-value]
-                "SELECT (SELECT COUNT(*) FROM banks), (SELECT COUNT(*) FROM bank_versions),"
-                " (SELECT COUNT(*) FROM questions)"
-            ).fetchone()
-        )
+    [counts] = rows(
+        world.services.settings.database_url,
+        "SELECT (SELECT COUNT(*) FROM banks), (SELECT COUNT(*) FROM bank_versions), (SELECT COUNT(*) FROM questions)",
+    )
+    return counts  # type: ignore[return-value]
 
 
 def test_console_is_for_organisers_only(client: TestClient, world: World) -> None:
@@ -282,6 +281,7 @@ def test_rescore_applies_a_corrected_key(client: TestClient, world: World, api_u
     assert "round.rescore" not in log and "round:" not in log
 
 
+@pytest.mark.sqlite  # the failure is a SQLite trigger
 def test_failed_confirmation_leaves_the_database_as_it_was(staff: TestClient, world: World) -> None:
     with sqlite3.connect(world.services.storage.path) as conn:
         conn.execute(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from starlette.testclient import TestClient
 
 from contest.web.security import CONTENT_SECURITY_POLICY
+from tests.backends import rows
 from tests.conftest import PASSWORD, World, registration
 
 
@@ -45,9 +45,9 @@ def test_tampered_session_cookie_is_anonymous(client: TestClient, world: World) 
 def test_passwords_are_stored_as_argon2id(client: TestClient, world: World) -> None:
     fields = registration(world)
     client.post("/api/v1/register", json=fields)
-    path = world.services.storage.path
-    with sqlite3.connect(path) as conn:
-        (stored,) = conn.execute("SELECT password_hash FROM users WHERE phone = ?", (fields["phone"],)).fetchone()
+    [(stored,)] = rows(
+        world.services.settings.database_url, "SELECT password_hash FROM users WHERE phone = ?", (fields["phone"],)
+    )
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
 
