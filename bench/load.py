@@ -7,7 +7,9 @@ same run.
 
 What it does (docs/benchmarks.md explains how to read the output):
 
-1. seeds a fresh SQLite file in a temp dir through SQLiteStorage (bench/seeding.py)
+1. seeds a fresh database through the platform's storage (bench/seeding.py): a
+   SQLite file in a temp dir, or with ``--database postgresql://user@host:port/db``
+   a new database on that PostgreSQL server (dropped at the end unless --keep);
    and signs one bearer token per participant with the server's secret key;
 2. starts ``contest serve`` (the console script, 1 worker unless --workers)
    and bench/bare.py under uvicorn with the same loop/http settings;
@@ -50,6 +52,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -61,7 +66,9 @@ import seeding  # noqa: E402  (bench/seeding.py, next to this file)
 import contest  # noqa: E402
 from contest.config import Settings  # noqa: E402
 from contest.domain.models import DrawnKey, Role, User  # noqa: E402
+from contest.storage import postgres  # noqa: E402
 from contest.storage.codec import keys_from_json  # noqa: E402
+from contest.storage.sql import Conn, PgConn  # noqa: E402
 from contest.web.auth import Tokens  # noqa: E402
 
 LUA = BENCH_DIR / "wrk_phase.lua"
@@ -368,6 +375,7 @@ class Config:
     profile: bool
     keep: bool
     settle: float
+    database: str
 
 
 @dataclass
@@ -383,8 +391,13 @@ class Bench:
         self.procs = procs
         self.workdir = workdir
         self.db_path = workdir / "contest.db"
+        self.postgres = config.database.startswith(("postgresql://", "postgres://"))
+        url = f"sqlite:///{self.db_path}"
+        if self.postgres:  # a database of its own on that server, for this run
+            self.pg_name = f"contest_bench_{secrets.token_hex(6)}"
+            url = urlunsplit(urlsplit(config.database)._replace(path="/" + self.pg_name))
         self.secret = secrets.token_urlsafe(48)
-        self.settings = Settings(database_url=f"sqlite:///{self.db_path}", secret_key=self.secret)
+        self.settings = Settings(database_url=url, secret_key=self.secret)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CONTEST_")}
         self.env.update(CONTEST_DATABASE_URL=self.settings.database_url, CONTEST_SECRET_KEY=self.secret)
         self.tokens: dict[int, str] = {}
@@ -402,9 +415,12 @@ class Bench:
 
     def seed(self) -> None:
         started = time.monotonic()
+        if self.postgres:
+            with psycopg.connect(self.config.database, autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{self.pg_name}"'.encode())
         seeded = asyncio.run(
             seeding.seed(
-                self.db_path,
+                self.settings.database_url,
                 self.settings,
                 participants=self.config.participants,
                 questions=self.config.questions,
@@ -491,12 +507,28 @@ class Bench:
     # -- database reads --------------------------------------------------------
 
     @contextlib.contextmanager
-    def db(self) -> Iterator[sqlite3.Connection]:
+    def db(self) -> Iterator[Conn]:
+        """A connection outside the server, for the checks (the same SQL on both backends)."""
+        if self.postgres:
+            with postgres.connect(self.settings.database_url) as pg:
+                yield PgConn(pg)
+            return
         conn = sqlite3.connect(self.db_path, timeout=30)
         try:
             yield conn
         finally:
             conn.close()
+
+    def drop_database(self) -> None:
+        if self.postgres and not self.config.keep:
+            with psycopg.connect(self.config.database, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)'.encode())
+
+    def database_bytes(self) -> dict[str, int]:
+        if self.postgres:
+            with self.db() as conn:
+                return {self.pg_name: conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]}
+        return {p.name: p.stat().st_size for p in self.workdir.glob("contest.db*")}
 
     def fresh_users(self) -> list[int]:
         with self.db() as conn:
@@ -872,7 +904,7 @@ class Bench:
             str(pid): {"VmHWM_kib": status_kib(pid, "VmHWM"), "VmRSS_kib": status_kib(pid, "VmRSS")} for pid in pids
         }
         names = thread_names(self.procs, pids, self.env)
-        db_files = {p.name: p.stat().st_size for p in self.workdir.glob("contest.db*")}
+        db_files = self.database_bytes()
         with self.db() as conn:
             counts = {
                 t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("users", "attempts", "answers")
@@ -880,9 +912,11 @@ class Bench:
         # Stop the server (it checkpoints the WAL on close) and measure again.
         if self.server is not None:
             Processes.stop(self.server)
-        db_after = {p.name: p.stat().st_size for p in self.workdir.glob("contest.db*")}
-        with self.db() as conn:
-            integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
+        db_after = self.database_bytes()
+        integrity = "n/a (PostgreSQL)"
+        if not self.postgres:
+            with self.db() as conn:
+                integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
         errors_in_log = [
             line
             for line in self.server_log.read_text(errors="replace").splitlines()
@@ -1088,6 +1122,12 @@ def parse_args(argv: Sequence[str] | None) -> Config:
         help="also run py-spy record on the server during the last round's app phases (perturbs those runs)",
     )
     p.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs, wrk inputs)")
+    p.add_argument(
+        "--database",
+        default="sqlite",
+        help="sqlite (default: a file in the temp dir) or postgresql://user@host:port/db, a server on which"
+        " the run creates a database of its own (dropped at the end unless --keep)",
+    )
     args = p.parse_args(argv)
     quick = args.quick
     config = Config(
@@ -1103,6 +1143,7 @@ def parse_args(argv: Sequence[str] | None) -> Config:
         profile=args.profile,
         keep=args.keep,
         settle=0.5 if quick else 1.0,
+        database=args.database,
     )
     if not config.questions >= 30:
         p.error("--questions must be at least 30 (the round draws 30)")
@@ -1144,6 +1185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"server log tail:\n{tail(bench.server_log)}")
     finally:
         procs.stop_all()
+        bench.drop_database()
     table = summarize(bench.runs)
     if table:
         print_table(table, config.repeat)

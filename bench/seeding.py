@@ -1,4 +1,5 @@
-"""Seeding the load benchmark's database, straight through SQLiteStorage.
+"""Seeding the load benchmark's database, straight through the platform's
+storage (SQLite or PostgreSQL, by URL).
 
 One contest with its areas, one bank of synthetic questions (four options,
 every fifth with two correct answers, every seventh keeping its order), one
@@ -16,19 +17,17 @@ compared with what the application writes.
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from argon2 import PasswordHasher
-
 from contest.config import Settings
 from contest.domain.models import Difficulty, Question, Source
 from contest.domain.registration import Registration
 from contest.services.demo import AREAS, RULES_2020
-from contest.storage import SQLiteStorage
+from contest.storage import open_storage
 from contest.storage.codec import to_ms
+from contest.storage.sql import Conn
 
 TOPICS = (
     "Khái niệm chính phủ điện tử, chính phủ số, chuyển đổi số",
@@ -107,8 +106,8 @@ def _cccd(i: int) -> str:
     return f"082{(i % 2)}{(70 + i % 30):02d}{i:06d}"
 
 
-async def seed(path: Path, settings: Settings, *, participants: int, questions: int, now: datetime) -> Seeded:
-    storage = SQLiteStorage(path)
+async def seed(url: str, settings: Settings, *, participants: int, questions: int, now: datetime) -> Seeded:
+    storage = open_storage(url)
     storage.migrate()
     storage.start()
     try:
@@ -168,7 +167,7 @@ async def seed(path: Path, settings: Settings, *, participants: int, questions: 
             for i in range(1, participants)
         ]
 
-        def bulk(conn: sqlite3.Connection) -> None:
+        def bulk(conn: Conn) -> None:
             conn.executemany(
                 "INSERT INTO users (role, full_name, phone, cccd, password_hash, birth_year, area_id, unit,"
                 " consent_at, created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -177,7 +176,7 @@ async def seed(path: Path, settings: Settings, *, participants: int, questions: 
 
         await storage.db.write(bulk)
 
-        def users(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+        def users(conn: Conn) -> list[tuple[int, str]]:
             return [
                 (r[0], r[1])
                 for r in conn.execute("SELECT id, full_name FROM users WHERE role = 'participant' ORDER BY id")
