@@ -13,6 +13,7 @@ from contest.services.attempts import Attempts
 from contest.services.banks import Banks
 from contest.services.catalog import Catalog
 from contest.services.passwords import Passwords
+from contest.services.rounds import Rounds
 from contest.services.sessions import Sessions
 from contest.services.staff import Staff
 from contest.storage import Storage
@@ -28,6 +29,7 @@ class Services:
     accounts: Accounts
     attempts: Attempts
     banks: Banks
+    rounds: Rounds
     sessions: Sessions
     staff: Staff
 
@@ -47,6 +49,7 @@ class Services:
             accounts=Accounts(storage, passwords, settings, clock),
             attempts=Attempts(storage, catalog, settings, clock, rng=rng),
             banks=Banks(storage, catalog, settings, clock),
+            rounds=Rounds(storage, catalog, clock),
             sessions=Sessions(storage, settings),
             staff=Staff(storage, passwords, clock),
         )

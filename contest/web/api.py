@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from contest.domain import timing
+from contest.domain import phases, timing
 from contest.domain.models import Attempt, AttemptSummary, RoundStatus, SavedAnswer
 from contest.services.attempts import STALE
 from contest.services.container import Services
@@ -124,6 +124,7 @@ async def rounds(request: Request) -> Response:
             "opens_at": iso(round_.opens_at),
             "closes_at": iso(round_.closes_at),
             "status": timing.round_status(round_, now).value,
+            "phase": phases.effective(round_, now).value,
             "duration_seconds": round_.rules.duration_seconds,
             "question_count": round_.rules.question_count,
             "attempts_allowed": round_.rules.attempts_allowed,

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from contest.domain.answers import PREDICTION_MAX
+from contest.domain.models import Phase
 
 _ID = {"type": "integer", "minimum": 1}
 _PREDICTION = {"type": "integer", "minimum": 0, "maximum": PREDICTION_MAX}
@@ -87,6 +88,7 @@ SCHEMAS: dict[str, Any] = {
             "opens_at",
             "closes_at",
             "status",
+            "phase",
             "duration_seconds",
             "question_count",
             "attempts_allowed",
@@ -98,6 +100,12 @@ SCHEMAS: dict[str, Any] = {
             "opens_at": _TIME,
             "closes_at": _TIME,
             "status": {"type": "string", "enum": ["upcoming", "open", "closed"]},
+            "phase": {
+                "type": "string",
+                "enum": [p.value for p in Phase],
+                "description": "scheduled, open and closed follow the clock; under_review, provisional and final "
+                "are the judges' decisions once the round has closed (results under review, provisional, final).",
+            },
             "duration_seconds": {"type": "integer"},
             "question_count": {"type": "integer"},
             "attempts_allowed": {"type": "integer"},

@@ -85,7 +85,15 @@ async def _console(request: Request, user: User, *, status: int = 200, error: st
     outdated = {w.round.id: len(w.outdated) for w in await s.banks.warnings(user)}
     log = await s.banks.journal(user, limit=LOG_SIZE)
     return render(
-        request, "organiser/console.html", status, banks=banks, rounds=rounds, outdated=outdated, log=log, error=error
+        request,
+        "organiser/console.html",
+        status,
+        banks=banks,
+        rounds=rounds,
+        outdated=outdated,
+        log=log,
+        error=error,
+        now=now,
     )
 
 

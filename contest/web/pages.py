@@ -346,7 +346,7 @@ async def my_attempts(request: Request, user: User) -> Response:
     s = services(request)
     now = s.clock.now()
     rounds = [(r, timing.round_status(r.round, now).value) for r in await s.attempts.by_round(user)]
-    return render(request, "participant/attempts.html", rounds=rounds)
+    return render(request, "participant/attempts.html", rounds=rounds, now=now)
 
 
 async def set_language(request: Request) -> Response:

@@ -20,6 +20,8 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from contest.domain import phases
+from contest.domain.models import Round
 from contest.domain.permissions import Capability, can
 from contest.resources import resource_dir
 from contest.web.auth import CONSOLE_CAPABILITY, csrf_token, session_user
@@ -81,6 +83,12 @@ def _duration_filter(context: jinja2.runtime.Context, ms: int | None) -> str:
     return format_duration(ms, context["lang"])
 
 
+def phase_label(round_: Round, now: datetime) -> str:
+    """The round's phase at ``now`` as people read it (in Vietnamese; the
+    template translates it)."""
+    return phases.LABELS[phases.effective(round_, now)]
+
+
 def format_number(value: int) -> str:
     """Vietnamese thousands separator: 30.038."""
     return f"{value:,}".replace(",", ".")
@@ -116,6 +124,7 @@ class Renderer:
             time=format_time,
             duration=_duration_filter,
             number=format_number,
+            phase=phase_label,
         )
         self.env.globals.update(
             static_url=static_url,

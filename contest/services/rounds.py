@@ -1,0 +1,60 @@
+"""Rounds' phases: judges' decisions that move a closed round on to under
+review, provisional and final results (the rule: ``domain/phases.py``), each
+recorded with who made it, when and why."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from contest.clock import Clock
+from contest.domain import phases
+from contest.domain.models import Phase, User
+from contest.domain.permissions import Capability, require
+from contest.errors import Invalid, NotFound
+from contest.services.catalog import Catalog
+from contest.storage import Storage
+from contest.storage.phases import PhaseChange
+
+NOTE_MAX = 2000
+MOVED_MEANWHILE = "Vòng thi vừa được người khác chuyển giai đoạn. Vui lòng tải lại trang và thử lại."
+
+
+class Rounds:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock) -> None:
+        self._storage = storage
+        self._catalog = catalog
+        self._clock = clock
+
+    async def move_phase(self, user: User, round_id: int, to: object, note: object) -> Phase:
+        """Move the round from its effective phase to ``to`` (a phase's name)
+        with ``note`` saying why, and return the new phase. Forbidden without
+        ``JUDGE_ROUND``; Invalid for an unknown phase or an overlong note;
+        NotFound for no such round; :class:`phases.PhaseRefused` (409) for a
+        move the phase machine does not allow, or when someone moved the round
+        meanwhile."""
+        require(user, Capability.JUDGE_ROUND)
+        target = next((p for p in Phase if p.value == to), None)
+        if target is None:
+            raise Invalid({"phase": "Giai đoạn không hợp lệ."})
+        text = note.strip() if isinstance(note, str) else ""
+        if len(text) > NOTE_MAX:
+            raise Invalid({"note": f"Ghi chú dài tối đa {NOTE_MAX} ký tự."})
+        round_ = await self._catalog.round(round_id)
+        stored = await self._storage.phases.stored(round_id)
+        if stored is None:
+            raise NotFound("Không tìm thấy vòng thi.")
+        now = self._clock.now()
+        current = phases.effective(replace(round_, stored_phase=stored), now)
+        phases.check_move(current, target)
+        moved = await self._storage.phases.move(
+            round_id=round_id, stored=stored, from_phase=current, to=target, user_id=user.id, note=text, now=now
+        )
+        if not moved:
+            raise phases.PhaseRefused(MOVED_MEANWHILE)
+        return target
+
+    async def phase_changes(self, user: User, round_id: int) -> list[PhaseChange]:
+        """Who moved the round to which phase, when and why, oldest first."""
+        require(user, Capability.JUDGE_ROUND)
+        await self._catalog.round(round_id)
+        return await self._storage.phases.changes(round_id)
