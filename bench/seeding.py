@@ -1,7 +1,8 @@
 """Seeding the load benchmark's database, straight through the platform's
 storage (SQLite or PostgreSQL, by URL).
 
-One contest with its areas, one bank of synthetic questions (four options,
+One contest with its areas (made by contest/services/contests.py, as the demo
+and the tests make theirs), one bank of synthetic questions (four options,
 every fifth with two correct answers, every seventh keeping its order), one
 round open now for a week under the province's rules (30 questions, 25
 minutes, 3 attempts, a prediction question), and N participants.
@@ -24,9 +25,11 @@ from argon2 import PasswordHasher
 from contest.config import Settings
 from contest.domain.models import Difficulty, Question, Source
 from contest.domain.registration import Registration
+from contest.services.contests import create_contest, create_round
 from contest.services.demo import AREAS, RULES_2020
 from contest.storage import open_storage
 from contest.storage.codec import to_ms
+from contest.storage.participations import INSERT as INSERT_PARTICIPATION
 from contest.storage.sql import Conn
 
 TOPICS = (
@@ -113,21 +116,22 @@ async def seed(url: str, settings: Settings, *, participants: int, questions: in
     try:
         bank = make_bank(questions)
         bank_id, _version = await storage.banks.create(name="Ngân hàng đo tải", questions=bank, now=now)
-        contest_id = await storage.contests.create(
+        contest = await create_contest(
+            storage,
             slug="do-tai",
             title="Cuộc thi đo tải",
             description="Cuộc thi dùng cho bài đo tải (bench/load.py).",
             rules="Thể lệ: 30 câu, 25 phút, tối đa 3 lượt.",
             privacy_notice="Dữ liệu tổng hợp, không phải người thật.",
-            min_age=None,
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(days=7),
             areas=AREAS,
             now=now,
         )
-        contest = await storage.contests.current()
-        assert contest is not None and contest.id == contest_id
         area_ids = tuple(a.id for a in contest.areas)
-        round_id = await storage.contests.create_round(
-            contest_id=contest_id,
+        round_id = await create_round(
+            storage,
+            contest=contest,
             title="Vòng đo tải",
             opens_at=now - timedelta(hours=1),
             closes_at=now + timedelta(days=7),
@@ -148,30 +152,31 @@ async def seed(url: str, settings: Settings, *, participants: int, questions: in
                 cccd=_cccd(0),
                 area_id=area_ids[0],
                 unit=_UNITS[0],
+                contest_id=contest.id,
             ),
             password_hash=password_hash,
             now=now,
         )
         rows = [
-            (
-                _name(i),
-                _phone(i),
-                _cccd(i),
-                password_hash,
-                1970 + i % 40,
-                area_ids[i % len(area_ids)],
-                _UNITS[i % len(_UNITS)],
-                to_ms(now),
-                to_ms(now),
-            )
+            (_name(i), _phone(i), _cccd(i), password_hash, 1970 + i % 40, to_ms(now), to_ms(now))
             for i in range(1, participants)
         ]
 
-        def bulk(conn: Conn) -> None:
+        def bulk(conn: sqlite3.Connection) -> None:
             conn.executemany(
-                "INSERT INTO users (role, full_name, phone, cccd, password_hash, birth_year, area_id, unit,"
-                " consent_at, created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO users (role, full_name, phone, cccd, password_hash, birth_year, consent_at, created_at)"
+                " VALUES ('participant', ?, ?, ?, ?, ?, ?, ?)",
                 rows,
+            )
+            # Each participant's part in the contest, as registration makes it (the first one's is there).
+            conn.executemany(
+                INSERT_PARTICIPATION,
+                [
+                    (user_id, contest.id, area_ids[i % len(area_ids)], _UNITS[i % len(_UNITS)], to_ms(now))
+                    for i, (user_id,) in enumerate(
+                        conn.execute("SELECT id FROM users WHERE role = 'participant' ORDER BY id").fetchall()
+                    )
+                ],
             )
 
         await storage.db.write(bulk)
@@ -184,6 +189,6 @@ async def seed(url: str, settings: Settings, *, participants: int, questions: in
 
         everyone = await storage.db.read(users)
         assert everyone[0][0] == first.id and len(everyone) == participants
-        return Seeded(contest_id, round_id, bank_id, area_ids, tuple(everyone))
+        return Seeded(contest.id, round_id, bank_id, area_ids, tuple(everyone))
     finally:
         await storage.close()

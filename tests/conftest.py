@@ -17,7 +17,8 @@ from contest.clock import FixedClock
 from contest.config import Settings
 from contest.domain.models import Difficulty, Question, RoundRules, Source
 from contest.services.container import Services
-from contest.storage import SQLiteStorage, open_storage
+from contest.services.contests import create_contest, create_round
+from contest.storage import Storage, open_storage
 from contest.web.app import create_app
 from tests.backends import ON_POSTGRES, SERVER, PostgresDatabase
 
@@ -119,17 +120,20 @@ class Seeded:
     area_ids: list[int]
 
 
-async def seed_contest(storage: SQLiteStorage, *, now: datetime, rules: RoundRules = RULES) -> Seeded:
-    """A contest around ``now``: a bank of 40, one round open, one upcoming,
-    one closed, two areas."""
+async def seed_contest(storage: Storage, *, now: datetime, rules: RoundRules = RULES) -> Seeded:
+    """A contest around ``now`` (from 14 days before to 14 days after): a
+    bank of 40, one round open, one upcoming, one closed, two areas."""
     bank_id, _ = await storage.banks.create(name="Ngân hàng thử", questions=make_bank(), now=now)
-    contest_id = await storage.contests.create(
+    contest = await create_contest(
+        storage,
         slug="thu",
         title="Cuộc thi thử",
         description="Mô tả cuộc thi.",
         rules="Thể lệ cuộc thi.",
         privacy_notice="Thông báo xử lý dữ liệu cá nhân.",
         min_age=12,
+        starts_at=now - timedelta(days=14),
+        ends_at=now + timedelta(days=14),
         areas=["Thành phố Mỹ Tho", "Huyện Cái Bè"],
         now=now,
     )
@@ -140,8 +144,9 @@ async def seed_contest(storage: SQLiteStorage, *, now: datetime, rules: RoundRul
         ("Vòng đã đóng", timedelta(days=-14), timedelta(days=-7)),
     ):
         rounds.append(
-            await storage.contests.create_round(
-                contest_id=contest_id,
+            await create_round(
+                storage,
+                contest=contest,
                 title=title,
                 opens_at=now + opens,
                 closes_at=now + closes,
@@ -149,9 +154,7 @@ async def seed_contest(storage: SQLiteStorage, *, now: datetime, rules: RoundRul
                 bank_id=bank_id,
             )
         )
-    contest = await storage.contests.current()
-    assert contest is not None
-    return Seeded(contest_id, bank_id, *rounds, [a.id for a in contest.areas])
+    return Seeded(contest.id, bank_id, *rounds, [a.id for a in contest.areas])
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from contest.domain.numbers import int_or_none
 from contest.errors import Invalid
 
 FIELDS = ("full_name", "phone", "password", "email", "birth_year", "cccd", "area", "unit", "consent")
+JOIN_FIELDS = ("area", "unit")
+"""What a participant gives for each contest they join; the rest is the account's."""
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -52,6 +54,16 @@ class Registration:
     email: str | None
     birth_year: int
     cccd: str
+    area_id: int
+    unit: str
+    contest_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Joining:
+    """What a participant gives for one contest: the area of residence among
+    the contest's areas, and optionally a work unit."""
+
     area_id: int
     unit: str
 
@@ -143,6 +155,31 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
     elif (message := _cccd_error(cccd, birth_year)) is not None:
         errors["cccd"] = message
 
+    joining = _joining(fields, contest, errors)
+
+    consent = fields.get("consent")
+    if consent not in (True, "on", "true", "1", "yes"):
+        errors["consent"] = "Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để tham gia cuộc thi."
+
+    if errors:
+        raise Invalid(errors)
+    assert phone is not None and birth_year is not None and joining is not None
+    assert isinstance(password, str)
+    return Registration(
+        full_name=full_name,
+        phone=phone,
+        password=password,
+        email=email,
+        birth_year=birth_year,
+        cccd=cccd,
+        area_id=joining.area_id,
+        unit=joining.unit,
+        contest_id=contest.id,
+    )
+
+
+def _joining(fields: Mapping[str, object], contest: Contest, errors: dict[str, str]) -> Joining | None:
+    """The area and unit in ``fields``, or None with their messages added to ``errors``."""
     area_id = int_or_none(fields.get("area"), minimum=1)
     area = None if area_id is None else contest.area(area_id)
     if area is None:
@@ -153,22 +190,15 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
         errors["unit"] = "Đơn vị công tác dài tối đa 200 ký tự."
     elif not unit.isprintable():
         errors["unit"] = "Đơn vị công tác có ký tự điều khiển hoặc ký tự ẩn; vui lòng gõ lại."
+    return None if area is None or "unit" in errors else Joining(area_id=area.id, unit=unit)
 
-    consent = fields.get("consent")
-    if consent not in (True, "on", "true", "1", "yes"):
-        errors["consent"] = "Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để tham gia cuộc thi."
 
-    if errors:
+def validate_joining(fields: Mapping[str, object], *, contest: Contest) -> Joining:
+    """Check what a participant gives to join ``contest`` (``area``, ``unit``,
+    as at registration), or raise :class:`~contest.errors.Invalid` naming each
+    wrong field."""
+    errors: dict[str, str] = {}
+    joining = _joining(fields, contest, errors)
+    if joining is None:
         raise Invalid(errors)
-    assert phone is not None and birth_year is not None and area is not None
-    assert isinstance(password, str)
-    return Registration(
-        full_name=full_name,
-        phone=phone,
-        password=password,
-        email=email,
-        birth_year=birth_year,
-        cccd=cccd,
-        area_id=area.id,
-        unit=unit,
-    )
+    return joining

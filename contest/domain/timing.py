@@ -1,4 +1,4 @@
-"""When things may happen: round status, attempt deadlines and the grace period.
+"""When things may happen: contest and round status, attempt deadlines and the grace period.
 
 The server's clock decides. An attempt's deadline is its start plus the round's
 time limit, but never later than the round's close. Answers are accepted until
@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from contest.domain.models import Round, RoundStatus
+from contest.domain.models import Contest, ContestStatus, Round, RoundStatus
+
+
+def contest_status(contest: Contest, now: datetime) -> ContestStatus:
+    """Upcoming before ``starts_at``, open until ``ends_at``, past from then on."""
+    if now < contest.starts_at:
+        return ContestStatus.UPCOMING
+    if now < contest.ends_at:
+        return ContestStatus.OPEN
+    return ContestStatus.PAST
 
 
 def round_status(round_: Round, now: datetime) -> RoundStatus:

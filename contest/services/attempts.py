@@ -33,6 +33,7 @@ from contest.domain.numbers import parse_int
 from contest.domain.permissions import Capability, require
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
+from contest.services.contests import Contests
 from contest.storage import Storage
 
 
@@ -144,10 +145,12 @@ class Attempts:
         settings: Settings,
         clock: Clock,
         *,
+        contests: Contests,
         rng: random.Random | None = None,
     ) -> None:
         self._storage = storage
         self._catalog = catalog
+        self._contests = contests
         self._clock = clock
         self._grace = timedelta(seconds=settings.grace_seconds)
         self._rng = rng
@@ -188,6 +191,7 @@ class Attempts:
         if status is not RoundStatus.OPEN:
             message = "Vòng thi chưa mở." if status is RoundStatus.UPCOMING else "Vòng thi đã kết thúc."
             raise Conflict(message, code="round_not_open")
+        await self._contests.require_joined(user, round_.contest_id)
         version_id, bank = await self._catalog.bank(round_.bank_id)
         # A generator seeded from the OS for each attempt: unpredictable, and far fewer
         # system calls than SystemRandom, which reads the OS for every number.
@@ -346,7 +350,7 @@ class Attempts:
         return summary
 
     async def by_round(self, user: User) -> list[RoundAttempts]:
-        """Every round of the contest with this participant's attempts in it."""
+        """Every round of every contest with this participant's attempts in it."""
         mine = await self._storage.attempts.of_user(user.id)
         result = []
         for round_ in await self._catalog.rounds():

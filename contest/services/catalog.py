@@ -1,4 +1,4 @@
-"""The contest, its rounds and its banks' questions, cached in memory.
+"""The site's contests, their rounds and the banks' questions, cached in memory.
 
 These change rarely (an organiser edits a round) but every request reads them,
 so each process keeps a copy. A copy older than ``ttl`` seconds is still served
@@ -16,8 +16,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
+from contest.domain.contests import Listing
 from contest.domain.models import Contest, Question, Round
 from contest.errors import NotFound
 from contest.storage import Storage
@@ -25,6 +27,9 @@ from contest.storage import Storage
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+
+NO_CONTEST = "Chưa có cuộc thi nào. Ban tổ chức cần tạo cuộc thi trước."
+NO_SUCH_CONTEST = "Không tìm thấy cuộc thi."
 
 
 class _Fresh(Generic[T]):
@@ -67,7 +72,7 @@ class _Fresh(Generic[T]):
 
 @dataclass(frozen=True)
 class _Snapshot:
-    contest: Contest | None
+    contests: tuple[Contest, ...]
     rounds: tuple[Round, ...]
 
 
@@ -85,18 +90,37 @@ class Catalog:
             current.invalidate()
 
     async def _load(self) -> _Snapshot:
-        contest = await self._storage.contests.current()
-        rounds = tuple(await self._storage.contests.rounds(contest.id)) if contest else ()
-        return _Snapshot(contest, rounds)
+        contests = tuple(await self._storage.contests.all())
+        return _Snapshot(contests, tuple(await self._storage.contests.rounds()))
 
-    async def contest(self) -> Contest:
-        contest = (await self._snapshot.get()).contest
+    async def contests(self, now: datetime) -> Listing:
+        """Every contest, grouped as open, upcoming and past at ``now``."""
+        return Listing.of((await self._snapshot.get()).contests, now)
+
+    async def current(self, now: datetime) -> Contest:
+        """The contest an address without a contest in it means
+        (:attr:`Listing.current`); NotFound when the site has none."""
+        contest = (await self.contests(now)).current
         if contest is None:
-            raise NotFound("Chưa có cuộc thi nào. Ban tổ chức cần tạo cuộc thi trước.")
+            raise NotFound(NO_CONTEST)
         return contest
 
-    async def rounds(self) -> tuple[Round, ...]:
-        return (await self._snapshot.get()).rounds
+    async def contest(self, contest_id: int) -> Contest:
+        for contest in (await self._snapshot.get()).contests:
+            if contest.id == contest_id:
+                return contest
+        raise NotFound(NO_SUCH_CONTEST)
+
+    async def contest_by_slug(self, slug: str) -> Contest:
+        for contest in (await self._snapshot.get()).contests:
+            if contest.slug == slug:
+                return contest
+        raise NotFound(NO_SUCH_CONTEST)
+
+    async def rounds(self, contest_id: int | None = None) -> tuple[Round, ...]:
+        """The rounds of one contest, or of every contest, in opening order."""
+        rounds = (await self._snapshot.get()).rounds
+        return rounds if contest_id is None else tuple(r for r in rounds if r.contest_id == contest_id)
 
     async def round(self, round_id: int) -> Round:
         for round_ in await self.rounds():

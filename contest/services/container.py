@@ -12,6 +12,7 @@ from contest.services.accounts import Accounts
 from contest.services.attempts import Attempts
 from contest.services.banks import Banks
 from contest.services.catalog import Catalog
+from contest.services.contests import Contests
 from contest.services.passwords import Passwords
 from contest.services.rounds import Rounds
 from contest.services.sessions import Sessions
@@ -25,6 +26,7 @@ class Services:
     settings: Settings
     clock: Clock
     catalog: Catalog
+    contests: Contests
     passwords: Passwords
     accounts: Accounts
     attempts: Attempts
@@ -40,14 +42,16 @@ class Services:
         clock = clock or SystemClock()
         catalog = Catalog(storage)
         passwords = Passwords(settings)
+        contests = Contests(storage, catalog, clock, cache_size=settings.attempt_cache_size)
         return cls(
             storage=storage,
             settings=settings,
             clock=clock,
             catalog=catalog,
+            contests=contests,
             passwords=passwords,
             accounts=Accounts(storage, passwords, settings, clock),
-            attempts=Attempts(storage, catalog, settings, clock, rng=rng),
+            attempts=Attempts(storage, catalog, settings, clock, contests=contests, rng=rng),
             banks=Banks(storage, catalog, settings, clock),
             rounds=Rounds(storage, catalog, clock),
             sessions=Sessions(storage, settings),

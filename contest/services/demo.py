@@ -15,6 +15,7 @@ from contest.domain.banks.toml_format import load_directory
 from contest.domain.models import Contact, Role, RoundRules
 from contest.resources import resource_dir
 from contest.services.container import Services
+from contest.services.contests import create_contest, create_round
 
 TITLE = "Tìm hiểu về Chính quyền điện tử hướng tới Chính quyền số"
 
@@ -101,36 +102,34 @@ async def seed_demo(services: Services, *, now: datetime | None = None) -> DemoA
     bank_id, _version = await storage.banks.create(
         name="Ngân hàng câu hỏi Chính quyền điện tử", questions=bank.questions, now=now, note="Ngân hàng kèm theo"
     )
-    contest_id = await storage.contests.create(
+    opens = now.replace(minute=0, second=0, microsecond=0)
+    contest = await create_contest(
+        storage,
         slug="chinh-quyen-so",
         title=TITLE,
         description=DESCRIPTION,
         rules=RULES,
         privacy_notice=PRIVACY,
-        min_age=None,
+        starts_at=opens,
+        ends_at=opens + timedelta(days=14),
         areas=AREAS,
         now=now,
         contact=CONTACT,
     )
-    opens = now.replace(minute=0, second=0, microsecond=0)
-    await storage.contests.create_round(
-        contest_id=contest_id,
-        title="Vòng 1 (tuần thi thứ nhất)",
-        description="Thi tự do, mở cho mọi thí sinh.",
-        opens_at=opens,
-        closes_at=opens + timedelta(days=7),
-        rules=RULES_2020,
-        bank_id=bank_id,
-    )
-    await storage.contests.create_round(
-        contest_id=contest_id,
-        title="Vòng 2 (tuần thi thứ hai)",
-        description="Mở sau khi vòng 1 kết thúc.",
-        opens_at=opens + timedelta(days=7),
-        closes_at=opens + timedelta(days=14),
-        rules=RULES_2020,
-        bank_id=bank_id,
-    )
+    for title, description, week in (
+        ("Vòng 1 (tuần thi thứ nhất)", "Thi tự do, mở cho mọi thí sinh.", 0),
+        ("Vòng 2 (tuần thi thứ hai)", "Mở sau khi vòng 1 kết thúc.", 1),
+    ):
+        await create_round(
+            storage,
+            contest=contest,
+            title=title,
+            description=description,
+            opens_at=opens + timedelta(days=7 * week),
+            closes_at=opens + timedelta(days=7 * (week + 1)),
+            rules=RULES_2020,
+            bank_id=bank_id,
+        )
     accounts = {}
     for username, name, role in (
         ("bantochuc", "Ban Tổ chức", Role.ORGANISER),

@@ -14,6 +14,7 @@ from contest.domain.registration import Registration
 from contest.storage.codec import (
     to_ms,
 )
+from contest.storage.participations import INSERT as INSERT_PARTICIPATION
 from contest.storage.sql import Conn, Database
 
 
@@ -35,8 +36,6 @@ def _user(row: Any) -> User:
         username=row["username"],
         cccd=row["cccd"],
         birth_year=row["birth_year"],
-        area_id=row["area_id"],
-        unit=row["unit"],
     )
 
 
@@ -45,6 +44,10 @@ class AccountStore:
         self.db = db
 
     async def create_participant(self, registration: Registration, *, password_hash: str, now: datetime) -> User:
+        """The account and its participation in the contest it registered
+        under, in one transaction; :class:`Duplicate` naming the fields
+        another account holds."""
+
         def fn(conn: Conn) -> User:
             taken = []
             for column, value in (
@@ -56,32 +59,34 @@ class AccountStore:
                     taken.append(column)
             if taken:
                 raise Duplicate(taken)
-            cur = conn.execute(
-                "INSERT INTO users (role, full_name, phone, email, cccd, password_hash, birth_year, area_id,"
-                " unit, consent_at, created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    registration.full_name,
-                    registration.phone,
-                    registration.email,
-                    registration.cccd,
-                    password_hash,
-                    registration.birth_year,
-                    registration.area_id,
-                    registration.unit,
-                    to_ms(now),
-                    to_ms(now),
-                ),
+            user_id = int(
+                conn.execute(
+                    "INSERT INTO users (role, full_name, phone, email, cccd, password_hash, birth_year, consent_at,"
+                    " created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (
+                        registration.full_name,
+                        registration.phone,
+                        registration.email,
+                        registration.cccd,
+                        password_hash,
+                        registration.birth_year,
+                        to_ms(now),
+                        to_ms(now),
+                    ),
+                ).fetchone()[0]
+            )
+            conn.execute(
+                INSERT_PARTICIPATION,
+                (user_id, registration.contest_id, registration.area_id, registration.unit, to_ms(now)),
             )
             return User(
-                id=cur.fetchone()["id"],
+                id=user_id,
                 role=Role.PARTICIPANT,
                 full_name=registration.full_name,
                 phone=registration.phone,
                 email=registration.email,
                 cccd=registration.cccd,
                 birth_year=registration.birth_year,
-                area_id=registration.area_id,
-                unit=registration.unit,
             )
 
         return await self.db.write(fn)

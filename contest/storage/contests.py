@@ -1,4 +1,4 @@
-"""The contest, its areas and its rounds."""
+"""The site's contests, their areas and their rounds."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from contest.domain.models import (
     Round,
     RoundRules,
 )
+from contest.storage.accounts import Duplicate
 from contest.storage.codec import (
     dumps,
     from_ms,
@@ -59,59 +60,91 @@ class ContestStore:
         rules: str,
         privacy_notice: str,
         min_age: int | None,
+        starts_at: datetime,
+        ends_at: datetime,
         areas: Sequence[str],
         now: datetime,
         contact: Contact | None = None,
-    ) -> int:
+    ) -> Contest:
+        """A new contest with its areas in this order; :class:`Duplicate`
+        (``slug``) when another contest has this address."""
         contact = contact or Contact()
 
-        def fn(conn: Conn) -> int:
-            cur = conn.execute(
-                "INSERT INTO contests (slug, title, description, rules, privacy_notice, min_age, created_at,"
-                " contact_address, contact_phone, contact_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    slug,
-                    title,
-                    description,
-                    rules,
-                    privacy_notice,
-                    min_age,
-                    to_ms(now),
-                    contact.address,
-                    contact.phone,
-                    contact.email,
-                ),
+        def fn(conn: Conn) -> Contest:
+            if conn.execute("SELECT 1 FROM contests WHERE slug = ?", (slug,)).fetchone():
+                raise Duplicate(["slug"])
+            contest_id = int(
+                conn.execute(
+                    "INSERT INTO contests (slug, title, description, rules, privacy_notice, min_age, created_at,"
+                    " contact_address, contact_phone, contact_email, starts_at, ends_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (
+                        slug,
+                        title,
+                        description,
+                        rules,
+                        privacy_notice,
+                        min_age,
+                        to_ms(now),
+                        contact.address,
+                        contact.phone,
+                        contact.email,
+                        to_ms(starts_at),
+                        to_ms(ends_at),
+                    ),
+                ).fetchone()[0]
             )
-            contest_id: int = cur.fetchone()["id"]
-            conn.executemany(
-                "INSERT INTO areas (contest_id, name, position) VALUES (?, ?, ?)",
-                [(contest_id, name, i) for i, name in enumerate(areas)],
+            made = [
+                Area(
+                    id=conn.execute(
+                        "INSERT INTO areas (contest_id, name, position) VALUES (?, ?, ?) RETURNING id",
+                        (contest_id, name, i),
+                    ).fetchone()[0],
+                    name=name,
+                )
+                for i, name in enumerate(areas)
+            ]
+            return Contest(
+                id=contest_id,
+                slug=slug,
+                title=title,
+                description=description,
+                rules=rules,
+                privacy_notice=privacy_notice,
+                min_age=min_age,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                areas=tuple(made),
+                contact=contact,
             )
-            return contest_id
 
         return await self.db.write(fn)
 
-    async def current(self) -> Contest | None:
-        """The contest the home page shows: the most recently created one."""
+    async def all(self) -> list[Contest]:
+        """Every contest of the site with its areas, in the order they start."""
 
-        def fn(conn: Conn) -> Contest | None:
-            row = conn.execute("SELECT * FROM contests ORDER BY id DESC LIMIT 1").fetchone()
-            if row is None:
-                return None
-            areas = conn.execute(
-                "SELECT id, name FROM areas WHERE contest_id = ? ORDER BY position", (row["id"],)
-            ).fetchall()
-            return Contest(
-                id=row["id"],
-                slug=row["slug"],
-                title=row["title"],
-                description=row["description"],
-                rules=row["rules"],
-                privacy_notice=row["privacy_notice"],
-                min_age=row["min_age"],
-                areas=tuple(Area(id=a["id"], name=a["name"]) for a in areas),
-                contact=Contact(address=row["contact_address"], phone=row["contact_phone"], email=row["contact_email"]),
-            )
+        def fn(conn: Conn) -> list[Contest]:
+            areas: dict[int, list[Area]] = {}
+            for a in conn.execute("SELECT id, contest_id, name FROM areas ORDER BY contest_id, position"):
+                areas.setdefault(a["contest_id"], []).append(Area(id=a["id"], name=a["name"]))
+            return [
+                Contest(
+                    id=row["id"],
+                    slug=row["slug"],
+                    title=row["title"],
+                    description=row["description"],
+                    rules=row["rules"],
+                    privacy_notice=row["privacy_notice"],
+                    min_age=row["min_age"],
+                    starts_at=from_ms(row["starts_at"]),
+                    ends_at=from_ms(row["ends_at"]),
+                    areas=tuple(areas.get(row["id"], ())),
+                    contact=Contact(
+                        address=row["contact_address"], phone=row["contact_phone"], email=row["contact_email"]
+                    ),
+                )
+                for row in conn.execute("SELECT * FROM contests ORDER BY starts_at, id")
+            ]
 
         return await self.db.read(fn)
 
@@ -150,9 +183,10 @@ class ContestStore:
 
         return await self.db.write(fn)
 
-    async def rounds(self, contest_id: int) -> list[Round]:
+    async def rounds(self) -> list[Round]:
+        """Every round of every contest, in opening order."""
+
         def fn(conn: Conn) -> list[Round]:
-            rows = conn.execute("SELECT * FROM rounds WHERE contest_id = ? ORDER BY opens_at, id", (contest_id,))
-            return [_round(r) for r in rows]
+            return [_round(r) for r in conn.execute("SELECT * FROM rounds ORDER BY opens_at, id")]
 
         return await self.db.read(fn)

@@ -9,6 +9,7 @@ from contest.storage.attempts import AttemptStore
 from contest.storage.audit import AuditLog
 from contest.storage.banks import BankStore
 from contest.storage.contests import ContestStore
+from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
 from contest.storage.sql import Database
 from contest.storage.standing import StandingStore
@@ -23,6 +24,7 @@ class Storage(ABC):
         self.db = db
         self.audit = AuditLog(db)
         self.contests = ContestStore(db)
+        self.participations = ParticipationStore(db)
         self.accounts = AccountStore(db)
         self.standing = StandingStore(db)
         self.phases = PhaseStore(db)

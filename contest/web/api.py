@@ -3,6 +3,7 @@ out. Handlers parse, call one service, and shape the answer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contest.domain import phases, timing
-from contest.domain.models import Attempt, AttemptSummary, RoundStatus, SavedAnswer
+from contest.domain.models import Attempt, AttemptSummary, Contest, Round, RoundStatus, SavedAnswer
 from contest.services.attempts import STALE
 from contest.services.container import Services
 from contest.web.auth import api_user
@@ -83,15 +84,24 @@ async def _attempt_response(request: Request, attempt: Attempt, status: int = 20
     )
 
 
-async def areas(request: Request) -> Response:
-    contest = await services(request).catalog.contest()
+def _areas_response(contest: Contest) -> Response:
     return JSONResponse([{"id": a.id, "name": a.name} for a in contest.areas])
+
+
+async def areas(request: Request) -> Response:
+    """The current contest's areas (the one ``POST /v1/register`` registers under)."""
+    s = services(request)
+    return _areas_response(await s.catalog.current(s.clock.now()))
+
+
+async def contest_areas(request: Request) -> Response:
+    return _areas_response(await services(request).catalog.contest(request.path_params["contest_id"]))
 
 
 async def register(request: Request) -> Response:
     s = services(request)
     body = await read_json(request)
-    user = await s.accounts.register(await s.catalog.contest(), body)
+    user = await s.accounts.register(await s.catalog.current(s.clock.now()), body)
     return JSONResponse({"id": user.id, "full_name": user.full_name, "phone": user.phone}, status_code=201)
 
 
@@ -108,7 +118,9 @@ async def token(request: Request) -> Response:
     )
 
 
-async def rounds(request: Request) -> Response:
+async def _rounds_response(request: Request, rounds: Iterable[Round]) -> Response:
+    """Rounds as the API lists them; with a bearer token, each with the
+    attempts this participant used."""
     s = services(request)
     used: dict[int, int] | None = None
     if "authorization" in request.headers:
@@ -116,9 +128,10 @@ async def rounds(request: Request) -> Response:
         used = {r.round.id: r.used for r in await s.attempts.by_round(user)}
     now = s.clock.now()
     items = []
-    for round_ in await s.catalog.rounds():
+    for round_ in rounds:
         item: dict[str, Any] = {
             "id": round_.id,
+            "contest_id": round_.contest_id,
             "title": round_.title,
             "description": round_.description,
             "opens_at": iso(round_.opens_at),
@@ -134,6 +147,50 @@ async def rounds(request: Request) -> Response:
             item["attempts_used"] = used.get(round_.id, 0)
         items.append(item)
     return JSONResponse(items)
+
+
+async def rounds(request: Request) -> Response:
+    """The rounds of the contests open now (what this address always meant:
+    the current contest's rounds)."""
+    s = services(request)
+    open_now = {c.id for c in (await s.catalog.contests(s.clock.now())).open}
+    return await _rounds_response(request, (r for r in await s.catalog.rounds() if r.contest_id in open_now))
+
+
+async def contests(request: Request) -> Response:
+    """Every contest of the site: open ones, then upcoming, then past."""
+    s = services(request)
+    now = s.clock.now()
+    listing = await s.catalog.contests(now)
+    return JSONResponse(
+        [
+            {
+                "id": c.id,
+                "slug": c.slug,
+                "title": c.title,
+                "starts_at": iso(c.starts_at),
+                "ends_at": iso(c.ends_at),
+                "status": timing.contest_status(c, now).value,
+            }
+            for c in listing.open + listing.upcoming + listing.past
+        ]
+    )
+
+
+async def contest_rounds(request: Request) -> Response:
+    contest = await services(request).catalog.contest(request.path_params["contest_id"])
+    return await _rounds_response(request, await services(request).catalog.rounds(contest.id))
+
+
+async def join(request: Request) -> Response:
+    user = await api_user(request)
+    s = services(request)
+    body = await read_json(request)
+    contest = await s.catalog.contest(request.path_params["contest_id"])
+    participation = await s.contests.join(user, contest, body)
+    return JSONResponse(
+        {"contest_id": contest.id, "area": participation.area_id, "unit": participation.unit}, status_code=201
+    )
 
 
 async def start(request: Request) -> Response:
@@ -206,6 +263,10 @@ routes = [
     Route("/v1/register", register, methods=["POST"]),
     Route("/v1/token", token, methods=["POST"]),
     Route("/v1/rounds", rounds, methods=["GET"]),
+    Route("/v1/contests", contests, methods=["GET"]),
+    Route("/v1/contests/{contest_id:id}/rounds", contest_rounds, methods=["GET"]),
+    Route("/v1/contests/{contest_id:id}/areas", contest_areas, methods=["GET"]),
+    Route("/v1/contests/{contest_id:id}/join", join, methods=["POST"]),
     Route("/v1/rounds/{round_id:id}/attempts", start, methods=["POST"]),
     Route("/v1/attempts/{attempt_id:id}", attempt, methods=["GET"]),
     Route("/v1/attempts/{attempt_id:id}/answers/{question_id:id}", answer, methods=["PUT"]),

@@ -49,6 +49,31 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Area": {"type": "object", "required": ["id", "name"], "properties": {"id": _ID, "name": {"type": "string"}}},
+    "Contest": {
+        "type": "object",
+        "required": ["id", "slug", "title", "starts_at", "ends_at", "status"],
+        "properties": {
+            "id": _ID,
+            "slug": {"type": "string", "description": "The contest's address on the site: /contests/{slug}."},
+            "title": {"type": "string"},
+            "starts_at": _TIME,
+            "ends_at": _TIME,
+            "status": {
+                "type": "string",
+                "enum": ["upcoming", "open", "past"],
+                "description": "By the server's clock: before `starts_at`, until `ends_at`, after.",
+            },
+        },
+    },
+    "Joining": {
+        "type": "object",
+        "required": ["area"],
+        "description": "What a participant gives for one contest, as at registration.",
+        "properties": {
+            "area": {**_ID, "description": "An id from GET /api/v1/contests/{contest_id}/areas."},
+            "unit": {"type": "string", "maxLength": 200, "description": "Work unit (optional)."},
+        },
+    },
     "Registration": {
         "type": "object",
         "required": ["full_name", "phone", "password", "birth_year", "cccd", "area", "consent"],
@@ -84,6 +109,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": [
             "id",
+            "contest_id",
             "title",
             "opens_at",
             "closes_at",
@@ -95,6 +121,7 @@ SCHEMAS: dict[str, Any] = {
         ],
         "properties": {
             "id": _ID,
+            "contest_id": _ID,
             "title": {"type": "string"},
             "description": {"type": "string"},
             "opens_at": _TIME,
@@ -212,13 +239,75 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": _ID}
+_CONTEST_ID = {"name": "contest_id", "in": "path", "required": True, "schema": _ID}
 _SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 
 PATHS: dict[str, Any] = {
     "/api/v1/areas": {
         "get": {
             "summary": "Localities a participant may choose when registering",
-            "responses": {"200": _json({"type": "array", "items": _ref("Area")}, "The contest's areas.")},
+            "description": "The areas of the contest `POST /api/v1/register` registers under: the open contest "
+            "that started last, else the next upcoming one, else the one that ended last.",
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Area")}, "The contest's areas."),
+                "404": _error("The site has no contest yet."),
+            },
+        }
+    },
+    "/api/v1/contests": {
+        "get": {
+            "summary": "The site's contests: open now, then upcoming, then past",
+            "responses": {"200": _json({"type": "array", "items": _ref("Contest")}, "Every contest.")},
+        }
+    },
+    "/api/v1/contests/{contest_id}/rounds": {
+        "get": {
+            "summary": "A contest's rounds (past contests too); with a token, also attempts used",
+            "security": [{}, {"bearer": []}],
+            "parameters": [_CONTEST_ID],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Round")}, "Rounds in opening order."),
+                "401": _UNAUTHORIZED,
+                "404": _error("No such contest."),
+            },
+        }
+    },
+    "/api/v1/contests/{contest_id}/areas": {
+        "get": {
+            "summary": "Localities a participant may choose when joining this contest",
+            "parameters": [_CONTEST_ID],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Area")}, "The contest's areas."),
+                "404": _error("No such contest."),
+            },
+        }
+    },
+    "/api/v1/contests/{contest_id}/join": {
+        "post": {
+            "summary": "Join a contest (a participant registered under another one)",
+            "description": "One account serves every contest of the site; the area and work unit are given "
+            "per contest, once. Registering joins the contest registered under; starting a round of a contest "
+            "not joined is refused with 409 `not_joined`.",
+            "security": _SECURED,
+            "parameters": [_CONTEST_ID],
+            "requestBody": _body(_ref("Joining")),
+            "responses": {
+                "201": _json(
+                    {
+                        "type": "object",
+                        "required": ["contest_id", "area", "unit"],
+                        "properties": {"contest_id": _ID, "area": _ID, "unit": {"type": "string"}},
+                    },
+                    "Joined.",
+                ),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _error("Staff accounts do not take part."),
+                "404": _error("No such contest."),
+                "409": _error("`already_joined` (what was given then is kept), or `contest_over`."),
+                "413": _TOO_LARGE,
+                "422": _error("Invalid fields; `errors` maps each field to a Vietnamese message."),
+            },
         }
     },
     "/api/v1/register": {
@@ -256,7 +345,7 @@ PATHS: dict[str, Any] = {
     },
     "/api/v1/rounds": {
         "get": {
-            "summary": "The contest's rounds; with a token, also attempts used",
+            "summary": "The rounds of the contests open now; with a token, also attempts used",
             "security": [{}, {"bearer": []}],
             "responses": {
                 "200": _json({"type": "array", "items": _ref("Round")}, "Rounds in opening order."),
@@ -275,7 +364,10 @@ PATHS: dict[str, Any] = {
                 "401": _UNAUTHORIZED,
                 "403": _error("Staff accounts do not take part."),
                 "404": _error("No such round."),
-                "409": _error("`round_not_open`, or `no_attempts_left`."),
+                "409": _error(
+                    "`round_not_open`, `no_attempts_left`, or `not_joined` (join the round's contest first: "
+                    "POST /api/v1/contests/{contest_id}/join)."
+                ),
             },
         }
     },

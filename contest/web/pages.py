@@ -19,14 +19,16 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from contest.domain import timing
-from contest.domain.models import Attempt, RoundStatus, User
+from contest.domain.contests import Listing
+from contest.domain.models import Attempt, Contest, RoundStatus, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, can
-from contest.domain.registration import FIELDS
+from contest.domain.registration import FIELDS, JOIN_FIELDS
 from contest.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
 from contest.services.attempts import BASE_LABEL, REVISIONS, PageForm, Review, RoundAttempts
 from contest.services.container import Services
+from contest.services.contests import AlreadyJoined, NotJoined
 from contest.web.api import saved_answer_response
 from contest.web.auth import check_csrf, landing, require_user, session_user, sign_in, sign_out
 from contest.web.render import LANGUAGES, STATIC_DIR, Renderer
@@ -83,29 +85,64 @@ def signed_in(handler: Page) -> Callable[[Request], Awaitable[Response]]:
 
 
 async def home(request: Request) -> Response:
+    """The contests open now and upcoming, with links to past ones; with
+    exactly one contest open, that contest's page itself."""
     s = services(request)
-    contest = await s.catalog.contest()
+    listing = await s.catalog.contests(s.clock.now())
+    if len(listing.open) == 1:
+        return await _contest_view(request, listing.open[0], listing=listing)
+    return render(request, "public/home.html", listing=listing)
+
+
+async def contest_page(request: Request) -> Response:
+    contest = await services(request).catalog.contest_by_slug(request.path_params["slug"])
+    return await _contest_view(request, contest)
+
+
+async def _contest_view(request: Request, contest: Contest, *, listing: Listing | None = None) -> Response:
+    """A contest's page: its description, rounds (with the participant's
+    attempts, and whether they have joined it) and rules; ``listing`` adds
+    the site's other contests when this page is the home page."""
+    s = services(request)
     now = s.clock.now()
     user = session_user(request)
     mine: dict[int, RoundAttempts] = {}
+    joined = False
     if user is not None and can(user, Capability.TAKE_PART):
         mine = {r.round.id: r for r in await s.attempts.by_round(user)}
+        joined = contest.id in await s.contests.joined(user)
     rounds = []
-    for r in await s.catalog.rounds():
+    for r in await s.catalog.rounds(contest.id):
         current = mine[r.id].in_progress(now) if r.id in mine else None
         used = mine[r.id].used if r.id in mine else 0
         rounds.append({"round": r, "status": timing.round_status(r, now).value, "used": used, "current": current})
-    return render(request, "public/home.html", contest=contest, rounds=rounds, now=now)
+    return render(
+        request,
+        "public/contest.html",
+        contest=contest,
+        contest_status=timing.contest_status(contest, now).value,
+        rounds=rounds,
+        joined=joined,
+        listing=listing,
+        now=now,
+    )
+
+
+async def _contest(request: Request) -> Contest:
+    """The contest named by the address (``/contests/{slug}/…``), or the
+    current one for the addresses that name none (``/register``, ``/privacy``)."""
+    s = services(request)
+    slug = request.path_params.get("slug")
+    return await (s.catalog.contest_by_slug(slug) if slug else s.catalog.current(s.clock.now()))
 
 
 async def privacy(request: Request) -> Response:
-    contest = await services(request).catalog.contest()
-    return render(request, "public/privacy.html", contest=contest)
+    return render(request, "public/privacy.html", contest=await _contest(request))
 
 
 async def register(request: Request) -> Response:
     s = services(request)
-    contest = await s.catalog.contest()
+    contest = await _contest(request)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     status = 200
@@ -118,9 +155,35 @@ async def register(request: Request) -> Response:
             errors, status = exc.errors, exc.status
         else:
             sign_in(request, user)
-            return redirect("/?registered=1")
+            return redirect(f"/contests/{contest.slug}?registered=1")
         values.pop("password", None)
     return render(request, "public/register.html", status, contest=contest, values=values, errors=errors)
+
+
+@signed_in
+async def join(request: Request, user: User) -> Response:
+    """The "Tham gia cuộc thi" form: the area and unit a participant gives the
+    first time they take part in a contest; once joined, back to the contest."""
+    s = services(request)
+    contest = await s.catalog.contest_by_slug(request.path_params["slug"])
+    back = f"/contests/{contest.slug}"
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        form = await read_form(request)
+        values = {name: form.get(name, "") for name in JOIN_FIELDS}
+        try:
+            await s.contests.join(user, contest, values)
+        except Invalid as exc:
+            errors, status = exc.errors, exc.status
+        except AlreadyJoined:
+            return redirect(back)
+        else:
+            return redirect(f"{back}?joined=1")
+    elif await s.contests.has_joined(user, contest):
+        return redirect(back)
+    return render(request, "participant/join.html", status, contest=contest, values=values, errors=errors)
 
 
 async def login(request: Request) -> Response:
@@ -152,7 +215,12 @@ async def start(request: Request) -> Response:
     if session_user(request) is None:
         return redirect("/login?next=/")
     await read_form(request)
-    attempt, _created = await services(request).attempts.start(require_user(request), request.path_params["round_id"])
+    try:
+        attempt, _created = await services(request).attempts.start(
+            require_user(request), request.path_params["round_id"]
+        )
+    except NotJoined as exc:  # first time in this contest: its area and unit, then back to its rounds
+        return redirect(f"/contests/{exc.contest.slug}/join")
     return redirect(f"/attempts/{attempt.id}")
 
 
@@ -343,9 +411,15 @@ async def result_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def my_attempts(request: Request, user: User) -> Response:
+    """The participant's attempts in every round of the contests they joined."""
     s = services(request)
     now = s.clock.now()
-    rounds = [(r, timing.round_status(r.round, now).value) for r in await s.attempts.by_round(user)]
+    joined = await s.contests.joined(user)
+    rounds = [
+        (r, timing.round_status(r.round, now).value)
+        for r in await s.attempts.by_round(user)
+        if r.round.contest_id in joined or r.attempts
+    ]
     return render(request, "participant/attempts.html", rounds=rounds, now=now)
 
 
@@ -375,6 +449,10 @@ routes = [
     Route("/", home, methods=["GET"]),
     Route("/privacy", privacy, methods=["GET"]),
     Route("/register", register, methods=["GET", "POST"]),
+    Route("/contests/{slug:slug}", contest_page, methods=["GET"]),
+    Route("/contests/{slug:slug}/privacy", privacy, methods=["GET"]),
+    Route("/contests/{slug:slug}/register", register, methods=["GET", "POST"]),
+    Route("/contests/{slug:slug}/join", join, methods=["GET", "POST"]),
     Route("/login", login, methods=["GET", "POST"]),
     Route("/logout", logout, methods=["POST"]),
     Route("/rounds/{round_id:id}/start", start, methods=["POST"]),

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 
+from contest.domain.contests import SLUG
 from contest.domain.numbers import parse_int
 from contest.errors import BadRequest
 
@@ -26,6 +27,22 @@ class IdConvertor(Convertor[int]):
 
 
 register_url_convertor("id", IdConvertor())
+
+
+class SlugConvertor(Convertor[str]):
+    """A contest's address as :data:`contest.domain.contests.SLUG` allows
+    it; anything else is not a route (404)."""
+
+    regex = SLUG.pattern
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("slug", SlugConvertor())
 
 
 async def read_json(request: Request) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -18,6 +18,8 @@ CONTEST = Contest(
     rules="",
     privacy_notice="",
     min_age=14,
+    starts_at=datetime(2026, 11, 1, tzinfo=UTC),
+    ends_at=datetime(2026, 12, 31, tzinfo=UTC),
     areas=(Area(7, "Thành phố Mỹ Tho"),),
 )
 TODAY = date(2026, 11, 27)

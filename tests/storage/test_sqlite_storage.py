@@ -24,7 +24,7 @@ async def _world(services: Services) -> World:
 
 
 async def _participant(services: Services, world: World) -> int:
-    user = await services.accounts.register(await services.catalog.contest(), registration(world))
+    user = await services.accounts.register(await services.catalog.contest(world.contest_id), registration(world))
     return user.id
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from starlette.testclient import TestClient
 
 from contest.domain.models import Contact
+from contest.services.contests import create_contest
 from tests.conftest import World
 from tests.web.test_pages import csrf, register, start_round
 
@@ -81,13 +83,13 @@ def test_privacy_notice_names_controller_contact_rights_and_law(client: TestClie
     storage, now = world.services.storage, world.clock.now()
     contact = Contact(address="Số 1 đường Hùng Vương, phường Mỹ Tho", phone="0273 3 872 000", email="btc@example.vn")
     client.portal.call(  # type: ignore[union-attr]
-        lambda: storage.contests.create(
+        lambda: create_contest(
+            storage,
             slug="co-lien-he",
             title="Cuộc thi có liên hệ",
-            description="",
-            rules="",
             privacy_notice="Dữ liệu được xóa sau 06 tháng.\n\nKhông chia sẻ cho bên thứ ba.",
-            min_age=None,
+            starts_at=now - timedelta(hours=1),  # started last: the contest /privacy means
+            ends_at=now + timedelta(days=30),
             areas=["Phường Mỹ Tho"],
             now=now,
             contact=contact,

@@ -1,0 +1,176 @@
+"""Contests: making them (with their areas and rounds) and taking part in them.
+
+:func:`create_contest` and :func:`create_round` are the one way a contest and
+its rounds are made, by the demo seed, the tests and the load benchmark alike:
+the domain checks the fields (:mod:`contest.domain.contests`) and a refusal is
+a typed error naming them. :class:`Contests` is what pages and the API ask:
+which contest, and whether a participant has joined it; joining asks the
+area and unit of that contest (:func:`contest.domain.registration.validate_joining`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from contest.clock import Clock
+from contest.domain import draw, timing
+from contest.domain.contests import check_contest, check_round
+from contest.domain.models import Contact, Contest, ContestStatus, Participation, RoundRules, User
+from contest.domain.permissions import Capability, can, require
+from contest.domain.registration import validate_joining
+from contest.errors import Conflict, Invalid
+from contest.services.catalog import Catalog
+from contest.storage import Duplicate, Storage
+
+SLUG_TAKEN = "Địa chỉ này đã được dùng cho một cuộc thi khác."
+
+
+class NotJoined(Conflict):
+    """A participant asked for a round of a contest they have not joined:
+    they join it first (area and unit for that contest)."""
+
+    code = "not_joined"
+
+    def __init__(self, contest: Contest) -> None:
+        super().__init__(
+            f"Bạn chưa tham gia cuộc thi «{contest.title}». Vui lòng chọn «Tham gia cuộc thi» và khai báo nơi cư "
+            "trú, đơn vị công tác cho cuộc thi này trước khi vào thi."
+        )
+        self.contest = contest
+
+
+class AlreadyJoined(Conflict):
+    code = "already_joined"
+    message = "Bạn đã tham gia cuộc thi này; thông tin khai báo lần đầu được giữ nguyên."
+
+
+async def create_contest(
+    storage: Storage,
+    *,
+    slug: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    areas: Sequence[str],
+    now: datetime,
+    description: str = "",
+    rules: str = "",
+    privacy_notice: str = "",
+    min_age: int | None = None,
+    contact: Contact | None = None,
+) -> Contest:
+    """A new contest with its areas (in this order).
+    :class:`Invalid` naming the wrong fields, or when the slug is taken."""
+    check_contest(slug=slug, title=title, starts_at=starts_at, ends_at=ends_at, areas=areas, min_age=min_age)
+    try:
+        return await storage.contests.create(
+            slug=slug,
+            title=title.strip(),
+            description=description,
+            rules=rules,
+            privacy_notice=privacy_notice,
+            min_age=min_age,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            areas=[name.strip() for name in areas],
+            now=now,
+            contact=contact,
+        )
+    except Duplicate:
+        raise Invalid({"slug": SLUG_TAKEN}) from None
+
+
+async def create_round(
+    storage: Storage,
+    *,
+    contest: Contest,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    rules: RoundRules,
+    bank_id: int,
+    description: str = "",
+) -> int:
+    """A new round of ``contest``, drawing from ``bank_id``; returns its id.
+    :class:`Invalid` naming the wrong fields (:func:`check_round`);
+    :class:`~contest.domain.draw.NotEnoughQuestions` (409) when the bank's
+    current version cannot supply what the round asks for."""
+    check_round(contest=contest, title=title, opens_at=opens_at, closes_at=closes_at, rules=rules)
+    draw.check_rules(await storage.banks.questions(await storage.banks.current_version(bank_id)), rules)
+    return await storage.contests.create_round(
+        contest_id=contest.id,
+        title=title.strip(),
+        description=description,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        rules=rules,
+        bank_id=bank_id,
+    )
+
+
+class Contests:
+    """Which contests a participant has joined, and joining one.
+
+    Participations are never removed, so each process remembers the
+    (participant, contest) pairs it has seen joined (``cache_size`` at most,
+    least recently used first out): starting a round checks membership
+    without a read after the first time."""
+
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock, *, cache_size: int = 100_000) -> None:
+        self._storage = storage
+        self._catalog = catalog
+        self._clock = clock
+        self._joined: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _remember(self, user_id: int, contest_id: int) -> None:
+        self._joined[(user_id, contest_id)] = None
+        self._joined.move_to_end((user_id, contest_id))
+        if len(self._joined) > self._cache_size:
+            self._joined.popitem(last=False)
+
+    async def joined(self, user: User) -> dict[int, Participation]:
+        """This participant's participations, by contest id (none for staff)."""
+        if not can(user, Capability.TAKE_PART):
+            return {}
+        found = {p.contest_id: p for p in await self._storage.participations.of_user(user.id)}
+        for contest_id in found:
+            self._remember(user.id, contest_id)
+        return found
+
+    async def has_joined(self, user: User, contest: Contest) -> bool:
+        """Whether this participant has joined ``contest``; Forbidden for staff,
+        who never take part."""
+        require(user, Capability.TAKE_PART)
+        return contest.id in await self.joined(user)
+
+    async def require_joined(self, user: User, contest_id: int) -> None:
+        """:class:`NotJoined` unless this participant has joined the contest."""
+        if (user.id, contest_id) in self._joined:
+            self._joined.move_to_end((user.id, contest_id))
+            return
+        if contest_id not in await self.joined(user):
+            raise NotJoined(await self._catalog.contest(contest_id))
+
+    async def join(self, user: User, contest: Contest, fields: Mapping[str, object]) -> Participation:
+        """Join ``contest`` with the area and unit in ``fields``. Forbidden for
+        staff, :class:`Invalid` naming wrong fields, :class:`AlreadyJoined`
+        when this participant has joined it before (what they gave then is
+        kept); a past contest cannot be joined any more."""
+        require(user, Capability.TAKE_PART)
+        now = self._clock.now()
+        if timing.contest_status(contest, now) is ContestStatus.PAST:
+            raise Conflict("Cuộc thi đã kết thúc, không nhận thêm người tham gia.", code="contest_over")
+        if contest.id in await self.joined(user):
+            raise AlreadyJoined()
+        joining = validate_joining(fields, contest=contest)
+        if not await self._storage.participations.join(
+            user_id=user.id, contest_id=contest.id, area_id=joining.area_id, unit=joining.unit, now=now
+        ):
+            raise AlreadyJoined()
+        self._remember(user.id, contest.id)
+        return Participation(
+            user_id=user.id, contest_id=contest.id, area_id=joining.area_id, unit=joining.unit, joined_at=now
+        )
