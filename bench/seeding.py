@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
+
 from contest.config import Settings
 from contest.domain.models import Difficulty, Question, Source
 from contest.domain.registration import Registration
@@ -162,7 +163,7 @@ async def seed(url: str, settings: Settings, *, participants: int, questions: in
             for i in range(1, participants)
         ]
 
-        def bulk(conn: sqlite3.Connection) -> None:
+        def bulk(conn: Conn) -> None:
             conn.executemany(
                 "INSERT INTO users (role, full_name, phone, cccd, password_hash, birth_year, consent_at, created_at)"
                 " VALUES ('participant', ?, ?, ?, ?, ?, ?, ?)",
