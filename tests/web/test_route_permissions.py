@@ -1,0 +1,197 @@
+"""Every route of the app, read from the running app's own route table (the
+API included), asked by someone signed out, a participant, a judge, an
+organiser and an admin: each answer's status is the one this table expects.
+
+The table is the permissions as people meet them. A route added later without
+an entry fails the test with a message naming it: add its row, saying what
+each role should get. Each request is made with ids that exist (the
+participant's attempt in progress, the bank, the staff member's own upload
+waiting, the open round), a valid CSRF token and an empty form or JSON body, so what varies
+from column to column is who asks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from contest.domain.banks.export import write_bank
+from contest.domain.models import Role
+from tests.conftest import PASSWORD, World, make_bank
+from tests.web.test_organiser import sign_in_staff
+from tests.web.test_pages import csrf, register
+
+WHO = ("anonymous", "participant", "judge", "organiser", "admin")
+LOGIN = "login"
+"""303 to the sign-in page, which brings them back afterwards."""
+
+PATH_VALUES = {"id": "1", "slug": "thu", "fmt": "xlsx", "lang": "en", "path": "app.css"}
+
+# Reading the table: staff asking for a participant's attempt get 404 (someone
+# else's attempt does not exist for them); 4xx other than 401/403 and 303s to
+# elsewhere are what the empty body or the state (already joined, an upload
+# just confirmed) gives once the permission check has let the request through.
+
+# fmt: off
+EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
+    #                                                            anonymous participant judge organiser admin
+    ("GET", "/"):                                               (200, 200, 200, 200, 200),
+    ("GET", "/privacy"):                                        (200, 200, 200, 200, 200),
+    ("GET", "/register"):                                       (200, 200, 200, 200, 200),
+    ("POST", "/register"):                                      (422, 422, 422, 422, 422),
+    ("GET", "/contests/{slug}"):                                (200, 200, 200, 200, 200),
+    ("GET", "/contests/{slug}/privacy"):                        (200, 200, 200, 200, 200),
+    ("GET", "/contests/{slug}/register"):                       (200, 200, 200, 200, 200),
+    ("POST", "/contests/{slug}/register"):                      (422, 422, 422, 422, 422),
+    ("GET", "/contests/{slug}/join"):                           (LOGIN, 303, 403, 403, 403),
+    ("POST", "/contests/{slug}/join"):                          (LOGIN, 303, 403, 403, 403),
+    ("GET", "/login"):                                          (200, 200, 200, 200, 200),
+    ("POST", "/login"):                                         (401, 401, 401, 401, 401),
+    ("POST", "/logout"):                                        (303, 303, 303, 303, 303),
+    ("POST", "/rounds/{id}/start"):                             (LOGIN, 303, 403, 403, 403),
+    ("GET", "/attempts/{id}"):                                  (LOGIN, 200, 404, 404, 404),
+    ("POST", "/attempts/{id}"):                                 (LOGIN, 303, 404, 404, 404),
+    ("PUT", "/attempts/{id}/answers/{id}"):                     (401, 422, 404, 404, 404),
+    ("PUT", "/attempts/{id}/flags/{id}"):                       (401, 422, 404, 404, 404),
+    ("PUT", "/attempts/{id}/prediction"):                       (401, 422, 404, 404, 404),
+    ("GET", "/attempts/{id}/review"):                           (LOGIN, 200, 404, 404, 404),
+    ("GET", "/attempts/{id}/result"):                           (LOGIN, 303, 404, 404, 404),
+    ("GET", "/me/attempts"):                                    (LOGIN, 200, 200, 200, 200),
+    ("GET", "/lang/{lang}"):                                    (303, 303, 303, 303, 303),
+    ("GET", "/healthz"):                                        (200, 200, 200, 200, 200),
+    ("GET", "/favicon.ico"):                                    (200, 200, 200, 200, 200),
+    ("GET", "/organiser"):                                      (LOGIN, 403, 403, 200, 200),
+    ("POST", "/organiser/uploads"):                             (LOGIN, 403, 403, 422, 422),
+    ("GET", "/organiser/uploads/{id}"):                         (LOGIN, 403, 403, 200, 200),
+    ("POST", "/organiser/uploads/{id}/confirm"):                (LOGIN, 403, 403, 303, 303),
+    ("POST", "/organiser/uploads/{id}/discard"):                (LOGIN, 403, 403, 404, 404),
+    ("GET", "/organiser/template.xlsx"):                        (LOGIN, 403, 403, 200, 200),
+    ("GET", "/organiser/banks/{id}"):                           (LOGIN, 403, 403, 200, 200),
+    ("GET", "/organiser/banks/{id}/question"):                  (LOGIN, 403, 403, 404, 404),
+    ("POST", "/organiser/banks/{id}/question"):                 (LOGIN, 403, 403, 404, 404),
+    ("GET", "/organiser/banks/{id}/retire"):                    (LOGIN, 403, 403, 404, 404),
+    ("POST", "/organiser/banks/{id}/retire"):                   (LOGIN, 403, 403, 404, 404),
+    ("GET", "/organiser/banks/{id}/diff"):                      (LOGIN, 403, 403, 422, 422),
+    ("GET", "/organiser/banks/{id}/export/{fmt}"):              (LOGIN, 403, 403, 200, 200),
+    ("GET", "/organiser/rounds/{id}/rescore"):                  (LOGIN, 403, 403, 200, 200),
+    ("POST", "/organiser/rounds/{id}/rescore"):                 (LOGIN, 403, 403, 200, 200),
+    ("GET", "/static/{path}"):                                  (200, 200, 200, 200, 200),
+    ("GET", "/api/v1/areas"):                                   (200, 200, 200, 200, 200),
+    ("POST", "/api/v1/register"):                               (422, 422, 422, 422, 422),
+    ("POST", "/api/v1/token"):                                  (401, 401, 401, 401, 401),
+    ("GET", "/api/v1/rounds"):                                  (200, 200, 200, 200, 200),
+    ("GET", "/api/v1/contests"):                                (200, 200, 200, 200, 200),
+    ("GET", "/api/v1/contests/{id}/rounds"):                    (200, 200, 200, 200, 200),
+    ("GET", "/api/v1/contests/{id}/areas"):                     (200, 200, 200, 200, 200),
+    ("POST", "/api/v1/contests/{id}/join"):                     (401, 409, 403, 403, 403),
+    ("POST", "/api/v1/rounds/{id}/attempts"):                   (401, 200, 403, 403, 403),
+    ("GET", "/api/v1/attempts/{id}"):                           (401, 200, 404, 404, 404),
+    ("PUT", "/api/v1/attempts/{id}/answers/{id}"):              (401, 422, 404, 404, 404),
+    ("PUT", "/api/v1/attempts/{id}/flags/{id}"):                (401, 422, 404, 404, 404),
+    ("PUT", "/api/v1/attempts/{id}/prediction"):                (401, 422, 404, 404, 404),
+    ("POST", "/api/v1/attempts/{id}/submit"):                   (401, 422, 404, 404, 404),
+    ("GET", "/api/openapi.json"):                               (200, 200, 200, 200, 200),
+}
+# fmt: on
+
+
+def app_routes(client: TestClient) -> Iterator[tuple[str, str]]:
+    """(method, path with parameters named by kind) for every route the app
+    serves, read from the app itself: its mounts, and each mounted app's
+    routes."""
+    app: Any = client.app
+    while not isinstance(app, Starlette):
+        app = app.app
+    for mount in app.routes:
+        assert isinstance(mount, Mount), mount
+        if not isinstance(mount.app, Starlette):  # static files
+            yield "GET", mount.path + "/{path}"
+            continue
+        for route in mount.app.routes:
+            assert isinstance(route, Route), route
+            for method in sorted((route.methods or set()) - {"HEAD"}):
+                yield method, mount.path + re.sub(r"{(\w+):(\w+)}", r"{\2}", route.path)
+
+
+def concrete(template: str) -> str:
+    return re.sub(r"{(\w+)}", lambda m: PATH_VALUES[m.group(1)], template)
+
+
+def test_every_route_has_an_entry(client: TestClient) -> None:
+    missing = [f"{method} {path}" for method, path in app_routes(client) if (method, path) not in EXPECTED]
+    assert not missing, (
+        "These routes have no row in tests/web/test_route_permissions.py EXPECTED; add one saying what "
+        "someone signed out, a participant, a judge, an organiser and an admin should get:\n" + "\n".join(missing)
+    )
+
+
+def prepare(client: TestClient, world: World) -> str:
+    """Attempt 1: a participant's, in progress. Returns their login."""
+    fields = register(client, world)
+    client.cookies.clear()
+    token = client.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD}).json()
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    assert client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=bearer).status_code == 201
+    return str(fields["phone"])
+
+
+def sign_in_as(client: TestClient, world: World, who: str, participant: str) -> dict[str, str]:
+    """Sign ``who`` in on the client (the participant: the owner of attempt
+    1; organisers and admins with upload 1 of their own waiting); returns the
+    bearer headers of the same account."""
+    if who == "anonymous":
+        return {}
+    if who == "participant":
+        login = participant
+        form = {"csrf_token": csrf(client.get("/login").text), "login": login, "password": PASSWORD}
+        assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    else:
+        login = f"tk-{who}"
+        sign_in_staff(client, world, Role(who), login)
+    if who in ("organiser", "admin"):
+        form = {"csrf_token": csrf(client.get("/organiser").text), "bank_id": str(world.bank_id)}
+        files = {"file": ("nh.xlsx", write_bank(make_bank(12), "xlsx"))}
+        assert client.post("/organiser/uploads", data=form, files=files).status_code == 200
+    token = client.post("/api/v1/token", json={"login": login, "password": PASSWORD}).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+def ask(client: TestClient, method: str, path: str, bearer: dict[str, str]) -> tuple[int, str]:
+    token = csrf(client.get("/login").text)
+    body: dict[str, Any] = {}
+    if path.startswith("/api/"):
+        body = {"json": {}} if method != "GET" else {}
+        headers = bearer
+    elif method == "PUT":
+        body, headers = {"json": {}}, {"x-csrf-token": token}
+    else:
+        body = {"data": {"csrf_token": token}} if method == "POST" else {}
+        headers = {}
+    response = client.request(method, path, headers=headers, follow_redirects=False, **body)
+    return response.status_code, response.headers.get("location", "")
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_each_route_answers_each_role_as_the_table_says(client: TestClient, world: World, who: str) -> None:
+    bearer = sign_in_as(client, world, who, prepare(client, world))
+    cookies = dict(client.cookies)
+    column = WHO.index(who)
+    wrong = []
+    for method, template in app_routes(client):
+        if (method, template) not in EXPECTED:
+            continue  # test_every_route_has_an_entry names it
+        client.cookies.clear()
+        client.cookies.update(cookies)  # the same identity for every request (POST /logout ends it)
+        path = concrete(template)
+        status, location = ask(client, method, path, bearer)
+        expected = EXPECTED[method, template][column]
+        got: int | str = LOGIN if status == 303 and location.startswith("/login?next=") else status
+        if got != expected:
+            wrong.append(f"{method} {path}: expected {expected}, got {got} {location}")
+    assert not wrong, f"as {who}:\n" + "\n".join(wrong)
