@@ -78,6 +78,10 @@ async def _prepare(*, demo: bool) -> None:
             return
         if not await services.storage.contests.is_empty():
             print("Cơ sở dữ liệu đã có dữ liệu: không thêm cuộc thi mẫu.")
+            print(
+                "Mật khẩu quản trị chỉ hiện ở lần chạy đầu. Quên mật khẩu thì đặt mật khẩu mới (in ra một lần):\n"
+                "  contest staff password bantochuc   (Ban tổ chức; giamkhao cho Ban giám khảo)"
+            )
             return
         accounts = await seed_demo(services)
         print("Đã tạo cuộc thi mẫu. Tài khoản quản trị (mật khẩu chỉ hiện một lần, hãy lưu lại):")

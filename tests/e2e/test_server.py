@@ -97,6 +97,7 @@ def test_demo_seeds_once_and_prints_passwords_once(tmp_path: Path) -> None:
     stop_server(server)
     assert password not in server.log.read_text()
     assert "không thêm cuộc thi mẫu" in server.log.read_text()
+    assert "contest staff password bantochuc" in server.log.read_text()
     assert os.path.exists(database)
 
 
