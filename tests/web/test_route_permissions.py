@@ -124,11 +124,13 @@ def concrete(template: str) -> str:
 
 
 def test_every_route_has_an_entry(client: TestClient) -> None:
-    missing = [f"{method} {path}" for method, path in app_routes(client) if (method, path) not in EXPECTED]
+    served = set(app_routes(client))
+    missing = [f"{method} {path}" for method, path in sorted(served - set(EXPECTED))]
     assert not missing, (
         "These routes have no row in tests/web/test_route_permissions.py EXPECTED; add one saying what "
         "someone signed out, a participant, a judge, an organiser and an admin should get:\n" + "\n".join(missing)
     )
+    assert not set(EXPECTED) - served, f"rows for routes the app no longer serves: {sorted(set(EXPECTED) - served)}"
 
 
 def prepare(client: TestClient, world: World) -> str:
