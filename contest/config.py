@@ -71,6 +71,11 @@ class Settings:
         30, "How often the server finalises attempts whose time ran out without a submission."
     )
     access_log: bool = _setting(False, "Log every request (halves throughput; off by default).")
+    catalog_check_seconds: int = _setting(
+        1,
+        "How often each process reads the database's data version and reloads its cached contests, rounds and "
+        "banks when it moved: a change made on any node is seen everywhere within this many seconds.",
+    )
     attempt_cache_size: int = _setting(
         20_000, "Attempts whose guard (owner, deadline, option counts; never the key) each process keeps in memory."
     )

@@ -101,6 +101,7 @@ def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         secret_key="test-secret-key-" + "x" * 32,
+        catalog_check_seconds=0,  # every change is seen at once, as another node sees it a second later
         **FAST_HASHING,
     )
 
@@ -167,7 +168,6 @@ class World(Seeded):
 
 async def seed(services: Services, clock: FixedClock) -> World:
     seeded = await seed_contest(services.storage, now=clock.now())
-    services.catalog.invalidate()
     return World(**vars(seeded), services=services, clock=clock)
 
 

@@ -40,12 +40,15 @@ from contest.storage import Storage
 @dataclass(frozen=True, slots=True)
 class Guard:
     """What checking an answer needs of an attempt, and never changes: whose it
-    is, its deadline, and each question's option count and kind. Small enough
-    to keep tens of thousands in memory; it holds no key."""
+    is, when it started, and each question's option count and kind. Small
+    enough to keep tens of thousands in memory; it holds no key. Its deadline
+    is not kept: it follows the round as the catalog has it now
+    (:meth:`Attempts._deadline`), so moving a round's close reaches every
+    process's cached attempts."""
 
     user_id: int
     round_id: int
-    deadline: datetime
+    started_at: datetime
     option_counts: tuple[int, ...]
     multiple: tuple[bool, ...]
 
@@ -54,7 +57,7 @@ class Guard:
         return cls(
             user_id=attempt.user_id,
             round_id=attempt.round_id,
-            deadline=attempt.deadline,
+            started_at=attempt.started_at,
             option_counts=tuple(q.option_count for q in questions),
             multiple=tuple(q.multiple for q in questions),
         )
@@ -226,8 +229,14 @@ class Attempts:
             assert attempt is not None
         return attempt
 
-    def _check_time(self, guard: Guard, now: datetime) -> None:
-        if not timing.accepts_answers(guard.deadline, now, grace=self._grace):
+    async def _deadline(self, guard: Guard) -> datetime:
+        """The attempt's deadline by its round as it is now: the same the
+        database stores, which moving a round's close updates in the same
+        transaction (``ContestStore.reschedule_round``)."""
+        return timing.deadline(await self._catalog.round(guard.round_id), guard.started_at)
+
+    async def _check_time(self, guard: Guard, now: datetime) -> None:
+        if not timing.accepts_answers(await self._deadline(guard), now, grace=self._grace):
             raise Conflict(TIME_UP, code="time_up")
 
     @staticmethod
@@ -255,7 +264,7 @@ class Attempts:
         options = self._check_choice(guard, question_id, chosen)
         revision = None if base is None else parse_int(base, field="base_revision", label=BASE_LABEL, **REVISIONS)
         now = self._clock.now()
-        self._check_time(guard, now)
+        await self._check_time(guard, now)
         saved = await self._storage.attempts.save_answer(
             attempt_id=attempt_id, question_id=question_id, options=options, base=revision, now=now
         )
@@ -271,7 +280,7 @@ class Attempts:
         if not isinstance(flagged, bool):
             raise Invalid({"flagged": "Đánh dấu phải là true hoặc false."})
         now = self._clock.now()
-        self._check_time(guard, now)
+        await self._check_time(guard, now)
         if not await self._storage.attempts.set_flag(
             attempt_id=attempt_id, question_id=question_id, flagged=flagged, now=now
         ):
@@ -281,7 +290,7 @@ class Attempts:
     async def save_prediction(self, user: User, attempt_id: int, value: object) -> int:
         guard = await self._guard(user, attempt_id)
         prediction = check_prediction(value)
-        self._check_time(guard, self._clock.now())
+        await self._check_time(guard, self._clock.now())
         if not await self._storage.attempts.save_prediction(attempt_id=attempt_id, prediction=prediction):
             raise Conflict(CLOSED, code="attempt_closed")
         return prediction
@@ -312,7 +321,7 @@ class Attempts:
             except Invalid as exc:
                 prediction_error = exc.errors["prediction"]
         now = self._clock.now()
-        self._check_time(guard, now)
+        await self._check_time(guard, now)
         outcomes = await self._storage.attempts.save_answers(
             attempt_id=attempt_id, answers=answers, flags=flags, prediction=prediction, now=now
         )
@@ -333,7 +342,8 @@ class Attempts:
         guard = await self._guard(user, attempt_id)
         now = self._clock.now()
         value = None if prediction in (None, "") else check_prediction(prediction)
-        if value is None and not time_up and timing.accepts_answers(guard.deadline, now, grace=self._grace):
+        in_time = timing.accepts_answers(await self._deadline(guard), now, grace=self._grace)
+        if value is None and not time_up and in_time:
             round_ = await self._catalog.round(guard.round_id)
             if round_.rules.prediction_question:
                 summary = await self._storage.attempts.summary(attempt_id)

@@ -337,7 +337,6 @@ class Banks:
                 bank_id, preview.parsed.questions, now=now, note=note, created_by=user.id, kind="upload"
             )
         await self._storage.banks.delete_upload(upload_id)
-        self._catalog.invalidate()
         return bank_id
 
     async def discard(self, user: User, upload_id: int) -> None:
@@ -353,7 +352,6 @@ class Banks:
         version = await self._storage.banks.add_version(
             bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind=kind, code=code
         )
-        self._catalog.invalidate()
         return version
 
     async def edit_question(self, user: User, bank_id: int, code: str, fields: Mapping[str, object]) -> int:

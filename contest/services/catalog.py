@@ -1,12 +1,16 @@
 """The site's contests, their rounds and the banks' questions, cached in memory.
 
 These change rarely (an organiser edits a round) but every request reads them,
-so each process keeps a copy. A copy older than ``ttl`` seconds is still served
-while one background task reloads it, so no request ever waits in a queue for
-the reload (the first load, with nothing to serve, is shared by every caller).
-:meth:`Catalog.invalidate` forces a reload after a change made through this
-process. A bank version's questions never change, so they are cached by version
-id for good, loaded once however many requests ask at the same time.
+so each process keeps a copy, tagged with the database's data version
+(``storage.data_version``: a counter that triggers move in the same
+transaction as every change to contests, rounds, areas, banks and bank
+versions). At most every ``check_seconds`` one caller reads the version (one
+row) and, only when it moved, reloads; callers arriving meanwhile share that
+check and reload. So a change made on any node, by the console, the command
+line or another process, is seen by every process within ``check_seconds``,
+and nothing is ever invalidated by hand. A bank version's questions never
+change, so they are cached by version id for good, loaded once however many
+requests ask at the same time.
 """
 
 from __future__ import annotations
@@ -32,42 +36,51 @@ NO_CONTEST = "Chưa có cuộc thi nào. Ban tổ chức cần tạo cuộc thi 
 NO_SUCH_CONTEST = "Không tìm thấy cuộc thi."
 
 
-class _Fresh(Generic[T]):
-    """A value reloaded in the background once it is older than ``ttl``."""
+class _Versioned(Generic[T]):
+    """A value loaded from the database, kept until the data version moves.
 
-    def __init__(self, load: Callable[[], Awaitable[T]], ttl: float) -> None:
+    The version is read at most every ``interval`` seconds; callers arriving
+    while it is read, or while the value reloads, wait for that one read
+    (shared, never repeated). The version is read before the value, so a
+    change committed in between is loaded again at the next check, never
+    missed."""
+
+    def __init__(
+        self, version: Callable[[], Awaitable[int]], load: Callable[[], Awaitable[T]], interval: float
+    ) -> None:
+        self._version = version
         self._load = load
-        self._ttl = ttl
-        self._value: tuple[float, T] | None = None
-        self._pending: asyncio.Task[T] | None = None
+        self._interval = interval
+        self._value: tuple[int, T] | None = None
+        self._checked = 0.0
+        self._pending: asyncio.Future[T] | None = None
 
-    def invalidate(self) -> None:
-        self._value = None
+    @property
+    def version(self) -> int | None:
+        """The data version the value was loaded at (None before the first load)."""
+        return None if self._value is None else self._value[0]
 
     async def get(self) -> T:
-        value = self._value
-        if value is not None:
-            if time.monotonic() - value[0] >= self._ttl and self._pending is None:
-                self._refresh()
-            return value[1]
-        return await asyncio.shield(self._pending or self._refresh())
+        if self._value is not None and time.monotonic() - self._checked < self._interval:
+            return self._value[1]
+        if self._pending is None:
+            self._pending = asyncio.ensure_future(self._refresh())
+        return await asyncio.shield(self._pending)
 
-    def _refresh(self) -> asyncio.Task[T]:
-        async def run() -> T:
-            try:
-                result = await self._load()
-            except Exception:
-                if self._value is None:
-                    raise  # nothing to fall back on: every waiting caller sees the error
-                log.exception("reloading the catalog failed; serving the previous copy")
-                return self._value[1]
-            finally:
-                self._pending = None
-            self._value = (time.monotonic(), result)
-            return result
-
-        self._pending = asyncio.ensure_future(run())
-        return self._pending
+    async def _refresh(self) -> T:
+        try:
+            version = await self._version()
+            if self._value is None or self._value[0] != version:
+                self._value = (version, await self._load())
+            self._checked = time.monotonic()
+            return self._value[1]
+        except Exception:
+            if self._value is None:
+                raise  # nothing to fall back on: every waiting caller sees the error
+            log.exception("checking the catalog's data version failed; serving the previous copy")
+            return self._value[1]
+        finally:
+            self._pending = None
 
 
 @dataclass(frozen=True)
@@ -77,17 +90,12 @@ class _Snapshot:
 
 
 class Catalog:
-    def __init__(self, storage: Storage, *, ttl: float = 2.0) -> None:
+    def __init__(self, storage: Storage, *, check_seconds: float = 1.0) -> None:
         self._storage = storage
-        self._ttl = ttl
-        self._snapshot = _Fresh(self._load, ttl)
-        self._current: dict[int, _Fresh[int]] = {}
+        self._snapshot = _Versioned(storage.data_version.current, self._load, check_seconds)
+        self._current: dict[int, tuple[int | None, int]] = {}
+        """Bank id -> (the data version it was read at, its current version id)."""
         self._versions: dict[int, asyncio.Future[tuple[Question, ...]]] = {}
-
-    def invalidate(self) -> None:
-        self._snapshot.invalidate()
-        for current in self._current.values():
-            current.invalidate()
 
     async def _load(self) -> _Snapshot:
         contests = tuple(await self._storage.contests.all())
@@ -129,13 +137,15 @@ class Catalog:
         raise NotFound("Không tìm thấy vòng thi.")
 
     async def bank(self, bank_id: int) -> tuple[int, tuple[Question, ...]]:
-        """The current version of a bank and its questions."""
+        """The current version of a bank and its questions: the version id is
+        read again once the data version has moved."""
+        await self._snapshot.get()  # checks the data version
+        seen = self._snapshot.version
         current = self._current.get(bank_id)
-        if current is None:
-            current = _Fresh(lambda: self._storage.banks.current_version(bank_id), self._ttl)
+        if current is None or current[0] != seen:
+            current = (seen, await self._storage.banks.current_version(bank_id))
             self._current[bank_id] = current
-        version_id = await current.get()
-        return version_id, await self.version(version_id)
+        return current[1], await self.version(current[1])
 
     async def version(self, version_id: int) -> tuple[Question, ...]:
         loading = self._versions.get(version_id)

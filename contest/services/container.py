@@ -40,7 +40,7 @@ class Services:
         cls, storage: Storage, settings: Settings, clock: Clock | None = None, *, rng: random.Random | None = None
     ) -> Services:
         clock = clock or SystemClock()
-        catalog = Catalog(storage)
+        catalog = Catalog(storage, check_seconds=settings.catalog_check_seconds)
         passwords = Passwords(settings)
         contests = Contests(storage, catalog, clock, cache_size=settings.attempt_cache_size)
         return cls(

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from contest.clock import Clock
 from contest.domain import draw, timing
 from contest.domain.contests import check_contest, check_round
-from contest.domain.models import Contact, Contest, ContestStatus, Participation, RoundRules, User
+from contest.domain.models import Contact, Contest, ContestStatus, Participation, Round, RoundRules, User
 from contest.domain.permissions import Capability, can, require
 from contest.domain.registration import validate_joining
 from contest.errors import Conflict, Invalid
@@ -107,6 +108,22 @@ async def create_round(
         closes_at=closes_at,
         rules=rules,
         bank_id=bank_id,
+    )
+
+
+async def reschedule_round(
+    storage: Storage, *, contest: Contest, round_: Round, opens_at: datetime, closes_at: datetime
+) -> int:
+    """Move a round's opening and close (:class:`Invalid` as
+    :func:`create_round`). Its attempts in progress get the deadline the
+    domain gives them for the round as moved (``timing.deadline``), in the
+    same transaction; returns how many. Every process sees the change within
+    a second or so through the data version (``services/catalog.py``), and
+    so do their cached attempts, whose deadline follows the round."""
+    check_round(contest=contest, title=round_.title, opens_at=opens_at, closes_at=closes_at, rules=round_.rules)
+    moved = replace(round_, opens_at=opens_at, closes_at=closes_at)
+    return await storage.contests.reschedule_round(
+        round_.id, opens_at=opens_at, closes_at=closes_at, deadline=lambda started: timing.deadline(moved, started)
     )
 
 

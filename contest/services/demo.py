@@ -140,5 +140,4 @@ async def seed_demo(services: Services, *, now: datetime | None = None) -> DemoA
             username=username, full_name=name, role=role, password_hash=await services.passwords.hash(password), now=now
         )
         accounts[role] = (username, password)
-    services.catalog.invalidate()
     return DemoAccounts(organiser=accounts[Role.ORGANISER], judge=accounts[Role.JUDGE])

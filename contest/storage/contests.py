@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -180,6 +180,30 @@ class ContestStore:
             )
             round_id: int = cur.fetchone()["id"]
             return round_id
+
+        return await self.db.write(fn)
+
+    async def reschedule_round(
+        self, round_id: int, *, opens_at: datetime, closes_at: datetime, deadline: Callable[[datetime], datetime]
+    ) -> int:
+        """Move a round's opening and close, and in the same transaction the
+        stored deadline of each of its attempts in progress to
+        ``deadline(started_at)`` (the domain's rule, ``timing.deadline``, for
+        the round as moved); returns how many attempts moved."""
+
+        def fn(conn: Conn) -> int:
+            conn.execute(
+                "UPDATE rounds SET opens_at = ?, closes_at = ? WHERE id = ?",
+                (to_ms(opens_at), to_ms(closes_at), round_id),
+            )
+            running = conn.execute(
+                "SELECT id, started_at FROM attempts WHERE round_id = ? AND status = 'in_progress'", (round_id,)
+            ).fetchall()
+            conn.executemany(
+                "UPDATE attempts SET deadline = ? WHERE id = ?",
+                [(to_ms(deadline(from_ms(r["started_at"]))), r["id"]) for r in running],
+            )
+            return len(running)
 
         return await self.db.write(fn)
 

@@ -12,6 +12,7 @@ from contest.storage.contests import ContestStore
 from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
 from contest.storage.sql import Database
+from contest.storage.versions import DataVersion
 from contest.storage.standing import StandingStore
 
 
@@ -24,6 +25,7 @@ class Storage(ABC):
         self.db = db
         self.audit = AuditLog(db)
         self.contests = ContestStore(db)
+        self.data_version = DataVersion(db)
         self.participations = ParticipationStore(db)
         self.accounts = AccountStore(db)
         self.standing = StandingStore(db)

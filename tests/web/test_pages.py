@@ -234,7 +234,6 @@ def test_result_after_round_closes_reveals_answers(client: TestClient, world: Wo
     client.post(f"/attempts/{attempt_id}", data={"csrf_token": csrf(html), "action": "submit", "prediction": "1"})
     assert "Giải thích" not in client.get(f"/attempts/{attempt_id}/result").text
     world.clock.advance(days=8)
-    world.services.catalog.invalidate()
     page = client.get(f"/attempts/{attempt_id}/result").text
     assert "Đáp án" in page and "Giải thích" in page and "Nguồn" in page
 

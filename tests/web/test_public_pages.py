@@ -95,7 +95,6 @@ def test_privacy_notice_names_controller_contact_rights_and_law(client: TestClie
             contact=contact,
         )
     )
-    world.services.catalog.invalidate()
     html = client.get("/privacy").text
     assert "Ban Tổ chức cuộc thi là bên kiểm soát và xử lý dữ liệu cá nhân" in html
     assert "<dd>Số 1 đường Hùng Vương, phường Mỹ Tho</dd>" in html

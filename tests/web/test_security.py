@@ -155,7 +155,6 @@ def test_question_text_from_a_bank_is_shown_as_text(client: TestClient, world: W
             bank_id=bank_id,
         )
     )
-    world.services.catalog.invalidate()
     register(client, world)
     token = csrf(client.get("/").text)
     attempt = client.post(f"/rounds/{round_id}/start", data={"csrf_token": token})

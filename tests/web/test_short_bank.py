@@ -99,8 +99,12 @@ def test_editing_a_questions_topic_out_of_a_quota_is_refused(
         "points": str(question.points),
         **{f"option_{letter}": text for letter, text in zip("ABCD", question.options, strict=True)},
     }
-    with pytest.raises(NotEnoughQuestions, match="^Sửa câu T-002: không thực hiện được vì vòng «Vòng nhỏ»"):
+    with pytest.raises(NotEnoughQuestions) as refused:
         call(client, lambda: world.services.banks.edit_question(organiser, bank_id, "T-002", fields))
+    assert refused.value.message == (
+        "Sửa câu T-002: không thực hiện được vì vòng «Vòng nhỏ» sẽ không đủ câu hỏi. "
+        "Chủ đề «Chủ đề A» cần 3 câu nhưng ngân hàng chỉ có 2 câu."
+    )
 
 
 def test_uploading_a_smaller_version_is_refused(client: TestClient, world: World, small: tuple[int, int, User]) -> None:
