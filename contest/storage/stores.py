@@ -12,8 +12,8 @@ from contest.storage.contests import ContestStore
 from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
 from contest.storage.sql import Database
-from contest.storage.versions import DataVersion
 from contest.storage.standing import StandingStore
+from contest.storage.versions import DataVersion
 
 
 class Storage(ABC):
