@@ -6,6 +6,7 @@ refused when they are made."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from starlette.testclient import TestClient
 from contest.domain.banks.export import write_bank
 from contest.domain.draw import NotEnoughQuestions
 from contest.domain.models import Role, RoundRules, User
+from contest.services.contests import create_round
 from tests.conftest import World, make_bank
 
 QUOTA = RoundRules(question_count=5, duration_seconds=600, attempts_allowed=1, topic_quota=(("Chủ đề A", 3),))
@@ -121,3 +123,24 @@ def test_uploading_a_smaller_version_is_refused(client: TestClient, world: World
         "Vòng thi cần 5 câu nhưng ngân hàng chỉ có 4 câu."
     )
     assert [v.number for v in call(client, lambda: banks.versions(organiser, bank_id))] == [1]
+
+
+def test_a_round_asking_for_more_than_its_bank_has_is_refused(
+    client: TestClient, world: World, small: tuple[int, int, User]
+) -> None:
+    bank_id, _, _ = small
+    contest = call(client, lambda: world.services.catalog.contest(world.contest_id))
+    with pytest.raises(NotEnoughQuestions) as refused:
+        call(
+            client,
+            lambda: create_round(
+                world.services.storage,
+                contest=contest,
+                title="Vòng quá lớn",
+                opens_at=world.clock.now(),
+                closes_at=world.clock.now() + timedelta(days=1),
+                rules=replace(QUOTA, question_count=7),
+                bank_id=bank_id,
+            ),
+        )
+    assert refused.value.message == "Vòng thi cần 7 câu nhưng ngân hàng chỉ có 6 câu."
