@@ -43,6 +43,14 @@ GRANTS: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: _ORGANISING | {Capability.JUDGE_ROUND, Capability.MANAGE_STAFF},
 }
 
+ROLE_NAMES: dict[Role, str] = {
+    Role.PARTICIPANT: "Thí sinh",
+    Role.JUDGE: "Ban Giám khảo",
+    Role.ORGANISER: "Ban Tổ chức",
+    Role.ADMIN: "Quản trị viên",
+}
+"""Each role as people name it."""
+
 REFUSALS: dict[Capability, tuple[str, str]] = {
     Capability.TAKE_PART: ("staff_cannot_play", "Tài khoản Ban Tổ chức, Ban Giám khảo không tham gia dự thi."),
     Capability.MANAGE_BANKS: ("organisers_only", "Chỉ Ban Tổ chức được quản lý ngân hàng câu hỏi."),

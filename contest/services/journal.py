@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from contest.domain.numbers import int_or_none
+from contest.domain.permissions import ROLE_NAMES
+from contest.domain.phases import LABELS
 from contest.storage.audit import AuditEntry
 
 
@@ -58,6 +60,29 @@ def _round_line(entry: AuditEntry, round_: str) -> str:
     return line + (f"; không áp dụng cho câu {', '.join(skipped)} (phương án đã bị sửa)" if skipped else "")
 
 
+def _phase_line(entry: AuditEntry, round_: str) -> str:
+    d: dict[str, Any] = entry.details
+    moved = f"Chuyển vòng {round_} từ «{_phase(d.get('from'))}» sang «{_phase(d.get('to'))}»"
+    return moved + (f": {d['note']}" if d.get("note") else "")
+
+
+def _phase(value: object) -> str:
+    return next((label for phase, label in LABELS.items() if phase.value == value), "(không rõ)")
+
+
+def _account_line(entry: AuditEntry) -> str:
+    d: dict[str, Any] = entry.details
+    account = f"tài khoản «{d.get('name') or '(không rõ tên)'}»"
+    if entry.action == "account.disable":
+        return f"Khoá {account}"
+    if entry.action == "account.enable":
+        return f"Mở khoá {account}"
+    if entry.action == "account.role":
+        role = next((name for r, name in ROLE_NAMES.items() if r.value == d.get("role")), "(không rõ)")
+        return f"Đổi vai trò của {account} thành {role}"
+    return f"Đặt mật khẩu mới cho {account}"
+
+
 def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int, str]) -> LogLine:
     """One entry as a sentence; ``banks`` and ``rounds`` map ids to the names
     people know them by."""
@@ -65,6 +90,10 @@ def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int
         text = _bank_line(entry, _name(entry, banks))
     elif entry.action == "round.rescore":
         text = _round_line(entry, _name(entry, rounds))
+    elif entry.action == "round.phase":
+        text = _phase_line(entry, _name(entry, rounds))
+    elif entry.action.startswith("account."):
+        text = _account_line(entry)
     else:
         text = str(entry.details.get("note") or "Thao tác khác của cán bộ")
     return LogLine(at=entry.created_at, actor=entry.actor, text=text)

@@ -6,6 +6,8 @@ account, so an admin cannot lock the site out by mistake."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from contest.clock import Clock
 from contest.domain.models import Role, User
 from contest.domain.permissions import Capability, require
@@ -16,7 +18,14 @@ from contest.storage import Storage
 from contest.storage.standing import Standing
 
 OPERATOR = User(id=0, role=Role.ADMIN, full_name="Quản trị máy chủ")
-"""Who acts through the ``contest`` command on the server itself."""
+"""Who acts through the ``contest`` command on the server itself (logged as
+the system: no account)."""
+
+
+def _found(standing: Standing | None) -> Standing:
+    if standing is None:
+        raise NotFound("Không tìm thấy tài khoản.")
+    return standing
 
 
 class Staff:
@@ -24,17 +33,6 @@ class Staff:
         self._storage = storage
         self._passwords = passwords
         self._clock = clock
-
-    def _check(self, actor: User, user_id: int) -> None:
-        require(actor, Capability.MANAGE_STAFF)
-        if actor.id == user_id:
-            raise Conflict("Bạn không thể khoá, đổi vai trò hay đặt mật khẩu cho chính tài khoản của mình ở đây.")
-
-    @staticmethod
-    def _found(standing: Standing | None) -> Standing:
-        if standing is None:
-            raise NotFound("Không tìm thấy tài khoản.")
-        return standing
 
     async def account(self, actor: User, login: str) -> User:
         """The account a login name (username, phone or email) belongs to."""
@@ -44,18 +42,23 @@ class Staff:
             raise NotFound(f"Không có tài khoản «{login}».")
         return found[0]
 
+    def _who(self, actor: User, user_id: int) -> dict[str, Any]:
+        """Check ``actor`` may change account ``user_id``; who and when, for the log."""
+        require(actor, Capability.MANAGE_STAFF)
+        if actor.id == user_id:
+            raise Conflict("Bạn không thể khoá, đổi vai trò hay đặt mật khẩu cho chính tài khoản của mình ở đây.")
+        return {"actor_id": actor.id or None, "now": self._clock.now()}
+
     async def disable(self, actor: User, user_id: int) -> Standing:
-        self._check(actor, user_id)
-        return self._found(await self._storage.standing.disable(user_id, now=self._clock.now()))
+        return _found(await self._storage.standing.disable(user_id, **self._who(actor, user_id)))
 
     async def enable(self, actor: User, user_id: int) -> Standing:
-        self._check(actor, user_id)
-        return self._found(await self._storage.standing.enable(user_id))
+        return _found(await self._storage.standing.enable(user_id, **self._who(actor, user_id)))
 
     async def set_role(self, actor: User, user_id: int, role: Role) -> Standing:
-        self._check(actor, user_id)
-        return self._found(await self._storage.standing.set_role(user_id, role))
+        return _found(await self._storage.standing.set_role(user_id, role, **self._who(actor, user_id)))
 
     async def set_password(self, actor: User, user_id: int, password: str) -> Standing:
-        self._check(actor, user_id)
-        return self._found(await self._storage.standing.set_password(user_id, await self._passwords.hash(password)))
+        who = self._who(actor, user_id)
+        password_hash = await self._passwords.hash(password)
+        return _found(await self._storage.standing.set_password(user_id, password_hash, **who))

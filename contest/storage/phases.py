@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contest.domain.models import Phase
+from contest.storage.audit import record
 from contest.storage.codec import from_ms, to_ms
 from contest.storage.sql import Conn, Database
 
@@ -34,8 +35,9 @@ class PhaseStore:
         self, *, round_id: int, stored: Phase, from_phase: Phase, to: Phase, user_id: int, note: str, now: datetime
     ) -> bool:
         """Store ``to`` as the round's phase and record the change from
-        ``from_phase``, if the stored phase is still ``stored``; False (and
-        nothing written) when it moved meanwhile."""
+        ``from_phase`` (in ``round_phase_changes`` and the audit log), if the
+        stored phase is still ``stored``; False (and nothing written) when it
+        moved meanwhile."""
 
         def fn(conn: Conn) -> bool:
             moved = conn.execute(
@@ -46,6 +48,10 @@ class PhaseStore:
                     "INSERT INTO round_phase_changes (round_id, from_phase, to_phase, user_id, note, changed_at)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     (round_id, from_phase.value, to.value, user_id, note, to_ms(now)),
+                )
+                details = {"from": from_phase.value, "to": to.value, "note": note}
+                record(
+                    conn, actor_id=user_id, action="round.phase", subject=f"round:{round_id}", details=details, now=now
                 )
             return bool(moved)
 

@@ -59,6 +59,21 @@ def entry(action: str, subject: str, **details: Any) -> AuditEntry:
             entry("bank.version", "bank:99", number=2, kind="edit", code="A"),
             "Sửa câu A của ngân hàng (không rõ tên) (phiên bản 2)",
         ),
+        (
+            entry("round.phase", "round:2", **{"from": "closed", "to": "under_review", "note": "Bắt đầu chấm"}),
+            "Chuyển vòng «Vòng 1» từ «Đã kết thúc» sang «Đang chấm»: Bắt đầu chấm",
+        ),
+        (
+            entry("round.phase", "round:2", **{"from": "provisional", "to": "final", "note": ""}),
+            "Chuyển vòng «Vòng 1» từ «Kết quả tạm thời» sang «Kết quả chính thức»",
+        ),
+        (entry("account.disable", "user:7", name="btc"), "Khoá tài khoản «btc»"),
+        (entry("account.enable", "user:7", name="btc"), "Mở khoá tài khoản «btc»"),
+        (
+            entry("account.role", "user:7", name="btc", role="judge"),
+            "Đổi vai trò của tài khoản «btc» thành Ban Giám khảo",
+        ),
+        (entry("account.password", "user:7", name="Nguyễn Văn An"), "Đặt mật khẩu mới cho tài khoản «Nguyễn Văn An»"),
         (entry("staff.something", "user:1"), "Thao tác khác của cán bộ"),
     ],
 )

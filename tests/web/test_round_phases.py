@@ -60,6 +60,7 @@ def test_console_shows_the_decided_phase_in_vietnamese(client: TestClient, world
     page = client.get("/organiser").text
     assert '<span class="badge closed">Đang chấm</span>' in page
     assert '<span class="badge open">Đang mở</span>' in page
+    assert "Chuyển vòng «Vòng đã đóng» từ «Đã kết thúc» sang «Đang chấm»" in page  # the console's log
     client.cookies.set("lang", "en")
     assert '<span class="badge closed">Under review</span>' in client.get("/organiser").text
 
