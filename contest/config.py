@@ -81,9 +81,9 @@ class Settings:
     )
     session_check_seconds: int = _setting(
         2,
-        "How long each process trusts what it read of an account (role, disabled, generation) before reading it "
-        "again: a disabled or demoted account, or one whose password changed, loses its sessions and tokens on "
-        "every node within this many seconds. 0 reads it on every request.",
+        "How often each process reads the data version to learn whether an account changed (disabled, new role "
+        "or password): such an account loses its sessions and tokens on every node within this many seconds. "
+        "0 reads it on every signed-in request.",
     )
 
     @classmethod

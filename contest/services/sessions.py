@@ -3,9 +3,12 @@ account, on every request, on every node.
 
 Both carry the account's generation at sign-in. An account that is disabled,
 changes role or password gets a new generation (``storage/standing.py``), so
-what was signed before stops working. Each process trusts what it read of an
-account for ``CONTEST_SESSION_CHECK_SECONDS`` before reading it again, so a
-change made on any node is seen everywhere within that time.
+what was signed before stops working. Each process keeps what it read of
+accounts as long as the database's data version (``storage/versions.py``,
+moved by a trigger whenever an account's role, generation or access changes)
+stays the same, and reads that version at most every
+``CONTEST_SESSION_CHECK_SECONDS``: a change made on any node is seen
+everywhere within that time, and a request costs a dictionary look-up.
 """
 
 from __future__ import annotations
@@ -29,17 +32,29 @@ class Revoked(Unauthorized):
 class Sessions:
     def __init__(self, storage: Storage, settings: Settings, *, size: int = 100_000) -> None:
         self._storage = storage
-        self._ttl = settings.session_check_seconds
+        self._interval = settings.session_check_seconds
         self._size = size
-        self._seen: OrderedDict[int, tuple[float, Standing | None]] = OrderedDict()
+        self._version: int | None = None
+        self._checked = -float("inf")
+        self._seen: OrderedDict[int, tuple[int | None, Standing | None]] = OrderedDict()
+        """user id -> (the data version when it was read, what was read)"""
+
+    async def _current_version(self) -> int | None:
+        """The data version, read again when the last reading is older than the interval."""
+        now = time.monotonic()
+        if now - self._checked >= self._interval:
+            self._checked = now
+            self._version = await self._storage.data_version.current()
+        return self._version
 
     async def _standing(self, user_id: int) -> Standing | None:
-        now = time.monotonic()
+        version = await self._current_version()
         seen = self._seen.get(user_id)
-        if seen is not None and now - seen[0] < self._ttl:
+        if seen is not None and seen[0] == version:
+            self._seen.move_to_end(user_id)
             return seen[1]
         standing = await self._storage.standing.get(user_id)
-        self._seen[user_id] = (now, standing)
+        self._seen[user_id] = (version, standing)  # a change during the read moves the version: read again then
         self._seen.move_to_end(user_id)
         if len(self._seen) > self._size:
             self._seen.popitem(last=False)
