@@ -138,6 +138,7 @@ def test_question_text_from_a_bank_is_shown_as_text(client: TestClient, world: W
     from datetime import timedelta
 
     from contest.domain.models import Question, RoundRules
+    from contest.services.contests import create_round
     from tests.web.test_pages import csrf, register
 
     storage, now = world.services.storage, world.clock.now()
@@ -145,9 +146,11 @@ def test_question_text_from_a_bank_is_shown_as_text(client: TestClient, world: W
         code="X-1", text='<img src=x onerror="alert(1)">Câu?', options=("<b>A</b>", "B"), correct=frozenset({0})
     )
     bank_id, _ = client.portal.call(lambda: storage.banks.create(name="Độc hại", questions=[evil], now=now))
+    contest = client.portal.call(lambda: world.services.catalog.contest(world.contest_id))
     round_id = client.portal.call(
-        lambda: storage.contests.create_round(
-            contest_id=world.contest_id,
+        lambda: create_round(
+            storage,
+            contest=contest,
             title="Vòng X",
             opens_at=now - timedelta(hours=1),
             closes_at=now + timedelta(hours=1),
