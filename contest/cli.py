@@ -275,6 +275,7 @@ def bank_import(args: argparse.Namespace) -> int:
         banks = services.storage.banks
         if args.bank is not None:
             bank_id = args.bank
+            await services.banks.check_rounds(bank_id, bank.questions, change=note)
             version_id = await banks.add_version(bank_id, bank.questions, now=now, note=note, created_by=None)
         elif await banks.name_taken(args.name):
             raise Duplicate(["name"])
@@ -286,7 +287,7 @@ def bank_import(args: argparse.Namespace) -> int:
         bank_id, number = asyncio.run(_with_storage(work))
     except Duplicate:
         return _fail(f"a bank named {args.name!r} exists: use --bank ID to add a version to it")
-    except (NotFound, UnsupportedDatabase, SchemaTooNew) as exc:
+    except (ContestError, UnsupportedDatabase, SchemaTooNew) as exc:
         return _fail(str(exc))
     print(f"Đã nhập: ngân hàng {bank_id}, phiên bản {number}.")
     return 0

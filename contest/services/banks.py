@@ -247,7 +247,7 @@ class Banks:
             rescore=await self.rescore_offers(user, bank_id, changes),
         )
 
-    async def _check_rounds(self, bank_id: int, questions: Sequence[Question], *, change: str) -> None:
+    async def check_rounds(self, bank_id: int, questions: Sequence[Question], *, change: str) -> None:
         """Refuse (:class:`~contest.domain.draw.NotEnoughQuestions`, 409) a new
         version ``questions`` of ``bank_id`` from which a round not yet closed
         could no longer draw an attempt (``draw.check_rules``): its starts
@@ -330,7 +330,7 @@ class Banks:
             )
         else:
             bank_id = preview.bank_id
-            await self._check_rounds(
+            await self.check_rounds(
                 bank_id, preview.parsed.questions, change=f"Phiên bản mới từ tệp {preview.filename}"
             )
             await self._storage.banks.add_version(
@@ -348,7 +348,7 @@ class Banks:
 
     async def _save(self, user: User, bank_id: int, questions: Sequence[Question], *, kind: str, code: str) -> int:
         note = f"Sửa câu {code}" if kind == "edit" else f"Bỏ câu {code}"
-        await self._check_rounds(bank_id, questions, change=note)
+        await self.check_rounds(bank_id, questions, change=note)
         version = await self._storage.banks.add_version(
             bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind=kind, code=code
         )

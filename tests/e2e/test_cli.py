@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 from pathlib import Path
 
 from contest.domain.banks.export import write_bank
 from tests.conftest import make_bank
-from tests.e2e.conftest import CONTEST, environment
+from tests.e2e.conftest import CONTEST, environment, seed_database
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
 
@@ -131,3 +132,16 @@ def test_backup_copies_the_sqlite_database(tmp_path: Path) -> None:
         assert copy.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 40
     again = run(tmp_path, "backup", "sao-luu.db")
     assert again.returncode == 1 and "sao-luu.db exists: choose a new file name" in again.stderr
+
+
+def test_bank_import_refuses_a_version_too_small_for_an_open_round(tmp_path: Path) -> None:
+    asyncio.run(seed_database(tmp_path / "cli.db", duration=600))  # bank 1 (40 questions), rounds of 5
+    small = tmp_path / "nho.json"
+    small.write_bytes(write_bank(make_bank(4), "json"))
+    done = run(tmp_path, "bank", "import", str(small), "--bank", "1")
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        "contest: Nhập từ tệp nho.json (dòng lệnh): không thực hiện được vì vòng «Vòng mở» sẽ không đủ câu hỏi. "
+        "Vòng thi cần 5 câu nhưng ngân hàng chỉ có 4 câu."
+    )
+    assert "phiên bản 1\t40 câu" in run(tmp_path, "bank", "list").stdout
