@@ -59,7 +59,7 @@ def test_start_after_the_bank_fell_short_is_a_typed_conflict(
 ) -> None:
     bank_id, round_id, _ = small
     storage = world.services.storage
-    # A version made outside the console (the command line's import checks nothing about rounds).
+    # A version stored past the services' checks (straight through storage), as an older release could leave one.
     call(
         client,
         lambda: storage.banks.add_version(bank_id, make_bank(4), now=world.clock.now(), note="", created_by=None),
