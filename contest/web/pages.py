@@ -263,13 +263,28 @@ async def review_page(request: Request, user: User) -> Response:
     """The summary to check before submitting (the page's "Nộp bài" without
     JavaScript): unanswered and flagged questions, the prediction, and the
     button that submits."""
+    return await _review_view(request, user, request.path_params["attempt_id"])
+
+
+async def _review_view(
+    request: Request, user: User, attempt_id: int, *, error: str | None = None, typed: object = None
+) -> Response:
+    """The summary page; with ``error``, a prediction refused on submit, shown
+    beside its field with what was ``typed`` kept (422)."""
     s = services(request)
-    attempt = await s.attempts.get(user, request.path_params["attempt_id"])
+    attempt = await s.attempts.get(user, attempt_id)
     if attempt.finished:
         return redirect(f"/attempts/{attempt.id}/result")
     round_ = await s.catalog.round(attempt.round_id)
     return render(
-        request, "participant/review.html", attempt=attempt, round=round_, review=Review.of(attempt, round_)
+        request,
+        "participant/review.html",
+        status=422 if error else 200,
+        attempt=attempt,
+        round=round_,
+        review=Review.of(attempt, round_),
+        prediction_error=error,
+        typed=typed,
     )
 
 
@@ -340,6 +355,8 @@ async def attempt_post(request: Request, user: User) -> Response:
         return redirect(f"{back}/result")
     if saved.stale:
         return redirect(f"{back}?notice=saved&stale={','.join(map(str, saved.stale))}#actions")
+    if saved.prediction_error and action == "submit":  # the summary's field, or the dialog's page: the summary says why
+        return await _review_view(request, user, attempt_id, error=saved.prediction_error, typed=form.get("prediction"))
     if saved.prediction_error:
         errors = {"prediction": saved.prediction_error}
         return await _attempt_view(request, await attempts.get(user, attempt_id), status=422, errors=errors)

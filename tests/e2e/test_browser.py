@@ -245,7 +245,14 @@ def test_core_flow_without_javascript(seeded_server: Server, phone: Callable[...
     fits(page)
     page.get_by_role("button", name="Xác nhận nộp bài").click()  # no prediction yet: asked for it
     expect(page.get_by_role("alert")).to_have_text("Vui lòng trả lời câu hỏi dự đoán trước khi nộp bài.")
-    page.get_by_label(re.compile("^Câu hỏi dự đoán")).fill("77")
+    prediction = page.get_by_label(re.compile("^Câu hỏi dự đoán"))
+    prediction.fill("1.5")
+    page.get_by_role("button", name="Xác nhận nộp bài").click()  # not a whole number: the summary again, kept
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra trước khi nộp bài")
+    expect(prediction).to_have_value("1.5")
+    expect(prediction).to_have_attribute("aria-invalid", "true")
+    expect(prediction).to_have_accessible_description("Câu dự đoán cần là một số nguyên từ 0 đến 100.000.000.")
+    prediction.fill("77")
     page.get_by_role("button", name="Xác nhận nộp bài").click()
     expect(page).to_have_url(re.compile(rf"/attempts/{attempt_id}/result$"))
 
@@ -301,6 +308,32 @@ def test_offline_submit_asks_the_same_confirmation(seeded_server: Server, page: 
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("Bạn còn 4 câu chưa trả lời. Vẫn nộp bài?")
     dialog.get_by_role("button", name="Xác nhận nộp bài").click()
+    expect(dialog).to_contain_text("Mất kết nối mạng. Bài sẽ được nộp ngay khi có mạng trở lại.")
+    page.context.set_offline(False)
+    expect(page).to_have_url(re.compile(rf"/attempts/{attempt_id}/result$"), timeout=10_000)
+
+
+def test_submit_dialog_offers_no_confirmation_without_the_prediction(seeded_server: Server, page: Page) -> None:
+    attempt_id, _ = sign_in_and_start(page, seeded_server)
+    option(page, 1).check()
+    expect(status(page, 1)).to_have_text("Đã lưu")
+    dialog = page.get_by_role("dialog")
+    confirm = dialog.get_by_role("button", name="Xác nhận nộp bài")
+    prediction = page.get_by_label("Dự đoán của bạn (số người)")
+    for offline in (False, True):
+        page.context.set_offline(offline)
+        page.get_by_role("button", name="Nộp bài").click()
+        expect(dialog).to_contain_text("Bạn còn 4 câu chưa trả lời.")
+        expect(dialog).not_to_contain_text("Vẫn nộp bài?")
+        expect(dialog).to_contain_text("Bạn chưa trả lời câu hỏi dự đoán: cần trả lời trước khi nộp bài.")
+        expect(confirm).to_be_hidden()
+        dialog.get_by_role("link", name="Trả lời câu hỏi dự đoán").click()
+        expect(dialog).to_be_hidden()
+        expect(prediction).to_be_focused()
+    prediction.fill("5")
+    page.get_by_role("button", name="Nộp bài").click()
+    expect(dialog).to_contain_text("Bạn còn 4 câu chưa trả lời. Vẫn nộp bài?")
+    confirm.click()
     expect(dialog).to_contain_text("Mất kết nối mạng. Bài sẽ được nộp ngay khi có mạng trở lại.")
     page.context.set_offline(False)
     expect(page).to_have_url(re.compile(rf"/attempts/{attempt_id}/result$"), timeout=10_000)

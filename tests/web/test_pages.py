@@ -184,6 +184,23 @@ def test_submit_without_prediction_asks_for_it_on_the_summary(client: TestClient
     assert client.get(f"/attempts/{attempt_id}").status_code == 200  # still in progress
 
 
+def test_summary_with_a_wrong_prediction_shows_the_summary_again_with_the_error(
+    client: TestClient, world: World
+) -> None:
+    register(client, world)
+    attempt_id = start_round(client, world.open_round)
+    review = client.get(f"/attempts/{attempt_id}/review").text
+    submit = {"csrf_token": csrf(review), "action": "submit", "prediction": "1.5"}
+    again = client.post(f"/attempts/{attempt_id}", data=submit, follow_redirects=False)
+    assert again.status_code == 422
+    assert "<h1>Kiểm tra trước khi nộp bài</h1>" in again.text
+    error = re.search(r'<p class="field-error" id="prediction-error" role="alert">([^<]+)</p>', again.text)
+    assert error and error.group(1) == "Câu dự đoán cần là một số nguyên từ 0 đến 100.000.000."
+    field = re.search(r'<input id="prediction-input"[^>]*>', again.text, re.S)
+    assert field and 'aria-invalid="true" aria-describedby="prediction-error" value="1.5"' in field.group(0)
+    assert client.get(f"/attempts/{attempt_id}").status_code == 200  # still in progress
+
+
 def test_autosave_endpoint_needs_csrf_header(client: TestClient, world: World) -> None:
     register(client, world)
     attempt_id = start_round(client, world.open_round)

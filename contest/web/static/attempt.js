@@ -11,7 +11,11 @@
 //   minutes, 1 minute and zero. At zero the page is posted as a time-out
 //   submit, retried until the server answers, then the result page opens.
 // - "Nộp bài" opens a dialog listing unanswered and flagged questions, online
-//   or not; confirming posts the page the same way.
+//   or not; confirming posts the page the same way. While the prediction
+//   (required to submit) is not a whole number, the dialog says so and offers
+//   no confirmation, only a link that focuses the prediction field: nothing
+//   promises a submit the server would refuse. Time running out submits
+//   without it.
 (function () {
   "use strict";
   var form = document.getElementById("attempt-form");
@@ -250,18 +254,23 @@
     });
     box.hidden = !ids.length;
   }
+  var confirmButton = document.getElementById("submit-confirm");
+  var predictionMissing = document.getElementById("submit-dialog-prediction");
   function openDialog() {
     var ids = questionIds();
     var unanswered = ids.filter(function (q) { return !choices(q).length; });
+    var missing = !!predictionInput && !/^\d+$/.test(predictionInput.value);
+    var data = dialog.dataset;
     document.getElementById("submit-dialog-summary").textContent = unanswered.length
-      ? dialog.dataset.confirm.replace("{count}", unanswered.length)
-      : dialog.dataset.all.replace("{total}", ids.length);
+      ? (missing ? data.left : data.confirm).replace("{count}", unanswered.length)
+      : (missing ? data.allAnswered : data.all).replace("{total}", ids.length);
     links(document.getElementById("submit-dialog-unanswered"), unanswered);
     links(document.getElementById("submit-dialog-flagged"), ids.filter(flagged));
-    var prediction = document.getElementById("submit-dialog-prediction");
-    if (prediction) prediction.hidden = !!(predictionInput && predictionInput.value !== "");
+    if (predictionMissing) predictionMissing.hidden = !missing;
+    confirmButton.hidden = missing;
     dialogStatus.textContent = "";
     dialog.showModal();
+    if (missing) predictionMissing.querySelector("a").focus();
   }
   form.addEventListener("submit", function (event) {
     if (event.submitter !== submitButton) return;  // "Lưu bài" posts the page as it is
@@ -270,9 +279,13 @@
   });
   document.getElementById("submit-cancel").addEventListener("click", function () { dialog.close(); });
   dialog.querySelectorAll('a[href="#prediction"]').forEach(function (a) {
-    a.addEventListener("click", function () { dialog.close(); });
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      dialog.close();
+      predictionInput.focus();
+    });
   });
-  document.getElementById("submit-confirm").addEventListener("click", function () {
+  confirmButton.addEventListener("click", function () {
     dialogStatus.textContent = dialog.dataset.sending;
     post("submit", function () { dialogStatus.textContent = dialog.dataset.waiting; });
   });
