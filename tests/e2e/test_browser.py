@@ -169,17 +169,23 @@ def test_participant_journey_in_a_phone_browser(seeded_server: Server, page: Pag
     option(page, 1).check()
     expect(page.locator("#save-status")).not_to_contain_text("chưa gửi được")
     expect(status(page, 1)).to_have_text("Đã lưu")
-    expect(page.locator("#save-status")).to_contain_text("Đã lưu 1/5 câu trên máy chủ.")
+    expect(page.locator("#save-status")).to_have_text("Trang này đã lưu 1/5 câu trên máy chủ. Danh sách câu")
     expect(page.locator('[data-nav="1"]')).to_have_class("answered")
 
     # No network: the answer waits in the browser, then goes when the network returns.
+    # The bar counts what the server acknowledged, and unsent answers apart from unsent flags.
     page.context.set_offline(True)
     option(page, 2).check()
+    page.locator('input[name="f4"]').check()
     expect(status(page, 2)).to_have_text("Chưa gửi được — sẽ gửi lại khi có mạng")
-    expect(page.locator("#save-status")).to_contain_text("1 câu chưa gửi được")
+    expect(page.locator("#save-status")).to_have_text(
+        "Trang này đã lưu 1/5 câu trên máy chủ. 1 câu chưa gửi được, sẽ tự gửi lại khi có mạng. "
+        "1 đánh dấu “Xem lại sau” chưa gửi được, sẽ tự gửi lại khi có mạng. Danh sách câu"
+    )
     page.context.set_offline(False)
     expect(status(page, 2)).to_have_text("Đã lưu", timeout=10_000)
-    expect(page.locator("#save-status")).not_to_contain_text("chưa gửi được")
+    expect(page.locator("#save-status")).to_have_text("Trang này đã lưu 2/5 câu trên máy chủ. Danh sách câu")
+    page.locator('input[name="f4"]').uncheck()
 
     # A save that fails stays in the browser; reopening the attempt restores and resends it.
     page.route("**/answers/3", lambda route: route.abort())
@@ -267,11 +273,13 @@ def test_page_out_of_date_is_told_with_and_without_javascript(
     old = plain.new_page()
     old.goto(f"{seeded_server.url}/attempts/{attempt_id}")
     app_answers(seeded_server, app, attempt_id, 1, [2])  # from the app, after both pages were opened
+    expect(page.locator("#save-status")).to_contain_text("Trang này đã lưu 0/5 câu")  # what this page knows
     # With JavaScript: choosing on the old page is refused, shown and announced; the app's answer shows.
     option(page, 1, 3).click()  # not .check(): the page puts the app's answer back at once
     expect(status(page, 1)).to_contain_text("Câu 1 đã được trả lời ở nơi khác")
     expect(page.locator("#announce")).to_contain_text("Câu 1 đã được trả lời ở nơi khác")
     expect(option(page, 1, 2)).to_be_checked()
+    expect(page.locator("#save-status")).to_contain_text("Trang này đã lưu 1/5 câu")  # the refusal tells what is saved
     # Without JavaScript: "Lưu bài" keeps the app's answer and names the question.
     option(old, 2).check()
     old.get_by_role("button", name="Lưu bài").click()

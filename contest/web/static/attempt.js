@@ -6,7 +6,12 @@
 //   409 stale_answer with the stored answer, which the page then shows.
 // - What cannot be sent (no network) is kept in localStorage with its base
 //   revision and sent again when the connection returns, every 5 s, and when
-//   the page is reopened. Only sends that failed count as "not sent".
+//   the page is reopened. Only sends that failed count as "not sent", answers
+//   apart from flags and the prediction.
+// - The line in the sticky bar counts the answers the server acknowledged
+//   (the page as rendered, then each save's response; data-saved on each
+//   question's status), never choices still travelling or waiting. Another
+//   tab's saves are not known here, hence "Trang này đã lưu…".
 // - The countdown follows the server's clock and tells screen readers at 5
 //   minutes, 1 minute and zero. At zero the page is posted as a time-out
 //   submit, retried until the server answers, then the result page opens.
@@ -73,18 +78,22 @@
 
   // The navigator and the line in the sticky bar follow what the page shows.
   function refresh() {
-    var answered = 0;
+    var saved = 0;
     questionIds().forEach(function (q) {
       var a = document.querySelector('[data-nav="' + q + '"]');
       var done = choices(q).length > 0;
-      if (done) answered += 1;
+      if (statusEl(q).dataset.saved === "1") saved += 1;
       a.className = (done ? "answered" : "unanswered") + (flagged(q) ? " flagged" : "");
       a.querySelector(".visually-hidden").textContent = ": " + (done ? msg.msgAnswered : msg.msgNotAnswered) +
         (flagged(q) ? ", " + msg.msgFlagged : "");
     });
-    var waiting = Object.keys(failed).length;
-    var text = saveStatus.dataset.template.replace("{saved}", answered).replace("{total}", questionIds().length);
-    if (waiting) text += " " + saveStatus.dataset.pending.replace("{count}", waiting);
+    var unsent = Object.keys(failed), data = saveStatus.dataset;
+    var answers = unsent.filter(function (k) { return /^\d+$/.test(k); }).length;
+    var flags = unsent.filter(function (k) { return /^flag/.test(k); }).length;
+    var text = data.template.replace("{saved}", saved).replace("{total}", questionIds().length);
+    if (answers) text += " " + data.pending.replace("{count}", answers);
+    if (flags) text += " " + data.pendingFlags.replace("{count}", flags);
+    if (failed.prediction) text += " " + data.pendingPrediction;
     var link = saveStatus.querySelector("a");
     saveStatus.textContent = text + " ";
     if (link) saveStatus.appendChild(link);
@@ -142,6 +151,7 @@
         field("r" + q).value = r.data.revision;
         showChoices(q, r.data.options);
         setStatus(q, "refused", r.data.message);
+        statusEl(q).dataset.saved = r.data.options.length ? "1" : "";  // what the server holds
         announce(r.data.message);
         same = true;
       } else if (r.res.status === 409 || r.res.status === 422 || r.res.status === 404) {
