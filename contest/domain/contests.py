@@ -57,7 +57,7 @@ def check_contest(
 def check_round(*, contest: Contest, title: str, opens_at: datetime, closes_at: datetime, rules: RoundRules) -> None:
     """:class:`Invalid` naming each wrong field: a round has a title, closes
     after it opens, lies within its contest's time, and asks for at least one
-    question, one minute and one attempt, and for no negative topic quota."""
+    question, one second and one attempt, and for no negative topic quota."""
     errors: dict[str, str] = {}
     if not title.strip() or len(title) > TITLE_MAX:
         errors["title"] = f"Tên vòng thi không được để trống, tối đa {TITLE_MAX} ký tự."
@@ -67,8 +67,8 @@ def check_round(*, contest: Contest, title: str, opens_at: datetime, closes_at: 
         errors["opens_at"] = "Vòng thi phải nằm trong thời gian diễn ra cuộc thi."
     if rules.question_count < 1:
         errors["question_count"] = "Vòng thi cần ít nhất một câu hỏi."
-    if rules.duration_seconds < 60:
-        errors["duration_seconds"] = "Thời gian làm bài ít nhất một phút."
+    if rules.duration_seconds < 1:
+        errors["duration_seconds"] = "Thời gian làm bài phải dài hơn 0 giây."
     if rules.attempts_allowed < 1:
         errors["attempts_allowed"] = "Mỗi thí sinh cần được thi ít nhất một lượt."
     if any(n < 0 for _topic, n in rules.topic_quota) or sum(n for _t, n in rules.topic_quota) > rules.question_count:

@@ -79,7 +79,7 @@ def test_check_round_lies_within_its_contest() -> None:
     with pytest.raises(Invalid) as caught:
         check_round(contest=c, title="Vòng 1", opens_at=c.starts_at - DAY, closes_at=c.ends_at, rules=rules)
     assert caught.value.errors == {"opens_at": "Vòng thi phải nằm trong thời gian diễn ra cuộc thi."}
-    bad = RoundRules(question_count=0, duration_seconds=30, attempts_allowed=0, topic_quota=(("A", 6),))
+    bad = RoundRules(question_count=0, duration_seconds=0, attempts_allowed=0, topic_quota=(("A", 6),))
     with pytest.raises(Invalid) as caught:
         check_round(contest=c, title="", opens_at=c.ends_at, closes_at=c.starts_at, rules=bad)
     assert set(caught.value.errors) == {
