@@ -89,9 +89,18 @@ def phase_label(round_: Round, now: datetime) -> str:
     return phases.LABELS[phases.effective(round_, now)]
 
 
-def format_number(value: int) -> str:
-    """Vietnamese thousands separator: 30.038."""
-    return f"{value:,}".replace(",", ".")
+THOUSANDS = {"vi": ".", "en": ","}
+"""The thousands separator of each language: 30.038 in Vietnamese, 30,038 in English."""
+
+
+def format_number(value: int, lang: str = "vi") -> str:
+    """A whole number as the language writes it (:data:`THOUSANDS`)."""
+    return f"{value:,}".replace(",", THOUSANDS[lang])
+
+
+@jinja2.pass_context
+def _number_filter(context: jinja2.runtime.Context, value: int) -> str:
+    return format_number(value, context["lang"])
 
 
 @cache
@@ -123,7 +132,7 @@ class Renderer:
             date=format_date,
             time=format_time,
             duration=_duration_filter,
-            number=format_number,
+            number=_number_filter,
             phase=phase_label,
         )
         self.env.globals.update(
