@@ -339,10 +339,13 @@ class Banks:
         await self._storage.banks.delete_upload(upload_id)
         return bank_id
 
-    async def discard(self, user: User, upload_id: int) -> None:
+    async def discard(self, user: User, upload_id: int) -> int | None:
+        """Forget an upload not confirmed; returns the bank it was for (None
+        for a new bank), where the organiser goes back to."""
         require(user, Capability.MANAGE_BANKS)
-        await self._storage.banks.upload(upload_id, user_id=user.id)
+        bank_id, _, _ = await self._storage.banks.upload(upload_id, user_id=user.id)
         await self._storage.banks.delete_upload(upload_id)
+        return bank_id
 
     # -- editing ---------------------------------------------------------------
 

@@ -165,8 +165,8 @@ async def confirm(request: Request, user: User) -> Response:
 @banks_page
 async def discard(request: Request, user: User) -> Response:
     await read_form(request)
-    await services(request).banks.discard(user, request.path_params["upload_id"])
-    return redirect("/organiser")
+    bank_id = await services(request).banks.discard(user, request.path_params["upload_id"])
+    return redirect(f"/organiser/banks/{bank_id}" if bank_id else "/organiser")
 
 
 @banks_page

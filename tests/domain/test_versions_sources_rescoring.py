@@ -35,7 +35,7 @@ def test_change_details_name_each_field_in_vietnamese_with_both_values() -> None
     (change,) = diff([before], [after]).changed
     assert change.groups == ("Đáp án", "Giải thích", "Nguồn")
     assert change.details == (
-        FieldChange("Đáp án", "Đáp án", "A", "B"),
+        FieldChange("Đáp án", "Đáp án", "A. Phương án đúng 1", "B. Phương án sai 1"),
         FieldChange("Giải thích", "Giải thích", "Giải thích 1", ""),
         FieldChange("Nguồn", "Nguồn: đường dẫn", "", "https://vanban.gov.vn/43"),
         FieldChange("Nguồn", "Nguồn: hết hiệu lực từ", "", "15/08/2022"),

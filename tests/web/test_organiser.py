@@ -417,7 +417,7 @@ def test_diff_shows_each_changed_field_with_old_and_new_values(staff: TestClient
     assert "So sánh phiên bản 1 → 2" in diff
     assert "<code>T-002</code> · thay đổi: Đáp án, Giải thích, Nguồn" in diff
     text = " ".join(re.sub(r"<[^>]+>", " ", diff).split())
-    assert "Đáp án Cũ: A Mới: B" in text
+    assert "Đáp án Cũ: A. Phương án đúng 2 Mới: B. Phương án sai 2" in text
     assert "Giải thích Cũ: Giải thích 2 Mới: (trống)" in text
     assert "Nguồn: đường dẫn Cũ: (trống) Mới: https://vanban.gov.vn/43" in text
     assert "correct" not in diff and "explanation" not in diff
@@ -448,6 +448,15 @@ def test_upload_warns_before_undoing_console_edits(staff: TestClient, world: Wor
     assert refused.status_code == 422 and "hãy đánh dấu đồng ý" in refused.text
     assert confirm(staff, preview.url.path, accept_overwrite="on").status_code == 303
     assert current(staff, world)["T-001"].text == "Câu hỏi thử số 1?"
+
+
+def test_discarding_an_upload_goes_back_where_it_was_for(staff: TestClient, world: World) -> None:
+    for bank_id, back in ((world.bank_id, f"/organiser/banks/{world.bank_id}"), (None, "/organiser")):
+        preview = upload(staff, "nganhang.json", write_bank(make_bank(), "json"), bank_id=bank_id)
+        token = csrf(preview.text)
+        discarded = staff.post(preview.url.path + "/discard", data={"csrf_token": token}, follow_redirects=False)
+        assert discarded.headers["location"] == back
+        assert staff.get(preview.url.path).status_code == 404
 
 
 def test_upload_compares_with_the_last_upload_when_the_name_says_nothing(staff: TestClient, world: World) -> None:

@@ -18,7 +18,8 @@ from contest.domain.models import LETTERS, BankVersion, Question, Source
 class FieldChange:
     """One field of a question as it was and as it is, in words an organiser
     reads: ``label`` is Vietnamese ("Đáp án", "Nguồn: đường dẫn"), values are
-    text ("A, C", "Có", "15/08/2022"; an empty string for an empty field)."""
+    text ("A. Có; C. Không", "Có", "15/08/2022"; an empty string for an empty
+    field)."""
 
     group: str
     label: str
@@ -34,6 +35,12 @@ def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def _key(q: Question) -> str:
+    """The correct options with their letters and text ("A. Nghị quyết 52; C. Cả hai"):
+    a letter alone says nothing once the options were edited too."""
+    return "; ".join(f"{LETTERS[i]}. {q.options[i]}" for i in sorted(q.correct))
+
+
 def _fields(q: Question) -> tuple[tuple[str, str, str], ...]:
     """(group, label, value) of every field an organiser can change, in the
     order of the edit form; options one by one, the source part by part."""
@@ -44,7 +51,7 @@ def _fields(q: Question) -> tuple[tuple[str, str, str], ...]:
             ("Phương án", f"Phương án {letter}", q.options[i] if i < len(q.options) else "")
             for i, letter in enumerate(LETTERS)
         ),
-        ("Đáp án", "Đáp án", q.answer_letters),
+        ("Đáp án", "Đáp án", _key(q)),
         ("Chủ đề", "Chủ đề", q.topic),
         ("Mức độ", "Mức độ", q.difficulty.label),
         ("Điểm", "Điểm", str(q.points)),
