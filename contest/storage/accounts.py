@@ -15,7 +15,7 @@ from contest.storage.codec import (
     to_ms,
 )
 from contest.storage.participations import INSERT as INSERT_PARTICIPATION
-from contest.storage.sql import Conn, Database
+from contest.storage.sql import Conn, Database, IntegrityError, savepoint
 
 
 class Duplicate(Exception):
@@ -39,6 +39,33 @@ def _user(row: Any) -> User:
     )
 
 
+def _taken(conn: Conn, fields: Sequence[tuple[str, str | None]]) -> list[str]:
+    """The columns among ``fields`` (column, value) that an account holds already."""
+    return [
+        column
+        for column, value in fields
+        if value is not None and conn.execute(f"SELECT 1 FROM users WHERE {column} = ?", (value,)).fetchone()
+    ]
+
+
+def _insert_user(conn: Conn, fields: Sequence[tuple[str, str | None]], sql: str, params: Sequence[Any]) -> int:
+    """Insert an account (``sql`` returns its id) unless another holds one of
+    its identifying ``fields``: :class:`Duplicate` naming them, also when a
+    registration on another connection took them between the check and the
+    insert (PostgreSQL; SQLite's one writer never lets that happen)."""
+    taken = _taken(conn, fields)
+    if taken:
+        raise Duplicate(taken)
+    try:
+        with savepoint(conn):
+            return int(conn.execute(sql, params).fetchone()[0])
+    except IntegrityError:
+        taken = _taken(conn, fields)
+        if not taken:
+            raise
+        raise Duplicate(taken) from None
+
+
 class AccountStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -49,31 +76,21 @@ class AccountStore:
         another account holds."""
 
         def fn(conn: Conn) -> User:
-            taken = []
-            for column, value in (
-                ("phone", registration.phone),
-                ("cccd", registration.cccd),
-                ("email", registration.email),
-            ):
-                if value is not None and conn.execute(f"SELECT 1 FROM users WHERE {column} = ?", (value,)).fetchone():
-                    taken.append(column)
-            if taken:
-                raise Duplicate(taken)
-            user_id = int(
-                conn.execute(
-                    "INSERT INTO users (role, full_name, phone, email, cccd, password_hash, birth_year, consent_at,"
-                    " created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (
-                        registration.full_name,
-                        registration.phone,
-                        registration.email,
-                        registration.cccd,
-                        password_hash,
-                        registration.birth_year,
-                        to_ms(now),
-                        to_ms(now),
-                    ),
-                ).fetchone()[0]
+            user_id = _insert_user(
+                conn,
+                (("phone", registration.phone), ("cccd", registration.cccd), ("email", registration.email)),
+                "INSERT INTO users (role, full_name, phone, email, cccd, password_hash, birth_year, consent_at,"
+                " created_at) VALUES ('participant', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    registration.full_name,
+                    registration.phone,
+                    registration.email,
+                    registration.cccd,
+                    password_hash,
+                    registration.birth_year,
+                    to_ms(now),
+                    to_ms(now),
+                ),
             )
             conn.execute(
                 INSERT_PARTICIPATION,
@@ -95,14 +112,14 @@ class AccountStore:
         self, *, username: str, full_name: str, role: Role, password_hash: str, now: datetime
     ) -> User:
         def fn(conn: Conn) -> User:
-            if conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
-                raise Duplicate(["username"])
-            row = conn.execute(
+            user_id = _insert_user(
+                conn,
+                (("username", username),),
                 "INSERT INTO users (role, full_name, username, password_hash, created_at) VALUES (?, ?, ?, ?, ?)"
                 " RETURNING id",
                 (role.value, full_name, username, password_hash, to_ms(now)),
-            ).fetchone()
-            return User(id=row["id"], role=role, full_name=full_name, username=username)
+            )
+            return User(id=user_id, role=role, full_name=full_name, username=username)
 
         return await self.db.write(fn)
 

@@ -11,8 +11,10 @@ import pytest
 
 from contest.domain import draw, timing
 from contest.domain.models import DrawnQuestion
+from contest.domain.registration import validate_registration
 from contest.errors import Conflict
 from contest.services.container import Services
+from contest.storage import Duplicate
 from contest.storage.sql import IntegrityError
 from tests.conftest import NOW, World, make_bank, registration, seed
 
@@ -172,3 +174,25 @@ def test_concurrent_saves_on_the_same_revision_apply_once(services: Services) ->
     assert revision == 1
     assert stored == frozenset({applied.index(True) + 1})
 
+
+
+def test_concurrent_registrations_of_one_phone_make_one_account(services: Services) -> None:
+    async def body() -> list[object]:
+        world = await _world(services)
+        try:
+            contest = await services.catalog.contest(world.contest_id)
+            same_phone = [
+                validate_registration(registration(world, phone="0901234567"), contest=contest, today=NOW.date())
+                for _ in range(8)
+            ]
+            return await asyncio.gather(
+                *(services.storage.accounts.create_participant(r, password_hash="-", now=NOW) for r in same_phone),
+                return_exceptions=True,
+            )
+        finally:
+            await services.storage.close()
+
+    outcomes = asyncio.run(body())
+    refused = [o for o in outcomes if isinstance(o, Duplicate)]
+    assert len(refused) == 7  # one account; the others are told the phone is taken, never an integrity error
+    assert all(o.fields == ("phone",) for o in refused)
