@@ -428,7 +428,8 @@ async def result_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def my_attempts(request: Request, user: User) -> Response:
-    """The participant's attempts in every round of the contests they joined."""
+    """The participant's attempts in every round of the contests they joined,
+    each round named with its contest when there are several."""
     s = services(request)
     now = s.clock.now()
     joined = await s.contests.joined(user)
@@ -437,7 +438,8 @@ async def my_attempts(request: Request, user: User) -> Response:
         for r in await s.attempts.by_round(user)
         if r.round.contest_id in joined or r.attempts
     ]
-    return render(request, "participant/attempts.html", rounds=rounds, now=now)
+    contests = {c: await s.catalog.contest(c) for c in {r.round.contest_id for r, _status in rounds}}
+    return render(request, "participant/attempts.html", rounds=rounds, contests=contests, now=now)
 
 
 async def set_language(request: Request) -> Response:

@@ -248,3 +248,16 @@ def test_api_join_errors(client: TestClient, world: World, api_user: Callable[..
     assert (over.status_code, over.json()["error"]) == (409, "contest_over")
     assert client.post("/api/v1/contests/999/join", headers=headers, json=body).status_code == 404
     assert client.post(f"/api/v1/contests/{world.contest_id}/join", headers=headers, content=b"[1]").status_code == 400
+
+
+def test_my_attempts_names_each_rounds_contest_once_there_are_several(client: TestClient, world: World) -> None:
+    register_under(client, world, "thu")
+    assert "Cuộc thi:" not in client.get("/me/attempts").text
+    second = add_contest(client, world, "thu-hai")
+    add_contest(client, world, "khong-tham-gia")
+    token = csrf(client.get("/contests/thu-hai/join").text)
+    client.post("/contests/thu-hai/join", data={"area": str(second.area_ids[0]), "csrf_token": token})
+    html = client.get("/me/attempts").text
+    assert 'Cuộc thi: <a href="/contests/thu-hai">Cuộc thi thu-hai</a>' in html
+    assert 'Cuộc thi: <a href="/contests/thu">Cuộc thi thử</a>' in html
+    assert "khong-tham-gia" not in html  # rounds of contests not joined are not listed
