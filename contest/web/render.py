@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -103,6 +105,21 @@ def _number_filter(context: jinja2.runtime.Context, value: int) -> str:
     return format_number(value, context["lang"])
 
 
+_HYPHENATED = re.compile(r"\S{0,20}\w-\w\S{0,20}")
+
+
+def keep_whole(text: str) -> Markup:
+    """Text (escaped) with each short token joined by a hyphen ("52-NQ/TW",
+    "COVID-19", "43/2011/NĐ-CP") kept on one line: browsers would otherwise
+    break after the hyphen. The characters stay as written, for search and
+    copying."""
+    parts, last = [], 0
+    for token in _HYPHENATED.finditer(text):
+        parts += [escape(text[last : token.start()]), Markup('<span class="nowrap">%s</span>') % token.group(0)]
+        last = token.end()
+    return Markup("").join([*parts, escape(text[last:])])
+
+
 @cache
 def static_version(name: str) -> str:
     return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
@@ -134,6 +151,7 @@ class Renderer:
             duration=_duration_filter,
             number=_number_filter,
             phase=phase_label,
+            whole=keep_whole,
         )
         self.env.globals.update(
             static_url=static_url,

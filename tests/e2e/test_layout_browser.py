@@ -1,5 +1,6 @@
 """Every page with a table or buttons, in Debian's Chromium on a 360 px phone:
-no table cell hides part of its content, nothing overflows the screen, every
+no table cell hides part of its content, nothing overflows the screen, no
+badge, legend item or document number is split across lines, every
 button (and link styled as one) is at least 44 px high and 8 px away from the
 next one (WCAG 2.5.8 target size, with room to spare)."""
 
@@ -30,8 +31,8 @@ LAYOUT_FAULTS = """() => {
     const r = cell.getBoundingClientRect();
     if (r.right > 360.5 || r.left < -0.5) faults.push("cell off-screen: " + name(cell));
   }
-  for (const badge of document.querySelectorAll(".badge")) {
-    if (seen(badge) && badge.getClientRects().length > 1) faults.push("badge wraps: " + name(badge));
+  for (const whole of document.querySelectorAll(".badge, .nowrap")) {  // a badge, a legend item, "52-NQ/TW"
+    if (seen(whole) && whole.getClientRects().length > 1) faults.push("split across lines: " + name(whole));
   }
   const modal = document.querySelector("dialog[open]") || document;  // what is behind a modal cannot be touched
   const targets = [...modal.querySelectorAll("button:not(.link), .button, input[type=submit], .navigator a")]

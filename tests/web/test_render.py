@@ -1,0 +1,16 @@
+"""The page helpers: numbers per language, hyphenated tokens kept whole."""
+
+from __future__ import annotations
+
+from contest.web.render import format_number, keep_whole
+
+
+def test_numbers_follow_the_language() -> None:
+    assert [format_number(30038), format_number(1234, "en"), format_number(7, "en")] == ["30.038", "1,234", "7"]
+
+
+def test_keep_whole_wraps_hyphenated_tokens_and_escapes_the_rest() -> None:
+    assert str(keep_whole("Nghị quyết 52-NQ/TW về <b>COVID-19</b>, a - b")) == (
+        'Nghị quyết <span class="nowrap">52-NQ/TW</span> về '
+        '<span class="nowrap">&lt;b&gt;COVID-19&lt;/b&gt;,</span> a - b'
+    )
