@@ -46,6 +46,9 @@ def add_version(
 ) -> int:
     """Store a whole new version and make it current (inside the caller's
     transaction, so a failure leaves the bank as it was)."""
+    # The bank's row lock first: two versions saved at once on PostgreSQL then take successive
+    # numbers instead of one failing on (bank_id, number); SQLite's one writer serialises them anyway.
+    conn.execute("UPDATE banks SET current_version_id = current_version_id WHERE id = ?", (bank_id,))
     number = conn.execute(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM bank_versions WHERE bank_id = ?", (bank_id,)
     ).fetchone()[0]

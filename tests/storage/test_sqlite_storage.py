@@ -196,3 +196,20 @@ def test_concurrent_registrations_of_one_phone_make_one_account(services: Servic
     refused = [o for o in outcomes if isinstance(o, Duplicate)]
     assert len(refused) == 7  # one account; the others are told the phone is taken, never an integrity error
     assert all(o.fields == ("phone",) for o in refused)
+
+
+def test_versions_saved_at_once_take_successive_numbers(services: Services) -> None:
+    async def body() -> list[int]:
+        world = await _world(services)
+        try:
+            await asyncio.gather(
+                *(
+                    services.storage.banks.add_version(world.bank_id, make_bank(), now=NOW, note="", created_by=None)
+                    for _ in range(6)
+                )
+            )
+            return [v.number for v in await services.storage.banks.versions(world.bank_id)]
+        finally:
+            await services.storage.close()
+
+    assert asyncio.run(body()) == [7, 6, 5, 4, 3, 2, 1]
