@@ -23,8 +23,9 @@ def _setting(default: Any, help: str) -> Any:
 class Settings:
     database_url: str = _setting(
         "sqlite:///contest.db",
-        "Where data lives: `sqlite:///path/to/file.db` (relative to the working directory) "
-        "or `sqlite:////absolute/path.db`.",
+        "Where data lives: `sqlite:///path/to/file.db` (relative to the working directory), "
+        "`sqlite:////absolute/path.db`, or PostgreSQL, `postgresql://user:password@host:5432/database` "
+        "(several workers and nodes share one database; `deploy.md`).",
     )
     sqlite_synchronous: str = _setting(
         "FULL",
