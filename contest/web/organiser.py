@@ -208,6 +208,17 @@ async def _bank_page(request: Request, user: User, bank_id: int, *, status: int 
     )
 
 
+EDIT_FIELD = {
+    "question": "text",
+    "options": "option_A",
+    **{letter: f"option_{letter}" for letter in "ABCDEF"},
+    **{part: f"source_{part}" for part in ("citation", "url", "document", "issued", "expired", "replaced_by")},
+    "source": "source_citation",
+}
+"""The question editor's field for each column a bank problem names (the
+others are called the same), so each error shows beside its field."""
+
+
 @banks_page
 async def question_page(request: Request, user: User) -> Response:
     s = services(request)
@@ -223,7 +234,8 @@ async def question_page(request: Request, user: User) -> Response:
         try:
             await s.banks.edit_question(user, bank_id, code, values)
         except Invalid as exc:
-            errors, status = exc.errors, exc.status
+            errors = {EDIT_FIELD.get(column, column): message for column, message in exc.errors.items()}
+            status = exc.status
         else:
             return redirect(f"/organiser/banks/{bank_id}?notice=saved")
     bank = await s.banks.get(user, bank_id)

@@ -408,6 +408,27 @@ def test_points_in_the_edit_form_are_checked(staff: TestClient, world: World, ba
     assert current(staff, world)["T-001"].points == 1
 
 
+def test_edit_form_shows_every_error_beside_its_field_and_in_a_summary(staff: TestClient, world: World) -> None:
+    url = f"/organiser/banks/{world.bank_id}/question?code=T-001"
+    empty = {"text": "", "answer": "", "source_issued": "31/02/2024", **{f"option_{x}": "" for x in "ABCDEF"}}
+    response = staff.post(url, data={**form_fields(staff.get(url).text, url), **empty})
+    assert response.status_code == 422
+    expected = {
+        "text": "Thiếu nội dung câu hỏi.",
+        "option_A": "Cần ít nhất hai phương án.",
+        "answer": "Thiếu đáp án đúng.",
+        "source_issued": "Ngày «31/02/2024» không có thật (ngày/tháng vượt quá lịch).",
+    }
+    summary = response.text.split('id="error-summary"')[1].split("</div>")[0]
+    links = {field: html.unescape(text) for field, text in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)}
+    assert links == expected
+    for field, message in expected.items():
+        beside = re.search(rf'<p class="field-error" id="{field}-error">([^<]+)</p>', response.text)
+        assert beside and html.unescape(beside.group(1)) == message
+        element = re.search(rf'<(?:input|textarea) id="{field}"[^>]*>', response.text)
+        assert element and f'aria-describedby="{field}-error" aria-invalid="true"' in element.group(0)
+
+
 def test_diff_shows_each_changed_field_with_old_and_new_values(staff: TestClient, world: World) -> None:
     edit(staff, world, "T-002", answer="B", explanation="", source_url="https://vanban.gov.vn/43")
     page = staff.get(f"/organiser/banks/{world.bank_id}").text
