@@ -18,7 +18,7 @@ from datetime import datetime
 
 from contest.domain.models import Contest, ContestStatus, RoundRules
 from contest.domain.timing import contest_status
-from contest.errors import Invalid
+from contest.errors import Conflict, Invalid
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX = 80
@@ -75,6 +75,13 @@ def check_round(*, contest: Contest, title: str, opens_at: datetime, closes_at: 
         errors["topic_quota"] = "Số câu theo chủ đề không âm và không vượt quá số câu của vòng thi."
     if errors:
         raise Invalid(errors)
+
+
+def check_still_open(contest: Contest, now: datetime) -> None:
+    """A contest takes new participants (registering under it, or joining it)
+    until it ends; after that, :class:`Conflict` ``contest_over``."""
+    if contest_status(contest, now) is ContestStatus.PAST:
+        raise Conflict("Cuộc thi đã kết thúc, không nhận thêm người tham gia.", code="contest_over")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from contest.clock import Clock
 from contest.config import Settings
+from contest.domain.contests import check_still_open
 from contest.domain.models import Contest, User
 from contest.domain.registration import normalize_login, validate_registration
 from contest.errors import Conflict, TooManyRequests, Unauthorized
@@ -42,7 +43,11 @@ class Accounts:
         self._clock = clock
 
     async def register(self, contest: Contest, fields: Mapping[str, object]) -> User:
+        """A new account that joins ``contest``: :class:`Invalid` naming wrong
+        fields, :class:`AccountTaken` naming those another account holds,
+        Conflict ``contest_over`` once the contest has ended."""
         now = self._clock.now()
+        check_still_open(contest, now)
         registration = validate_registration(fields, contest=contest, today=now.date())
         password_hash = await self._passwords.hash(registration.password)
         try:

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from contest.clock import Clock
 from contest.domain import draw, timing
-from contest.domain.contests import check_contest, check_round
-from contest.domain.models import Contact, Contest, ContestStatus, Participation, Round, RoundRules, User
+from contest.domain.contests import check_contest, check_round, check_still_open
+from contest.domain.models import Contact, Contest, Participation, Round, RoundRules, User
 from contest.domain.permissions import Capability, can, require
 from contest.domain.registration import validate_joining
 from contest.errors import Conflict, Invalid
@@ -178,8 +178,7 @@ class Contests:
         kept); a past contest cannot be joined any more."""
         require(user, Capability.TAKE_PART)
         now = self._clock.now()
-        if timing.contest_status(contest, now) is ContestStatus.PAST:
-            raise Conflict("Cuộc thi đã kết thúc, không nhận thêm người tham gia.", code="contest_over")
+        check_still_open(contest, now)
         if contest.id in await self.joined(user):
             raise AlreadyJoined()
         joining = validate_joining(fields, contest=contest)

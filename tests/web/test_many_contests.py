@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from starlette.testclient import TestClient
 
@@ -261,3 +262,26 @@ def test_my_attempts_names_each_rounds_contest_once_there_are_several(client: Te
     assert 'Cuộc thi: <a href="/contests/thu-hai">Cuộc thi thu-hai</a>' in html
     assert 'Cuộc thi: <a href="/contests/thu">Cuộc thi thử</a>' in html
     assert "khong-tham-gia" not in html  # rounds of contests not joined are not listed
+
+
+def test_a_past_contest_takes_no_new_participants(client: TestClient, world: World) -> None:
+    past = add_contest(client, world, "nam-ngoai", starts=-400 * DAY, ends=-300 * DAY)
+    fields = {k: ("on" if v is True else str(v)) for k, v in registration(world, area=past.area_ids[0]).items()}
+    token = csrf(client.get("/contests/nam-ngoai/register").text)
+    refused = client.post("/contests/nam-ngoai/register", data={**fields, "csrf_token": token})
+    assert refused.status_code == 409
+    assert "Cuộc thi đã kết thúc, không nhận thêm người tham gia." in refused.text
+    assert participations_count(client, world, past.contest.id) == 0
+
+
+def participations_count(client: TestClient, world: World, contest_id: int) -> int:
+    async def count() -> int:
+        def fn(conn: Any) -> int:
+            return int(
+                conn.execute("SELECT COUNT(*) FROM participations WHERE contest_id = ?", (contest_id,)).fetchone()[0]
+            )
+
+        return await world.services.storage.db.read(fn)
+
+    result: int = client.portal.call(count)  # type: ignore[union-attr]
+    return result
