@@ -318,7 +318,8 @@ PATHS: dict[str, Any] = {
                 "201": _json({"type": "object"}, "Registered."),
                 "400": _BAD_JSON,
                 "409": _error(
-                    "Phone, personal identification number or email already registered; `errors` names the field."
+                    "Phone, personal identification number or email already registered (`account_exists`; "
+                    "`errors` names the field), or `contest_over` when the contest has ended."
                 ),
                 "413": _TOO_LARGE,
                 "422": _error("Invalid fields; `errors` maps each field to a Vietnamese message."),
