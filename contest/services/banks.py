@@ -19,12 +19,21 @@ from contest.config import Settings
 from contest.domain import draw, timing
 from contest.domain.banks.common import BankError, ParsedBank, Problem, Severity, build_question, build_source
 from contest.domain.banks.export import FORMATS, write_bank
+from contest.domain.banks.moodle import slug
 from contest.domain.banks.quality import QualityReport
 from contest.domain.banks.quality import report as quality_report
 from contest.domain.banks.reader import read_bank
 from contest.domain.banks.sources import Outdated, outdated
 from contest.domain.banks.tabular import COLUMNS
-from contest.domain.banks.versions import Diff, Overwritten, diff, overwritten, replace_question, retire
+from contest.domain.banks.versions import (
+    Diff,
+    Overwritten,
+    closest_version,
+    diff,
+    overwritten,
+    replace_question,
+    retire,
+)
 from contest.domain.models import Bank, BankVersion, Difficulty, Question, Round, RoundStatus, User
 from contest.domain.numbers import int_or_none
 from contest.domain.permissions import Capability, require
@@ -42,12 +51,16 @@ COLUMN_TITLES = {c.field: c.title for c in COLUMNS} | {"options": "Phương án"
 EXTENSIONS = {"xlsx": "xlsx", "json": "json", "gift": "gift.txt"}
 EXPORT_LABELS = {"xlsx": "Excel (.xlsx)", "json": "JSON", "gift": "Moodle GIFT"}
 """Export formats as the console names them, in the order of ``FORMATS``."""
-EXPORT_NAME = re.compile(r"ngan-hang-([0-9]+)-phien-ban-([0-9]+)")
-"""How exported files are named, so a file sent back says which version it was made from."""
+EXPORT_NAME = re.compile(r"phien-ban-([0-9]+)")
+"""The version number in an exported file's name: only a tie-breaker, since
+the version a file was made from is judged by its content
+(:func:`~contest.domain.banks.versions.closest_version`)."""
 
 
-def export_filename(bank_id: int, number: int, extension: str) -> str:
-    return f"ngan-hang-{bank_id}-phien-ban-{number}.{extension}"
+def export_filename(bank_name: str, number: int, extension: str) -> str:
+    """The bank's name without diacritics and the version number people see:
+    ``ngan-hang-thu-phien-ban-3.xlsx``."""
+    return f"{slug(bank_name).lower() or 'ngan-hang'}-phien-ban-{number}.{extension}"
 
 
 @dataclass(frozen=True)
@@ -65,9 +78,9 @@ class Preview:
     """The bank's quality report (``domain/banks/quality.py``): warnings to
     read before confirming, which do not block it."""
     base: int | None = None
-    """The version number the file was made from (its exported name says so),
-    or else the last uploaded one: console changes after it are listed in
-    ``overwritten``."""
+    """The version number the file was made from, judged by its content (its
+    name only breaks ties), or else the last uploaded one: changes after it
+    that the file would undo are listed in ``overwritten``."""
     overwritten: tuple[Overwritten, ...] = ()
     rescore: tuple[RoundAttempts, ...] = ()
     """Rounds with attempts that a changed key would need re-scored."""
@@ -145,7 +158,7 @@ class Banks:
         bank = await self.get(user, bank_id)
         number = version if version is not None else bank.current.number if bank.current else 0
         data = write_bank(await self.questions(user, bank_id, version=version), fmt)
-        return export_filename(bank_id, number, EXTENSIONS[fmt]), data
+        return export_filename(bank.name, number, EXTENSIONS[fmt]), data
 
     async def journal(self, user: User, *, limit: int) -> list[LogLine]:
         """The latest staff actions, newest first, each as a Vietnamese sentence."""
@@ -233,17 +246,18 @@ class Banks:
         if bank_id is None:
             return preview
         changes = diff(await self.questions(user, bank_id), parsed.questions)
-        base = await self._base_version(bank_id, filename)
         history = [
             (v, await self._storage.banks.questions(v.id))
             for v in reversed(await self._storage.banks.versions(bank_id))
-            if v.number >= base
         ]
+        named = EXPORT_NAME.search(filename)
+        made_from = closest_version(history, parsed.questions, named=int_or_none(named.group(1)) if named else None)
+        base = made_from.number if made_from else await self._last_upload(bank_id)
         return replace(
             preview,
             changes=changes,
             base=base,
-            overwritten=overwritten(history, parsed.questions),
+            overwritten=overwritten([(v, q) for v, q in history if v.number >= base], parsed.questions),
             rescore=await self.rescore_offers(user, bank_id, changes),
         )
 
@@ -277,17 +291,11 @@ class Banks:
             default=now.date(),
         )
 
-    async def _base_version(self, bank_id: int, filename: str) -> int:
-        """The version number a file for ``bank_id`` was made from: the one
-        its exported name gives (``export_filename``), or else the last one
-        uploaded (or created), from the audit log; 1 when neither is known."""
+    async def _last_upload(self, bank_id: int) -> int:
+        """The version number of the last file uploaded (or the bank's
+        creation), from the audit log, for a file that shares no question
+        with any version; 1 when unknown."""
         bank = await self._storage.banks.get(bank_id)
-        current = bank.current.number if bank.current else 1
-        named = EXPORT_NAME.search(filename)
-        if named and int_or_none(named.group(1)) == bank_id:
-            number = int_or_none(named.group(2), minimum=1, maximum=current)
-            if number is not None:
-                return number
         for entry in await self._storage.audit.entries(subject=f"bank:{bank_id}", limit=bank.version_count):
             if entry.action == "bank.create" or entry.details.get("kind") == "upload":
                 return int(entry.details.get("number", 1))

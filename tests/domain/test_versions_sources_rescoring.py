@@ -5,9 +5,17 @@ from dataclasses import replace
 from datetime import date
 
 from contest.domain.banks.sources import outdated
-from contest.domain.banks.versions import FieldChange, diff, overwritten, replace_question, retire, with_key
+from contest.domain.banks.versions import (
+    FieldChange,
+    closest_version,
+    diff,
+    overwritten,
+    replace_question,
+    retire,
+    with_key,
+)
 from contest.domain.draw import draw
-from contest.domain.models import BankVersion, RoundRules, Source
+from contest.domain.models import BankVersion, Question, RoundRules, Source
 from contest.domain.rescoring import rekey
 from tests.conftest import NOW, make_bank
 
@@ -109,3 +117,20 @@ def test_matching_filters_and_ignores_diacritics() -> None:
     assert [q.code for q in matching(bank, topic="Chủ đề A")] == ["T-002", "T-004", "T-006"]
     assert [q.code for q in matching(bank, topic="Chủ đề A", difficulty="hard")] == ["T-002"]
     assert len(matching(bank)) == 6
+
+
+def test_closest_version_is_judged_by_content_and_the_name_only_breaks_ties() -> None:
+    v1 = make_bank(5)
+    v2 = list(replace_question(v1, replace(v1[0], text="Sửa trong trang quản trị?")))
+    v3 = list(replace_question(v2, replace(v2[1], explanation="Giải thích mới")))
+    history = [(BankVersion(n, 1, n, NOW), q) for n, q in ((1, v1), (2, v2), (3, v3))]
+
+    def number(upload: list[Question], named: int | None = None) -> int | None:
+        found = closest_version(history, upload, named=named)
+        return found.number if found else None
+
+    assert [number(v1), number(v2), number(v3), number(v1, named=3)] == [1, 2, 3, 1]
+    # Made from version 3 and its T-002 edited again in the file: versions 2 and 3 share as many questions.
+    again = list(replace_question(v3, replace(v3[1], explanation="Giải thích khác")))
+    assert [number(again), number(again, named=3)] == [2, 3]
+    assert number(make_bank(7)[5:]) is None  # nothing in common: not judged

@@ -453,18 +453,18 @@ def test_upload_preview_lists_each_change_before_confirming(staff: TestClient, w
     assert "Câu thêm T-041" in text and "Câu bỏ T-040" in text
 
 
-def test_upload_warns_before_undoing_console_edits(staff: TestClient, world: World) -> None:
+def test_upload_warns_before_undoing_console_edits_whatever_the_file_is_called(staff: TestClient, world: World) -> None:
     exported = staff.get(f"/organiser/banks/{world.bank_id}/export/json")
-    name = re.search(r'filename="([^"]+)"', exported.headers["content-disposition"])
-    assert name and name.group(1) == f"ngan-hang-{world.bank_id}-phien-ban-1.json"
     world.clock.advance(minutes=5)
     edit(staff, world, "T-001", text="Câu đã sửa trong trang quản trị?")
-    # The file exported from version 1, sent back: it would undo the edit of version 2.
-    preview = upload(staff, name.group(1), exported.content, bank_id=world.bank_id)
+    edit(staff, world, "T-002", explanation="Giải thích mới")
+    # The file exported from version 1, renamed and sent back: it would undo the edits of versions 2 and 3.
+    preview = upload(staff, "ban-cuoi-cung.json", exported.content, bank_id=world.bank_id)
     warning = preview.text.split('id="overwritten"')[1].split("</section>")[0]
     text = " ".join(re.sub(r"<[^>]+>", " ", warning).split())
     assert "Tệp được làm từ phiên bản 1." in text
     assert "Câu T-001 : Sửa câu T-001 · Nguyễn Ban Tổ Chức · 27/11/2026 10:05 (phiên bản 2)" in text
+    assert "Câu T-002 : Sửa câu T-002 · Nguyễn Ban Tổ Chức · 27/11/2026 10:05 (phiên bản 3)" in text
     refused = confirm(staff, preview.url.path)
     assert refused.status_code == 422 and "hãy đánh dấu đồng ý" in refused.text
     assert confirm(staff, preview.url.path, accept_overwrite="on").status_code == 303
@@ -586,9 +586,9 @@ def test_exports_name_and_serve_the_version_people_see(staff: TestClient, world:
     edit(staff, world, "T-001", text="Câu đã sửa?")
     url = f"/organiser/banks/{world.bank_id}/export/json"
     old = staff.get(url, params={"version": "1"})
-    assert f'filename="ngan-hang-{world.bank_id}-phien-ban-1.json"' in old.headers["content-disposition"]
+    assert 'filename="ngan-hang-thu-phien-ban-1.json"' in old.headers["content-disposition"]  # "Ngân hàng thử"
     assert read_bank("x.json", old.content).questions[0].text == "Câu hỏi thử số 1?"
-    assert 'phien-ban-2.json"' in staff.get(url).headers["content-disposition"]
+    assert 'filename="ngan-hang-thu-phien-ban-2.json"' in staff.get(url).headers["content-disposition"]
     missing = staff.get(url, params={"version": "3"})
     assert missing.status_code == 404 and "Ngân hàng câu hỏi không có phiên bản 3." in missing.text
 

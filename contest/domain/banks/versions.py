@@ -158,6 +158,27 @@ def overwritten(
     )
 
 
+def closest_version(
+    history: Sequence[tuple[BankVersion, Sequence[Question]]], upload: Sequence[Question], *, named: int | None = None
+) -> BankVersion | None:
+    """The version of ``history`` (oldest first) a file was made from, judged
+    by its content, whatever the file is called: the one with the most
+    questions identical to the file's (same code, same everything). Among
+    versions sharing as many, the one ``named`` (the version number in an
+    exported file's name) if it is one of them, or else the earliest, so that
+    a change made since is warned about rather than silently undone. None when
+    the file shares no question with any version."""
+    incoming = {q.code: q for q in upload}
+    best, found = 0, []
+    for version, questions in history:
+        same = sum(1 for q in questions if incoming.get(q.code) == q)
+        if same > best:
+            best, found = same, [version]
+        elif same == best and same:
+            found.append(version)
+    return next((v for v in found if v.number == named), found[0] if found else None)
+
+
 def replace_question(questions: Sequence[Question], edited: Question) -> tuple[Question, ...]:
     """The next version with ``edited`` in place of the question with its code
     (appended when the code is new)."""
