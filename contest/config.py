@@ -78,7 +78,9 @@ class Settings:
         "banks when it moved: a change made on any node is seen everywhere within this many seconds.",
     )
     attempt_cache_size: int = _setting(
-        20_000, "Attempts whose guard (owner, deadline, option counts; never the key) each process keeps in memory."
+        20_000,
+        "Attempts whose guard (owner, deadline, option counts; never the key) each process keeps in memory, "
+        "and as many (participant, contest) pairs it knows have joined.",
     )
     session_check_seconds: int = _setting(
         2,
