@@ -7,7 +7,9 @@ effect on 01/7/2024, "CCCD" before; the field is still called ``cccd``), the
 area of residence and optionally a work unit, plus consent to the processing of
 personal data, which the Law on Personal Data Protection (91/2025/QH15) requires
 before collecting it. Phone and identification number identify a person: one
-person, one account.
+person, one account for every contest of the site. The area and the unit
+belong to one contest (:class:`Joining`): registering gives them for the
+contest registered under, and joining another contest asks them again.
 Every message is Vietnamese and names the field it belongs to. Digits are ASCII
 only (``[0-9]``: a regex digit class also matches Arabic-Indic and other
 digits); whole numbers go through :mod:`contest.domain.numbers`; free text may

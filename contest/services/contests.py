@@ -3,9 +3,10 @@
 :func:`create_contest` and :func:`create_round` are the one way a contest and
 its rounds are made, by the demo seed, the tests and the load benchmark alike:
 the domain checks the fields (:mod:`contest.domain.contests`) and a refusal is
-a typed error naming them. :class:`Contests` is what pages and the API ask:
-which contest, and whether a participant has joined it; joining asks the
-area and unit of that contest (:func:`contest.domain.registration.validate_joining`).
+a typed error naming them. :class:`Contests` is what pages and the API ask
+about taking part: whether a participant has joined a contest, and joining
+it with the area and unit of that contest
+(:func:`contest.domain.registration.validate_joining`).
 """
 
 from __future__ import annotations
