@@ -1,49 +1,350 @@
-"""Which attempt counts, and in what order participants stand.
+"""Which attempt counts, the true figure, and in what order participants stand.
 
-The rule, stated once: among finished attempts, the better one has
+One pure function, :func:`rank`, used by every page, API and export. Its
+input is one :class:`Scored` per finished attempt, the round's
+:class:`RankingRule` and the exclusions the judges decided (user ids and
+attempt ids); its output is :class:`Standings`: the rule, the true figure and
+one :class:`RankedEntry` per participant, best first.
+
+The order (the default, :attr:`TieBreak.PREDICTION`): the better attempt has
 
 1. the higher score; then
-2. the smaller prediction error, |prediction − actual|, where *actual* is the
-   number of participants who answered every question right — known only once
-   the round has closed; an attempt without a prediction is behind every attempt
-   with one; before the figure is known this step is skipped; then
+2. the smaller prediction error, |prediction − true figure|; an attempt
+   without a prediction is behind every attempt with one; before the figure
+   is known this step is skipped; then
 3. the shorter time taken; then
 4. the earlier submission.
 
-A participant's counting attempt is their best one by this rule, and the round's
-standings order participants by their counting attempts with the same rule.
+The variants real contests use (``/work/shared/domain.md`` A.3, 5):
+
+* :attr:`TieBreak.PREDICTION_IF_PERFECT` — the prediction counts only for a
+  perfect score (VCNET, Phong Nha): among equal scores a perfect attempt is
+  ahead, and perfect attempts are ordered by error; then time, submission;
+* :attr:`TieBreak.PREDICTION_THEN_SUBMISSION` — score, error, then straight
+  to the earliest submission (VCNET), time taken not used;
+* :attr:`TieBreak.NO_PREDICTION` — score, time, submission.
+
+Which attempt counts (:class:`Counting`): the best by the order above (the
+default), the first or the last (by attempt number). The best is chosen *with*
+the true figure: of two attempts of equal score, the slower one with the exact
+prediction counts once the figure is known.
+
+The true figure (:class:`TrueFigure`) is computed at close: by default the
+number of participants whose counting attempt answered every question right
+(that attempt chosen without the figure, which the figure cannot depend on:
+score, time, submission); or the number of participants; or of attempts.
+Excluded participants and attempts count for nothing, the figure included.
+
+Exact ties (every step of the order equal) share a rank, and the next rank
+skips: 1, 2, 2, 4. Tied entries are listed by user id, so the result never
+depends on the order of the input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from contest.domain.models import AttemptSummary
 
-_LATEST = datetime.max
+_MISSING = 1 << 62
+"""The error of an attempt without a prediction once the figure is known:
+behind every real error."""
 
 
-def rank_key(attempt: AttemptSummary, *, actual: int | None = None) -> tuple[int, float, int, datetime]:
-    """Sort key: smaller is better. Only for finished attempts."""
-    if attempt.result is None:
-        raise ValueError("chỉ xếp hạng bài đã kết thúc")
-    if actual is None:
-        error: float = 0
-    elif attempt.prediction is None:
-        error = float("inf")
-    else:
-        error = abs(attempt.prediction - actual)
-    finished = attempt.submitted_at.replace(tzinfo=None) if attempt.submitted_at else _LATEST
-    return (-attempt.result.score, error, attempt.result.duration_ms, finished)
+class Counting(enum.StrEnum):
+    """Which of a participant's attempts counts in a round."""
+
+    BEST = "best"
+    FIRST = "first"
+    LAST = "last"
+
+    @property
+    def label(self) -> str:
+        return {"best": "lượt tốt nhất", "first": "lượt đầu tiên", "last": "lượt cuối cùng"}[self.value]
+
+
+class TieBreak(enum.StrEnum):
+    """The order after the score, as the contest chooses (module docstring)."""
+
+    PREDICTION = "prediction"
+    PREDICTION_IF_PERFECT = "prediction_if_perfect"
+    PREDICTION_THEN_SUBMISSION = "prediction_then_submission"
+    NO_PREDICTION = "no_prediction"
+
+    @property
+    def label(self) -> str:
+        return {
+            "prediction": "điểm cao hơn, rồi dự đoán sát hơn, rồi thời gian làm bài ngắn hơn, rồi nộp bài sớm hơn",
+            "prediction_if_perfect": (
+                "điểm cao hơn; với bài đúng hết mọi câu, dự đoán sát hơn; rồi thời gian làm bài ngắn hơn,"
+                " rồi nộp bài sớm hơn"
+            ),
+            "prediction_then_submission": "điểm cao hơn, rồi dự đoán sát hơn, rồi nộp bài sớm hơn",
+            "no_prediction": "điểm cao hơn, rồi thời gian làm bài ngắn hơn, rồi nộp bài sớm hơn",
+        }[self.value]
+
+    @property
+    def uses_prediction(self) -> bool:
+        return self is not TieBreak.NO_PREDICTION
+
+
+class TrueFigure(enum.StrEnum):
+    """What the prediction question asks participants to guess."""
+
+    ALL_CORRECT = "all_correct"
+    PARTICIPANTS = "participants"
+    ATTEMPTS = "attempts"
+
+    @property
+    def label(self) -> str:
+        return {
+            "all_correct": "số người có lượt được tính trả lời đúng tất cả các câu",
+            "participants": "số người tham gia",
+            "attempts": "số lượt thi",
+        }[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class RankingRule:
+    """A round's ranking rule; the defaults are the platform's."""
+
+    counting: Counting = Counting.BEST
+    tie_break: TieBreak = TieBreak.PREDICTION
+    true_figure: TrueFigure = TrueFigure.ALL_CORRECT
+
+    def describe(self) -> str:
+        """The rule in plain Vietnamese, as every leaderboard prints it."""
+        text = f"Mỗi người được tính {self.counting.label}. Xếp hạng theo {self.tie_break.label}."
+        if self.tie_break.uses_prediction:
+            text += f" Con số đúng của câu dự đoán là {self.true_figure.label}, tính khi vòng thi kết thúc."
+        return text + " Những người bằng nhau ở mọi tiêu chí được xếp đồng hạng."
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One finished attempt as the ranking reads it (the input)."""
+
+    attempt_id: int
+    user_id: int
+    number: int
+    """The attempt's number for this participant in the round (1, 2, …)."""
+    score: int
+    correct: int
+    total: int
+    duration_ms: int
+    submitted_at: datetime
+    prediction: int | None = None
+
+    @property
+    def perfect(self) -> bool:
+        return self.correct == self.total
+
+    @classmethod
+    def of(cls, attempt: AttemptSummary) -> Scored:
+        """From a finished attempt (``ValueError`` for one in progress)."""
+        if attempt.result is None or attempt.submitted_at is None:
+            raise ValueError("chỉ xếp hạng bài đã kết thúc")
+        r = attempt.result
+        return cls(
+            attempt.id,
+            attempt.user_id,
+            attempt.number,
+            r.score,
+            r.correct,
+            r.total,
+            r.duration_ms,
+            attempt.submitted_at,
+            attempt.prediction,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RankedEntry:
+    """One participant's place (the output): ``rank`` (ties share it), the
+    counting attempt and its figures; ``error`` is |prediction − true figure|,
+    None when the figure is unknown, the rule uses no prediction or the
+    attempt has none."""
+
+    rank: int
+    user_id: int
+    attempt_id: int
+    score: int
+    correct: int
+    total: int
+    duration_ms: int
+    submitted_at: datetime
+    prediction: int | None
+    error: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Standings:
+    """A round's ranking: the rule, the true figure (None when the rule uses
+    no prediction or the figure is not yet known) and the entries, best first."""
+
+    rule: RankingRule
+    true_figure: int | None
+    entries: tuple[RankedEntry, ...]
+
+
+def _error(a: Scored, figure: int | None) -> int:
+    if figure is None:
+        return 0
+    return _MISSING if a.prediction is None else abs(a.prediction - figure)
+
+
+def order_key(rule: RankingRule, figure: int | None) -> Callable[[Scored], tuple[int | datetime, ...]]:
+    """The sort key of the rule's order for a figure (None: not known yet,
+    the prediction step is skipped): smaller is better."""
+    tie = rule.tie_break
+    if tie is TieBreak.NO_PREDICTION or figure is None:
+        return lambda a: (-a.score, a.duration_ms, a.submitted_at)
+    if tie is TieBreak.PREDICTION_IF_PERFECT:
+        return lambda a: (
+            -a.score,
+            0 if a.perfect else 1,
+            _error(a, figure) if a.perfect else 0,
+            a.duration_ms,
+            a.submitted_at,
+        )
+    if tie is TieBreak.PREDICTION_THEN_SUBMISSION:
+        return lambda a: (-a.score, _error(a, figure), a.submitted_at)
+    return lambda a: (-a.score, _error(a, figure), a.duration_ms, a.submitted_at)
+
+
+def counting_attempts(
+    attempts: Iterable[Scored], counting: Counting, key: Callable[[Scored], tuple[int | datetime, ...]]
+) -> dict[int, Scored]:
+    """Each participant's counting attempt (user id -> attempt); among equal
+    keys the lower attempt id."""
+    chosen: dict[int, Scored] = {}
+    for a in attempts:
+        held = chosen.get(a.user_id)
+        if held is None:
+            chosen[a.user_id] = a
+        elif counting is Counting.FIRST:
+            if a.number < held.number:
+                chosen[a.user_id] = a
+        elif counting is Counting.LAST:
+            if a.number > held.number:
+                chosen[a.user_id] = a
+        elif (key(a), a.attempt_id) < (key(held), held.attempt_id):
+            chosen[a.user_id] = a
+    return chosen
+
+
+def true_figure(attempts: Collection[Scored], rule: RankingRule) -> int:
+    """The true figure by the rule (module docstring), of attempts already
+    cleared of exclusions."""
+    if rule.true_figure is TrueFigure.ATTEMPTS:
+        return len(attempts)
+    if rule.true_figure is TrueFigure.PARTICIPANTS:
+        return len({a.user_id for a in attempts})
+    counted = counting_attempts(attempts, rule.counting, order_key(rule, None))
+    return sum(1 for a in counted.values() if a.perfect)
+
+
+def rank(
+    attempts: Iterable[Scored],
+    rule: RankingRule = RankingRule(),
+    *,
+    figure_known: bool = True,
+    excluded_users: Collection[int] = frozenset(),
+    excluded_attempts: Collection[int] = frozenset(),
+) -> Standings:
+    """The round's standings. ``figure_known`` False ranks before the round
+    closes (the prediction step skipped, no figure); exclusions are the
+    judges' disqualifications of participants and of single attempts."""
+    kept = [a for a in attempts if a.user_id not in excluded_users and a.attempt_id not in excluded_attempts]
+    figure = true_figure(kept, rule) if figure_known and rule.tie_break.uses_prediction else None
+    key = order_key(rule, figure)
+    counted = counting_attempts(kept, rule.counting, key)
+    ordered = sorted(((key(a), a) for a in counted.values()), key=lambda ka: (ka[0], ka[1].user_id))
+    entries: list[RankedEntry] = []
+    previous: tuple[int | datetime, ...] | None = None
+    place = 0
+    for position, (k, a) in enumerate(ordered, start=1):
+        if k != previous:
+            place, previous = position, k
+        error = None if figure is None or a.prediction is None else abs(a.prediction - figure)
+        entries.append(
+            RankedEntry(
+                place,
+                a.user_id,
+                a.attempt_id,
+                a.score,
+                a.correct,
+                a.total,
+                a.duration_ms,
+                a.submitted_at,
+                a.prediction,
+                error,
+            )
+        )
+    return Standings(rule, figure, tuple(entries))
 
 
 def best_attempt(attempts: Iterable[AttemptSummary], *, actual: int | None = None) -> AttemptSummary | None:
-    finished = [a for a in attempts if a.result is not None]
-    return min(finished, key=lambda a: rank_key(a, actual=actual), default=None)
+    """A participant's best finished attempt by the default order (``actual``:
+    the true figure when known); None when none is finished."""
+    finished = {a.id: a for a in attempts if a.result is not None and a.submitted_at is not None}
+    chosen = counting_attempts(
+        (Scored.of(a) for a in finished.values()), Counting.BEST, order_key(RankingRule(), actual)
+    )
+    return next((finished[s.attempt_id] for s in chosen.values()), None)
 
 
-def count_all_correct(counting: Iterable[AttemptSummary]) -> int:
-    """How many participants' counting attempts got every question right: the
-    figure the prediction question asks participants to guess."""
-    return sum(1 for a in counting if a.result is not None and a.result.correct == a.result.total)
+@dataclass(frozen=True, slots=True)
+class OverallEntry:
+    """One participant across a contest's rounds: sums of the counting
+    attempts' score, error and time, the latest of their submissions, and
+    how many rounds they are ranked in."""
+
+    rank: int
+    user_id: int
+    rounds: int
+    score: int
+    error: int
+    duration_ms: int
+    submitted_at: datetime
+
+
+def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTION) -> tuple[OverallEntry, ...]:
+    """The contest's overall leaderboard (default rule): the sum of each
+    round's counting score, ties broken in the contest's order with summed
+    figures (error: a round without a known figure adds 0, a missing
+    prediction adds as much as the round's worst; submission: the latest)."""
+    sums: dict[int, list[int]] = {}
+    latest: dict[int, datetime] = {}
+    for standings in rounds:
+        worst = max((e.error for e in standings.entries if e.error is not None), default=0)
+        for e in standings.entries:
+            s = sums.setdefault(e.user_id, [0, 0, 0, 0])
+            s[0] += 1
+            s[1] += e.score
+            if standings.true_figure is not None:
+                s[2] += worst + 1 if e.error is None else e.error
+            s[3] += e.duration_ms
+            latest[e.user_id] = max(latest.get(e.user_id, e.submitted_at), e.submitted_at)
+
+    def key(user_id: int) -> tuple[int | datetime, ...]:
+        _, score, error, duration = sums[user_id]
+        if tie_break is TieBreak.NO_PREDICTION:
+            return (-score, duration, latest[user_id])
+        if tie_break is TieBreak.PREDICTION_THEN_SUBMISSION:
+            return (-score, error, latest[user_id])
+        return (-score, error, duration, latest[user_id])
+
+    result: list[OverallEntry] = []
+    previous: tuple[int | datetime, ...] | None = None
+    place = 0
+    for position, user_id in enumerate(sorted(sums, key=lambda u: (key(u), u)), start=1):
+        k = key(user_id)
+        if k != previous:
+            place, previous = position, k
+        n, score, error, duration = sums[user_id]
+        result.append(OverallEntry(place, user_id, n, score, error, duration, latest[user_id]))
+    return tuple(result)

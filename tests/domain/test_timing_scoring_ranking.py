@@ -128,6 +128,6 @@ def test_best_attempt_ignores_attempts_in_progress() -> None:
     assert ranking.best_attempt([running, attempt(1, 3)]).id == 1
 
 
-def test_count_all_correct() -> None:
-    perfect = attempt(1, 30)
-    assert ranking.count_all_correct([perfect, attempt(2, 29)]) == 1
+def test_true_figure_counts_participants_whose_counting_attempt_is_perfect() -> None:
+    perfect = ranking.Scored.of(attempt(1, 30))
+    assert ranking.true_figure([perfect, ranking.Scored.of(attempt(2, 29))], ranking.RankingRule()) == 1
