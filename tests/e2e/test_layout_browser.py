@@ -51,6 +51,7 @@ LAYOUT_FAULTS = """() => {
 
 
 def faults(page: Page) -> list[str]:
+    page.wait_for_load_state()  # not while a click's navigation is under way
     found: list[str] = page.evaluate(LAYOUT_FAULTS)
     return [f"{page.url}: {fault}" for fault in found]
 
@@ -105,7 +106,8 @@ def test_console_pages_fit_360_px(
     page.get_by_role("link", name="Sửa").first.click()
     found += faults(page)
     page.get_by_label("Đáp án đúng (ví dụ B hoặc A, C)").fill("")
-    page.get_by_role("button", name="Lưu thành phiên bản mới").click()  # refused: errors shown
+    page.get_by_role("button", name="Lưu thành phiên bản mới").click()  # refused by the server: errors shown
+    expect(page.locator("#answer-error")).to_have_text("Thiếu đáp án đúng.")
     found += faults(page)
     page.get_by_label("Đáp án đúng (ví dụ B hoặc A, C)").fill("B")
     page.get_by_role("button", name="Lưu thành phiên bản mới").click()
