@@ -33,7 +33,7 @@ from contest.progress import ProgressBar
 from contest.resources import resource_dir
 from contest.services.container import Services
 from contest.services.staff import OPERATOR
-from contest.storage import Duplicate, UnsupportedDatabase, open_storage
+from contest.storage import DatabaseUnavailable, Duplicate, UnsupportedDatabase, open_storage
 from contest.storage.migrate import SchemaTooNew
 from contest.storage.sqlite import SQLiteStorage
 
@@ -107,7 +107,7 @@ def serve(args: argparse.Namespace) -> int:
         if args.workers > 1 and settings.database_url.startswith("sqlite:"):
             return _fail(ONE_SQLITE_WORKER)
         asyncio.run(_prepare(demo=args.demo))
-    except (UnsupportedDatabase, SchemaTooNew, ValueError) as exc:
+    except (UnsupportedDatabase, DatabaseUnavailable, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))
     print(f"Hội thi trực tuyến: http://{args.host}:{args.port}/", flush=True)
     uvicorn.run(
@@ -128,7 +128,7 @@ def migrate(args: argparse.Namespace) -> int:
         settings = Settings.from_env()
         storage = open_storage(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         applied = storage.migrate()
-    except (UnsupportedDatabase, SchemaTooNew, ValueError) as exc:
+    except (UnsupportedDatabase, DatabaseUnavailable, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))
     print(f"Applied migrations: {applied}" if applied else "The schema is up to date.")
     return 0

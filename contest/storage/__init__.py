@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contest.storage.accounts import Duplicate
-from contest.storage.postgres import PostgresStorage
+from contest.storage.postgres import DatabaseUnavailable, PostgresStorage
 from contest.storage.sqlite import SQLiteStorage
 from contest.storage.stores import Storage
 
@@ -31,4 +31,12 @@ def open_storage(url: str, *, sqlite_synchronous: str = "FULL") -> Storage:
     )
 
 
-__all__ = ["Duplicate", "PostgresStorage", "SQLiteStorage", "Storage", "UnsupportedDatabase", "open_storage"]
+__all__ = [
+    "DatabaseUnavailable",
+    "Duplicate",
+    "PostgresStorage",
+    "SQLiteStorage",
+    "Storage",
+    "UnsupportedDatabase",
+    "open_storage",
+]

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import psycopg
+import psycopg.conninfo
 from psycopg_pool import ConnectionPool
 
 from contest.storage.migrate import migrate_postgres
@@ -27,10 +28,24 @@ from contest.storage.stores import Storage
 T = TypeVar("T")
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The PostgreSQL server named by the URL cannot be reached or refuses us."""
+
+    def __init__(self, url: str, error: Exception) -> None:
+        where = psycopg.conninfo.conninfo_to_dict(url)
+        super().__init__(
+            f"Không kết nối được cơ sở dữ liệu PostgreSQL {where.get('dbname', '')} tại {where.get('host', '')}:"
+            f"{where.get('port', 5432)}. (Cannot connect to PostgreSQL: {str(error).strip()})"
+        )
+
+
 def connect(url: str) -> psycopg.Connection[Any]:
     """One connection outside the pool (migrations, tools), set up as the
-    pool's are."""
-    conn = psycopg.connect(url, autocommit=True)
+    pool's are; DatabaseUnavailable when the server cannot be reached."""
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailable(url, exc) from None
     _configure(conn)
     return conn
 

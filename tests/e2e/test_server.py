@@ -132,3 +132,12 @@ def test_attempt_nobody_comes_back_to_is_closed_by_the_server(tmp_path: Path, da
         assert (status, total, duration) == ("expired", 5, 2000)
     finally:
         stop_server(server)
+
+
+def test_serve_and_migrate_say_when_postgresql_cannot_be_reached(tmp_path: Path) -> None:
+    env = environment("postgresql://postgres@127.0.0.1:1/hoithi")  # nothing listens on port 1
+    for command in (["migrate"], ["serve", "--port", "1"]):
+        done = subprocess.run([CONTEST, *command], env=env, cwd=tmp_path, capture_output=True, timeout=60)
+        assert done.returncode == 1
+        assert "Không kết nối được cơ sở dữ liệu PostgreSQL hoithi tại 127.0.0.1:1" in done.stderr.decode()
+        assert b"Traceback" not in done.stderr
