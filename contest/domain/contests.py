@@ -11,12 +11,15 @@ titles without diacritics (``chinh-quyen-so``).
 
 from __future__ import annotations
 
+import enum
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
-from contest.domain.models import Contest, ContestStatus, RoundRules
+from contest.domain.models import Contest, ContestStatus, Counting, Prizes, RoundRules, ShowScore
+from contest.domain.numbers import parse_int
 from contest.domain.timing import contest_status
 from contest.errors import Conflict, Invalid
 
@@ -27,10 +30,19 @@ AREA_MAX = 200
 
 
 def check_contest(
-    *, slug: str, title: str, starts_at: datetime, ends_at: datetime, areas: Sequence[str], min_age: int | None
+    *,
+    slug: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    areas: Sequence[str],
+    min_age: int | None,
+    units: Sequence[tuple[str, int | None]] = (),
 ) -> None:
     """:class:`Invalid` naming each wrong field (``slug``, ``title``,
-    ``ends_at``, ``areas``, ``min_age``) with a Vietnamese message."""
+    ``ends_at``, ``areas``, ``units``, ``min_age``) with a Vietnamese message.
+    Units (name, headcount) are optional: without a list, participants type
+    their unit."""
     errors: dict[str, str] = {}
     if len(slug) > SLUG_MAX or not SLUG.fullmatch(slug):
         errors["slug"] = (
@@ -48,6 +60,13 @@ def check_contest(
         errors["areas"] = f"Mỗi nơi cư trú có tên, tối đa {AREA_MAX} ký tự."
     elif len(set(names)) != len(names):
         errors["areas"] = "Danh sách nơi cư trú có tên trùng nhau."
+    unit_names = [name.strip() for name, _ in units]
+    if any(not name or len(name) > AREA_MAX for name in unit_names):
+        errors["units"] = f"Mỗi đơn vị có tên, tối đa {AREA_MAX} ký tự."
+    elif len(set(unit_names)) != len(unit_names):
+        errors["units"] = "Danh sách đơn vị có tên trùng nhau."
+    elif any(headcount is not None and headcount < 1 for _, headcount in units):
+        errors["units"] = "Số người của đơn vị phải lớn hơn 0."
     if min_age is not None and not 0 < min_age < 120:
         errors["min_age"] = "Tuổi tối thiểu phải từ 1 đến 119."
     if errors:
@@ -111,3 +130,253 @@ class Listing:
         ``/privacy``, ``GET /api/v1/areas``): the open one that started last,
         else the upcoming one that starts first, else the one that ended last."""
         return next(iter(self.open + self.upcoming + self.past), None)
+
+
+VIETNAM = timezone(timedelta(hours=7))
+"""Asia/Ho_Chi_Minh: UTC+7 all year (Vietnam keeps no daylight saving time)."""
+
+COUNTING_LABELS = {
+    Counting.BEST: "Lượt có kết quả cao nhất",
+    Counting.FIRST: "Lượt đầu tiên",
+    Counting.LAST: "Lượt cuối cùng",
+}
+SHOW_SCORE_LABELS = {
+    ShowScore.IMMEDIATELY: "Ngay sau khi nộp bài",
+    ShowScore.AFTER_PUBLICATION: "Khi công bố kết quả",
+}
+PRIZE_LABELS = {"first": "Giải Nhất", "second": "Giải Nhì", "third": "Giải Ba", "consolation": "Giải Khuyến khích"}
+LIMIT = 1_000_000
+
+
+def read_moment(value: object, *, field: str, label: str) -> datetime:
+    """An ISO 8601 moment (``2026-12-01T10:00:00+07:00``) as an aware UTC
+    datetime; one without an offset (``2026-12-01T10:00``, what a page's
+    date-and-time field sends) is Vietnam time. :class:`Invalid` otherwise."""
+    try:
+        moment = datetime.fromisoformat(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise Invalid({field: f"{label}: nhập ngày giờ dạng 2026-12-01T10:00 (giờ Việt Nam) hoặc kèm múi giờ."})
+    return (moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    """What a round is made of, as the console and the API give it."""
+
+    title: str
+    description: str
+    opens_at: datetime
+    closes_at: datetime
+    bank_id: int
+    rules: RoundRules
+
+
+def _topic_quota(value: object) -> tuple[tuple[str, int], ...]:
+    """``{"Chủ đề A": 3}`` (API) or lines ``Chủ đề A: 3`` (console)."""
+    if isinstance(value, str):
+        pairs = [line.rpartition(":")[::2] for line in value.splitlines() if line.strip()]
+        if any(not topic.strip() for topic, _ in pairs):
+            raise Invalid({"topic_quota": "Mỗi dòng ghi «Tên chủ đề: số câu»."})
+        items: list[tuple[str, object]] = [(topic.strip(), n) for topic, n in pairs]
+    elif isinstance(value, Mapping):
+        items = [(str(topic).strip(), n) for topic, n in value.items()]
+    else:
+        raise Invalid({"topic_quota": "Số câu theo chủ đề: mỗi chủ đề một số câu."})
+    label = "Số câu theo chủ đề"
+    return tuple(
+        (topic, parse_int(n, field="topic_quota", label=label, minimum=1, maximum=LIMIT)) for topic, n in items
+    )
+
+
+def _prizes(fields: Mapping[str, object], base: Prizes) -> Prizes:
+    """``{"prizes": {"first": 1, …}}`` (API) or ``prize_first`` … (console);
+    a kind left out keeps ``base``'s number."""
+    given = fields.get("prizes")
+    nested: Mapping[str, object] = given if isinstance(given, Mapping) else {}
+    if given is not None and not isinstance(given, Mapping):
+        raise Invalid({"prizes": "Cơ cấu giải: số giải Nhất, Nhì, Ba, Khuyến khích."})
+    counts = {}
+    for kind, label in PRIZE_LABELS.items():
+        raw = nested.get(kind, fields.get(f"prize_{kind}"))
+        blank = raw is None or raw == ""
+        counts[kind] = (
+            getattr(base, kind)
+            if blank
+            else parse_int(raw, field=f"prize_{kind}", label=label, minimum=0, maximum=LIMIT)
+        )
+    return Prizes(**counts)
+
+
+def read_round(fields: Mapping[str, object], *, base: RoundSettings | None = None) -> RoundSettings:
+    """A round's settings from a form or a JSON body; with ``base`` (a
+    change), what ``fields`` leaves out stays as it was. :class:`Invalid`
+    naming every field that cannot be read; whether the settings can work
+    together is :func:`check_round`'s."""
+    errors: dict[str, str] = {}
+
+    def take(name: str, read: Callable[[object], Any], default: Any) -> Any:
+        raw = fields.get(name)
+        if raw is None or (raw == "" and base is not None):
+            if base is None and default is _REQUIRED:
+                errors[name] = "Vui lòng nhập mục này."
+            return default
+        try:
+            return read(raw)
+        except Invalid as exc:
+            errors.update(exc.errors)
+            return default
+
+    def whole(name: str, label: str, minimum: int) -> Callable[[object], int]:
+        return lambda raw: parse_int(raw, field=name, label=label, minimum=minimum, maximum=LIMIT)
+
+    def choice(name: str, kind: type[enum.StrEnum], labels: Mapping[Any, str]) -> Callable[[object], Any]:
+        def read(raw: object) -> Any:
+            if raw not in {k.value for k in labels}:
+                raise Invalid({name: "Chọn một trong: " + ", ".join(labels.values()) + "."})
+            return kind(str(raw))
+
+        return read
+
+    old = base or RoundSettings("", "", datetime.min, datetime.min, 0, RoundRules(1, 1, 1))
+    required = _REQUIRED if base is None else None
+    seconds = take("duration_seconds", whole("duration_seconds", "Thời gian làm bài (giây)", 1), None)
+    minutes = take("duration_minutes", whole("duration_minutes", "Thời gian làm bài (phút)", 1), None)
+    duration = seconds if seconds is not None else minutes * 60 if minutes is not None else old.rules.duration_seconds
+    if base is None and seconds is None and minutes is None and "duration_seconds" not in errors:
+        errors.setdefault(
+            "duration_minutes" if "duration_minutes" in fields else "duration_seconds", "Vui lòng nhập mục này."
+        )
+    rules = RoundRules(
+        question_count=take("question_count", whole("question_count", "Số câu hỏi", 1), old.rules.question_count),
+        duration_seconds=duration,
+        attempts_allowed=take(
+            "attempts_allowed", whole("attempts_allowed", "Số lượt thi", 1), old.rules.attempts_allowed
+        ),
+        topic_quota=take("topic_quota", _topic_quota, old.rules.topic_quota),
+        prediction_question=take("prediction_question", lambda raw: str(raw).strip(), old.rules.prediction_question),
+        counting=take("counting", choice("counting", Counting, COUNTING_LABELS), old.rules.counting),
+        show_score=take("show_score", choice("show_score", ShowScore, SHOW_SCORE_LABELS), old.rules.show_score),
+        complaint_window_hours=take(
+            "complaint_window_hours",
+            whole("complaint_window_hours", "Số giờ nhận khiếu nại", 0),
+            old.rules.complaint_window_hours,
+        ),
+        prizes=old.rules.prizes,
+    )
+    try:
+        rules = replace(rules, prizes=_prizes(fields, old.rules.prizes))
+    except Invalid as exc:
+        errors.update(exc.errors)
+    settings = RoundSettings(
+        title=take("title", lambda raw: str(raw).strip(), required or old.title),
+        description=take("description", str, old.description),
+        opens_at=take(
+            "opens_at", lambda raw: read_moment(raw, field="opens_at", label="Mở vòng"), required or old.opens_at
+        ),
+        closes_at=take(
+            "closes_at", lambda raw: read_moment(raw, field="closes_at", label="Đóng vòng"), required or old.closes_at
+        ),
+        bank_id=take("bank_id", whole("bank_id", "Ngân hàng câu hỏi", 1), required or old.bank_id),
+        rules=rules,
+    )
+    if errors:
+        raise Invalid(errors)
+    return settings
+
+
+_REQUIRED: Any = object()
+"""A field a new round cannot do without."""
+
+
+@dataclass(frozen=True)
+class ContestSettings:
+    """What a contest is made of, as the console and the API give it."""
+
+    slug: str
+    title: str
+    description: str
+    rules: str
+    privacy_notice: str
+    min_age: int | None
+    starts_at: datetime
+    ends_at: datetime
+    areas: tuple[str, ...]
+    units: tuple[tuple[str, int | None], ...]
+
+
+def _names(value: object, *, field: str) -> list[Mapping[str, object]]:
+    """``[{"name": …}, …]`` (API) or one name a line (console; a unit's
+    headcount after a ``|``: ``Sở Tư pháp | 120``)."""
+    if isinstance(value, str):
+        rows: list[Mapping[str, object]] = []
+        for line in value.splitlines():
+            name, bar, headcount = line.partition("|")
+            if name.strip():
+                rows.append({"name": name.strip(), "headcount": headcount.strip() if bar else None})
+        return rows
+    if isinstance(value, list) and all(isinstance(item, Mapping) for item in value):
+        return list(value)
+    raise Invalid({field: "Danh sách gồm các mục, mỗi mục có tên (name)."})
+
+
+def read_contest(fields: Mapping[str, object]) -> ContestSettings:
+    """A contest's settings from a form or a JSON body: :class:`Invalid`
+    naming every field that cannot be read (whether they make a contest is
+    :func:`check_contest`'s)."""
+    errors: dict[str, str] = {}
+
+    def text(name: str) -> str:
+        raw = fields.get(name, "")
+        if not isinstance(raw, str):
+            errors[name] = "Mục này là một đoạn chữ."
+            return ""
+        return raw
+
+    def moment(name: str, label: str) -> datetime:
+        try:
+            return read_moment(fields.get(name), field=name, label=label)
+        except Invalid as exc:
+            errors.update(exc.errors)
+            return datetime.min.replace(tzinfo=UTC)
+
+    def listed(name: str) -> list[Mapping[str, object]]:
+        try:
+            return _names(fields.get(name) or [], field=name)
+        except Invalid as exc:
+            errors.update(exc.errors)
+            return []
+
+    areas = tuple(str(item.get("name") or "") for item in listed("areas"))
+    units: list[tuple[str, int | None]] = []
+    for item in listed("units"):
+        headcount = item.get("headcount")
+        try:
+            count = None if headcount in (None, "") else parse_int(headcount, field="units", label="Số người")
+        except Invalid as exc:
+            errors.update(exc.errors)
+            count = None
+        units.append((str(item.get("name") or ""), count))
+    raw_age = fields.get("min_age")
+    min_age = None
+    if raw_age not in (None, ""):
+        try:
+            min_age = parse_int(raw_age, field="min_age", label="Tuổi tối thiểu", minimum=1, maximum=119)
+        except Invalid as exc:
+            errors.update(exc.errors)
+    settings = ContestSettings(
+        slug=text("slug").strip(),
+        title=text("title").strip(),
+        description=text("description"),
+        rules=text("rules"),
+        privacy_notice=text("privacy_notice"),
+        min_age=min_age,
+        starts_at=moment("starts_at", "Bắt đầu"),
+        ends_at=moment("ends_at", "Kết thúc"),
+        areas=areas,
+        units=tuple(units),
+    )
+    if errors:
+        raise Invalid(errors)
+    return settings

@@ -22,6 +22,11 @@ class NotEnoughQuestions(Conflict):
 
     code = "bank_too_small"
 
+    def __init__(self, message: str, *, field: str = "question_count") -> None:
+        super().__init__(message)
+        self.field = field
+        """The round's setting that asks for too much (``question_count`` or ``topic_quota``)."""
+
 
 def check_rules(bank: Sequence[Question], rules: RoundRules) -> None:
     """Raise :class:`NotEnoughQuestions` (in Vietnamese) when no attempt could
@@ -32,11 +37,14 @@ def check_rules(bank: Sequence[Question], rules: RoundRules) -> None:
     for topic, count in rules.topic_quota:
         available = sum(1 for q in bank if q.topic == topic)
         if count > available:
-            raise NotEnoughQuestions(f"Chủ đề «{topic}» cần {count} câu nhưng ngân hàng chỉ có {available} câu.")
+            raise NotEnoughQuestions(
+                f"Chủ đề «{topic}» cần {count} câu nhưng ngân hàng chỉ có {available} câu.", field="topic_quota"
+            )
         quota_total += count
     if quota_total > rules.question_count:
         raise NotEnoughQuestions(
-            f"Tổng số câu theo chủ đề ({quota_total}) vượt số câu của vòng ({rules.question_count})."
+            f"Tổng số câu theo chủ đề ({quota_total}) vượt số câu của vòng ({rules.question_count}).",
+            field="topic_quota",
         )
 
 

@@ -85,6 +85,17 @@ class Area:
 
 
 @dataclass(frozen=True, slots=True)
+class Unit:
+    """A work unit a participant of one contest picks from; ``headcount``
+    (how many people work there), when the committee gave it, lets
+    statistics give the unit's participation rate."""
+
+    id: int
+    name: str
+    headcount: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Contact:
     """How to reach the contest's organising committee, the controller of the
     participants' personal data: the privacy notice names it, as the Law on
@@ -119,6 +130,7 @@ class Contest:
     ends_at: datetime
     areas: tuple[Area, ...] = ()
     contact: Contact = Contact()
+    units: tuple[Unit, ...] = ()
 
     def area(self, area_id: int) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -156,9 +168,36 @@ class Phase(enum.StrEnum):
     FINAL = "final"
 
 
+class Counting(enum.StrEnum):
+    """Which of a participant's attempts at a round counts for its results."""
+
+    BEST = "best"
+    FIRST = "first"
+    LAST = "last"
+
+
+class ShowScore(enum.StrEnum):
+    """When a participant sees the score of a submitted attempt."""
+
+    IMMEDIATELY = "immediately"
+    AFTER_PUBLICATION = "after_publication"
+
+
+@dataclass(frozen=True, slots=True)
+class Prizes:
+    """How many prizes of each kind a round awards (0: none of that kind)."""
+
+    first: int = 0
+    second: int = 0
+    third: int = 0
+    consolation: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class RoundRules:
-    """What the server enforces for every attempt in a round."""
+    """What the server enforces for every attempt in a round, and the
+    committee's settings for its results (which attempt counts, when scores
+    are shown, how long complaints stay open, the prize quotas)."""
 
     question_count: int
     duration_seconds: int
@@ -166,6 +205,11 @@ class RoundRules:
     topic_quota: tuple[tuple[str, int], ...] = ()
     """Optional "so many questions per topic"; the rest is drawn from any topic."""
     prediction_question: str = ""
+    counting: Counting = Counting.BEST
+    show_score: ShowScore = ShowScore.IMMEDIATELY
+    complaint_window_hours: int = 0
+    """Hours complaints stay open after provisional results (0: none)."""
+    prizes: Prizes = Prizes()
 
 
 @dataclass(frozen=True, slots=True)

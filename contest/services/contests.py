@@ -18,11 +18,18 @@ from datetime import datetime
 
 from contest.clock import Clock
 from contest.domain import draw, timing
-from contest.domain.contests import check_contest, check_round, check_still_open
+from contest.domain.contests import (
+    RoundSettings,
+    check_contest,
+    check_round,
+    check_still_open,
+    read_contest,
+    read_round,
+)
 from contest.domain.models import Contact, Contest, Participation, Round, RoundRules, User
 from contest.domain.permissions import Capability, can, require
 from contest.domain.registration import validate_joining
-from contest.errors import Conflict, Invalid
+from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.storage import Duplicate, Storage
 
@@ -62,10 +69,15 @@ async def create_contest(
     privacy_notice: str = "",
     min_age: int | None = None,
     contact: Contact | None = None,
+    units: Sequence[tuple[str, int | None]] = (),
+    actor_id: int | None = None,
 ) -> Contest:
-    """A new contest with its areas (in this order).
-    :class:`Invalid` naming the wrong fields, or when the slug is taken."""
-    check_contest(slug=slug, title=title, starts_at=starts_at, ends_at=ends_at, areas=areas, min_age=min_age)
+    """A new contest with its areas and units (name, headcount) in this
+    order, logged as ``actor_id``'s. :class:`Invalid` naming the wrong
+    fields, or when the slug is taken."""
+    check_contest(
+        slug=slug, title=title, starts_at=starts_at, ends_at=ends_at, areas=areas, min_age=min_age, units=units
+    )
     try:
         return await storage.contests.create(
             slug=slug,
@@ -79,6 +91,8 @@ async def create_contest(
             areas=[name.strip() for name in areas],
             now=now,
             contact=contact,
+            units=[(name.strip(), headcount) for name, headcount in units],
+            actor_id=actor_id,
         )
     except Duplicate:
         raise Invalid({"slug": SLUG_TAKEN}) from None
@@ -94,8 +108,11 @@ async def create_round(
     rules: RoundRules,
     bank_id: int,
     description: str = "",
+    actor_id: int | None = None,
+    now: datetime | None = None,
 ) -> int:
-    """A new round of ``contest``, drawing from ``bank_id``; returns its id.
+    """A new round of ``contest``, drawing from ``bank_id``; returns its id
+    (logged as ``actor_id``'s when ``now`` is given).
     :class:`Invalid` naming the wrong fields (:func:`check_round`);
     :class:`~contest.domain.draw.NotEnoughQuestions` (409) when the bank's
     current version cannot supply what the round asks for."""
@@ -109,7 +126,199 @@ async def create_round(
         closes_at=closes_at,
         rules=rules,
         bank_id=bank_id,
+        actor_id=actor_id,
+        now=now,
     )
+
+
+async def add_contest(storage: Storage, *, actor: User, fields: Mapping[str, object], now: datetime) -> Contest:
+    """A contest from the console's form or the API's body
+    (:func:`~contest.domain.contests.read_contest`), logged as ``actor``'s;
+    Forbidden without MANAGE_CONTESTS, :class:`Invalid` naming every wrong field."""
+    require(actor, Capability.MANAGE_CONTESTS)
+    settings = read_contest(fields)
+    return await create_contest(
+        storage,
+        slug=settings.slug,
+        title=settings.title,
+        description=settings.description,
+        rules=settings.rules,
+        privacy_notice=settings.privacy_notice,
+        min_age=settings.min_age,
+        starts_at=settings.starts_at,
+        ends_at=settings.ends_at,
+        areas=settings.areas,
+        units=settings.units,
+        now=now,
+        actor_id=actor.id or None,
+    )
+
+
+async def _check_draw(storage: Storage, settings: RoundSettings) -> None:
+    """:class:`Invalid` beside the field when the bank's current version
+    cannot supply what the round asks for, or the bank does not exist."""
+    try:
+        questions = await storage.banks.questions(await storage.banks.current_version(settings.bank_id))
+        draw.check_rules(questions, settings.rules)
+    except NotFound:
+        raise Invalid({"bank_id": "Không tìm thấy ngân hàng câu hỏi này."}) from None
+    except draw.NotEnoughQuestions as short:
+        raise Invalid({short.field: short.message}) from None
+
+
+async def add_round(
+    storage: Storage, *, actor: User, contest: Contest, fields: Mapping[str, object], now: datetime
+) -> int:
+    """A round of ``contest`` from the console's form or the API's body
+    (:func:`~contest.domain.contests.read_round`), logged as ``actor``'s;
+    returns its id. Forbidden without MANAGE_ROUNDS; :class:`Invalid` naming
+    every setting that cannot work (unreadable, :func:`check_round`'s rules,
+    a draw the bank's current version cannot supply)."""
+    require(actor, Capability.MANAGE_ROUNDS)
+    settings = read_round(fields)
+    check_round(
+        contest=contest,
+        title=settings.title,
+        opens_at=settings.opens_at,
+        closes_at=settings.closes_at,
+        rules=settings.rules,
+    )
+    await _check_draw(storage, settings)
+    return await create_round(
+        storage,
+        contest=contest,
+        title=settings.title,
+        description=settings.description,
+        opens_at=settings.opens_at,
+        closes_at=settings.closes_at,
+        rules=settings.rules,
+        bank_id=settings.bank_id,
+        actor_id=actor.id or None,
+        now=now,
+    )
+
+
+def _settings(round_: Round) -> RoundSettings:
+    return RoundSettings(
+        title=round_.title,
+        description=round_.description,
+        opens_at=round_.opens_at,
+        closes_at=round_.closes_at,
+        bank_id=round_.bank_id,
+        rules=round_.rules,
+    )
+
+
+def _flat(settings: RoundSettings) -> dict[str, object]:
+    """A round's settings as the log records them (times as ISO 8601 UTC)."""
+    rules = settings.rules
+    return {
+        "title": settings.title,
+        "description": settings.description,
+        "opens_at": settings.opens_at.isoformat(),
+        "closes_at": settings.closes_at.isoformat(),
+        "bank_id": settings.bank_id,
+        "question_count": rules.question_count,
+        "duration_seconds": rules.duration_seconds,
+        "attempts_allowed": rules.attempts_allowed,
+        "topic_quota": dict(rules.topic_quota),
+        "prediction_question": rules.prediction_question,
+        "counting": rules.counting.value,
+        "show_score": rules.show_score.value,
+        "complaint_window_hours": rules.complaint_window_hours,
+        "prizes": [rules.prizes.first, rules.prizes.second, rules.prizes.third, rules.prizes.consolation],
+    }
+
+
+ROUND_FIELDS = {
+    "title": "tên vòng",
+    "description": "mô tả",
+    "opens_at": "giờ mở",
+    "closes_at": "giờ đóng",
+    "earlier_close": "giờ đóng sớm hơn",
+    "bank_id": "ngân hàng câu hỏi",
+    "question_count": "số câu hỏi",
+    "duration_seconds": "thời gian làm bài",
+    "attempts_allowed": "số lượt thi",
+    "topic_quota": "số câu theo chủ đề",
+    "prediction_question": "câu hỏi dự đoán",
+    "counting": "lượt được tính",
+    "show_score": "thời điểm xem điểm",
+    "complaint_window_hours": "thời hạn khiếu nại",
+    "prizes": "cơ cấu giải",
+}
+"""Each of a round's settings as the refusal names it."""
+
+CHANGEABLE_WITH_ATTEMPTS = frozenset({"title", "description", "closes_at"})
+"""What may still change once a round has attempts: what cannot change a
+result (its texts, and its close moved later)."""
+
+ROUND_HAS_ATTEMPTS = (
+    "Vòng thi đã có bài thi nên chỉ được sửa tên, mô tả và dời giờ đóng muộn hơn; không thể đổi {fields}."
+)
+
+
+class RoundHasAttempts(Conflict):
+    """A change that could alter a result, asked once a round has attempts (409)."""
+
+    code = "round_has_attempts"
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        super().__init__(ROUND_HAS_ATTEMPTS.format(fields=", ".join(ROUND_FIELDS[f] for f in fields)))
+        self.fields = tuple(fields)
+
+
+async def change_round(
+    storage: Storage, *, actor: User, contest: Contest, round_: Round, fields: Mapping[str, object], now: datetime
+) -> Round:
+    """``round_`` with what ``fields`` gives changed (the rest stays), in one
+    transaction with the log's entry (before and after of each changed
+    setting); attempts in progress follow a moved close. Forbidden without
+    MANAGE_ROUNDS; :class:`Invalid` as :func:`add_round`;
+    :class:`RoundHasAttempts` (409) naming the settings that can no longer
+    change once the round has attempts (an earlier close is one). Nothing
+    changed: nothing written or logged."""
+    require(actor, Capability.MANAGE_ROUNDS)
+    before = _settings(round_)
+    after = read_round(fields, base=before)
+    check_round(
+        contest=contest, title=after.title, opens_at=after.opens_at, closes_at=after.closes_at, rules=after.rules
+    )
+    old, new = _flat(before), _flat(after)
+    changed = [name for name in new if new[name] != old[name]]
+    if not changed:
+        return round_
+    if await storage.contests.has_attempts(round_.id):
+        frozen = [name for name in changed if name not in CHANGEABLE_WITH_ATTEMPTS]
+        if after.closes_at < before.closes_at:
+            frozen.append("earlier_close")
+        if frozen:
+            raise RoundHasAttempts(frozen)
+    else:
+        await _check_draw(storage, after)
+    moved = replace(
+        round_,
+        title=after.title,
+        description=after.description,
+        opens_at=after.opens_at,
+        closes_at=after.closes_at,
+        bank_id=after.bank_id,
+        rules=after.rules,
+    )
+    await storage.contests.update_round(
+        round_.id,
+        title=after.title,
+        description=after.description,
+        opens_at=after.opens_at,
+        closes_at=after.closes_at,
+        bank_id=after.bank_id,
+        rules=after.rules,
+        deadline=lambda started: timing.deadline(moved, started),
+        actor_id=actor.id or None,
+        details={"before": {n: old[n] for n in changed}, "after": {n: new[n] for n in changed}},
+        now=now,
+    )
+    return moved
 
 
 async def reschedule_round(

@@ -11,11 +11,16 @@ from contest.domain.models import (
     Area,
     Contact,
     Contest,
+    Counting,
     Phase,
+    Prizes,
     Round,
     RoundRules,
+    ShowScore,
+    Unit,
 )
 from contest.storage.accounts import Duplicate
+from contest.storage.audit import record
 from contest.storage.codec import (
     dumps,
     from_ms,
@@ -39,9 +44,35 @@ def _round(row: Any) -> Round:
             attempts_allowed=row["attempts_allowed"],
             topic_quota=tuple((t, n) for t, n in json.loads(row["topic_quota"])),
             prediction_question=row["prediction_question"],
+            counting=Counting(row["counting"]),
+            show_score=ShowScore(row["show_score"]),
+            complaint_window_hours=row["complaint_window_hours"],
+            prizes=Prizes(**json.loads(row["prizes"])),
         ),
         stored_phase=Phase(row["phase"]),
     )
+
+
+def _prizes(prizes: Prizes) -> str:
+    return dumps(
+        {"first": prizes.first, "second": prizes.second, "third": prizes.third, "consolation": prizes.consolation}
+    )
+
+
+def _reschedule(
+    conn: Conn, round_id: int, opens_at: datetime, closes_at: datetime, deadline: Callable[[datetime], datetime]
+) -> int:
+    conn.execute(
+        "UPDATE rounds SET opens_at = ?, closes_at = ? WHERE id = ?", (to_ms(opens_at), to_ms(closes_at), round_id)
+    )
+    running = conn.execute(
+        "SELECT id, started_at FROM attempts WHERE round_id = ? AND status = 'in_progress'", (round_id,)
+    ).fetchall()
+    conn.executemany(
+        "UPDATE attempts SET deadline = ? WHERE id = ?",
+        [(to_ms(deadline(from_ms(r["started_at"]))), r["id"]) for r in running],
+    )
+    return len(running)
 
 
 class ContestStore:
@@ -65,9 +96,12 @@ class ContestStore:
         areas: Sequence[str],
         now: datetime,
         contact: Contact | None = None,
+        units: Sequence[tuple[str, int | None]] = (),
+        actor_id: int | None = None,
     ) -> Contest:
-        """A new contest with its areas in this order; :class:`Duplicate`
-        (``slug``) when another contest has this address."""
+        """A new contest with its areas and its units (name, headcount) in
+        this order, logged as ``actor_id``'s (None: the system);
+        :class:`Duplicate` (``slug``) when another contest has this address."""
         contact = contact or Contact()
 
         def fn(conn: Conn) -> Contest:
@@ -104,6 +138,26 @@ class ContestStore:
                 )
                 for i, name in enumerate(areas)
             ]
+            listed = [
+                Unit(
+                    id=conn.execute(
+                        "INSERT INTO units (contest_id, name, headcount, position) VALUES (?, ?, ?, ?) RETURNING id",
+                        (contest_id, name, headcount, i),
+                    ).fetchone()[0],
+                    name=name,
+                    headcount=headcount,
+                )
+                for i, (name, headcount) in enumerate(units)
+            ]
+            details = {"title": title, "slug": slug, "areas": len(made), "units": len(listed)}
+            record(
+                conn,
+                actor_id=actor_id,
+                action="contest.create",
+                subject=f"contest:{contest_id}",
+                details=details,
+                now=now,
+            )
             return Contest(
                 id=contest_id,
                 slug=slug,
@@ -116,6 +170,7 @@ class ContestStore:
                 ends_at=ends_at,
                 areas=tuple(made),
                 contact=contact,
+                units=tuple(listed),
             )
 
         return await self.db.write(fn)
@@ -127,6 +182,9 @@ class ContestStore:
             areas: dict[int, list[Area]] = {}
             for a in conn.execute("SELECT id, contest_id, name FROM areas ORDER BY contest_id, position"):
                 areas.setdefault(a["contest_id"], []).append(Area(id=a["id"], name=a["name"]))
+            units: dict[int, list[Unit]] = {}
+            for u in conn.execute("SELECT id, contest_id, name, headcount FROM units ORDER BY contest_id, position"):
+                units.setdefault(u["contest_id"], []).append(Unit(id=u["id"], name=u["name"], headcount=u["headcount"]))
             return [
                 Contest(
                     id=row["id"],
@@ -142,6 +200,7 @@ class ContestStore:
                     contact=Contact(
                         address=row["contact_address"], phone=row["contact_phone"], email=row["contact_email"]
                     ),
+                    units=tuple(units.get(row["id"], ())),
                 )
                 for row in conn.execute("SELECT * FROM contests ORDER BY starts_at, id")
             ]
@@ -158,12 +217,18 @@ class ContestStore:
         closes_at: datetime,
         rules: RoundRules,
         bank_id: int,
+        actor_id: int | None = None,
+        now: datetime | None = None,
     ) -> int:
+        """A new round; logged as ``actor_id``'s when ``now`` is given (the
+        console and the API; the demo seed and the tests make rounds unlogged)."""
+
         def fn(conn: Conn) -> int:
             cur = conn.execute(
                 "INSERT INTO rounds (contest_id, title, description, opens_at, closes_at, question_count,"
-                " duration_seconds, attempts_allowed, topic_quota, prediction_question, bank_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " duration_seconds, attempts_allowed, topic_quota, prediction_question, bank_id, counting, show_score,"
+                " complaint_window_hours, prizes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     contest_id,
                     title,
@@ -176,12 +241,79 @@ class ContestStore:
                     dumps([list(q) for q in rules.topic_quota]),
                     rules.prediction_question,
                     bank_id,
+                    rules.counting.value,
+                    rules.show_score.value,
+                    rules.complaint_window_hours,
+                    _prizes(rules.prizes),
                 ),
             )
             round_id: int = cur.fetchone()["id"]
+            if now is not None:
+                details = {"title": title, "contest_id": contest_id, "bank_id": bank_id}
+                record(
+                    conn,
+                    actor_id=actor_id,
+                    action="round.create",
+                    subject=f"round:{round_id}",
+                    details=details,
+                    now=now,
+                )
             return round_id
 
         return await self.db.write(fn)
+
+    async def update_round(
+        self,
+        round_id: int,
+        *,
+        title: str,
+        description: str,
+        opens_at: datetime,
+        closes_at: datetime,
+        bank_id: int,
+        rules: RoundRules,
+        deadline: Callable[[datetime], datetime],
+        actor_id: int | None,
+        details: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """Rewrite a round's texts, times and rules in one transaction: its
+        attempts in progress get ``deadline(started_at)`` as
+        :meth:`reschedule_round` gives them, and the log gets ``details``
+        (the values before and after) as ``actor_id``'s."""
+
+        def fn(conn: Conn) -> None:
+            _reschedule(conn, round_id, opens_at, closes_at, deadline)
+            conn.execute(
+                "UPDATE rounds SET title = ?, description = ?, question_count = ?, duration_seconds = ?,"
+                " attempts_allowed = ?, topic_quota = ?, prediction_question = ?, counting = ?, show_score = ?,"
+                " complaint_window_hours = ?, prizes = ?, bank_id = ? WHERE id = ?",
+                (
+                    title,
+                    description,
+                    rules.question_count,
+                    rules.duration_seconds,
+                    rules.attempts_allowed,
+                    dumps([list(q) for q in rules.topic_quota]),
+                    rules.prediction_question,
+                    rules.counting.value,
+                    rules.show_score.value,
+                    rules.complaint_window_hours,
+                    _prizes(rules.prizes),
+                    bank_id,
+                    round_id,
+                ),
+            )
+            record(
+                conn, actor_id=actor_id, action="round.update", subject=f"round:{round_id}", details=details, now=now
+            )
+
+        await self.db.write(fn)
+
+    async def has_attempts(self, round_id: int) -> bool:
+        return await self.db.read(
+            lambda c: c.execute("SELECT 1 FROM attempts WHERE round_id = ? LIMIT 1", (round_id,)).fetchone() is not None
+        )
 
     async def reschedule_round(
         self, round_id: int, *, opens_at: datetime, closes_at: datetime, deadline: Callable[[datetime], datetime]
@@ -191,21 +323,7 @@ class ContestStore:
         ``deadline(started_at)`` (the domain's rule, ``timing.deadline``, for
         the round as moved); returns how many attempts moved."""
 
-        def fn(conn: Conn) -> int:
-            conn.execute(
-                "UPDATE rounds SET opens_at = ?, closes_at = ? WHERE id = ?",
-                (to_ms(opens_at), to_ms(closes_at), round_id),
-            )
-            running = conn.execute(
-                "SELECT id, started_at FROM attempts WHERE round_id = ? AND status = 'in_progress'", (round_id,)
-            ).fetchall()
-            conn.executemany(
-                "UPDATE attempts SET deadline = ? WHERE id = ?",
-                [(to_ms(deadline(from_ms(r["started_at"]))), r["id"]) for r in running],
-            )
-            return len(running)
-
-        return await self.db.write(fn)
+        return await self.db.write(lambda c: _reschedule(c, round_id, opens_at, closes_at, deadline))
 
     async def rounds(self) -> list[Round]:
         """Every round of every contest, in opening order."""

@@ -97,6 +97,10 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("PUT", "/api/v1/attempts/{id}/prediction"):                (401, 422, 404, 404, 404),
     ("POST", "/api/v1/attempts/{id}/submit"):                   (401, 422, 404, 404, 404),
     ("GET", "/api/openapi.json"):                               (200, 200, 200, 200, 200),
+    ("GET", "/api/v1/staff/banks"):                             (401, 403, 403, 200, 200),
+    ("POST", "/api/v1/staff/contests"):                         (401, 403, 403, 422, 422),
+    ("POST", "/api/v1/staff/contests/{id}/rounds"):             (401, 403, 403, 422, 422),
+    ("PATCH", "/api/v1/staff/rounds/{id}"):                     (401, 403, 403, 200, 200),
 }
 # fmt: on
 
