@@ -13,6 +13,7 @@ from contest.services.attempts import Attempts
 from contest.services.banks import Banks
 from contest.services.catalog import Catalog
 from contest.services.contests import Contests
+from contest.services.judging import Judging
 from contest.services.passwords import Passwords
 from contest.services.rounds import Rounds
 from contest.services.sessions import Sessions
@@ -32,6 +33,7 @@ class Services:
     attempts: Attempts
     banks: Banks
     rounds: Rounds
+    judging: Judging
     sessions: Sessions
     staff: Staff
 
@@ -54,6 +56,7 @@ class Services:
             attempts=Attempts(storage, catalog, settings, clock, contests=contests, rng=rng),
             banks=Banks(storage, catalog, settings, clock),
             rounds=Rounds(storage, catalog, clock),
+            judging=Judging(storage, catalog, clock),
             sessions=Sessions(storage, settings),
             staff=Staff(storage, passwords, clock),
         )

@@ -66,6 +66,17 @@ def _phase_line(entry: AuditEntry, round_: str) -> str:
     return moved + (f": {d['note']}" if d.get("note") else "")
 
 
+def _review_line(entry: AuditEntry, round_: str) -> str:
+    """A judge's answer to a complaint, a disqualification or a reinstatement."""
+    d: dict[str, Any] = entry.details
+    who = f"«{d.get('participant') or '(không rõ tên)'}»"
+    if entry.action == "round.answer":
+        return f"Trả lời khiếu nại của {who} ở vòng {round_}: {d.get('answer', '')}"
+    what = f"lần làm bài thứ {d['number']} của {who}" if d.get("number") else f"thí sinh {who}"
+    verb = "Loại" if entry.action == "round.disqualify" else "Khôi phục"
+    return f"{verb} {what} ở vòng {round_}: {d.get('reason', '')}"
+
+
 def _phase(value: object) -> str:
     return next((label for phase, label in LABELS.items() if phase.value == value), "(không rõ)")
 
@@ -92,6 +103,8 @@ def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int
         text = _round_line(entry, _name(entry, rounds))
     elif entry.action == "round.phase":
         text = _phase_line(entry, _name(entry, rounds))
+    elif entry.action in ("round.answer", "round.disqualify", "round.reinstate"):
+        text = _review_line(entry, _name(entry, rounds))
     elif entry.action.startswith("account."):
         text = _account_line(entry)
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from contest.clock import Clock
-from contest.domain import phases
+from contest.domain import judging, phases
 from contest.domain.models import Phase, User
 from contest.domain.permissions import Capability, require
 from contest.errors import Invalid, NotFound
@@ -30,7 +30,9 @@ class Rounds:
         with ``note`` saying why, and return the new phase. Forbidden without
         ``JUDGE_ROUND``; Invalid for an unknown phase or an overlong note;
         NotFound for no such round; :class:`phases.PhaseRefused` (409) for a
-        move the phase machine does not allow, or when someone moved the round
+        move the phase machine does not allow, final results while the
+        complaint window is open or a complaint has no answer
+        (:func:`judging.check_final`), or when someone moved the round
         meanwhile."""
         require(user, Capability.JUDGE_ROUND)
         target = next((p for p in Phase if p.value == to), None)
@@ -46,6 +48,10 @@ class Rounds:
         now = self._clock.now()
         current = phases.effective(replace(round_, stored_phase=stored), now)
         phases.check_move(current, target)
+        if target is Phase.FINAL:
+            review = await self._storage.judging.review(round_id)
+            assert review is not None  # the round exists: its phase was just read
+            judging.check_final(review, now)
         moved = await self._storage.phases.move(
             round_id=round_id, stored=stored, from_phase=current, to=target, user_id=user.id, note=text, now=now
         )

@@ -9,6 +9,7 @@ from contest.storage.attempts import AttemptStore
 from contest.storage.audit import AuditLog
 from contest.storage.banks import BankStore
 from contest.storage.contests import ContestStore
+from contest.storage.judging import JudgingStore
 from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
 from contest.storage.sql import Database
@@ -30,6 +31,7 @@ class Storage(ABC):
         self.accounts = AccountStore(db)
         self.standing = StandingStore(db)
         self.phases = PhaseStore(db)
+        self.judging = JudgingStore(db)
         self.banks = BankStore(db)
         self.attempts = AttemptStore(db, self.audit)
 

@@ -10,7 +10,9 @@ from functools import cache
 from typing import Any
 
 from contest.domain.answers import PREDICTION_MAX
+from contest.domain.judging import ANSWER_MAX, COMPLAINT_MAX, REASON_MAX
 from contest.domain.models import Phase
+from contest.services.rounds import NOTE_MAX
 
 _ID = {"type": "integer", "minimum": 1}
 _PREDICTION = {"type": "integer", "minimum": 0, "maximum": PREDICTION_MAX}
@@ -231,6 +233,47 @@ SCHEMAS: dict[str, Any] = {
             },
         ]
     },
+    "Complaint": {
+        "type": "object",
+        "required": ["id", "round_id", "attempt_id", "question_id", "text", "filed_at", "answer", "answered_at"],
+        "properties": {
+            "id": _ID,
+            "round_id": _ID,
+            "attempt_id": _ID,
+            "question_id": {
+                "oneOf": [_ID, {"type": "null"}],
+                "description": "The question's place in the attempt (1, 2, …); null: about the result.",
+            },
+            "text": {"type": "string"},
+            "filed_at": _TIME,
+            "answer": {"type": ["string", "null"], "description": "The judges' written answer; null until answered."},
+            "answered_at": {"oneOf": [_TIME, {"type": "null"}]},
+            "user_id": {**_ID, "description": "Staff only."},
+            "participant": {"type": "string", "description": "Staff only: the participant's full name."},
+            "answered_by": {"type": "string", "description": "Staff only: the judge who answered (empty: nobody yet)."},
+        },
+    },
+    "Disqualification": {
+        "type": "object",
+        "required": ["id", "round_id", "user_id", "participant", "attempt_id", "reason", "decided_at", "active"],
+        "properties": {
+            "id": _ID,
+            "round_id": _ID,
+            "user_id": _ID,
+            "participant": {"type": "string"},
+            "attempt_id": {
+                "oneOf": [_ID, {"type": "null"}],
+                "description": "The attempt put out; null: the participant's whole round.",
+            },
+            "reason": {"type": "string"},
+            "decided_by": {"type": "string"},
+            "decided_at": _TIME,
+            "active": {"type": "boolean", "description": "False once reinstated."},
+            "reinstated_by": {"type": ["string", "null"]},
+            "reinstated_at": {"oneOf": [_TIME, {"type": "null"}]},
+            "reinstate_reason": {"type": ["string", "null"]},
+        },
+    },
 }
 
 
@@ -241,6 +284,9 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
 _ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": _ID}
 _CONTEST_ID = {"name": "contest_id", "in": "path", "required": True, "schema": _ID}
 _SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
+_ROUND_ID = {"name": "round_id", "in": "path", "required": True, "schema": _ID}
+_JUDGES_ONLY = _error("Only judges and admins (`judges_only`).")
+_NO_ROUND = _error("No such round.")
 
 PATHS: dict[str, Any] = {
     "/api/v1/areas": {
@@ -501,6 +547,184 @@ PATHS: dict[str, Any] = {
                 "401": _UNAUTHORIZED,
                 "404": _NOT_FOUND,
                 "422": _error("Prediction missing or invalid."),
+            },
+        }
+    },
+    "/api/v1/attempts/{attempt_id}/complaints": {
+        "post": {
+            "summary": "Complain about a question of this attempt, or about its result",
+            "description": "While the round's results are provisional and its complaint window "
+            "(`complaint_window_hours` after publication) is open.",
+            "security": _SECURED,
+            "parameters": [_ATTEMPT_ID],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {
+                        "question_id": {
+                            **_ID,
+                            "description": "The question's place in the attempt; omit for the result.",
+                        },
+                        "text": {"type": "string", "maxLength": COMPLAINT_MAX},
+                    },
+                }
+            ),
+            "responses": {
+                "201": _json(_ref("Complaint"), "Filed; the judges answer it in writing."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _error("Staff accounts do not take part."),
+                "404": _NOT_FOUND,
+                "409": _error("`complaints_closed`: results not provisional, or the window has closed."),
+                "422": _error("Empty or overlong text, or a question the attempt did not draw."),
+            },
+        },
+        "get": {
+            "summary": "This attempt's complaints with the judges' answers",
+            "security": _SECURED,
+            "parameters": [_ATTEMPT_ID],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Complaint")}, "Oldest first."),
+                "401": _UNAUTHORIZED,
+                "404": _NOT_FOUND,
+            },
+        },
+    },
+    "/api/v1/staff/rounds/{round_id}/phase": {
+        "post": {
+            "summary": "Judges: move a round on (closed → under_review → provisional → final)",
+            "description": "Logged with the note. Provisional may go back under review; final is refused while "
+            "the complaint window is open or a complaint is unanswered.",
+            "security": _SECURED,
+            "parameters": [_ROUND_ID],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["phase"],
+                    "properties": {
+                        "phase": {"type": "string", "enum": ["under_review", "provisional", "final"]},
+                        "note": {"type": "string", "maxLength": NOTE_MAX},
+                    },
+                }
+            ),
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["round_id", "phase"],
+                        "properties": {"round_id": _ID, "phase": {"type": "string", "enum": [p.value for p in Phase]}},
+                    },
+                    "Moved.",
+                ),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _NO_ROUND,
+                "409": _error(
+                    "Not allowed yet, the reason in `message`: `phase_move_refused`, `complaint_window_open` "
+                    "or `complaints_unanswered`."
+                ),
+                "422": _error("Unknown phase or overlong note."),
+            },
+        }
+    },
+    "/api/v1/staff/rounds/{round_id}/complaints": {
+        "get": {
+            "summary": "Judges: the round's complaints, answered or not",
+            "security": _SECURED,
+            "parameters": [_ROUND_ID],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Complaint")}, "Oldest first, with the participant."),
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _NO_ROUND,
+            },
+        }
+    },
+    "/api/v1/staff/complaints/{complaint_id}/answer": {
+        "post": {
+            "summary": "Judges: answer a complaint in writing (the participant reads it)",
+            "security": _SECURED,
+            "parameters": [{"name": "complaint_id", "in": "path", "required": True, "schema": _ID}],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {"text": {"type": "string", "maxLength": ANSWER_MAX}},
+                }
+            ),
+            "responses": {
+                "200": _json(_ref("Complaint"), "Answered; logged."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _error("No such complaint."),
+                "409": _error("`already_answered`."),
+                "422": _error("Empty or overlong answer."),
+            },
+        }
+    },
+    "/api/v1/staff/rounds/{round_id}/disqualifications": {
+        "post": {
+            "summary": "Judges: put one attempt, or a participant's whole round, out of the ranking",
+            "description": "Only while the round is under review; logged with the reason.",
+            "security": _SECURED,
+            "parameters": [_ROUND_ID],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["reason"],
+                    "properties": {
+                        "attempt_id": {**_ID, "description": "One attempt; or give `user_id`."},
+                        "user_id": {**_ID, "description": "The participant's whole round; or give `attempt_id`."},
+                        "reason": {"type": "string", "maxLength": REASON_MAX},
+                    },
+                }
+            ),
+            "responses": {
+                "201": _json(_ref("Disqualification"), "Disqualified; logged."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _NO_ROUND,
+                "409": _error("`not_under_review`, or `already_disqualified`."),
+                "422": _error("Not exactly one of attempt_id and user_id, one not of this round, or no reason."),
+            },
+        },
+        "get": {
+            "summary": "Judges: the round's disqualifications, reinstated ones included",
+            "security": _SECURED,
+            "parameters": [_ROUND_ID],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Disqualification")}, "Oldest first."),
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _NO_ROUND,
+            },
+        },
+    },
+    "/api/v1/staff/disqualifications/{disqualification_id}/reinstate": {
+        "post": {
+            "summary": "Judges: lift a disqualification, with a written reason",
+            "description": "Only while the round is under review; logged.",
+            "security": _SECURED,
+            "parameters": [{"name": "disqualification_id", "in": "path", "required": True, "schema": _ID}],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["reason"],
+                    "properties": {"reason": {"type": "string", "maxLength": REASON_MAX}},
+                }
+            ),
+            "responses": {
+                "200": _json(_ref("Disqualification"), "Reinstated; logged."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _error("No such disqualification."),
+                "409": _error("`not_under_review`, or `already_reinstated`."),
+                "422": _error("No reason."),
             },
         }
     },

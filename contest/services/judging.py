@@ -1,0 +1,168 @@
+"""The judges' review: participants' complaints and the judges' answers,
+disqualifications and reinstatements (the rules: ``domain/judging.py``).
+Moving a round's phase is :meth:`contest.services.rounds.Rounds.move_phase`,
+which asks :func:`contest.domain.judging.check_final` before final results."""
+
+from __future__ import annotations
+
+from contest.clock import Clock
+from contest.domain import judging
+from contest.domain.judging import Review
+from contest.domain.models import User
+from contest.domain.numbers import int_or_none, parse_int
+from contest.domain.permissions import Capability, require
+from contest.errors import Conflict, Invalid, NotFound
+from contest.services.catalog import Catalog
+from contest.storage import Storage
+from contest.storage.judging import Complaint, Disqualification
+
+ANSWERED_MEANWHILE = "Khiếu nại này vừa được trả lời. Vui lòng tải lại trang."
+NO_ATTEMPT = "Không tìm thấy bài thi."
+ID_MAX = 2**63 - 1
+
+
+class Judging:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock) -> None:
+        self._storage = storage
+        self._catalog = catalog
+        self._clock = clock
+
+    async def _review(self, round_id: int) -> Review:
+        review = await self._storage.judging.review(round_id)
+        if review is None:
+            raise NotFound("Không tìm thấy vòng thi.")
+        return review
+
+    # -- participants -----------------------------------------------------------
+
+    async def file_complaint(self, user: User, attempt_id: int, question_id: object, text: object) -> Complaint:
+        """A complaint by the owner of a finished attempt, about one of its
+        questions (``question_id``: its place in the attempt, 1, 2, …) or,
+        without one, about the result. NotFound for someone else's attempt;
+        Invalid for an empty or overlong text or a question the attempt did
+        not draw; :class:`judging.ComplaintsClosed` (409) outside the window."""
+        require(user, Capability.TAKE_PART)
+        attempt = await self._storage.attempts.keys(attempt_id)
+        if attempt is None or attempt[0].user_id != user.id:
+            raise NotFound(NO_ATTEMPT)
+        summary, keys = attempt
+        question: int | None = None
+        if question_id is not None and question_id != "":
+            question = parse_int(question_id, field="question_id", label="Câu hỏi", minimum=1, maximum=len(keys))
+        body = judging.written(text, field="text", limit=judging.COMPLAINT_MAX, missing="Hãy viết nội dung khiếu nại.")
+        now = self._clock.now()
+        judging.check_complaint(await self._review(summary.round_id), now)
+        if not summary.finished:
+            raise judging.ComplaintsClosed("Chỉ khiếu nại về bài thi đã nộp.")
+        filed = await self._storage.judging.file(
+            round_id=summary.round_id, attempt_id=attempt_id, user_id=user.id, question_id=question, body=body, now=now
+        )
+        if filed is None:
+            raise judging.ComplaintsClosed("Vòng thi vừa chuyển giai đoạn, không nhận khiếu nại nữa.")
+        return filed
+
+    async def my_complaints(self, user: User, attempt_id: int) -> list[Complaint]:
+        """The complaints about one of the participant's attempts, with the
+        judges' answers."""
+        summary = await self._storage.attempts.summary(attempt_id)
+        if summary is None or summary.user_id != user.id:
+            raise NotFound(NO_ATTEMPT)
+        return await self._storage.judging.complaints(attempt_id=attempt_id)
+
+    async def complaint_window(self, round_id: int) -> Review:
+        """Where the round stands for complaints (whether the window is open
+        and until when): what a result page shows beside its form."""
+        await self._catalog.round(round_id)
+        return await self._review(round_id)
+
+    # -- judges -------------------------------------------------------------------
+
+    async def complaints(self, user: User, round_id: int) -> list[Complaint]:
+        """The round's complaints, oldest first, answered or not."""
+        require(user, Capability.JUDGE_ROUND)
+        await self._catalog.round(round_id)
+        return await self._storage.judging.complaints(round_id=round_id)
+
+    async def answer(self, user: User, complaint_id: int, text: object) -> Complaint:
+        """A judge's written answer, which the participant then reads; logged.
+        NotFound for no such complaint; Invalid for an empty or overlong
+        answer; Conflict (409 ``already_answered``) for one answered before."""
+        require(user, Capability.JUDGE_ROUND)
+        complaint = await self._storage.judging.complaint(complaint_id)
+        if complaint is None:
+            raise NotFound("Không tìm thấy khiếu nại.")
+        body = judging.written(text, field="text", limit=judging.ANSWER_MAX, missing="Hãy viết câu trả lời.")
+        if complaint.answer is not None:
+            raise Conflict("Khiếu nại này đã được trả lời.", code="already_answered")
+        if not await self._storage.judging.answer(
+            complaint=complaint, text=body, user_id=user.id, now=self._clock.now()
+        ):
+            raise Conflict(ANSWERED_MEANWHILE, code="already_answered")
+        answered = await self._storage.judging.complaint(complaint_id)
+        assert answered is not None
+        return answered
+
+    async def disqualify(
+        self, user: User, round_id: int, *, user_id: object, attempt_id: object, reason: object
+    ) -> Disqualification:
+        """Put out of the round's ranking one attempt (``attempt_id``) or a
+        participant's whole round (``user_id``), with a written reason;
+        logged. Invalid without exactly one of them, for an attempt or a
+        participant not of this round, or without a reason;
+        :class:`judging.NotUnderReview` (409) unless the round is under
+        review; Conflict (409 ``already_disqualified``) when the same is out
+        already."""
+        require(user, Capability.JUDGE_ROUND)
+        await self._catalog.round(round_id)
+        attempt, participant = (
+            int_or_none(attempt_id, minimum=1, maximum=ID_MAX),
+            int_or_none(user_id, minimum=1, maximum=ID_MAX),
+        )
+        if (attempt is None) == (participant is None):
+            raise Invalid({"attempt_id": "Chọn một bài thi (attempt_id) hoặc một thí sinh (user_id)."})
+        text = judging.written(reason, field="reason", limit=judging.REASON_MAX, missing="Hãy ghi lý do loại.")
+        if attempt is not None:
+            summary = await self._storage.attempts.summary(attempt)
+            if summary is None or summary.round_id != round_id:
+                raise Invalid({"attempt_id": "Bài thi này không thuộc vòng thi."})
+            participant = summary.user_id
+        else:
+            taken = await self._storage.attempts.of_user(participant or 0)
+            if not any(a.round_id == round_id for a in taken):
+                raise Invalid({"user_id": "Thí sinh này không dự vòng thi."})
+        assert participant is not None
+        judging.check_under_review((await self._review(round_id)).phase)
+        done = await self._storage.judging.disqualify(
+            round_id=round_id,
+            user_id=participant,
+            attempt_id=attempt,
+            reason=text,
+            judge_id=user.id,
+            now=self._clock.now(),
+        )
+        if done is None:
+            raise Conflict("Bài thi hoặc thí sinh này đang bị loại rồi.", code="already_disqualified")
+        return done
+
+    async def reinstate(self, user: User, disqualification_id: int, reason: object) -> Disqualification:
+        """Lift a disqualification with a written reason; logged. NotFound,
+        Invalid without a reason, :class:`judging.NotUnderReview` (409), or
+        Conflict (409 ``already_reinstated``)."""
+        require(user, Capability.JUDGE_ROUND)
+        found = await self._storage.judging.disqualification(disqualification_id)
+        if found is None:
+            raise NotFound("Không tìm thấy quyết định loại.")
+        text = judging.written(reason, field="reason", limit=judging.REASON_MAX, missing="Hãy ghi lý do khôi phục.")
+        judging.check_under_review((await self._review(found.round_id)).phase)
+        if not found.active:
+            raise Conflict("Quyết định loại này đã được huỷ.", code="already_reinstated")
+        if not await self._storage.judging.reinstate(found=found, reason=text, judge_id=user.id, now=self._clock.now()):
+            raise Conflict("Quyết định loại này vừa được thay đổi. Vui lòng tải lại trang.", code="already_reinstated")
+        lifted = await self._storage.judging.disqualification(disqualification_id)
+        assert lifted is not None
+        return lifted
+
+    async def disqualifications(self, user: User, round_id: int) -> list[Disqualification]:
+        require(user, Capability.JUDGE_ROUND)
+        await self._catalog.round(round_id)
+        return await self._storage.judging.disqualifications(round_id)

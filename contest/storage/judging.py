@@ -1,0 +1,289 @@
+"""Complaints, their answers and disqualifications (the rules:
+``domain/judging.py``), each change logged in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from contest.domain.judging import Review
+from contest.domain.models import Phase
+from contest.storage.audit import record
+from contest.storage.codec import from_ms, maybe_from_ms, to_ms
+from contest.storage.sql import Conn, Database
+
+
+@dataclass(frozen=True, slots=True)
+class Complaint:
+    """A participant's complaint about a question of ``attempt_id`` (the
+    question's place in the attempt) or, when ``question_id`` is None, about
+    their result; ``answer`` is None until a judge answers."""
+
+    id: int
+    round_id: int
+    attempt_id: int
+    user_id: int
+    participant: str
+    question_id: int | None
+    body: str
+    filed_at: datetime
+    answer: str | None
+    answered_by: str
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Disqualification:
+    """A participant's whole round (``attempt_id`` None) or one attempt out of
+    the ranking, with the judge's reason; lifted once ``reinstated_at`` is set."""
+
+    id: int
+    round_id: int
+    user_id: int
+    participant: str
+    attempt_id: int | None
+    reason: str
+    decided_by: str
+    decided_at: datetime
+    reinstated_by: str
+    reinstated_at: datetime | None
+    reinstate_reason: str
+
+    @property
+    def active(self) -> bool:
+        return self.reinstated_at is None
+
+
+_COMPLAINT = (
+    "SELECT c.id, c.round_id, c.attempt_id, c.user_id, p.full_name AS participant, c.question_id, c.body,"
+    " c.filed_at, c.answer, COALESCE(j.full_name, '') AS answered_by, c.answered_at FROM complaints c"
+    " JOIN users p ON p.id = c.user_id LEFT JOIN users j ON j.id = c.answered_by"
+)
+_DISQUALIFICATION = (
+    "SELECT d.id, d.round_id, d.user_id, p.full_name AS participant, d.attempt_id, d.reason,"
+    " COALESCE(j.full_name, '') AS decided_by, d.decided_at, COALESCE(r.full_name, '') AS reinstated_by,"
+    " d.reinstated_at, COALESCE(d.reinstate_reason, '') AS reinstate_reason FROM disqualifications d"
+    " JOIN users p ON p.id = d.user_id LEFT JOIN users j ON j.id = d.decided_by"
+    " LEFT JOIN users r ON r.id = d.reinstated_by"
+)
+
+
+def _complaint(r: Any) -> Complaint:
+    return Complaint(
+        r["id"],
+        r["round_id"],
+        r["attempt_id"],
+        r["user_id"],
+        r["participant"],
+        r["question_id"],
+        r["body"],
+        from_ms(r["filed_at"]),
+        r["answer"],
+        r["answered_by"],
+        maybe_from_ms(r["answered_at"]),
+    )
+
+
+def _disqualification(r: Any) -> Disqualification:
+    return Disqualification(
+        r["id"],
+        r["round_id"],
+        r["user_id"],
+        r["participant"],
+        r["attempt_id"],
+        r["reason"],
+        r["decided_by"],
+        from_ms(r["decided_at"]),
+        r["reinstated_by"],
+        maybe_from_ms(r["reinstated_at"]),
+        r["reinstate_reason"],
+    )
+
+
+def _details(conn: Conn, found: Disqualification, reason: str) -> dict[str, Any]:
+    """What the log keeps of a disqualification or reinstatement: who, which
+    of their attempts (its number, 1, 2, …; none: the whole round) and why."""
+    number = None
+    if found.attempt_id is not None:
+        number = conn.execute("SELECT number FROM attempts WHERE id = ?", (found.attempt_id,)).fetchone()["number"]
+    return {"participant": found.participant, "attempt": found.attempt_id, "number": number, "reason": reason}
+
+
+def _subject(round_id: int) -> str:
+    return f"round:{round_id}"
+
+
+class JudgingStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def review(self, round_id: int) -> Review | None:
+        """The round's stored phase, its latest provisional publication, its
+        complaint window and unanswered complaints, read now; None when there
+        is no such round."""
+
+        def fn(conn: Conn) -> Review | None:
+            row = conn.execute(
+                "SELECT phase, complaint_window_hours,"
+                " (SELECT MAX(changed_at) FROM round_phase_changes WHERE round_id = r.id AND to_phase = ?)"
+                " AS published_at,"
+                " (SELECT COUNT(*) FROM complaints WHERE round_id = r.id AND answer IS NULL) AS unanswered"
+                " FROM rounds r WHERE r.id = ?",
+                (Phase.PROVISIONAL.value, round_id),
+            ).fetchone()
+            if row is None:
+                return None
+            return Review(
+                Phase(row["phase"]),
+                maybe_from_ms(row["published_at"]),
+                row["complaint_window_hours"],
+                row["unanswered"],
+            )
+
+        return await self.db.read(fn)
+
+    async def file(
+        self, *, round_id: int, attempt_id: int, user_id: int, question_id: int | None, body: str, now: datetime
+    ) -> Complaint | None:
+        """Store a complaint if the round is still provisional; None (nothing
+        stored) when it moved meanwhile."""
+
+        def fn(conn: Conn) -> Complaint | None:
+            row = conn.execute(
+                "INSERT INTO complaints (round_id, attempt_id, user_id, question_id, body, filed_at)"
+                " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rounds WHERE id = ? AND phase = ?)"
+                " RETURNING id",
+                (round_id, attempt_id, user_id, question_id, body, to_ms(now), round_id, Phase.PROVISIONAL.value),
+            ).fetchone()
+            if row is None:
+                return None
+            return _complaint(conn.execute(f"{_COMPLAINT} WHERE c.id = ?", (row["id"],)).fetchone())
+
+        return await self.db.write(fn)
+
+    async def complaint(self, complaint_id: int) -> Complaint | None:
+        def fn(conn: Conn) -> Complaint | None:
+            row = conn.execute(f"{_COMPLAINT} WHERE c.id = ?", (complaint_id,)).fetchone()
+            return None if row is None else _complaint(row)
+
+        return await self.db.read(fn)
+
+    async def complaints(self, *, round_id: int | None = None, attempt_id: int | None = None) -> list[Complaint]:
+        """A round's complaints, or an attempt's, oldest first."""
+
+        def fn(conn: Conn) -> list[Complaint]:
+            rows = conn.execute(
+                f"{_COMPLAINT} WHERE (CAST(? AS BIGINT) IS NULL OR c.round_id = ?)"
+                " AND (CAST(? AS BIGINT) IS NULL OR c.attempt_id = ?) ORDER BY c.id",
+                (round_id, round_id, attempt_id, attempt_id),
+            )
+            return [_complaint(r) for r in rows]
+
+        return await self.db.read(fn)
+
+    async def answer(self, *, complaint: Complaint, text: str, user_id: int, now: datetime) -> bool:
+        """Store a judge's answer to a complaint not answered yet, logged;
+        False (nothing written) when someone answered it meanwhile."""
+
+        def fn(conn: Conn) -> bool:
+            done = conn.execute(
+                "UPDATE complaints SET answer = ?, answered_by = ?, answered_at = ? WHERE id = ? AND answer IS NULL",
+                (text, user_id, to_ms(now), complaint.id),
+            ).rowcount
+            if done:
+                details = {"complaint": complaint.id, "participant": complaint.participant, "answer": text}
+                subject = _subject(complaint.round_id)
+                record(conn, actor_id=user_id, action="round.answer", subject=subject, details=details, now=now)
+            return bool(done)
+
+        return await self.db.write(fn)
+
+    async def disqualify(
+        self, *, round_id: int, user_id: int, attempt_id: int | None, reason: str, judge_id: int, now: datetime
+    ) -> Disqualification | None:
+        """Put a participant's round (``attempt_id`` None) or one attempt out,
+        logged, if the round is still under review and no disqualification of
+        the same is in force; None (nothing written) otherwise."""
+
+        def fn(conn: Conn) -> Disqualification | None:
+            row = conn.execute(
+                "INSERT INTO disqualifications (round_id, user_id, attempt_id, reason, decided_by, decided_at)"
+                " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rounds WHERE id = ? AND phase = ?)"
+                " AND NOT EXISTS (SELECT 1 FROM disqualifications WHERE round_id = ? AND user_id = ?"
+                " AND reinstated_at IS NULL AND (attempt_id = ? OR (attempt_id IS NULL AND CAST(? AS BIGINT) IS NULL)))"
+                " RETURNING id",
+                (
+                    round_id,
+                    user_id,
+                    attempt_id,
+                    reason,
+                    judge_id,
+                    to_ms(now),
+                    round_id,
+                    Phase.UNDER_REVIEW.value,
+                    round_id,
+                    user_id,
+                    attempt_id,
+                    attempt_id,
+                ),
+            ).fetchone()
+            if row is None:
+                return None
+            found = _disqualification(conn.execute(f"{_DISQUALIFICATION} WHERE d.id = ?", (row["id"],)).fetchone())
+            details = _details(conn, found, reason)
+            record(
+                conn, actor_id=judge_id, action="round.disqualify", subject=_subject(round_id), details=details, now=now
+            )
+            return found
+
+        return await self.db.write(fn)
+
+    async def disqualification(self, disqualification_id: int) -> Disqualification | None:
+        def fn(conn: Conn) -> Disqualification | None:
+            row = conn.execute(f"{_DISQUALIFICATION} WHERE d.id = ?", (disqualification_id,)).fetchone()
+            return None if row is None else _disqualification(row)
+
+        return await self.db.read(fn)
+
+    async def disqualifications(self, round_id: int) -> list[Disqualification]:
+        """Every disqualification of the round, lifted ones included, oldest first."""
+
+        def fn(conn: Conn) -> list[Disqualification]:
+            rows = conn.execute(f"{_DISQUALIFICATION} WHERE d.round_id = ? ORDER BY d.id", (round_id,))
+            return [_disqualification(r) for r in rows]
+
+        return await self.db.read(fn)
+
+    async def reinstate(self, *, found: Disqualification, reason: str, judge_id: int, now: datetime) -> bool:
+        """Lift a disqualification in force, logged, if the round is still
+        under review; False (nothing written) otherwise."""
+
+        def fn(conn: Conn) -> bool:
+            done = conn.execute(
+                "UPDATE disqualifications SET reinstated_by = ?, reinstated_at = ?, reinstate_reason = ?"
+                " WHERE id = ? AND reinstated_at IS NULL"
+                " AND EXISTS (SELECT 1 FROM rounds WHERE id = disqualifications.round_id AND phase = ?)",
+                (judge_id, to_ms(now), reason, found.id, Phase.UNDER_REVIEW.value),
+            ).rowcount
+            if done:
+                details = _details(conn, found, reason)
+                subject = _subject(found.round_id)
+                record(conn, actor_id=judge_id, action="round.reinstate", subject=subject, details=details, now=now)
+            return bool(done)
+
+        return await self.db.write(fn)
+
+    async def excluded(self, round_id: int) -> tuple[frozenset[int], frozenset[int]]:
+        """What the ranking leaves out: the participants whose whole round is
+        disqualified, and the attempts disqualified one by one."""
+
+        def fn(conn: Conn) -> tuple[frozenset[int], frozenset[int]]:
+            rows = conn.execute(
+                "SELECT user_id, attempt_id FROM disqualifications WHERE round_id = ? AND reinstated_at IS NULL",
+                (round_id,),
+            ).fetchall()
+            users = frozenset(r["user_id"] for r in rows if r["attempt_id"] is None)
+            return users, frozenset(r["attempt_id"] for r in rows if r["attempt_id"] is not None)
+
+        return await self.db.read(fn)

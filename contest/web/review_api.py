@@ -1,0 +1,128 @@
+"""The judges' review in the JSON API (``/api/v1``): participants' complaints,
+and with a judge's or admin's bearer token, phase moves, the complaint queue
+and its answers, disqualifications and reinstatements. Handlers parse, call
+one service, and shape the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from contest.storage.judging import Complaint, Disqualification
+from contest.web.api import iso, services
+from contest.web.auth import api_user
+from contest.web.requests import read_json
+
+
+def complaint_json(complaint: Complaint, *, staff: bool) -> dict[str, Any]:
+    """A complaint as the API shows it; the participant's id and name only
+    to ``staff``."""
+    item: dict[str, Any] = {
+        "id": complaint.id,
+        "round_id": complaint.round_id,
+        "attempt_id": complaint.attempt_id,
+        "question_id": complaint.question_id,
+        "text": complaint.body,
+        "filed_at": iso(complaint.filed_at),
+        "answer": complaint.answer,
+        "answered_at": iso(complaint.answered_at),
+    }
+    if staff:
+        item.update(user_id=complaint.user_id, participant=complaint.participant, answered_by=complaint.answered_by)
+    return item
+
+
+def disqualification_json(found: Disqualification) -> dict[str, Any]:
+    return {
+        "id": found.id,
+        "round_id": found.round_id,
+        "user_id": found.user_id,
+        "participant": found.participant,
+        "attempt_id": found.attempt_id,
+        "reason": found.reason,
+        "decided_by": found.decided_by,
+        "decided_at": iso(found.decided_at),
+        "active": found.active,
+        "reinstated_by": found.reinstated_by or None,
+        "reinstated_at": iso(found.reinstated_at),
+        "reinstate_reason": found.reinstate_reason or None,
+    }
+
+
+async def file_complaint(request: Request) -> Response:
+    user = await api_user(request)
+    body = await read_json(request)
+    complaint = await services(request).judging.file_complaint(
+        user, request.path_params["attempt_id"], body.get("question_id"), body.get("text")
+    )
+    return JSONResponse(complaint_json(complaint, staff=False), status_code=201)
+
+
+async def my_complaints(request: Request) -> Response:
+    user = await api_user(request)
+    found = await services(request).judging.my_complaints(user, request.path_params["attempt_id"])
+    return JSONResponse([complaint_json(c, staff=False) for c in found])
+
+
+async def move_phase(request: Request) -> Response:
+    user = await api_user(request)
+    body = await read_json(request)
+    round_id = request.path_params["round_id"]
+    phase = await services(request).rounds.move_phase(user, round_id, body.get("phase"), body.get("note"))
+    return JSONResponse({"round_id": round_id, "phase": phase.value})
+
+
+async def complaints(request: Request) -> Response:
+    user = await api_user(request)
+    found = await services(request).judging.complaints(user, request.path_params["round_id"])
+    return JSONResponse([complaint_json(c, staff=True) for c in found])
+
+
+async def answer(request: Request) -> Response:
+    user = await api_user(request)
+    body = await read_json(request)
+    complaint = await services(request).judging.answer(user, request.path_params["complaint_id"], body.get("text"))
+    return JSONResponse(complaint_json(complaint, staff=True))
+
+
+async def disqualify(request: Request) -> Response:
+    user = await api_user(request)
+    body = await read_json(request)
+    found = await services(request).judging.disqualify(
+        user,
+        request.path_params["round_id"],
+        user_id=body.get("user_id"),
+        attempt_id=body.get("attempt_id"),
+        reason=body.get("reason"),
+    )
+    return JSONResponse(disqualification_json(found), status_code=201)
+
+
+async def disqualifications(request: Request) -> Response:
+    user = await api_user(request)
+    found = await services(request).judging.disqualifications(user, request.path_params["round_id"])
+    return JSONResponse([disqualification_json(d) for d in found])
+
+
+async def reinstate(request: Request) -> Response:
+    user = await api_user(request)
+    body = await read_json(request)
+    found = await services(request).judging.reinstate(
+        user, request.path_params["disqualification_id"], body.get("reason")
+    )
+    return JSONResponse(disqualification_json(found))
+
+
+routes = [
+    Route("/v1/attempts/{attempt_id:id}/complaints", file_complaint, methods=["POST"]),
+    Route("/v1/attempts/{attempt_id:id}/complaints", my_complaints, methods=["GET"]),
+    Route("/v1/staff/rounds/{round_id:id}/phase", move_phase, methods=["POST"]),
+    Route("/v1/staff/rounds/{round_id:id}/complaints", complaints, methods=["GET"]),
+    Route("/v1/staff/complaints/{complaint_id:id}/answer", answer, methods=["POST"]),
+    Route("/v1/staff/rounds/{round_id:id}/disqualifications", disqualify, methods=["POST"]),
+    Route("/v1/staff/rounds/{round_id:id}/disqualifications", disqualifications, methods=["GET"]),
+    Route("/v1/staff/disqualifications/{disqualification_id:id}/reinstate", reinstate, methods=["POST"]),
+]
