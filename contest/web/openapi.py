@@ -12,6 +12,7 @@ from typing import Any
 from contest.domain.answers import PREDICTION_MAX
 from contest.domain.judging import ANSWER_MAX, COMPLAINT_MAX, REASON_MAX
 from contest.domain.models import Phase
+from contest.web import openapi_staff
 from contest.services.rounds import NOTE_MAX
 
 _ID = {"type": "integer", "minimum": 1}
@@ -744,9 +745,9 @@ def spec() -> dict[str, Any]:
             "description": "JSON API for taking part in a contest from another app. Times are ISO 8601 "
             "with offset; messages are Vietnamese.",
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **openapi_staff.PATHS},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **openapi_staff.SCHEMAS},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

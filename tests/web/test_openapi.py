@@ -4,7 +4,7 @@ from openapi_spec_validator import validate
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from contest.web import api
+from contest.web import api, api_statistics
 
 
 def test_openapi_document_is_valid(client: TestClient) -> None:
@@ -15,7 +15,7 @@ def test_openapi_document_is_valid(client: TestClient) -> None:
 
 def test_every_api_route_is_documented(client: TestClient) -> None:
     paths = client.get("/api/openapi.json").json()["paths"]
-    for route in api.routes:
+    for route in api.routes + api_statistics.routes:
         assert isinstance(route, Route)
         path = "/api" + route.path.replace(":id}", "}")
         assert path in paths, path

@@ -1,0 +1,207 @@
+"""The OpenAPI description of the staff API (``contest/web/staff_api.py``):
+banks, making contests and rounds, changing a round. Merged into the one
+document by :func:`contest.web.openapi.spec`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contest.domain.contests import AREA_MAX, SLUG_MAX, TITLE_MAX
+from contest.domain.models import Counting, ShowScore
+
+_ID = {"type": "integer", "minimum": 1}
+_COUNT = {"type": "integer", "minimum": 0}
+_TIME = {
+    "type": "string",
+    "format": "date-time",
+    "description": "ISO 8601; with an offset (+07:00), or without one for Vietnam time.",
+}
+_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+_UNAUTHORIZED = _error("Missing, malformed, forged, expired or revoked bearer token.")
+_BAD_JSON = _error("Malformed JSON, or a body that is not a JSON object.")
+_ORGANISERS_ONLY = _error("Only organisers and admins (`organisers_only`).")
+_INVALID = _error("Settings that cannot work: `errors` maps each field to its Vietnamese message.")
+
+_ROUND_SETTINGS: dict[str, Any] = {
+    "title": {"type": "string", "maxLength": TITLE_MAX},
+    "description": {"type": "string"},
+    "opens_at": _TIME,
+    "closes_at": _TIME,
+    "duration_seconds": {"type": "integer", "minimum": 1},
+    "question_count": {"type": "integer", "minimum": 1},
+    "topic_quota": {
+        "type": "object",
+        "additionalProperties": {"type": "integer", "minimum": 1},
+        "description": "So many questions of each topic; the rest are drawn from any topic.",
+    },
+    "attempts_allowed": {"type": "integer", "minimum": 1},
+    "counting": {"type": "string", "enum": [c.value for c in Counting], "description": "Which attempt counts."},
+    "bank_id": {**_ID, "description": "An id from GET /api/v1/staff/banks; its current version is drawn from."},
+    "prediction_question": {"type": "string", "description": "Empty: the round asks no prediction."},
+    "show_score": {"type": "string", "enum": [s.value for s in ShowScore]},
+    "complaint_window_hours": {"type": "integer", "minimum": 0},
+    "prizes": {
+        "type": "object",
+        "properties": {kind: _COUNT for kind in ("first", "second", "third", "consolation")},
+        "description": "How many prizes of each kind (a kind left out: 0, or unchanged by PATCH).",
+    },
+}
+
+_NAMED: dict[str, Any] = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": {"type": "string", "maxLength": AREA_MAX}},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "StaffBank": {
+        "type": "object",
+        "required": ["id", "name", "version", "question_count", "topics", "difficulties"],
+        "properties": {
+            "id": _ID,
+            "name": {"type": "string"},
+            "version": {"oneOf": [_ID, {"type": "null"}], "description": "The current version's number."},
+            "question_count": _COUNT,
+            "topics": {"type": "object", "additionalProperties": _COUNT, "description": "Questions per topic."},
+            "difficulties": {
+                "type": "object",
+                "additionalProperties": _COUNT,
+                "description": "Questions per difficulty (`easy`, `medium`, `hard`).",
+            },
+        },
+    },
+    "NewContest": {
+        "type": "object",
+        "required": ["title", "slug", "starts_at", "ends_at", "areas"],
+        "properties": {
+            "title": {"type": "string", "maxLength": TITLE_MAX},
+            "slug": {"type": "string", "maxLength": SLUG_MAX, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+            "starts_at": _TIME,
+            "ends_at": _TIME,
+            "description": {"type": "string"},
+            "rules": {"type": "string", "description": "Thể lệ, as Markdown."},
+            "privacy_notice": {"type": "string"},
+            "min_age": {"type": "integer", "minimum": 1, "maximum": 119},
+            "areas": {"type": "array", "minItems": 1, "items": _NAMED},
+            "units": {
+                "type": "array",
+                "items": {
+                    **_NAMED,
+                    "properties": {**_NAMED["properties"], "headcount": {"type": "integer", "minimum": 1}},
+                },
+            },
+        },
+    },
+    "NewRound": {
+        "type": "object",
+        "required": [
+            "title",
+            "opens_at",
+            "closes_at",
+            "duration_seconds",
+            "question_count",
+            "attempts_allowed",
+            "bank_id",
+        ],
+        "properties": _ROUND_SETTINGS,
+    },
+    "RoundChange": {
+        "type": "object",
+        "description": "Only the settings to change. Once the round has attempts: the title, the description "
+        "and a later close only.",
+        "properties": _ROUND_SETTINGS,
+    },
+}
+
+_CREATED = {"type": "object", "required": ["id"], "properties": {"id": _ID}}
+
+PATHS: dict[str, Any] = {
+    "/api/v1/staff/banks": {
+        "get": {
+            "summary": "Organisers: the question banks, with counts by topic and difficulty",
+            "security": _SECURED,
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("StaffBank")}, "Every bank."),
+                "401": _UNAUTHORIZED,
+                "403": _ORGANISERS_ONLY,
+            },
+        }
+    },
+    "/api/v1/staff/contests": {
+        "post": {
+            "summary": "Organisers: make a contest with its areas and units",
+            "description": "Logged (`contest.create`).",
+            "security": _SECURED,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewContest")}}},
+            "responses": {
+                "201": _json(
+                    {
+                        "type": "object",
+                        "required": ["id", "slug"],
+                        "properties": {"id": _ID, "slug": {"type": "string"}},
+                    },
+                    "Made.",
+                ),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _ORGANISERS_ONLY,
+                "422": _INVALID,
+            },
+        }
+    },
+    "/api/v1/staff/contests/{contest_id}/rounds": {
+        "post": {
+            "summary": "Organisers: make a round of this contest",
+            "description": "Refused beside the field (422) when it cannot work: a close before the open, a round "
+            "outside the contest's dates, a draw asking for more questions (or more of a topic) than the bank's "
+            "current version has. Logged (`round.create`).",
+            "security": _SECURED,
+            "parameters": [{"name": "contest_id", "in": "path", "required": True, "schema": _ID}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewRound")}}},
+            "responses": {
+                "201": _json(_CREATED, "Made."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _ORGANISERS_ONLY,
+                "404": _error("No such contest."),
+                "422": _INVALID,
+            },
+        }
+    },
+    "/api/v1/staff/rounds/{round_id}": {
+        "patch": {
+            "summary": "Organisers: change a round",
+            "description": "What the body leaves out stays. Logged with the values before and after "
+            "(`round.update`); a change to nothing is not logged.",
+            "security": _SECURED,
+            "parameters": [{"name": "round_id", "in": "path", "required": True, "schema": _ID}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RoundChange")}}},
+            "responses": {
+                "200": _json(_CREATED, "Changed (or nothing to change)."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _ORGANISERS_ONLY,
+                "404": _error("No such round."),
+                "409": _error(
+                    "`round_has_attempts`: the round has attempts and the change could alter a result; "
+                    "`message` names the settings."
+                ),
+                "422": _INVALID,
+            },
+        }
+    },
+}
