@@ -83,13 +83,79 @@ class BankError(ValueError):
     """A file that cannot be read as a bank at all (wrong format, undecodable)."""
 
 
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+"""Characters that show nothing (soft hyphen, zero-width space, non-joiner,
+joiner, word joiner, BOM): removed from every text, so "Có" and "Có\u200d",
+"Q-1" and "Q-1\u2060" are the same text (and a duplicate of each other)."""
+
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def clean_text(value: object) -> str:
-    """Text as we store it: NFC-normalised, outer whitespace trimmed, inner
-    runs of spaces kept (a question may rely on line breaks)."""
+    """Text as we store it: NFC-normalised, :data:`INVISIBLE` characters
+    removed, outer whitespace trimmed, inner runs of spaces kept (a question
+    may rely on line breaks). A text empty once cleaned is empty. What
+    :func:`refused_character` names is not removed here: callers refuse it."""
     if value is None:
         return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "")
+    text = INVISIBLE.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
     return unicodedata.normalize("NFC", text).strip()
+
+
+def refused_character(text: str) -> str | None:
+    """Why ``text`` cannot be stored, in Vietnamese, or None: a direction
+    control (U+202E turns the text shown around), a control character other
+    than a line break or tab (BEL, ESC…), or half of a UTF-16 pair (a lone
+    surrogate, which no page or database can encode)."""
+    found = _REFUSED.search(text)
+    if found is None:
+        return None
+    char = found[0]
+    name = f"U+{ord(char):04X}"
+    if _BIDI.fullmatch(char):
+        return f"Có ký tự điều khiển hướng chữ ({name}), có thể làm chữ hiển thị bị đảo: hãy xóa ký tự này."
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        return f"Có ký tự hỏng ({name}, nửa cặp UTF-16): hãy gõ lại đoạn chữ này."
+    return f"Có ký tự điều khiển không in được ({name}): hãy xóa ký tự này."
+
+
+def text_field(value: object, *, column: str, line: int | None, problems: list[Problem], code: str = "") -> str:
+    """One text field of a question read from a file or a form, cleaned
+    (:func:`clean_text`). A value that is not text (a list or table in JSON
+    or TOML) and a character :func:`refused_character` names are errors
+    naming ``column``; invisible characters removed are a warning, since the
+    text shown may differ from the file's."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | date):
+        problems.append(
+            Problem(
+                f"Phải là một đoạn chữ, không phải {_KINDS.get(type(value).__name__, 'giá trị khác')}.",
+                line=line,
+                column=column,
+                code=code,
+            )
+        )
+        return ""
+    raw = str(value)
+    if reason := refused_character(raw):
+        problems.append(Problem(reason, line=line, column=column, code=code))
+        return ""
+    if found := INVISIBLE.search(raw):
+        problems.append(
+            Problem(
+                f"Đã bỏ ký tự vô hình U+{ord(found[0]):04X} (không hiện trên màn hình).",
+                line=line,
+                column=column,
+                severity=Severity.WARNING,
+                code=code,
+            )
+        )
+    return clean_text(raw)
+
+
+_KINDS = {"list": "một danh sách", "dict": "một bảng", "bool": "giá trị đúng/sai"}
 
 
 _DIFFICULTY_WORDS = {
@@ -216,7 +282,10 @@ def build_source(
                     code=code,
                 )
             )
-    text = {name: clean_text(fields.get(name)) for name in ("citation", "document", "replaced_by", "url")}
+    text = {
+        name: text_field(fields.get(name), column=name, line=line, problems=problems, code=code)
+        for name in ("citation", "document", "replaced_by", "url")
+    }
     dates: dict[str, date | None] = {}
     for name in ("issued", "expired"):
         parsed = parse_date(fields.get(name))
@@ -305,12 +374,17 @@ def build_question(
     zero-based indexes.
     """
     before = len(problems)
-    code_text = clean_text(code)
-    question_text = clean_text(text)
+    code_text = text_field(code, column="code", line=line, problems=problems)
+    question_text = text_field(text, column="question", line=line, problems=problems, code=code_text)
     if not question_text:
         problems.append(Problem("Thiếu nội dung câu hỏi.", line=line, column="question", code=code_text))
 
-    cells = [clean_text(o) for o in options]
+    cells = [
+        text_field(
+            o, column=LETTERS[i] if i < MAX_OPTIONS else str(i + 1), line=line, problems=problems, code=code_text
+        )
+        for i, o in enumerate(options)
+    ]
     while cells and not cells[-1]:
         cells.pop()
     for i, cell in enumerate(cells):
@@ -396,10 +470,13 @@ def build_question(
             )
         )
 
+    topic_text = text_field(topic, column="topic", line=line, problems=problems, code=code_text)
+    explanation_text = text_field(explanation, column="explanation", line=line, problems=problems, code=code_text)
+
     if not code_text:
         problems.append(Problem("Thiếu mã câu hỏi.", line=line, column="code"))
 
-    if len(problems) > before or indexes is None or level is None:
+    if any(p.severity is Severity.ERROR for p in problems[before:]) or indexes is None or level is None:
         return None
     keep = flags.get("keep_order", False)
     pointing = [i for i, cell in enumerate(cells) if refers_to_others(cell)]
@@ -421,12 +498,12 @@ def build_question(
         text=question_text,
         options=tuple(cells),
         correct=correct,
-        topic=clean_text(topic),
+        topic=topic_text,
         difficulty=level,
         multiple=flags.get("multiple", len(correct) > 1),
         keep_order=keep,
         points=score,
-        explanation=clean_text(explanation),
+        explanation=explanation_text,
         source=source,
     )
 

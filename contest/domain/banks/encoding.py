@@ -44,11 +44,40 @@ def decode_table(data: bytes) -> str:
             text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
         elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             text = data.decode("utf-16")
+        elif (order := utf16_without_bom(data)) is not None:
+            text = data.decode(order)
         else:
             text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = _legacy_vietnamese(data)
     return unicodedata.normalize("NFC", text)
+
+
+def is_utf16(data: bytes) -> bool:
+    """Whether ``data`` is UTF-16 text, with a BOM or without one."""
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(data) is not None
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` for UTF-16 text saved without a BOM
+    (some editors do), else None. Such text holds NUL bytes, as binary files
+    do; it is told apart by where they fall (the high byte of every ASCII
+    character: odd positions in little-endian, even ones in big-endian) and by
+    decoding to printable text: NUL in the high byte of at least a third of
+    the characters (Vietnamese text is mostly ASCII letters and spaces), never
+    in the low byte."""
+    head = data[:8192]
+    if len(data) % 2 or b"\x00" not in head:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    order = "utf-16-le" if odd > even else "utf-16-be"
+    if min(odd, even) > 0 or 3 * max(odd, even) < len(head) // 2:
+        return None
+    try:
+        text = data.decode(order)
+    except UnicodeDecodeError:
+        return None
+    return order if "".join(text.split()).isprintable() else None
 
 
 def _legacy_vietnamese(data: bytes) -> str:

@@ -29,11 +29,20 @@ from contest.domain.banks.moodle import (
 )
 from contest.domain.models import Question
 
+_ENCODING = re.compile(r"""\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 _QUESTION_TAG = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|(<question\b)", re.DOTALL)
 
 
 def parse_moodle_xml(text: str) -> ParsedBank:
-    """Read a Moodle XML file (already decoded from UTF-8)."""
+    """Read a Moodle XML file (already decoded from UTF-8). A file declaring
+    another encoding (``<?xml … encoding="ISO-8859-1"?>``) is refused, as
+    docs/bank-formats.md says: its text would be read as mojibake."""
+    declared = _ENCODING.match(text)
+    if declared and declared[1].lower().replace("-", "").replace("_", "") != "utf8":
+        raise BankError(
+            f"Tệp XML khai báo bảng mã «{declared[1]}»: tệp Moodle XML phải được lưu với mã UTF-8 "
+            '(dòng đầu ghi encoding="UTF-8").'
+        )
     try:
         root = fromstring(text.encode("utf-8"))
     except DefusedXmlException:

@@ -69,6 +69,13 @@ NEAR_DUPLICATE = 0.8
 """Two questions are near-duplicates when the Jaccard similarity of the word
 pairs of their stem and key is at least this."""
 
+MAX_COMPARISONS = 200_000
+"""The most pairs of questions the near-duplicate search compares (about a
+fifth of a second): past it the report says the search was cut short."""
+
+MAX_NEAR_DUPLICATES = 100
+"""The most near-duplicate pairs reported: past it the report says there are more."""
+
 
 # -- text -----------------------------------------------------------------------
 
@@ -304,28 +311,50 @@ def _pairs(q: Question) -> frozenset[tuple[str, str]]:
 
 def near_duplicates(questions: Sequence[Question], *, threshold: float = NEAR_DUPLICATE) -> list[NearDuplicate]:
     """Pairs of questions whose sets of consecutive word pairs (stem, then the
-    key) have a Jaccard similarity of at least ``threshold``.
+    key) have a Jaccard similarity of at least ``threshold`` (the first
+    :data:`MAX_NEAR_DUPLICATES` found; :func:`near_duplicate_search` says
+    whether the search was cut short)."""
+    return near_duplicate_search(questions, threshold=threshold)[0]
+
+
+def near_duplicate_search(
+    questions: Sequence[Question],
+    *,
+    threshold: float = NEAR_DUPLICATE,
+    budget: int = MAX_COMPARISONS,
+    most: int = MAX_NEAR_DUPLICATES,
+) -> tuple[list[NearDuplicate], bool]:
+    """The near-duplicate pairs found, and whether every candidate was compared.
 
     Candidates come from prefix filtering (Bayardo et al., "Scaling up all pairs
     similarity search", 2007): with word pairs ordered rarest first, two sets
     this similar must share one of the first ``len - ceil(threshold * len) + 1``
     of each, so only those are indexed, and only pairs sharing one are compared.
+    Stems that share most of their words (10,000 "Câu số N là gì?") make every
+    pair a candidate, so the search stops after ``budget`` comparisons or
+    ``most`` pairs found, and says so (False): its time is bounded whatever
+    the bank.
     """
     sets = [_pairs(q) for q in questions]
     frequency = Counter(pair for s in sets for pair in s)
     index: dict[tuple[str, str], list[int]] = {}
-    found = []
+    found: list[NearDuplicate] = []
     for n, pairs in enumerate(sets):
         ranked = sorted(pairs, key=lambda pair: (frequency[pair], pair))
         prefix = ranked[: len(ranked) - math.ceil(threshold * len(ranked)) + 1]
         candidates = {m for pair in prefix for m in index.get(pair, ())}
         for pair in prefix:
             index.setdefault(pair, []).append(n)
+        budget -= len(candidates)
+        if budget < 0:
+            return found, False
         for m in sorted(candidates):
             similarity = len(sets[m] & pairs) / len(sets[m] | pairs)
             if similarity >= threshold:
                 found.append(NearDuplicate(questions[m].code, questions[n].code, similarity))
-    return found
+                if len(found) >= most:
+                    return found, False
+    return found, True
 
 
 # -- the report -------------------------------------------------------------------------
@@ -342,6 +371,8 @@ class QualityReport:
     much_longer_codes: tuple[str, ...]
     give_aways: tuple[GiveAway, ...]
     near_duplicates: tuple[NearDuplicate, ...]
+    near_duplicates_complete: bool
+    """False when the search stopped early (:func:`near_duplicate_search`)."""
     referring: tuple[str, ...]
     outdated: tuple[Outdated, ...]
     unsourced: tuple[str, ...]
@@ -361,6 +392,12 @@ class QualityReport:
             )
         found.extend(g.message for g in self.give_aways)
         found.extend(d.message for d in self.near_duplicates)
+        if not self.near_duplicates_complete:
+            found.append(
+                f"Tìm câu gần trùng đã dừng sớm (quá {_vi(MAX_COMPARISONS, 0)} cặp cần so sánh hoặc quá "
+                f"{MAX_NEAR_DUPLICATES} cặp gần trùng): có thể còn cặp gần trùng chưa được nêu. "
+                "Nhiều câu có nội dung gần giống nhau: hãy xem lại ngân hàng."
+            )
         if self.referring:
             found.append(
                 f"{len(self.referring)} câu có phương án nhắc tới phương án khác («Cả A và B», «Tất cả các phương "
@@ -380,13 +417,15 @@ def report(questions: Iterable[Question], *, on: date | None = None) -> QualityR
     single = [q for q in bank if len(q.correct) == 1]
     longest, _ = _length_test(single, 1.0)
     much_longer, much_longer_codes = _length_test(single, MUCH_LONGER)
+    near, complete = near_duplicate_search(bank)
     return QualityReport(
         positions=(*_positions(bank, several_keys=False), *_positions(bank, several_keys=True)),
         longest=longest,
         much_longer=much_longer,
         much_longer_codes=much_longer_codes,
         give_aways=tuple(give_aways(bank)),
-        near_duplicates=tuple(near_duplicates(bank)),
+        near_duplicates=tuple(near),
+        near_duplicates_complete=complete,
         referring=tuple(q.code for q in bank if any(refers_to_others(o) for o in q.options)),
         outdated=tuple(outdated(bank, on=on)) if on is not None else (),
         unsourced=tuple(q.code for q in bank if q.source is None),

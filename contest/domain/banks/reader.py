@@ -8,13 +8,14 @@ the file really is and how to save it, before any parser sees the bytes.
 
 from __future__ import annotations
 
-import codecs
 import re
+import zipfile
+from xml.etree import ElementTree
 
 from contest.domain.banks.aiken_format import parse_aiken
 from contest.domain.banks.common import BankError, ParsedBank, Progress
 from contest.domain.banks.csv_format import parse_csv
-from contest.domain.banks.encoding import decode_utf8
+from contest.domain.banks.encoding import decode_utf8, is_utf16
 from contest.domain.banks.gift_format import parse_gift
 from contest.domain.banks.json_format import parse_json
 from contest.domain.banks.moodle_xml import parse_moodle_xml
@@ -79,6 +80,25 @@ def read_bank(
     kind = next((k for s, k in _SUFFIXES if name.endswith(s)), None)
     if kind is None:
         raise BankError(f"Không đọc được loại tệp «{suffix or filename}». Hỗ trợ: {SUPPORTED}.")
+    try:
+        return _read(kind, filename, data, progress)
+    except BankError:
+        raise
+    except RecursionError:
+        raise BankError(
+            f"Tệp «{filename}» lồng nhau quá sâu (ngoặc hoặc thẻ mở liên tiếp): không đọc được. "
+            "Hãy kiểm tra tệp được tạo đúng định dạng."
+        ) from None
+    except Exception as exc:  # the one guard: a damaged file never escapes as a crash
+        raise BankError(
+            f"Tệp «{filename}» bị hỏng, không đọc được: {_damage(exc)}. "
+            "Hãy mở tệp bằng chương trình đã tạo ra nó, lưu lại rồi tải lên lại."
+        ) from None
+
+
+def _read(kind: str, filename: str, data: bytes, progress: Progress | None) -> ParsedBank:
+    """Dispatch to the reader for ``kind``: any exception other than
+    :class:`BankError` is a damaged file, said by :func:`read_bank`."""
     if kind == "xlsx":
         return _read_xlsx(filename, data, progress)
     _check_text(filename, data)
@@ -109,11 +129,10 @@ def _read_xlsx(filename: str, data: bytes, progress: Progress | None) -> ParsedB
 
 
 def _check_text(filename: str, data: bytes) -> None:
-    """Refuse binary content in a file whose name says text (UTF-16 text
-    holds NUL bytes, so its BOM exempts it from that check)."""
+    """Refuse binary content in a file whose name says text (UTF-16 text,
+    with a BOM or without, holds NUL bytes and is exempt from that check)."""
     kind = _magic(data)
-    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if kind is None and not utf16 and b"\x00" in data[:8192]:
+    if kind is None and b"\x00" in data[:8192] and not is_utf16(data):
         kind = "tệp nhị phân"
     if kind is not None:
         raise BankError(f"Tệp «{filename}» không phải tệp văn bản: nội dung là {kind}.")
@@ -122,7 +141,7 @@ def _check_text(filename: str, data: bytes) -> None:
 def _sniff_txt(data: bytes) -> str:
     """A .txt is Excel's "Unicode text" (UTF-16), Aiken (``ANSWER:`` lines, no
     braces), GIFT (answers in braces), or else tab-separated text."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if is_utf16(data):
         return "csv"
     text = decode_utf8(data, "văn bản (.txt)")
     if "{" in text:
@@ -130,6 +149,23 @@ def _sniff_txt(data: bytes) -> str:
     if re.search(r"^\s*ANSWER:", text, re.MULTILINE):
         return "aiken"
     return "csv"
+
+
+def _damage(exc: Exception) -> str:
+    """What is wrong in a damaged file, in Vietnamese, with where when the
+    exception says it (an XML part cut short names its line and column)."""
+    if isinstance(exc, ElementTree.ParseError):
+        line, column = exc.position
+        return f"phần XML bên trong bị cắt cụt hoặc sai cú pháp (dòng {line}, cột {column})"
+    if isinstance(exc, IndexError):
+        return "một ô trỏ tới chuỗi chữ dùng chung không có trong tệp"
+    if isinstance(exc, UnicodeError):
+        return "có đoạn chữ không giải mã được"
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return "tệp nén bị cắt cụt hoặc hỏng"
+    if isinstance(exc, ValueError | TypeError | KeyError):
+        return "có ô hoặc thành phần không hợp lệ (địa chỉ ô, kiểu số hoặc liên kết sai)"
+    return "nội dung không đúng định dạng"
 
 
 def _magic(data: bytes) -> str | None:

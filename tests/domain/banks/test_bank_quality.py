@@ -14,6 +14,7 @@ from pathlib import Path
 from contest.domain.banks.quality import (
     ALPHA,
     MAX_GIVING,
+    MAX_NEAR_DUPLICATES,
     MIN_QUESTIONS,
     NEAR_DUPLICATE,
     GiveAway,
@@ -21,6 +22,7 @@ from contest.domain.banks.quality import (
     chance_test,
     distribution,
     give_aways,
+    near_duplicate_search,
     near_duplicates,
     report,
     words,
@@ -302,10 +304,21 @@ def test_near_duplicates_prefix_filter_finds_what_brute_force_finds() -> None:
             for a, b in itertools.combinations(pairs, 2)
             if len(pairs[a] & pairs[b]) / len(pairs[a] | pairs[b]) >= threshold
         ]
-        found = near_duplicates(bank, threshold=threshold)
+        found, complete = near_duplicate_search(bank, threshold=threshold, most=len(expected) + 1)
+        assert complete
         assert len(expected) > 20
         assert sorted((d.first, d.second) for d in found) == sorted(expected), threshold
         assert all(isinstance(d, NearDuplicate) and d.similarity >= threshold for d in found)
+
+
+def test_near_duplicates_stems_differing_by_a_number_stop_early_and_say_so() -> None:
+    # every pair shares most word pairs: prefix filtering alone would compare all 50 million
+    bank = [
+        question(f"N{n}", f"Câu hỏi số {n} trong bộ đề thi thử là gì?", ("Có", "Không"), (0,)) for n in range(10_000)
+    ]
+    found, complete = near_duplicate_search(bank, budget=50_000)
+    assert (len(found) <= MAX_NEAR_DUPLICATES, complete) == (True, False)
+    assert any(w.startswith("Tìm câu gần trùng đã dừng sớm") for w in report(bank[:3000]).warnings)
 
 
 # -- options referring to others, sources -------------------------------------------------------
