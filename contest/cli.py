@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import sys
@@ -22,6 +23,7 @@ from typing import TypeVar
 
 from contest.clock import SystemClock
 from contest.config import Settings
+from contest.domain import publication
 from contest.domain.banks.common import BankError, ParsedBank
 from contest.domain.banks.export import FORMATS, write_bank
 from contest.domain.banks.quality import report as quality_report
@@ -331,6 +333,36 @@ def bank_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def verify(args: argparse.Namespace) -> int:
+    """Check an exported leaderboard copy against the site's public key (the
+    PEM file given, else the one in the database): exit 0 when intact, 1 when
+    altered or unreadable, saying which in Vietnamese."""
+    try:
+        copy = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return _fail(f"không đọc được tệp {args.file}: {exc}")
+    if not isinstance(copy, dict):
+        return _fail("tệp không phải bản xuất bảng xếp hạng")
+    if args.key:
+        try:
+            key: str | None = Path(args.key).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return _fail(f"không đọc được khoá {args.key}: {exc}")
+    else:
+        try:
+            key = asyncio.run(_with_storage(lambda services: services.storage.leaderboards.public_key()))
+        except (UnsupportedDatabase, SchemaTooNew) as exc:
+            return _fail(str(exc))
+    if key is None:
+        return _fail("cơ sở dữ liệu chưa có khoá ký: chưa bảng xếp hạng nào được công bố")
+    try:
+        verdict = publication.verify(copy, key)
+    except ValueError as exc:
+        return _fail(f"khoá công khai không đọc được: {exc}")
+    print(verdict.message)
+    return 0 if verdict.ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="contest", description="Hội thi trực tuyến")
     commands = root.add_subparsers(dest="command", required=True)
@@ -391,6 +423,11 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=bank_export)
     p = bank.add_parser("list", help="list banks")
     p.set_defaults(run=bank_list)
+
+    p = commands.add_parser("verify", help="check a downloaded leaderboard copy: exit code 1 when it was altered")
+    p.add_argument("file", help="the copy (bang-xep-hang-vong-N.json)")
+    p.add_argument("--key", help="the site's public key, a PEM file (default: the one in the database)")
+    p.set_defaults(run=verify)
     return root
 
 

@@ -24,7 +24,7 @@ The variants real contests use (``/work/shared/domain.md`` A.3, 5):
   to the earliest submission (VCNET), time taken not used;
 * :attr:`TieBreak.NO_PREDICTION` — score, time, submission.
 
-Which attempt counts (:class:`Counting`): the best by the order above (the
+Which attempt counts (``models.Counting``, the round's setting): the best by the order above (the
 default), the first or the last (by attempt number). The best is chosen *with*
 the true figure: of two attempts of equal score, the slower one with the exact
 prediction counts once the figure is known.
@@ -47,23 +47,19 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from contest.domain.models import AttemptSummary
+from contest.domain.models import AttemptSummary, Counting
 
 _MISSING = 1 << 62
 """The error of an attempt without a prediction once the figure is known:
 behind every real error."""
 
 
-class Counting(enum.StrEnum):
-    """Which of a participant's attempts counts in a round."""
-
-    BEST = "best"
-    FIRST = "first"
-    LAST = "last"
-
-    @property
-    def label(self) -> str:
-        return {"best": "lượt tốt nhất", "first": "lượt đầu tiên", "last": "lượt cuối cùng"}[self.value]
+COUNTING_LABELS: dict[Counting, str] = {
+    Counting.BEST: "lượt tốt nhất",
+    Counting.FIRST: "lượt đầu tiên",
+    Counting.LAST: "lượt cuối cùng",
+}
+"""Which attempt counts (the round's setting, :class:`models.Counting`), as the rule says it."""
 
 
 class TieBreak(enum.StrEnum):
@@ -117,7 +113,7 @@ class RankingRule:
 
     def describe(self) -> str:
         """The rule in plain Vietnamese, as every leaderboard prints it."""
-        text = f"Mỗi người được tính {self.counting.label}. Xếp hạng theo {self.tie_break.label}."
+        text = f"Mỗi người được tính {COUNTING_LABELS[self.counting]}. Xếp hạng theo {self.tie_break.label}."
         if self.tie_break.uses_prediction:
             text += f" Con số đúng của câu dự đoán là {self.true_figure.label}, tính khi vòng thi kết thúc."
         return text + " Những người bằng nhau ở mọi tiêu chí được xếp đồng hạng."

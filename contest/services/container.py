@@ -13,6 +13,7 @@ from contest.services.attempts import Attempts
 from contest.services.banks import Banks
 from contest.services.catalog import Catalog
 from contest.services.contests import Contests
+from contest.services.leaderboards import Leaderboards
 from contest.services.judging import Judging
 from contest.services.passwords import Passwords
 from contest.services.rounds import Rounds
@@ -33,6 +34,7 @@ class Services:
     attempts: Attempts
     banks: Banks
     rounds: Rounds
+    leaderboards: Leaderboards
     judging: Judging
     sessions: Sessions
     staff: Staff
@@ -45,6 +47,7 @@ class Services:
         catalog = Catalog(storage, check_seconds=settings.catalog_check_seconds)
         passwords = Passwords(settings)
         contests = Contests(storage, catalog, clock, cache_size=settings.attempt_cache_size)
+        leaderboards = Leaderboards(storage, catalog, clock)
         return cls(
             storage=storage,
             settings=settings,
@@ -55,7 +58,8 @@ class Services:
             accounts=Accounts(storage, passwords, settings, clock),
             attempts=Attempts(storage, catalog, settings, clock, contests=contests, rng=rng),
             banks=Banks(storage, catalog, settings, clock),
-            rounds=Rounds(storage, catalog, clock),
+            rounds=Rounds(storage, catalog, clock, leaderboards),
+            leaderboards=leaderboards,
             judging=Judging(storage, catalog, clock),
             sessions=Sessions(storage, settings),
             staff=Staff(storage, passwords, clock),

@@ -12,6 +12,7 @@ from contest.domain.models import Phase, User
 from contest.domain.permissions import Capability, require
 from contest.errors import Invalid, NotFound
 from contest.services.catalog import Catalog
+from contest.services.leaderboards import Leaderboards
 from contest.storage import Storage
 from contest.storage.phases import PhaseChange
 
@@ -20,10 +21,11 @@ MOVED_MEANWHILE = "Vòng thi vừa được người khác chuyển giai đoạn
 
 
 class Rounds:
-    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock) -> None:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock, leaderboards: Leaderboards) -> None:
         self._storage = storage
         self._catalog = catalog
         self._clock = clock
+        self._leaderboards = leaderboards
 
     async def move_phase(self, user: User, round_id: int, to: object, note: object) -> Phase:
         """Move the round from its effective phase to ``to`` (a phase's name)
@@ -33,7 +35,8 @@ class Rounds:
         move the phase machine does not allow, final results while the
         complaint window is open or a complaint has no answer
         (:func:`judging.check_final`), or when someone moved the round
-        meanwhile."""
+        meanwhile. The round's standings are ranked and stored for the new
+        phase (:meth:`Leaderboards.refresh`)."""
         require(user, Capability.JUDGE_ROUND)
         target = next((p for p in Phase if p.value == to), None)
         if target is None:
@@ -57,6 +60,7 @@ class Rounds:
         )
         if not moved:
             raise phases.PhaseRefused(MOVED_MEANWHILE)
+        await self._leaderboards.refresh(round_id, target)
         return target
 
     async def phase_changes(self, user: User, round_id: int) -> list[PhaseChange]:

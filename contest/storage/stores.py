@@ -9,6 +9,7 @@ from contest.storage.attempts import AttemptStore
 from contest.storage.audit import AuditLog
 from contest.storage.banks import BankStore
 from contest.storage.contests import ContestStore
+from contest.storage.leaderboards import LeaderboardStore
 from contest.storage.judging import JudgingStore
 from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
@@ -34,6 +35,7 @@ class Storage(ABC):
         self.judging = JudgingStore(db)
         self.banks = BankStore(db)
         self.attempts = AttemptStore(db, self.audit)
+        self.leaderboards = LeaderboardStore(db)
 
     @abstractmethod
     def migrate(self) -> list[int]:

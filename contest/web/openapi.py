@@ -729,6 +729,96 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/v1/rounds/{round_id}/leaderboard": {
+        "get": {
+            "summary": "A page of a round's published leaderboard",
+            "description": "404 until the judges publish the round's results (provisional or final). Read from "
+            "the stored standings; phones are masked (`09xx xxx 123`). `digest` is the SHA-256 of the canonical "
+            "serialisation of the whole leaderboard, `signature` its Ed25519 signature (base64) by the key at "
+            "`/public-key.pem`.",
+            "parameters": [
+                {"name": "round_id", "in": "path", "required": True, "schema": _ID},
+                {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": [
+                            "round_id", "phase", "rule", "true_figure", "entries", "page", "pages", "digest", "signature"
+                        ],
+                        "properties": {
+                            "round_id": _ID,
+                            "phase": {"enum": ["provisional", "final"]},
+                            "rule": {"type": "string", "description": "The ranking rule in Vietnamese."},
+                            "true_figure": {"type": ["integer", "null"]},
+                            "entries": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": [
+                                        "rank", "name", "phone", "area", "unit", "score", "correct", "prediction",
+                                        "duration_seconds",
+                                    ],
+                                    "properties": {
+                                        "rank": _ID,
+                                        "name": {"type": "string"},
+                                        "phone": {"type": "string"},
+                                        "area": {"type": "string"},
+                                        "unit": {"type": "string"},
+                                        "score": {"type": "integer"},
+                                        "correct": {"type": "integer"},
+                                        "prediction": {"type": ["integer", "null"]},
+                                        "duration_seconds": {"type": "number"},
+                                    },
+                                },
+                            },
+                            "page": _ID,
+                            "pages": _ID,
+                            "digest": {"type": "string"},
+                            "signature": {"type": "string"},
+                        },
+                    },
+                    "One page (50 entries).",
+                ),
+                "404": _error("No such round, or its results are not published."),
+                "422": _error("The page is not a whole number from 1."),
+            },
+        }
+    },
+    "/api/v1/me/results": {
+        "get": {
+            "summary": "The participant's rank in each published round",
+            "security": _SECURED,
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["results"],
+                        "properties": {
+                            "results": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["round_id", "phase", "rank", "of", "score", "prize"],
+                                    "properties": {
+                                        "round_id": _ID,
+                                        "phase": {"enum": ["provisional", "final"]},
+                                        "rank": _ID,
+                                        "of": _ID,
+                                        "score": {"type": "integer"},
+                                        "prize": {"type": ["string", "null"]},
+                                    },
+                                },
+                            }
+                        },
+                    },
+                    "Published rounds the participant is ranked in.",
+                ),
+                "401": _UNAUTHORIZED,
+            },
+        }
+    },
     "/api/openapi.json": {
         "get": {"summary": "This document", "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")}}
     },

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contest.domain.models import Counting
 from contest.domain.ranking import (
-    Counting,
     RankingRule,
     Scored,
     TieBreak,
