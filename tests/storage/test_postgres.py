@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import psycopg.errors
 import pytest
 
 from contest.services.container import Services
@@ -63,3 +64,17 @@ def test_sweepers_on_two_nodes_close_each_expired_attempt_once(services: Service
     closed, expired = asyncio.run(body())
     assert expired == [(EXPIRED,)]
     assert closed == EXPIRED  # each closed by exactly one sweeper
+
+
+def test_reads_run_in_read_only_transactions(database_url: str) -> None:
+    async def body() -> None:
+        storage = PostgresStorage(database_url)
+        storage.start()
+        try:
+            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+                await storage.db.read(lambda c: c.execute("DELETE FROM login_failures"))
+            await storage.db.write(lambda c: c.execute("DELETE FROM login_failures"))  # the same connections write
+        finally:
+            await storage.close()
+
+    asyncio.run(body())
