@@ -3,8 +3,8 @@
 Every staff page and every service call that needs more than being signed in
 asks :func:`require` for one capability; nothing else compares roles. A
 participant takes part; a judge judges rounds; an organiser runs contests,
-rounds and banks and sees personal data and the log; an admin may do all of
-that and manage staff accounts. Staff never take part in a contest.
+rounds and banks, sees personal data and the log and disables participants'
+accounts; an admin may do all of that and manage staff accounts. Staff never take part in a contest.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ class Capability(enum.StrEnum):
     MANAGE_ROUNDS = "manage_rounds"
     MANAGE_CONTESTS = "manage_contests"
     VIEW_PERSONAL_DATA = "view_personal_data"
+    MANAGE_PARTICIPANTS = "manage_participants"
     VIEW_AUDIT_LOG = "view_audit_log"
     JUDGE_ROUND = "judge_round"
     MANAGE_STAFF = "manage_staff"
@@ -32,6 +33,7 @@ _ORGANISING = frozenset(
         Capability.MANAGE_ROUNDS,
         Capability.MANAGE_CONTESTS,
         Capability.VIEW_PERSONAL_DATA,
+        Capability.MANAGE_PARTICIPANTS,
         Capability.VIEW_AUDIT_LOG,
     }
 )
@@ -57,6 +59,7 @@ REFUSALS: dict[Capability, tuple[str, str]] = {
     Capability.MANAGE_ROUNDS: ("organisers_only", "Chỉ Ban Tổ chức được quản lý vòng thi."),
     Capability.MANAGE_CONTESTS: ("organisers_only", "Chỉ Ban Tổ chức được quản lý cuộc thi."),
     Capability.VIEW_PERSONAL_DATA: ("organisers_only", "Chỉ Ban Tổ chức được xem thông tin cá nhân của thí sinh."),
+    Capability.MANAGE_PARTICIPANTS: ("organisers_only", "Chỉ Ban Tổ chức được khoá tài khoản thí sinh."),
     Capability.VIEW_AUDIT_LOG: ("organisers_only", "Chỉ Ban Tổ chức được xem nhật ký thao tác."),
     Capability.JUDGE_ROUND: ("judges_only", "Chỉ Ban Giám khảo được chấm và công bố kết quả vòng thi."),
     Capability.MANAGE_STAFF: ("admins_only", "Chỉ quản trị viên được quản lý tài khoản Ban Tổ chức và Ban Giám khảo."),

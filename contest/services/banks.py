@@ -41,7 +41,6 @@ from contest.domain.rescoring import RescoreReport
 from contest.errors import BadRequest, Conflict, Invalid, NotFound
 from contest.resources import resource_dir
 from contest.services.catalog import Catalog
-from contest.services.journal import LogLine, describe
 from contest.storage import Storage
 
 TEMPLATE_NAME = "ngan-hang-cau-hoi.xlsx"
@@ -159,13 +158,6 @@ class Banks:
         number = version if version is not None else bank.current.number if bank.current else 0
         data = write_bank(await self.questions(user, bank_id, version=version), fmt)
         return export_filename(bank.name, number, EXTENSIONS[fmt]), data
-
-    async def journal(self, user: User, *, limit: int) -> list[LogLine]:
-        """The latest staff actions, newest first, each as a Vietnamese sentence."""
-        require(user, Capability.VIEW_AUDIT_LOG)
-        banks = {b.id: b.name for b in await self._storage.banks.all()}
-        rounds = {r.id: r.title for r in await self._catalog.rounds()}
-        return [describe(e, banks=banks, rounds=rounds) for e in await self._storage.audit.entries(limit=limit)]
 
     async def rescore_offers(self, user: User, bank_id: int, changes: Diff) -> tuple[RoundAttempts, ...]:
         """The rounds drawing from this bank that have attempts, when

@@ -14,7 +14,9 @@ from contest.services.banks import Banks
 from contest.services.catalog import Catalog
 from contest.services.contests import Contests
 from contest.services.leaderboards import Leaderboards
+from contest.services.journal import Journal
 from contest.services.judging import Judging
+from contest.services.participants import Participants
 from contest.services.passwords import Passwords
 from contest.services.rounds import Rounds
 from contest.services.sessions import Sessions
@@ -38,6 +40,8 @@ class Services:
     judging: Judging
     sessions: Sessions
     staff: Staff
+    participants: Participants
+    journal: Journal
 
     @classmethod
     def build(
@@ -63,4 +67,6 @@ class Services:
             judging=Judging(storage, catalog, clock),
             sessions=Sessions(storage, settings),
             staff=Staff(storage, passwords, clock),
+            participants=Participants(storage, catalog, clock),
+            journal=Journal(storage, catalog),
         )

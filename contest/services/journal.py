@@ -10,13 +10,48 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from contest.domain.models import User
 from contest.domain.numbers import int_or_none
-from contest.domain.permissions import ROLE_NAMES
+from contest.domain.permissions import ROLE_NAMES, Capability, require
 from contest.domain.phases import LABELS
+from contest.errors import Invalid
+from contest.services.catalog import Catalog
+from contest.storage import Storage
 from contest.storage.audit import AuditEntry
+
+KINDS = {
+    "bank.": "Ngân hàng câu hỏi",
+    "round.": "Vòng thi",
+    "contest.": "Cuộc thi",
+    "account.": "Tài khoản",
+}
+"""The log's filter by kind of action: each action code's prefix, as people name it."""
+DAY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+"""A day as people type it (31/12/2026) or a date field sends it (2026-12-31)."""
+
+
+def read_day(raw: str, *, field: str, label: str, end: bool) -> datetime | None:
+    """The moment a Vietnam day starts (or, with ``end``, the next day
+    starts, so the day is included), in UTC; None for an empty ``raw``;
+    :class:`Invalid` naming ``field`` for anything else."""
+    text = raw.strip()
+    if not text:
+        return None
+    for pattern in DAY_FORMATS:
+        try:
+            day = datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        return _start(day + timedelta(days=1) if end else day)
+    raise Invalid({field: f"{label}: nhập ngày dạng 31/12/2026."})
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +116,26 @@ def _phase(value: object) -> str:
     return next((label for phase, label in LABELS.items() if phase.value == value), "(không rõ)")
 
 
+def _role(value: object) -> str:
+    return next((name for r, name in ROLE_NAMES.items() if r.value == value), "(không rõ)")
+
+
 def _account_line(entry: AuditEntry) -> str:
     d: dict[str, Any] = entry.details
     account = f"tài khoản «{d.get('name') or '(không rõ tên)'}»"
     if entry.action == "account.disable":
-        return f"Khoá {account}"
+        return f"Khoá {account}" + (f": {d['reason']}" if d.get("reason") else "")
     if entry.action == "account.enable":
         return f"Mở khoá {account}"
+    if entry.action == "account.duplicate":
+        line = f"Đánh dấu {account} trùng với tài khoản «{d.get('of_name') or '(không rõ tên)'}»"
+        return line + (f": {d['reason']}" if d.get("reason") else "")
+    if entry.action == "account.unduplicate":
+        return f"Bỏ đánh dấu trùng của {account}"
     if entry.action == "account.role":
-        role = next((name for r, name in ROLE_NAMES.items() if r.value == d.get("role")), "(không rõ)")
-        return f"Đổi vai trò của {account} thành {role}"
+        before = d.get("before", {}).get("role")
+        was = f" từ {_role(before)}" if before else ""
+        return f"Đổi vai trò của {account}{was} thành {_role(d.get('role'))}"
     return f"Đặt mật khẩu mới cho {account}"
 
 
@@ -110,3 +155,35 @@ def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int
     else:
         text = str(entry.details.get("note") or "Thao tác khác của cán bộ")
     return LogLine(at=entry.created_at, actor=entry.actor, text=text)
+
+
+class Journal:
+    """The log for those who may read it (``Capability.VIEW_AUDIT_LOG``)."""
+
+    def __init__(self, storage: Storage, catalog: Catalog) -> None:
+        self._storage = storage
+        self._catalog = catalog
+
+    async def lines(
+        self,
+        user: User,
+        *,
+        kind: str | None = None,
+        actor_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int,
+    ) -> list[LogLine]:
+        """The latest ``limit`` entries, newest first, each as a sentence,
+        filtered as :meth:`AuditLog.entries` says; ``kind`` is a key of
+        :data:`KINDS`."""
+        require(user, Capability.VIEW_AUDIT_LOG)
+        banks = {b.id: b.name for b in await self._storage.banks.all()}
+        rounds = {r.id: r.title for r in await self._catalog.rounds()}
+        entries = await self._storage.audit.entries(kind=kind, actor_id=actor_id, since=since, until=until, limit=limit)
+        return [describe(e, banks=banks, rounds=rounds) for e in entries]
+
+    async def actors(self, user: User) -> list[tuple[int, str]]:
+        """Everyone with an entry in the log, (id, full name) by name."""
+        require(user, Capability.VIEW_AUDIT_LOG)
+        return await self._storage.audit.actors()

@@ -31,66 +31,99 @@ def _standing(row: Any) -> Standing | None:
     return None if row is None else Standing(Role(row["role"]), row["generation"], row["disabled_at"] is not None)
 
 
+def _read(conn: Conn, user_id: int) -> Standing | None:
+    return _standing(
+        conn.execute("SELECT role, generation, disabled_at FROM users WHERE id = ?", (user_id,)).fetchone()
+    )
+
+
+def _value(standing: Standing, field: str) -> object:
+    """One field of a standing as the log keeps it (a role by its value)."""
+    value = getattr(standing, field)
+    return value.value if isinstance(value, Role) else value
+
+
 class StandingStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def get(self, user_id: int) -> Standing | None:
         """The account's standing, or None when there is no such account."""
-        return await self.db.read(
-            lambda c: _standing(
-                c.execute("SELECT role, generation, disabled_at FROM users WHERE id = ?", (user_id,)).fetchone()
-            )
-        )
+        return await self.db.read(lambda c: _read(c, user_id))
 
     async def _update(
-        self, sql: str, params: tuple[Any, ...], *, action: str, actor_id: int | None, now: datetime, **details: Any
+        self,
+        user_id: int,
+        sql: str,
+        params: tuple[Any, ...],
+        *,
+        action: str,
+        actor_id: int | None,
+        now: datetime,
+        shown: tuple[str, ...] = (),
+        **details: Any,
     ) -> Standing | None:
-        """Run ``sql`` (an UPDATE of one account) and log ``action`` in the
-        same transaction, with the account's name as people know it."""
+        """Run ``sql`` (an UPDATE of account ``user_id``) and log ``action`` in the
+        same transaction, with the account's name as people know it and the
+        ``shown`` fields of its standing ("role", "disabled") before and after."""
 
         def fn(conn: Conn) -> Standing | None:
+            before = _read(conn, user_id)
             row = conn.execute(sql + _RETURNING, params).fetchone()
-            if row is not None:
+            after = _standing(row)
+            if before is not None and after is not None:
                 name = row["username"] or row["full_name"]
                 record(
                     conn,
                     actor_id=actor_id,
                     action=action,
                     subject=f"user:{row['id']}",
-                    details={"name": name, **details},
+                    details={
+                        "name": name,
+                        **details,
+                        "before": {f: _value(before, f) for f in shown},
+                        "after": {f: _value(after, f) for f in shown},
+                    },
                     now=now,
                 )
-            return _standing(row)
+            return after
 
         return await self.db.write(fn)
 
-    async def disable(self, user_id: int, *, actor_id: int | None, now: datetime) -> Standing | None:
-        """Disable the account (from ``now``; kept if already disabled)."""
+    async def disable(self, user_id: int, *, actor_id: int | None, now: datetime, reason: str = "") -> Standing | None:
+        """Disable the account (from ``now``; kept if already disabled), with
+        the ``reason`` logged when given."""
         return await self._update(
+            user_id,
             "UPDATE users SET disabled_at = COALESCE(disabled_at, ?), generation = generation + 1 WHERE id = ?",
             (to_ms(now), user_id),
             action="account.disable",
             actor_id=actor_id,
             now=now,
+            shown=("disabled",),
+            **({"reason": reason} if reason else {}),
         )
 
     async def enable(self, user_id: int, *, actor_id: int | None, now: datetime) -> Standing | None:
         return await self._update(
+            user_id,
             "UPDATE users SET disabled_at = NULL, generation = generation + 1 WHERE id = ?",
             (user_id,),
             action="account.enable",
             actor_id=actor_id,
             now=now,
+            shown=("disabled",),
         )
 
     async def set_role(self, user_id: int, role: Role, *, actor_id: int | None, now: datetime) -> Standing | None:
         return await self._update(
+            user_id,
             "UPDATE users SET role = ?, generation = generation + 1 WHERE id = ?",
             (role.value, user_id),
             action="account.role",
             actor_id=actor_id,
             now=now,
+            shown=("role",),
             role=role.value,
         )
 
@@ -100,6 +133,7 @@ class StandingStore:
         """A new password chosen by a person (not a re-hash at sign-in,
         ``AccountStore.set_password_hash``): sessions and tokens end."""
         return await self._update(
+            user_id,
             "UPDATE users SET password_hash = ?, generation = generation + 1 WHERE id = ?",
             (password_hash, user_id),
             action="account.password",

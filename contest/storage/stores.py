@@ -11,6 +11,7 @@ from contest.storage.banks import BankStore
 from contest.storage.contests import ContestStore
 from contest.storage.leaderboards import LeaderboardStore
 from contest.storage.judging import JudgingStore
+from contest.storage.participants import ParticipantStore
 from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
 from contest.storage.sql import Database
@@ -29,6 +30,7 @@ class Storage(ABC):
         self.contests = ContestStore(db)
         self.data_version = DataVersion(db)
         self.participations = ParticipationStore(db)
+        self.participants = ParticipantStore(db)
         self.accounts = AccountStore(db)
         self.standing = StandingStore(db)
         self.phases = PhaseStore(db)

@@ -83,7 +83,7 @@ async def _console(request: Request, user: User, *, status: int = 200, error: st
     names = {b.id: b.name for b in banks}
     rounds = [(r, timing.round_status(r, now).value, names.get(r.bank_id, "")) for r in await s.catalog.rounds()]
     outdated = {w.round.id: len(w.outdated) for w in await s.banks.warnings(user)}
-    log = await s.banks.journal(user, limit=LOG_SIZE)
+    log = await s.journal.lines(user, limit=LOG_SIZE)
     return render(
         request,
         "organiser/console.html",

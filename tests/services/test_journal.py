@@ -68,7 +68,23 @@ def entry(action: str, subject: str, **details: Any) -> AuditEntry:
             "Chuyển vòng «Vòng 1» từ «Kết quả tạm thời» sang «Kết quả chính thức»",
         ),
         (entry("account.disable", "user:7", name="btc"), "Khoá tài khoản «btc»"),
+        (
+            entry("account.disable", "user:8", name="Nguyễn Văn An", reason="Dùng CCCD của người khác"),
+            "Khoá tài khoản «Nguyễn Văn An»: Dùng CCCD của người khác",
+        ),
         (entry("account.enable", "user:7", name="btc"), "Mở khoá tài khoản «btc»"),
+        (
+            entry("account.role", "user:7", name="btc", role="judge", before={"role": "organiser"}),
+            "Đổi vai trò của tài khoản «btc» từ Ban Tổ chức thành Ban Giám khảo",
+        ),
+        (
+            entry("account.duplicate", "user:8", name="Nguyễn Văn An", of_name="Nguyễn An", reason="Cùng người"),
+            "Đánh dấu tài khoản «Nguyễn Văn An» trùng với tài khoản «Nguyễn An»: Cùng người",
+        ),
+        (
+            entry("account.unduplicate", "user:8", name="Nguyễn Văn An"),
+            "Bỏ đánh dấu trùng của tài khoản «Nguyễn Văn An»",
+        ),
         (
             entry("account.role", "user:7", name="btc", role="judge"),
             "Đổi vai trò của tài khoản «btc» thành Ban Giám khảo",
