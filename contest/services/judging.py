@@ -18,6 +18,8 @@ from contest.storage.judging import Complaint, Disqualification
 
 ANSWERED_MEANWHILE = "Khiếu nại này vừa được trả lời. Vui lòng tải lại trang."
 NO_ATTEMPT = "Không tìm thấy bài thi."
+NO_COMPLAINT = "Không tìm thấy khiếu nại."
+NO_DISQUALIFICATION = "Không tìm thấy quyết định loại."
 ID_MAX = 2**63 - 1
 
 
@@ -83,6 +85,22 @@ class Judging:
         await self._catalog.round(round_id)
         return await self._storage.judging.complaints(round_id=round_id)
 
+    async def complaint_round(self, user: User, complaint_id: int) -> int:
+        """The round a complaint is about; NotFound for no such complaint."""
+        require(user, Capability.JUDGE_ROUND)
+        complaint = await self._storage.judging.complaint(complaint_id)
+        if complaint is None:
+            raise NotFound(NO_COMPLAINT)
+        return complaint.round_id
+
+    async def disqualification_round(self, user: User, disqualification_id: int) -> int:
+        """The round of a disqualification; NotFound for no such one."""
+        require(user, Capability.JUDGE_ROUND)
+        found = await self._storage.judging.disqualification(disqualification_id)
+        if found is None:
+            raise NotFound(NO_DISQUALIFICATION)
+        return found.round_id
+
     async def answer(self, user: User, complaint_id: int, text: object) -> Complaint:
         """A judge's written answer, which the participant then reads; logged.
         NotFound for no such complaint; Invalid for an empty or overlong
@@ -90,7 +108,7 @@ class Judging:
         require(user, Capability.JUDGE_ROUND)
         complaint = await self._storage.judging.complaint(complaint_id)
         if complaint is None:
-            raise NotFound("Không tìm thấy khiếu nại.")
+            raise NotFound(NO_COMPLAINT)
         body = judging.written(text, field="text", limit=judging.ANSWER_MAX, missing="Hãy viết câu trả lời.")
         if complaint.answer is not None:
             raise Conflict("Khiếu nại này đã được trả lời.", code="already_answered")
@@ -151,7 +169,7 @@ class Judging:
         require(user, Capability.JUDGE_ROUND)
         found = await self._storage.judging.disqualification(disqualification_id)
         if found is None:
-            raise NotFound("Không tìm thấy quyết định loại.")
+            raise NotFound(NO_DISQUALIFICATION)
         text = judging.written(reason, field="reason", limit=judging.REASON_MAX, missing="Hãy ghi lý do khôi phục.")
         judging.check_under_review((await self._review(found.round_id)).phase)
         if not found.active:

@@ -9,7 +9,7 @@ JavaScript, "Lưu bài" saves every answer and "Nộp bài" submits; with it,
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -24,7 +24,7 @@ from contest.domain.models import Attempt, Contest, RoundStatus, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, can
 from contest.domain.registration import FIELDS, JOIN_FIELDS
-from contest.errors import Conflict, Invalid, TooManyRequests, Unauthorized
+from contest.errors import Conflict, ContestError, Invalid, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
 from contest.services.attempts import BASE_LABEL, REVISIONS, PageForm, Review, RoundAttempts
 from contest.services.container import Services
@@ -408,22 +408,60 @@ async def attempt_prediction(request: Request) -> Response:
 
 @signed_in
 async def result_page(request: Request, user: User) -> Response:
+    return await _result(request, user, request.path_params["attempt_id"])
+
+
+async def _result(
+    request: Request,
+    user: User,
+    attempt_id: int,
+    *,
+    status: int = 200,
+    error: str = "",
+    form: Mapping[str, str] | None = None,
+) -> Response:
+    """The result of one of the participant's attempts, with the complaints
+    about it and their answers, and while the window is open the complaint
+    form (``error`` and ``form``: a refused complaint, shown again)."""
     s = services(request)
-    attempt = await s.attempts.get(user, request.path_params["attempt_id"])
+    attempt = await s.attempts.get(user, attempt_id)
     if not attempt.finished:
         return redirect(f"/attempts/{attempt.id}")
     round_ = await s.catalog.round(attempt.round_id)
     mine = next(r for r in await s.attempts.by_round(user) if r.round.id == round_.id)
-    status = timing.round_status(round_, s.clock.now())
+    clock = timing.round_status(round_, s.clock.now())
+    window = await s.judging.complaint_window(round_.id)
     return render(
         request,
         "participant/result.html",
+        status,
         attempt=attempt,
         round=round_,
         mine=mine,
-        reveal=status is RoundStatus.CLOSED,
-        can_retry=status is RoundStatus.OPEN and mine.used < round_.rules.attempts_allowed,
+        reveal=clock is RoundStatus.CLOSED,
+        can_retry=clock is RoundStatus.OPEN and mine.used < round_.rules.attempts_allowed,
+        complaints=await s.judging.my_complaints(user, attempt.id),
+        complaints_open=window.window_open(s.clock.now()),
+        window_closes=window.window_closes,
+        complaint_error=error,
+        complaint_form=form or {},
+        notice=request.query_params.get("notice") == "complained",
     )
+
+
+@signed_in
+async def complain(request: Request, user: User) -> Response:
+    """A complaint from the result page: back to it, or the page again with
+    the refusal beside the form."""
+    form = await read_form(request)
+    attempt_id = request.path_params["attempt_id"]
+    fields = {k: str(form.get(k) or "") for k in ("question_id", "text")}
+    try:
+        await services(request).judging.file_complaint(user, attempt_id, fields["question_id"], fields["text"])
+    except ContestError as exc:
+        message = " ".join([exc.message, *getattr(exc, "errors", {}).values()])
+        return await _result(request, user, attempt_id, status=exc.status, error=message, form=fields)
+    return redirect(f"/attempts/{attempt_id}/result?notice=complained#complaints")
 
 
 @signed_in
@@ -482,6 +520,7 @@ routes = [
     Route("/attempts/{attempt_id:id}/prediction", attempt_prediction, methods=["PUT"]),
     Route("/attempts/{attempt_id:id}/review", review_page, methods=["GET"]),
     Route("/attempts/{attempt_id:id}/result", result_page, methods=["GET"]),
+    Route("/attempts/{attempt_id:id}/complaints", complain, methods=["POST"]),
     Route("/me/attempts", my_attempts, methods=["GET"]),
     Route("/lang/{lang}", set_language, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),

@@ -1,0 +1,152 @@
+"""The judges' pages (``/judging``): the rounds to review, and for each its
+phase moves, the complaints with their answers, and disqualifications.
+Handlers parse, call one service, and render or go back to the round."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest.domain import phases
+from contest.domain.models import Phase, User
+from contest.domain.permissions import Capability
+from contest.errors import ContestError
+from contest.services.container import Services
+from contest.web.organiser import staff_page
+from contest.web.pages import read_form, redirect, render
+
+judge_page = staff_page(Capability.JUDGE_ROUND)
+
+NOTICES = {
+    "phase": "Đã chuyển giai đoạn của vòng thi.",
+    "answered": "Đã gửi câu trả lời khiếu nại.",
+    "disqualified": "Đã loại và ghi vào nhật ký thao tác.",
+    "reinstated": "Đã khôi phục và ghi vào nhật ký thao tác.",
+}
+"""What a judge reads after each action (``?notice=…``)."""
+
+
+def services(request: Request) -> Services:
+    result: Services = request.app.state.services
+    return result
+
+
+@judge_page
+async def rounds(request: Request, user: User) -> Response:
+    """Every round with the phase it is in, those a judge acts on first."""
+    s = services(request)
+    now = s.clock.now()
+    listed = [(r, phases.effective(r, now)) for r in await s.catalog.rounds()]
+    listed.sort(key=lambda rp: (rp[1] not in phases.MOVES, -rp[0].closes_at.timestamp()))
+    return render(request, "judge/rounds.html", rounds=listed, labels=phases.LABELS, movable=phases.MOVES)
+
+
+async def _round_page(request: Request, user: User, round_id: int, *, status: int = 200, error: str = "") -> Response:
+    s = services(request)
+    round_ = await s.catalog.round(round_id)
+    review = await s.judging.complaint_window(round_id)
+    current = phases.effective(round_, s.clock.now())
+    notice = NOTICES.get(request.query_params.get("notice", ""), "")
+    return render(
+        request,
+        "judge/round.html",
+        status,
+        round=round_,
+        phase=current,
+        labels=phases.LABELS,
+        moves=sorted(phases.MOVES.get(current, frozenset()), key=list(Phase).index),
+        review=review,
+        window_open=review.window_open(s.clock.now()),
+        complaints=await s.judging.complaints(user, round_id),
+        disqualifications=await s.judging.disqualifications(user, round_id),
+        changes=await s.rounds.phase_changes(user, round_id),
+        notice=notice,
+        error=error,
+    )
+
+
+@judge_page
+async def round_page(request: Request, user: User) -> Response:
+    return await _round_page(request, user, request.path_params["round_id"])
+
+
+async def _act(
+    request: Request, user: User, round_id: int, action: Callable[[], Awaitable[object]], notice: str
+) -> Response:
+    """Do ``action``; back to the round with ``notice``, or the round's page
+    again with the refusal beside the forms (its status)."""
+    try:
+        await action()
+    except ContestError as exc:
+        errors = getattr(exc, "errors", {})
+        message = " ".join([exc.message, *errors.values()]) if errors else exc.message
+        return await _round_page(request, user, round_id, status=exc.status, error=message)
+    return redirect(f"/judging/rounds/{round_id}?notice={quote(notice)}")
+
+
+@judge_page
+async def move(request: Request, user: User) -> Response:
+    form = await read_form(request)
+    round_id = request.path_params["round_id"]
+    s = services(request)
+    return await _act(
+        request,
+        user,
+        round_id,
+        lambda: s.rounds.move_phase(user, round_id, form.get("phase"), form.get("note")),
+        "phase",
+    )
+
+
+@judge_page
+async def answer(request: Request, user: User) -> Response:
+    form = await read_form(request)
+    s = services(request)
+    complaint_id = request.path_params["complaint_id"]
+    round_id = await s.judging.complaint_round(user, complaint_id)
+    return await _act(
+        request, user, round_id, lambda: s.judging.answer(user, complaint_id, form.get("text")), "answered"
+    )
+
+
+@judge_page
+async def disqualify(request: Request, user: User) -> Response:
+    form = await read_form(request)
+    s = services(request)
+    round_id = request.path_params["round_id"]
+
+    def act() -> Awaitable[object]:
+        return s.judging.disqualify(
+            user,
+            round_id,
+            user_id=form.get("user_id") or None,
+            attempt_id=form.get("attempt_id") or None,
+            reason=form.get("reason"),
+        )
+
+    return await _act(request, user, round_id, act, "disqualified")
+
+
+@judge_page
+async def reinstate(request: Request, user: User) -> Response:
+    form = await read_form(request)
+    s = services(request)
+    found_id = request.path_params["disqualification_id"]
+    round_id = await s.judging.disqualification_round(user, found_id)
+    return await _act(
+        request, user, round_id, lambda: s.judging.reinstate(user, found_id, form.get("reason")), "reinstated"
+    )
+
+
+routes = [
+    Route("/judging", rounds, methods=["GET"]),
+    Route("/judging/rounds/{round_id:id}", round_page, methods=["GET"]),
+    Route("/judging/rounds/{round_id:id}/phase", move, methods=["POST"]),
+    Route("/judging/rounds/{round_id:id}/disqualifications", disqualify, methods=["POST"]),
+    Route("/judging/complaints/{complaint_id:id}/answer", answer, methods=["POST"]),
+    Route("/judging/disqualifications/{disqualification_id:id}/reinstate", reinstate, methods=["POST"]),
+]

@@ -1,0 +1,86 @@
+"""The judges' pages and the participant's complaint, without JavaScript:
+a judge moves a closed round on, disqualifies and reinstates, answers a
+complaint the participant filed from their result page, then publishes final
+results; every refusal is shown on the page with its status."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from contest.domain.models import Role
+from tests.backends import rows
+from tests.conftest import PASSWORD, World
+from tests.web.test_organiser import sign_in_staff
+from tests.web.test_pages import csrf, register
+
+
+def sign_in(client: TestClient, login: str) -> None:
+    client.cookies.clear()
+    form = {"csrf_token": csrf(client.get("/login").text), "login": login, "password": PASSWORD}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+
+
+def post(client: TestClient, path: str, page: str, **fields: str) -> Any:
+    return client.post(path, data={"csrf_token": csrf(client.get(page).text), **fields}, follow_redirects=False)
+
+
+def test_judge_reviews_and_participant_complains_through_pages(client: TestClient, world: World, settings: Any) -> None:
+    phone = str(register(client, world)["phone"])
+    token = client.post("/api/v1/token", json={"login": phone, "password": PASSWORD}).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    attempt = client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=bearer).json()["id"]
+    assert client.post(f"/api/v1/attempts/{attempt}/submit", json={"prediction": 1}, headers=bearer).status_code == 200
+    result = f"/attempts/{attempt}/result"
+    assert 'id="complaints"' not in client.get(result).text  # nothing published: no form
+    rows(settings.database_url, "UPDATE rounds SET complaint_window_hours = 24 WHERE id = ?", (world.open_round,))
+    world.clock.advance(days=8)
+
+    sign_in_staff(client, world, Role.JUDGE, "giamkhao")
+    page = f"/judging/rounds/{world.open_round}"
+    assert f'<a href="{page}">Vòng mở</a>' in client.get("/judging").text
+    moved = post(client, f"{page}/phase", page, phase="under_review", note="Bắt đầu chấm")
+    assert (moved.status_code, moved.headers["location"]) == (303, f"{page}?notice=phase")
+    assert "Đã chuyển giai đoạn của vòng thi." in client.get(moved.headers["location"]).text
+    refused = post(client, f"{page}/disqualifications", page, attempt_id=str(attempt), reason="")
+    assert refused.status_code == 422
+    assert "Hãy ghi lý do loại." in refused.text
+    made = post(client, f"{page}/disqualifications", page, attempt_id=str(attempt), reason="Làm quá nhanh")
+    assert made.headers["location"] == f"{page}?notice=disqualified"
+    shown = client.get(page).text
+    assert "Làm quá nhanh" in shown
+    found = re.search(r'action="(/judging/disqualifications/\d+/reinstate)"', shown)
+    assert found
+    assert post(client, found.group(1), page, reason="Đã xác minh").status_code == 303
+    assert "Đã khôi phục" in client.get(page).text
+    post(client, f"{page}/phase", page, phase="provisional")
+
+    sign_in(client, phone)
+    shown = client.get(result).text
+    assert f'action="/attempts/{attempt}/complaints"' in shown
+    empty = post(client, f"/attempts/{attempt}/complaints", result, question_id="2", text=" ")
+    assert empty.status_code == 422
+    assert 'aria-invalid="true"' in empty.text and "Hãy viết nội dung khiếu nại." in empty.text
+    filed = post(client, f"/attempts/{attempt}/complaints", result, question_id="2", text="Câu 2 có hai đáp án.")
+    assert filed.headers["location"] == f"{result}?notice=complained#complaints"
+    assert "Chưa có trả lời." in client.get(result).text
+
+    sign_in(client, "giamkhao")
+    final = post(client, f"{page}/phase", page, phase="final")
+    assert final.status_code == 409
+    assert "Thời hạn khiếu nại chưa hết" in final.text
+    world.clock.advance(hours=25)
+    shown = client.get(page).text
+    answer = re.search(r'action="(/judging/complaints/\d+/answer)"', shown)
+    assert answer and "Câu 2 có hai đáp án." in shown
+    assert post(client, answer.group(1), page, text="Đáp án B đúng; giữ nguyên.").status_code == 303
+    assert post(client, f"{page}/phase", page, phase="final").status_code == 303
+
+    sign_in(client, phone)
+    shown = client.get(result).text
+    assert "Đáp án B đúng; giữ nguyên." in shown
+    assert f'action="/attempts/{attempt}/complaints"' not in shown  # the window has closed
+    client.cookies.set("lang", "en")
+    assert "Complaints" in client.get(result).text
