@@ -2,7 +2,8 @@
 
 Every staff page and every service call that needs more than being signed in
 asks :func:`require` for one capability; nothing else compares roles. A
-participant takes part; a judge judges rounds; an organiser runs contests,
+participant takes part; a judge judges rounds and reads their statistics
+and attempts (without personal data); an organiser runs contests,
 rounds and banks, sees personal data and the log and disables participants'
 accounts; an admin may do all of that and manage staff accounts. Staff never take part in a contest.
 """
@@ -25,6 +26,7 @@ class Capability(enum.StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     JUDGE_ROUND = "judge_round"
     MANAGE_STAFF = "manage_staff"
+    VIEW_STATISTICS = "view_statistics"
 
 
 _ORGANISING = frozenset(
@@ -35,12 +37,13 @@ _ORGANISING = frozenset(
         Capability.VIEW_PERSONAL_DATA,
         Capability.MANAGE_PARTICIPANTS,
         Capability.VIEW_AUDIT_LOG,
+        Capability.VIEW_STATISTICS,
     }
 )
 
 GRANTS: dict[Role, frozenset[Capability]] = {
     Role.PARTICIPANT: frozenset({Capability.TAKE_PART}),
-    Role.JUDGE: frozenset({Capability.JUDGE_ROUND}),
+    Role.JUDGE: frozenset({Capability.JUDGE_ROUND, Capability.VIEW_STATISTICS}),
     Role.ORGANISER: _ORGANISING,
     Role.ADMIN: _ORGANISING | {Capability.JUDGE_ROUND, Capability.MANAGE_STAFF},
 }
@@ -62,6 +65,7 @@ REFUSALS: dict[Capability, tuple[str, str]] = {
     Capability.MANAGE_PARTICIPANTS: ("organisers_only", "Chỉ Ban Tổ chức được khoá tài khoản thí sinh."),
     Capability.VIEW_AUDIT_LOG: ("organisers_only", "Chỉ Ban Tổ chức được xem nhật ký thao tác."),
     Capability.JUDGE_ROUND: ("judges_only", "Chỉ Ban Giám khảo được chấm và công bố kết quả vòng thi."),
+    Capability.VIEW_STATISTICS: ("staff_only", "Chỉ Ban Tổ chức, Ban Giám khảo được xem thống kê vòng thi."),
     Capability.MANAGE_STAFF: ("admins_only", "Chỉ quản trị viên được quản lý tài khoản Ban Tổ chức và Ban Giám khảo."),
 }
 """The error code and what someone without the capability reads (a 403)."""

@@ -21,6 +21,7 @@ from contest.services.passwords import Passwords
 from contest.services.rounds import Rounds
 from contest.services.sessions import Sessions
 from contest.services.staff import Staff
+from contest.services.statistics import Statistics
 from contest.storage import Storage
 
 
@@ -40,6 +41,7 @@ class Services:
     judging: Judging
     sessions: Sessions
     staff: Staff
+    statistics: Statistics
     participants: Participants
     journal: Journal
 
@@ -67,6 +69,7 @@ class Services:
             judging=Judging(storage, catalog, clock),
             sessions=Sessions(storage, settings),
             staff=Staff(storage, passwords, clock),
+            statistics=Statistics(storage, catalog, clock),
             participants=Participants(storage, catalog, clock),
             journal=Journal(storage, catalog),
         )

@@ -16,6 +16,7 @@ from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
 from contest.storage.sql import Database
 from contest.storage.standing import StandingStore
+from contest.storage.statistics import StatisticsStore
 from contest.storage.versions import DataVersion
 
 
@@ -37,6 +38,7 @@ class Storage(ABC):
         self.judging = JudgingStore(db)
         self.banks = BankStore(db)
         self.attempts = AttemptStore(db, self.audit)
+        self.statistics = StatisticsStore(db)
         self.leaderboards = LeaderboardStore(db)
 
     @abstractmethod

@@ -26,7 +26,18 @@ from starlette.types import Receive, Scope, Send
 from contest.config import Settings
 from contest.errors import ContestError, TooManyRequests
 from contest.services.container import Services
-from contest.web import api, console_contests, console_participants, judges, leaderboards, organiser, pages, review_api, staff_api
+from contest.web import (
+    api,
+    api_statistics,
+    console_participants,
+    console_stats,
+    judges,
+    leaderboards,
+    organiser,
+    pages,
+    review_api,
+    staff_api,
+)
 from contest.web.auth import SessionCheck, Tokens
 from contest.web.render import STATIC_DIR, Renderer
 from contest.web.security import BodyLimit, SecurityHeaders, under_api
@@ -149,9 +160,17 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
             await task.stop()
             await services.storage.close()
 
-    api_app = Starlette(routes=api.routes + leaderboards.api_routes + review_api.routes + staff_api.routes, exception_handlers=_handlers(json_error))
+    api_app = Starlette(
+        routes=api.routes + leaderboards.api_routes + review_api.routes + staff_api.routes + api_statistics.routes,
+        exception_handlers=_handlers(json_error),
+    )
     page_app = Starlette(
-        routes=pages.routes + leaderboards.page_routes + organiser.routes + console_contests.routes + judges.routes + console_participants.routes,
+        routes=pages.routes
+        + leaderboards.page_routes
+        + organiser.routes
+        + judges.routes
+        + console_participants.routes
+        + console_stats.routes,
         exception_handlers=_handlers(page_error),
         middleware=[
             Middleware(

@@ -824,6 +824,120 @@ PATHS: dict[str, Any] = {
     },
 }
 
+_STAFF_ROUND = {"name": "round_id", "in": "path", "required": True, "schema": _ID}
+_COUNT = {"type": "integer", "minimum": 0}
+_NAMED_COUNT: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "participants"],
+    "properties": {"name": {"type": "string"}, "participants": _COUNT},
+}
+_STATISTICS_ONLY = _error("Only organisers, judges and admins (`staff_only`).")
+
+PATHS.update(
+    {
+        "/api/v1/staff/rounds/{round_id}/stats": {
+            "get": {
+                "summary": "Staff: a round's live figures and its participation by day, area and unit",
+                "description": "Participants are distinct accounts that started an attempt; days are Vietnam "
+                "dates; areas and units come from each participant's part in the round's contest, the most "
+                "participants first. A unit's `rate` is participants ÷ `headcount` where the contest gives one.",
+                "security": _SECURED,
+                "parameters": [_STAFF_ROUND],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["round_id", "title", "attempts", "participants", "participation"],
+                            "properties": {
+                                "round_id": _ID,
+                                "title": {"type": "string"},
+                                "attempts": {
+                                    "type": "object",
+                                    "required": ["started", "in_progress", "submitted", "expired"],
+                                    "properties": {
+                                        k: _COUNT for k in ("started", "in_progress", "submitted", "expired")
+                                    },
+                                },
+                                "participants": _COUNT,
+                                "seconds_left": {
+                                    "type": ["integer", "null"],
+                                    "description": "Until the round closes; null unless it is open.",
+                                },
+                                "participation": {
+                                    "type": "object",
+                                    "required": ["by_day", "by_area", "by_unit"],
+                                    "properties": {
+                                        "by_day": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "required": ["date", "participants"],
+                                                "properties": {
+                                                    "date": {"type": "string", "format": "date"},
+                                                    "participants": _COUNT,
+                                                },
+                                            },
+                                        },
+                                        "by_area": {"type": "array", "items": _NAMED_COUNT},
+                                        "by_unit": {
+                                            "type": "array",
+                                            "items": {
+                                                **_NAMED_COUNT,
+                                                "properties": {
+                                                    **_NAMED_COUNT["properties"],
+                                                    "headcount": {"type": ["integer", "null"], "minimum": 1},
+                                                    "rate": {"type": ["number", "null"], "minimum": 0},
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "Figures now (not cached).",
+                    ),
+                    "401": _UNAUTHORIZED,
+                    "403": _STATISTICS_ONLY,
+                    "404": _error("No such round."),
+                },
+            }
+        },
+        "/api/v1/staff/rounds/{round_id}/export": {
+            "get": {
+                "summary": "Staff: the round's attempts as a spreadsheet (xlsx or CSV), streamed",
+                "description": "Vietnamese headers, one attempt a row in id order, times in Vietnam time. A text "
+                "cell beginning with =, +, -, @, tab or carriage return is text: behind a ' in CSV, a string "
+                "cell in xlsx. Phone, identification number, email and birth year only for organisers and admins.",
+                "security": _SECURED,
+                "parameters": [
+                    _STAFF_ROUND,
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["xlsx", "csv"], "default": "xlsx"},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "An attachment (Content-Disposition names the file).",
+                        "content": {
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                                "schema": {"type": "string", "format": "binary"}
+                            },
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "400": _error("`unknown_format`: neither xlsx nor csv."),
+                    "401": _UNAUTHORIZED,
+                    "403": _STATISTICS_ONLY,
+                    "404": _error("No such round."),
+                },
+            }
+        },
+    }
+)
+
 
 @cache
 def spec() -> dict[str, Any]:

@@ -247,7 +247,7 @@ def write_xlsx(questions: Sequence[Question]) -> bytes:
     sheet = workbook.create_sheet(QUESTION_SHEET)
     sheet.freeze_panes = "A2"
     _widths(sheet, [60 if c.field == "question" else 18 for c in COLUMNS])
-    sheet.append([_text(sheet, c.title, bold=True) for c in COLUMNS])
+    sheet.append([text_cell(sheet, c.title, bold=True) for c in COLUMNS])
     for question in questions:
         sheet.append([_cell(sheet, v) for v in _row(question)])
     _write_guide(workbook.create_sheet(GUIDE_SHEET))
@@ -281,7 +281,7 @@ def _row(q: Question) -> list[object]:
 
 def _cell(sheet: WriteOnlyWorksheet, value: object) -> object:
     if isinstance(value, str):
-        return _text(sheet, value) if value else None
+        return text_cell(sheet, value) if value else None
     if isinstance(value, date):
         cell = WriteOnlyCell(sheet, datetime.combine(value, datetime.min.time()))
         cell.number_format = "dd/mm/yyyy"
@@ -289,7 +289,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: object) -> object:
     return value
 
 
-def _text(sheet: WriteOnlyWorksheet, value: str, *, bold: bool = False) -> object:
+def text_cell(sheet: WriteOnlyWorksheet, value: str, *, bold: bool = False) -> object:
     """A string cell that stays a string: openpyxl would otherwise store
     "= 2 + 3" as a formula and "#N/A" as an error. Control characters, which
     an .xlsx cannot hold, are dropped."""
@@ -313,7 +313,7 @@ def _widths(sheet: WriteOnlyWorksheet, widths: Sequence[int]) -> None:
 def _write_guide(sheet: WriteOnlyWorksheet) -> None:
     _widths(sheet, [22, 12, 90])
     wrap = Alignment(wrap_text=True, vertical="top")
-    sheet.append([_text(sheet, t, bold=True) for t in ("Cột", "Bắt buộc", "Cách ghi")])
+    sheet.append([text_cell(sheet, t, bold=True) for t in ("Cột", "Bắt buộc", "Cách ghi")])
     for column in COLUMNS:
         help_cell = WriteOnlyCell(sheet, column.help)
         help_cell.alignment = wrap

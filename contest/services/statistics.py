@@ -1,0 +1,197 @@
+"""Statistics a committee reports and the spreadsheets it downloads, for
+staff who may view statistics (``VIEW_STATISTICS``); personal data only for
+those who may see it (``VIEW_PERSONAL_DATA``). The figures' rules are in
+``domain/statistics.py``, the spreadsheets' in ``domain/exports.py``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from contest.clock import Clock
+from contest.domain import statistics, timing
+from contest.domain.banks.moodle import slug
+from contest.domain.exports import (
+    ATTEMPT_COLUMNS,
+    FORMATS,
+    PARTICIPANT_COLUMNS,
+    Column,
+    Row,
+    XlsxWriter,
+    csv_header,
+    csv_rows,
+    visible,
+)
+from contest.domain.models import AttemptStatus, Contest, Round, RoundStatus, User
+from contest.domain.permissions import Capability, can, require
+from contest.errors import BadRequest
+from contest.services.catalog import Catalog
+from contest.storage import Storage
+
+TIME_BIN_SECONDS = 60
+"""Time taken is charted by the minute."""
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A round's live figures: attempts by status (``started`` is all of
+    them), distinct participants, and the time left while it is open."""
+
+    started: int
+    in_progress: int
+    submitted: int
+    expired: int
+    participants: int
+    seconds_left: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Participation:
+    days: list[tuple[date, int]]
+    areas: list[statistics.Count]
+    units: list[statistics.Count]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundReport:
+    round: Round
+    contest: Contest
+    figures: Figures
+    round_participation: Participation
+    contest_participation: Participation
+    items: list[statistics.ItemStats]
+    scores: list[statistics.Bin]
+    durations: list[statistics.Bin]
+    """Bins of :data:`TIME_BIN_SECONDS` seconds."""
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    filename: str
+    media_type: str
+    body: AsyncIterator[bytes]
+
+
+class Statistics:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock) -> None:
+        self._storage = storage
+        self._catalog = catalog
+        self._clock = clock
+
+    async def live(self, user: User, round_id: int) -> tuple[Round, Figures, Participation]:
+        """The round, its live figures and its participation by day, area
+        and unit. Forbidden without ``VIEW_STATISTICS``; NotFound for no such round."""
+        require(user, Capability.VIEW_STATISTICS)
+        round_ = await self._catalog.round(round_id)
+        contest = await self._catalog.contest(round_.contest_id)
+        return round_, await self._figures(round_), await self._participation("round", round_.id, contest)
+
+    async def report(self, user: User, round_id: int) -> RoundReport:
+        """Everything the statistics page shows for a round (see
+        :meth:`live`), with the contest's participation, each question's
+        item analysis and the distributions of score and time taken."""
+        round_, figures, participation = await self.live(user, round_id)
+        contest = await self._catalog.contest(round_.contest_id)
+        scores, seconds = await self._storage.statistics.distributions(round_.id)
+        items: list[statistics.ItemStats] = []
+        groups = statistics.cutoffs(scores)
+        if groups is not None:
+            analysis = statistics.ItemAnalysis(groups)
+            async for batch in self._storage.statistics.responses(round_.id):
+                analysis.add(batch)
+            items = analysis.results()
+        return RoundReport(
+            round=round_,
+            contest=contest,
+            figures=figures,
+            round_participation=participation,
+            contest_participation=await self._participation("contest", contest.id, contest),
+            items=items,
+            scores=statistics.histogram(scores, width=1),
+            durations=statistics.histogram(seconds, width=TIME_BIN_SECONDS),
+        )
+
+    async def _figures(self, round_: Round) -> Figures:
+        counts, people = await self._storage.statistics.statuses(round_.id)
+        now = self._clock.now()
+        left = None
+        if timing.round_status(round_, now) is RoundStatus.OPEN:
+            left = int((round_.closes_at - now).total_seconds())
+        return Figures(
+            started=sum(counts.values()),
+            in_progress=counts.get(AttemptStatus.IN_PROGRESS, 0),
+            submitted=counts.get(AttemptStatus.SUBMITTED, 0),
+            expired=counts.get(AttemptStatus.EXPIRED, 0),
+            participants=people,
+            seconds_left=left,
+        )
+
+    async def _participation(self, scope: str, scope_id: int, contest: Contest) -> Participation:
+        days, areas, units = await self._storage.statistics.participation(
+            scope=scope, scope_id=scope_id, offset_ms=statistics.VIETNAM_OFFSET_MS
+        )
+        headcounts = {u.name: u.headcount for u in contest.units if u.headcount}
+        return Participation(
+            days=statistics.by_day(days),
+            areas=statistics.ranked(areas),
+            units=statistics.ranked(units, headcounts=headcounts),
+        )
+
+    async def export_attempts(self, user: User, round_id: int, fmt: object) -> Export:
+        """The round's attempts as ``fmt`` ("xlsx" or "csv"; else BadRequest),
+        streamed; personal columns only with ``VIEW_PERSONAL_DATA``."""
+        require(user, Capability.VIEW_STATISTICS)
+        kind = _format(fmt)
+        round_ = await self._catalog.round(round_id)
+        columns = visible(ATTEMPT_COLUMNS, personal=can(user, Capability.VIEW_PERSONAL_DATA))
+        return Export(
+            filename=f"bai-thi-{slug(round_.title).lower() or 'vong-thi'}.{kind}",
+            media_type=MEDIA_TYPES[kind],
+            body=_stream(kind, columns, self._storage.statistics.attempts(round_.id), sheet="Bài thi"),
+        )
+
+    async def export_participants(self, user: User, contest_id: int, fmt: object) -> Export:
+        """The contest's participants as ``fmt``, streamed. A list of people
+        is personal data: Forbidden without ``VIEW_PERSONAL_DATA``."""
+        require(user, Capability.VIEW_PERSONAL_DATA)
+        kind = _format(fmt)
+        contest = await self._catalog.contest(contest_id)
+        return Export(
+            filename=f"thi-sinh-{contest.slug}.{kind}",
+            media_type=MEDIA_TYPES[kind],
+            body=_stream(
+                kind, PARTICIPANT_COLUMNS, self._storage.statistics.participants(contest.id), sheet="Thí sinh"
+            ),
+        )
+
+
+def _format(fmt: object) -> str:
+    if fmt not in FORMATS:
+        raise BadRequest("Định dạng tải về phải là xlsx hoặc csv.", code="unknown_format")
+    return str(fmt)
+
+
+async def _stream(
+    kind: str, columns: Sequence[Column[Row]], batches: AsyncIterator[list[Row]], *, sheet: str
+) -> AsyncIterator[bytes]:
+    """CSV: the header, then each batch as it is read. xlsx: each batch
+    appended off the event loop, then the finished file in chunks."""
+    if kind == "csv":
+        yield csv_header(columns).encode()
+        async for rows in batches:
+            yield csv_rows(columns, rows).encode()
+        return
+    writer = XlsxWriter(columns, sheet=sheet)
+    async for rows in batches:
+        await asyncio.to_thread(writer.add, rows)
+    await asyncio.to_thread(writer.finish)
+    chunks = writer.chunks()
+    while chunk := await asyncio.to_thread(next, chunks, b""):
+        yield chunk
