@@ -12,6 +12,7 @@ from contest.services.accounts import Accounts
 from contest.services.attempts import Attempts
 from contest.services.banks import Banks
 from contest.services.catalog import Catalog
+from contest.services.certificates import Certificates
 from contest.services.contests import Contests
 from contest.services.leaderboards import Leaderboards
 from contest.services.journal import Journal
@@ -39,6 +40,7 @@ class Services:
     rounds: Rounds
     leaderboards: Leaderboards
     judging: Judging
+    certificates: Certificates
     sessions: Sessions
     staff: Staff
     statistics: Statistics
@@ -66,7 +68,8 @@ class Services:
             banks=Banks(storage, catalog, settings, clock),
             rounds=Rounds(storage, catalog, clock, leaderboards),
             leaderboards=leaderboards,
-            judging=Judging(storage, catalog, clock),
+            judging=Judging(storage, catalog, clock, leaderboards),
+            certificates=Certificates(storage, catalog, settings),
             sessions=Sessions(storage, settings),
             staff=Staff(storage, passwords, clock),
             statistics=Statistics(storage, catalog, clock),

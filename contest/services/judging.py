@@ -8,11 +8,12 @@ from __future__ import annotations
 from contest.clock import Clock
 from contest.domain import judging
 from contest.domain.judging import Review
-from contest.domain.models import User
+from contest.domain.models import Phase, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, require
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
+from contest.services.leaderboards import Leaderboards
 from contest.storage import Storage
 from contest.storage.judging import Complaint, Disqualification
 
@@ -24,10 +25,11 @@ ID_MAX = 2**63 - 1
 
 
 class Judging:
-    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock) -> None:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock, leaderboards: Leaderboards) -> None:
         self._storage = storage
         self._catalog = catalog
         self._clock = clock
+        self._leaderboards = leaderboards
 
     async def _review(self, round_id: int) -> Review:
         review = await self._storage.judging.review(round_id)
@@ -125,7 +127,8 @@ class Judging:
     ) -> Disqualification:
         """Put out of the round's ranking one attempt (``attempt_id``) or a
         participant's whole round (``user_id``), with a written reason;
-        logged. Invalid without exactly one of them, for an attempt or a
+        logged, and the round ranked again without it
+        (:meth:`Leaderboards.refresh`). Invalid without exactly one of them, for an attempt or a
         participant not of this round, or without a reason;
         :class:`judging.NotUnderReview` (409) unless the round is under
         review; Conflict (409 ``already_disqualified``) when the same is out
@@ -160,6 +163,7 @@ class Judging:
         )
         if done is None:
             raise Conflict("Bài thi hoặc thí sinh này đang bị loại rồi.", code="already_disqualified")
+        await self._leaderboards.refresh(round_id, Phase.UNDER_REVIEW)
         return done
 
     async def reinstate(self, user: User, disqualification_id: int, reason: object) -> Disqualification:
@@ -176,6 +180,7 @@ class Judging:
             raise Conflict("Quyết định loại này đã được huỷ.", code="already_reinstated")
         if not await self._storage.judging.reinstate(found=found, reason=text, judge_id=user.id, now=self._clock.now()):
             raise Conflict("Quyết định loại này vừa được thay đổi. Vui lòng tải lại trang.", code="already_reinstated")
+        await self._leaderboards.refresh(found.round_id, Phase.UNDER_REVIEW)
         lifted = await self._storage.judging.disqualification(disqualification_id)
         assert lifted is not None
         return lifted

@@ -29,6 +29,7 @@ from contest.services.container import Services
 from contest.web import (
     api,
     api_statistics,
+    certificates,
     console_participants,
     console_stats,
     judges,
@@ -169,6 +170,7 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
         + leaderboards.page_routes
         + organiser.routes
         + judges.routes
+        + certificates.routes
         + console_participants.routes
         + console_stats.routes,
         exception_handlers=_handlers(page_error),

@@ -40,6 +40,12 @@ def phase(client: TestClient, judge: Headers, round_id: int, to: str, note: str 
     return client.post(f"/api/v1/staff/rounds/{round_id}/phase", json={"phase": to, "note": note}, headers=judge)
 
 
+def standing(client: TestClient, world: World) -> list[tuple[int, int]]:
+    """The open round's stored standings: (participant, counting attempt)."""
+    entries = client.portal.call(lambda: world.services.storage.leaderboards.entries(world.open_round))
+    return [(e.user_id, e.attempt_id) for e in entries]
+
+
 @pytest.fixture
 def closed(client: TestClient, world: World, api_user: Callable[..., Headers], settings: Any) -> tuple[Headers, int]:
     """A participant with one submitted attempt in the open round, which has
@@ -140,6 +146,7 @@ def test_disqualify_an_attempt_then_reinstate_it(
     assert made.status_code == 201, made.text
     found = made.json()
     assert (found["attempt_id"], found["participant"], found["active"]) == (attempt_id, "Nguyễn Văn An", True)
+    assert standing(client, world) == []  # the review ranking leaves the attempt out at once
     twice = client.post(disqualify, json={"attempt_id": attempt_id, "reason": "Lần hai"}, headers=judge)
     assert (twice.status_code, twice.json()["error"]) == (409, "already_disqualified")
     whole = client.post(disqualify, json={"user_id": found["user_id"], "reason": "Hai tài khoản"}, headers=judge)
@@ -153,16 +160,20 @@ def test_disqualify_an_attempt_then_reinstate_it(
     assert (lifted.json()["active"], lifted.json()["reinstate_reason"]) == (False, "Đã xác minh: làm bài độc lập")
     again = client.post(reinstate, json={"reason": "Lần hai"}, headers=judge)
     assert (again.status_code, again.json()["error"]) == (409, "already_reinstated")
+    assert standing(client, world) == []  # the participant's whole round is still out
     listed = client.get(disqualify, headers=judge).json()
     assert [(d["attempt_id"], d["active"]) for d in listed] == [(attempt_id, False), (None, True)]
     excluded = client.portal.call(world.services.storage.judging.excluded, world.open_round)
     assert excluded == (frozenset({found["user_id"]}), frozenset())
+    whole = client.get(disqualify, headers=judge).json()[1]
+    client.post(f"/api/v1/staff/disqualifications/{whole['id']}/reinstate", json={"reason": "Một người"}, headers=judge)
+    assert standing(client, world) == [(found["user_id"], attempt_id)]
     logged = rows(
         settings.database_url,
         "SELECT action FROM audit_log WHERE subject = ? AND action <> 'round.phase' ORDER BY id",
         (f"round:{world.open_round}",),
     )
-    assert [a for (a,) in logged] == ["round.disqualify", "round.disqualify", "round.reinstate"]
+    assert [a for (a,) in logged] == ["round.disqualify", "round.disqualify", "round.reinstate", "round.reinstate"]
     assert client.get(disqualify, headers=participant).status_code == 403
 
 

@@ -31,7 +31,7 @@ WHO = ("anonymous", "participant", "judge", "organiser", "admin")
 LOGIN = "login"
 """303 to the sign-in page, which brings them back afterwards."""
 
-PATH_VALUES = {"id": "1", "slug": "thu", "fmt": "xlsx", "lang": "en", "path": "app.css"}
+PATH_VALUES = {"id": "1", "slug": "thu", "fmt": "xlsx", "lang": "en", "path": "app.css", "code": "1-1-0"}
 
 # Reading the table: staff asking for a participant's attempt get 404 (someone
 # else's attempt does not exist for them); 4xx other than 401/403 and 303s to
@@ -82,6 +82,8 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/organiser/banks/{id}/export/{fmt}"):              (LOGIN, 403, 403, 200, 200),
     ("GET", "/organiser/rounds/{id}/rescore"):                  (LOGIN, 403, 403, 200, 200),
     ("POST", "/organiser/rounds/{id}/rescore"):                 (LOGIN, 403, 403, 200, 200),
+    ("GET", "/rounds/{id}/certificate.pdf"):                    (LOGIN, 404, 403, 403, 403),
+    ("GET", "/certificates/{code}"):                            (404, 404, 404, 404, 404),
     ("GET", "/judging"):                                        (LOGIN, 403, 200, 403, 200),
     ("GET", "/judging/rounds/{id}"):                            (LOGIN, 403, 200, 403, 200),
     ("POST", "/judging/rounds/{id}/phase"):                     (LOGIN, 403, 422, 403, 422),
