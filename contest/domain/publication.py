@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -35,9 +35,9 @@ def mask_phone(phone: str | None) -> str:
     return f"{phone[:2]}xx xxx {phone[-3:]}"
 
 
-@dataclass(frozen=True, slots=True)
-class PublicEntry:
-    """One line of a public leaderboard (the API's ``entries``)."""
+class PublicEntry(NamedTuple):
+    """One line of a public leaderboard (the API's ``entries``); a named
+    tuple, since a big round's document has hundreds of thousands."""
 
     rank: int
     name: str
@@ -50,17 +50,7 @@ class PublicEntry:
     duration_seconds: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "rank": self.rank,
-            "name": self.name,
-            "phone": self.phone,
-            "area": self.area,
-            "unit": self.unit,
-            "score": self.score,
-            "correct": self.correct,
-            "prediction": self.prediction,
-            "duration_seconds": self.duration_seconds,
-        }
+        return self._asdict()
 
 
 def document(

@@ -45,7 +45,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from typing import NamedTuple
 
 from contest.domain.models import AttemptSummary, Counting
 
@@ -119,9 +119,10 @@ class RankingRule:
         return text + " Những người bằng nhau ở mọi tiêu chí được xếp đồng hạng."
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """One finished attempt as the ranking reads it (the input)."""
+class Scored(NamedTuple):
+    """One finished attempt as the ranking reads it (the input). A named
+    tuple, as :class:`RankedEntry`: a round at close has a million of them,
+    and a frozen dataclass takes ten times as long to build."""
 
     attempt_id: int
     user_id: int
@@ -131,7 +132,9 @@ class Scored:
     correct: int
     total: int
     duration_ms: int
-    submitted_at: datetime
+    submitted_ms: int
+    """When it was submitted, in milliseconds since the epoch (UTC): a
+    million datetimes take longer to make and compare than the ranking."""
     prediction: int | None = None
 
     @property
@@ -152,13 +155,12 @@ class Scored:
             r.correct,
             r.total,
             r.duration_ms,
-            attempt.submitted_at,
+            int(attempt.submitted_at.timestamp() * 1000),
             attempt.prediction,
         )
 
 
-@dataclass(frozen=True, slots=True)
-class RankedEntry:
+class RankedEntry(NamedTuple):
     """One participant's place (the output): ``rank`` (ties share it), the
     counting attempt and its figures; ``error`` is |prediction − true figure|,
     None when the figure is unknown, the rule uses no prediction or the
@@ -171,7 +173,7 @@ class RankedEntry:
     correct: int
     total: int
     duration_ms: int
-    submitted_at: datetime
+    submitted_ms: int
     prediction: int | None
     error: int | None
 
@@ -192,44 +194,49 @@ def _error(a: Scored, figure: int | None) -> int:
     return _MISSING if a.prediction is None else abs(a.prediction - figure)
 
 
-def order_key(rule: RankingRule, figure: int | None) -> Callable[[Scored], tuple[int | datetime, ...]]:
+def order_key(rule: RankingRule, figure: int | None) -> Callable[[Scored], tuple[int, ...]]:
     """The sort key of the rule's order for a figure (None: not known yet,
     the prediction step is skipped): smaller is better."""
     tie = rule.tie_break
     if tie is TieBreak.NO_PREDICTION or figure is None:
-        return lambda a: (-a.score, a.duration_ms, a.submitted_at)
+        return lambda a: (-a.score, a.duration_ms, a.submitted_ms)
     if tie is TieBreak.PREDICTION_IF_PERFECT:
         return lambda a: (
             -a.score,
             0 if a.perfect else 1,
             _error(a, figure) if a.perfect else 0,
             a.duration_ms,
-            a.submitted_at,
+            a.submitted_ms,
         )
     if tie is TieBreak.PREDICTION_THEN_SUBMISSION:
-        return lambda a: (-a.score, _error(a, figure), a.submitted_at)
-    return lambda a: (-a.score, _error(a, figure), a.duration_ms, a.submitted_at)
+        return lambda a: (-a.score, _error(a, figure), a.submitted_ms)
+    return lambda a: (-a.score, _error(a, figure), a.duration_ms, a.submitted_ms)
 
 
-def counting_attempts(
-    attempts: Iterable[Scored], counting: Counting, key: Callable[[Scored], tuple[int | datetime, ...]]
-) -> dict[int, Scored]:
-    """Each participant's counting attempt (user id -> attempt); among equal
-    keys the lower attempt id."""
-    chosen: dict[int, Scored] = {}
+Key = Callable[[Scored], tuple[int, ...]]
+
+
+def _choose(attempts: Iterable[Scored], counting: Counting, key: Key) -> dict[int, tuple[tuple[object, ...], Scored]]:
+    """Each participant's counting attempt with its key (user id -> (key
+    and attempt id, attempt)); each key computed once. Among equal keys the
+    lower attempt id counts."""
+    chosen: dict[int, tuple[tuple[object, ...], Scored]] = {}
     for a in attempts:
+        if counting is Counting.BEST:
+            k: tuple[object, ...] = (key(a), a.attempt_id)
+        else:
+            k = (a.number if counting is Counting.FIRST else -a.number,)
         held = chosen.get(a.user_id)
-        if held is None:
-            chosen[a.user_id] = a
-        elif counting is Counting.FIRST:
-            if a.number < held.number:
-                chosen[a.user_id] = a
-        elif counting is Counting.LAST:
-            if a.number > held.number:
-                chosen[a.user_id] = a
-        elif (key(a), a.attempt_id) < (key(held), held.attempt_id):
-            chosen[a.user_id] = a
+        if held is None or k < held[0]:
+            chosen[a.user_id] = (k, a)
     return chosen
+
+
+def counting_attempts(attempts: Iterable[Scored], counting: Counting, key: Key) -> dict[int, Scored]:
+    """Each participant's counting attempt (user id -> attempt): by
+    ``key`` (smaller is better) for the best, else by attempt number; among
+    equal keys the lower attempt id."""
+    return {user: a for user, (_k, a) in _choose(attempts, counting, key).items()}
 
 
 def true_figure(attempts: Collection[Scored], rule: RankingRule) -> int:
@@ -254,15 +261,18 @@ def rank(
     """The round's standings. ``figure_known`` False ranks before the round
     closes (the prediction step skipped, no figure); exclusions are the
     judges' disqualifications of participants and of single attempts."""
-    kept = [a for a in attempts if a.user_id not in excluded_users and a.attempt_id not in excluded_attempts]
+    if excluded_users or excluded_attempts:
+        kept = [a for a in attempts if a.user_id not in excluded_users and a.attempt_id not in excluded_attempts]
+    else:
+        kept = list(attempts)
     figure = true_figure(kept, rule) if figure_known and rule.tie_break.uses_prediction else None
     key = order_key(rule, figure)
-    counted = counting_attempts(kept, rule.counting, key)
-    ordered = sorted(((key(a), a) for a in counted.values()), key=lambda ka: (ka[0], ka[1].user_id))
+    counted = [(key(a), a.user_id, a) for _k, a in _choose(kept, rule.counting, key).values()]
+    counted.sort()  # by key, then user id: never further, user ids are unique
     entries: list[RankedEntry] = []
-    previous: tuple[int | datetime, ...] | None = None
+    previous: tuple[int, ...] | None = None
     place = 0
-    for position, (k, a) in enumerate(ordered, start=1):
+    for position, (k, _user, a) in enumerate(counted, start=1):
         if k != previous:
             place, previous = position, k
         error = None if figure is None or a.prediction is None else abs(a.prediction - figure)
@@ -275,7 +285,7 @@ def rank(
                 a.correct,
                 a.total,
                 a.duration_ms,
-                a.submitted_at,
+                a.submitted_ms,
                 a.prediction,
                 error,
             )
@@ -305,7 +315,7 @@ class OverallEntry:
     score: int
     error: int
     duration_ms: int
-    submitted_at: datetime
+    submitted_ms: int
 
 
 def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTION) -> tuple[OverallEntry, ...]:
@@ -314,7 +324,7 @@ def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTI
     figures (error: a round without a known figure adds 0, a missing
     prediction adds as much as the round's worst; submission: the latest)."""
     sums: dict[int, list[int]] = {}
-    latest: dict[int, datetime] = {}
+    latest: dict[int, int] = {}
     for standings in rounds:
         worst = max((e.error for e in standings.entries if e.error is not None), default=0)
         for e in standings.entries:
@@ -324,9 +334,9 @@ def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTI
             if standings.true_figure is not None:
                 s[2] += worst + 1 if e.error is None else e.error
             s[3] += e.duration_ms
-            latest[e.user_id] = max(latest.get(e.user_id, e.submitted_at), e.submitted_at)
+            latest[e.user_id] = max(latest.get(e.user_id, e.submitted_ms), e.submitted_ms)
 
-    def key(user_id: int) -> tuple[int | datetime, ...]:
+    def key(user_id: int) -> tuple[int, ...]:
         _, score, error, duration = sums[user_id]
         if tie_break is TieBreak.NO_PREDICTION:
             return (-score, duration, latest[user_id])
@@ -335,7 +345,7 @@ def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTI
         return (-score, error, duration, latest[user_id])
 
     result: list[OverallEntry] = []
-    previous: tuple[int | datetime, ...] | None = None
+    previous: tuple[int, ...] | None = None
     place = 0
     for position, user_id in enumerate(sorted(sums, key=lambda u: (key(u), u)), start=1):
         k = key(user_id)

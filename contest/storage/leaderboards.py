@@ -11,17 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from contest.domain.models import Phase
 from contest.domain.publication import KeyPair
 from contest.domain.ranking import Scored
-from contest.storage.codec import from_ms, maybe_from_ms, to_ms
+from contest.storage.codec import from_ms, to_ms
 from contest.storage.sql import Conn, Database
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(NamedTuple):
     """What a leaderboard shows of a participant of the round's contest."""
 
     name: str
@@ -30,9 +29,9 @@ class Person:
     unit: str
 
 
-@dataclass(frozen=True, slots=True)
-class StoredEntry:
-    """One row of ``standing_entries``; ``phone`` is already masked."""
+class StoredEntry(NamedTuple):
+    """One row of ``standing_entries``; ``phone`` is already masked. Named
+    tuples, as ``Person``: a big round has hundreds of thousands."""
 
     position: int
     rank: int
@@ -42,7 +41,7 @@ class StoredEntry:
     correct: int
     total: int
     duration_ms: int
-    submitted_at: datetime
+    submitted_ms: int
     prediction: int | None
     error: int | None
     name: str
@@ -94,7 +93,7 @@ def _entry(r: Any) -> StoredEntry:
         r["correct"],
         r["total"],
         r["duration_ms"],
-        from_ms(r["submitted_at"]),
+        r["submitted_at"],
         r["prediction"],
         r["error"],
         r["name"],
@@ -131,9 +130,7 @@ class LeaderboardStore:
                 " AND submitted_at IS NOT NULL",
                 (round_id,),
             )
-            return [
-                Scored(r[0], r[1], r[2], r[3], r[4], r[5], r[6], maybe_from_ms(r[7]) or from_ms(0), r[8]) for r in rows
-            ]
+            return [Scored(*r) for r in rows]
 
         return await self.db.read(fn)
 
@@ -149,7 +146,7 @@ class LeaderboardStore:
                 " WHERE r.id = ?",
                 (round_id,),
             )
-            return {r[0]: Person(r[1], r[2], r[3], r[4]) for r in rows}
+            return {r[0]: Person(*r[1:]) for r in rows}
 
         return await self.db.read(fn)
 
@@ -187,7 +184,7 @@ class LeaderboardStore:
                         e.correct,
                         e.total,
                         e.duration_ms,
-                        to_ms(e.submitted_at),
+                        e.submitted_ms,
                         e.prediction,
                         e.error,
                         e.name,

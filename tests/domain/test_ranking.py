@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,14 +21,14 @@ from contest.domain.ranking import (
     rank,
 )
 
-T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+T0_MS = int(datetime(2026, 11, 27, 3, 0, tzinfo=UTC).timestamp() * 1000)
 TOTAL = 10
 
 
 def scored(
     aid: int, user: int, correct: int, *, prediction: int | None = None, ms: int = 60_000, at: int = 0, number: int = 1
 ) -> Scored:
-    return Scored(aid, user, number, correct, correct, TOTAL, ms, T0 + timedelta(seconds=at), prediction)
+    return Scored(aid, user, number, correct, correct, TOTAL, ms, T0_MS + at * 1000, prediction)
 
 
 def ranks(standings: object) -> list[tuple[int, int]]:
@@ -197,6 +197,6 @@ def test_rank_property_equal_entries_share_a_rank_and_the_next_skips(
     for e in entries:
         assert e.rank == sum(1 for other in entries if other.rank < e.rank) + 1
     for a, b in itertools.pairwise(entries):
-        same = (a.score, a.error, a.duration_ms, a.submitted_at) == (b.score, b.error, b.duration_ms, b.submitted_at)
+        same = (a.score, a.error, a.duration_ms, a.submitted_ms) == (b.score, b.error, b.duration_ms, b.submitted_ms)
         if rule.tie_break is TieBreak.PREDICTION and (a.error is not None) == (b.error is not None):
             assert (a.rank == b.rank) == same

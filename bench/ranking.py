@@ -1,0 +1,168 @@
+"""Ranking a big round at close, and reading its leaderboard, on SQLite and
+PostgreSQL.
+
+Seeds (bench/seeding.py) a contest with N participants, then writes 2N
+finished attempts (two each, scores, times and predictions spread at random)
+to its round, and measures, through the platform's own services:
+
+* ``refresh``: what a judge's phase move runs (services/leaderboards.py):
+  read every finished attempt, rank (domain/ranking.rank, the true figure
+  included), read the participants' names, areas and units, sign the
+  leaderboard document and store the standings;
+* a leaderboard page (the first, the middle and the last) and a
+  participant's own rank, read from the stored standings.
+
+    .venv/bin/python bench/ranking.py                       # SQLite, 500,000 people, 1,000,000 attempts
+    .venv/bin/python bench/ranking.py --url postgresql://postgres@127.0.0.1:5432/bench_ranking
+    .venv/bin/python bench/ranking.py --participants 20000  # a quick look
+
+A PostgreSQL database named by --url is emptied first (schema public dropped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import seeding  # noqa: E402
+
+from contest.clock import FixedClock  # noqa: E402
+from contest.config import Settings  # noqa: E402
+from contest.domain.models import Phase  # noqa: E402
+from contest.services.container import Services  # noqa: E402
+from contest.storage import open_storage  # noqa: E402
+from contest.storage.codec import to_ms  # noqa: E402
+from contest.storage.sql import Conn  # noqa: E402
+
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+QUESTIONS = 30
+
+
+def empty_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+async def add_attempts(url: str, round_id: int, users: list[int], per_user: int, *, seed: int = 9) -> int:
+    """``per_user`` finished attempts for each user, in one transaction."""
+    rng = random.Random(seed)
+    storage = open_storage(url)
+    storage.start()
+    try:
+
+        def fn(conn: Conn) -> int:
+            version = conn.execute(
+                "SELECT bv.id FROM rounds r JOIN bank_versions bv ON bv.bank_id = r.bank_id WHERE r.id = ?"
+                " ORDER BY bv.number DESC",
+                (round_id,),
+            ).fetchone()[0]
+            start = to_ms(NOW)
+            rows = []
+            for user_id in users:
+                for number in range(1, per_user + 1):
+                    correct = min(QUESTIONS, int(rng.triangular(8, QUESTIONS + 1, 26)))
+                    duration = rng.randrange(120_000, 1_500_000)
+                    began = start + rng.randrange(0, 6 * 86_400_000)
+                    prediction = None if rng.random() < 0.02 else rng.randrange(0, 60_000)
+                    rows.append(
+                        (
+                            round_id,
+                            user_id,
+                            number,
+                            version,
+                            began,
+                            began + 1_500_000,
+                            began + duration,
+                            prediction,
+                            correct,
+                            QUESTIONS,
+                            correct,
+                            duration,
+                        )
+                    )
+            conn.executemany(
+                "INSERT INTO attempts (round_id, user_id, number, status, bank_version_id, started_at, deadline,"
+                " submitted_at, prediction, correct, total, score, duration_ms, questions)"
+                " VALUES (?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]')",
+                rows,
+            )
+            return len(rows)
+
+        return await storage.db.write(fn)
+    finally:
+        await storage.close()
+
+
+async def measure(url: str, settings: Settings, round_id: int, users: list[int]) -> dict[str, Any]:
+    storage = open_storage(url)
+    storage.start()
+    clock = FixedClock(NOW + timedelta(days=8))  # the round has closed
+    services = Services.build(storage, settings, clock)
+    try:
+        began = time.perf_counter()
+        head = await services.leaderboards.refresh(round_id, Phase.PROVISIONAL)
+        refresh = time.perf_counter() - began
+        pages = -(-head.size // 50)
+        timings: dict[str, list[float]] = {"page_first": [], "page_middle": [], "page_last": [], "own_rank": []}
+        for _ in range(20):
+            for name, page in (("page_first", 1), ("page_middle", pages // 2), ("page_last", pages)):
+                t = time.perf_counter()
+                await services.leaderboards.page(round_id, page)
+                timings[name].append(time.perf_counter() - t)
+            user = await services.storage.accounts.get(random.choice(users))
+            assert user is not None
+            t = time.perf_counter()
+            await services.leaderboards.mine(user)
+            timings["own_rank"].append(time.perf_counter() - t)
+        return {
+            "entries": head.size,
+            "true_figure": head.true_figure,
+            "refresh_seconds": round(refresh, 2),
+            **{f"{k}_ms_median": round(median(v) * 1000, 2) for k, v in timings.items()},
+        }
+    finally:
+        await storage.close()
+
+
+async def run(url: str, participants: int, per_user: int) -> dict[str, Any]:
+    settings = Settings(database_url=url, secret_key="bench-" + "x" * 40)
+    seeded = await seeding.seed(url, settings, participants=participants, questions=300, now=NOW)
+    users = [u for u, _name in seeded.users]
+    t = time.perf_counter()
+    attempts = await add_attempts(url, seeded.round_id, users, per_user)
+    print(f"  {attempts:,} attempts written in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    result = await measure(url, settings, seeded.round_id, users)
+    return {"database": url.split(":", 1)[0], "participants": participants, "attempts": attempts, **result}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--url", help="postgresql://… (emptied first); default: a new SQLite file")
+    p.add_argument("--participants", type=int, default=500_000)
+    p.add_argument("--attempts-each", type=int, default=2)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.url or f"sqlite:///{tmp}/ranking.db"
+        if url.startswith("postgresql:"):
+            empty_postgres(url)
+        result = asyncio.run(run(url, args.participants, args.attempts_each))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
