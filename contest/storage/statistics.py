@@ -76,8 +76,8 @@ class StatisticsStore:
             days = _pairs(
                 conn,
                 f"SELECT (a.started_at + CAST(? AS BIGINT)) / {DAY_MS} AS day, COUNT(DISTINCT a.user_id)"
-                f"{_JOINED} WHERE {where} GROUP BY (a.started_at + CAST(? AS BIGINT)) / {DAY_MS}",
-                (offset_ms, scope_id, offset_ms),
+                f"{_JOINED} WHERE {where} GROUP BY 1",
+                (offset_ms, scope_id),
             )
             areas = _pairs(
                 conn,
