@@ -17,12 +17,10 @@ from datetime import date
 from contest.clock import Clock
 from contest.config import Settings
 from contest.domain import draw, timing
-from contest.domain.banks.common import BankError, ParsedBank, Problem, Severity, build_question, build_source
+from contest.domain.banks.common import ParsedBank, Problem, Severity, build_question, build_source
 from contest.domain.banks.export import FORMATS, write_bank
 from contest.domain.banks.moodle import slug
 from contest.domain.banks.quality import QualityReport
-from contest.domain.banks.quality import report as quality_report
-from contest.domain.banks.reader import read_bank
 from contest.domain.banks.sources import Outdated, outdated
 from contest.domain.banks.tabular import COLUMNS
 from contest.domain.banks.versions import (
@@ -38,12 +36,18 @@ from contest.domain.models import Bank, BankVersion, Difficulty, Question, Round
 from contest.domain.numbers import int_or_none
 from contest.domain.permissions import Capability, require
 from contest.domain.rescoring import RescoreReport
-from contest.errors import BadRequest, Conflict, Invalid, NotFound
+from contest.errors import Conflict, Invalid, NotFound
 from contest.resources import resource_dir
+from contest.services.bank_reading import BankReader, content_hash
 from contest.services.catalog import Catalog
-from contest.storage import Storage
+from contest.storage import Duplicate, Storage, UploadGone
 
 TEMPLATE_NAME = "ngan-hang-cau-hoi.xlsx"
+UPLOAD_GONE = "Tệp này đã được xác nhận hoặc đã hủy: không xác nhận lại được."
+UPLOAD_CHANGED = (
+    "Tệp đang chờ ở địa chỉ này không phải tệp bạn đã xem trước (tệp đó đã được xác nhận hoặc hủy). "
+    "Hãy mở lại trang xem trước."
+)
 SAMPLE_SIZE = 10
 COLUMN_TITLES = {c.field: c.title for c in COLUMNS} | {"options": "Phương án", "source": "Nguồn"}
 """A problem's column as the organiser's spreadsheet heads it ("answer" → "Đáp án đúng")."""
@@ -76,6 +80,9 @@ class Preview:
     quality: QualityReport
     """The bank's quality report (``domain/banks/quality.py``): warnings to
     read before confirming, which do not block it."""
+    content: str
+    """The file's SHA-256 (:func:`~contest.services.bank_reading.content_hash`):
+    the confirmation names it, so a reused upload id never confirms another file."""
     base: int | None = None
     """The version number the file was made from, judged by its content (its
     name only breaks ties), or else the last uploaded one: changes after it
@@ -114,6 +121,7 @@ class Banks:
         self._catalog = catalog
         self._settings = settings
         self._clock = clock
+        self._reader = BankReader(max_bytes=settings.max_upload_bytes)
 
     # -- reading -------------------------------------------------------------
 
@@ -201,12 +209,6 @@ class Banks:
 
     # -- uploading -------------------------------------------------------------
 
-    def _parse(self, filename: str, data: bytes) -> ParsedBank:
-        try:
-            return read_bank(filename, data, max_bytes=self._settings.max_upload_bytes)
-        except BankError as exc:
-            raise BadRequest(str(exc), code="unreadable_bank") from None
-
     async def upload(self, user: User, *, filename: str, data: bytes, bank_id: int | None) -> Preview:
         """Validate a file and keep it for confirmation. A file that cannot be
         read at all is refused here and nothing is kept."""
@@ -215,16 +217,23 @@ class Banks:
             raise Invalid({"file": "Vui lòng chọn tệp ngân hàng câu hỏi."})
         if bank_id is not None:
             await self._storage.banks.get(bank_id)
-        self._parse(filename, data)
+        await self._reader.read(filename, data, on=await self._last_day(bank_id))
         upload_id = await self._storage.banks.save_upload(
             user_id=user.id, bank_id=bank_id, filename=filename, data=data, now=self._clock.now()
         )
         return await self.preview(user, upload_id)
 
     async def preview(self, user: User, upload_id: int) -> Preview:
+        """The upload as read (once: :class:`BankReader` keeps it) and compared
+        with the bank it is for."""
+        return (await self._preview(user, upload_id))[0]
+
+    async def _preview(self, user: User, upload_id: int) -> tuple[Preview, bytes]:
+        """The preview and the bytes it was read from."""
         require(user, Capability.MANAGE_BANKS)
         bank_id, filename, data = await self._storage.banks.upload(upload_id, user_id=user.id)
-        parsed = self._parse(filename, data)
+        reading = await self._reader.read(filename, data, on=await self._last_day(bank_id))
+        parsed = reading.parsed
         preview = Preview(
             upload_id=upload_id,
             filename=filename,
@@ -233,10 +242,11 @@ class Banks:
             by_topic=counts(parsed.questions),
             sample=parsed.questions[:SAMPLE_SIZE],
             changes=None,
-            quality=quality_report(parsed.questions, on=await self._last_day(bank_id)),
+            quality=reading.quality,
+            content=content_hash(data),
         )
         if bank_id is None:
-            return preview
+            return preview, data
         changes = diff(await self.questions(user, bank_id), parsed.questions)
         history = [
             (v, await self._storage.banks.questions(v.id))
@@ -251,7 +261,7 @@ class Banks:
             base=base,
             overwritten=overwritten([(v, q) for v, q in history if v.number >= base], parsed.questions),
             rescore=await self.rescore_offers(user, bank_id, changes),
-        )
+        ), data
 
     async def check_rounds(self, bank_id: int, questions: Sequence[Question], *, change: str) -> None:
         """Refuse (:class:`~contest.domain.draw.NotEnoughQuestions`, 409) a new
@@ -298,6 +308,7 @@ class Banks:
         user: User,
         upload_id: int,
         *,
+        content: str,
         name: str = "",
         accept_warnings: bool = False,
         accept_overwrite: bool = False,
@@ -305,8 +316,17 @@ class Banks:
         """Store the upload as a new bank (named ``name``) or as the next version
         of the bank it was uploaded for; returns the bank id. Warnings, and
         changes made after the file's version that it would undo, must be
-        accepted first."""
-        preview = await self.preview(user, upload_id)
+        accepted first.
+
+        ``content`` is the previewed file's SHA-256 (:attr:`Preview.content`):
+        another file under the same id (ids of discarded uploads are reused)
+        is :class:`Conflict` ``upload_changed``. The upload is consumed in the
+        transaction that saves the bank, so confirming twice, even at the same
+        moment, saves once and the other is :class:`Conflict` ``upload_gone``;
+        a name another bank took meanwhile is :class:`Invalid` (``name``)."""
+        preview, data = await self._preview(user, upload_id)
+        if preview.content != content:
+            raise Conflict(UPLOAD_CHANGED, code="upload_changed")
         if not preview.can_confirm:
             raise Conflict("Ngân hàng còn lỗi, chưa thể xác nhận. Hãy sửa tệp và tải lên lại.", code="bank_has_errors")
         if preview.overwritten and not accept_overwrite:
@@ -323,27 +343,46 @@ class Banks:
                 raise Invalid({"name": "Vui lòng đặt tên cho ngân hàng câu hỏi."})
             if len(name) > 200:
                 raise Invalid({"name": "Tên ngân hàng dài tối đa 200 ký tự."})
-            if await self._storage.banks.name_taken(name):
-                raise Invalid({"name": "Đã có ngân hàng câu hỏi với tên này."})
-            bank_id, _ = await self._storage.banks.create(
-                name=name, questions=preview.parsed.questions, now=now, note=note, created_by=user.id
-            )
-        else:
-            bank_id = preview.bank_id
-            await self.check_rounds(
-                bank_id, preview.parsed.questions, change=f"Phiên bản mới từ tệp {preview.filename}"
-            )
-            await self._storage.banks.add_version(
-                bank_id, preview.parsed.questions, now=now, note=note, created_by=user.id, kind="upload"
-            )
-        await self._storage.banks.delete_upload(upload_id)
+        upload = (upload_id, data)
+        try:
+            if preview.bank_id is None:
+                bank_id, _ = await self._storage.banks.create(
+                    name=name,
+                    questions=preview.parsed.questions,
+                    now=now,
+                    note=note,
+                    created_by=user.id,
+                    upload=upload,
+                )
+            else:
+                bank_id = preview.bank_id
+                await self.check_rounds(
+                    bank_id, preview.parsed.questions, change=f"Phiên bản mới từ tệp {preview.filename}"
+                )
+                await self._storage.banks.add_version(
+                    bank_id,
+                    preview.parsed.questions,
+                    now=now,
+                    note=note,
+                    created_by=user.id,
+                    kind="upload",
+                    upload=upload,
+                )
+        except Duplicate:
+            raise Invalid({"name": "Đã có ngân hàng câu hỏi với tên này."}) from None
+        except UploadGone:
+            raise Conflict(UPLOAD_GONE, code="upload_gone") from None
         return bank_id
 
-    async def discard(self, user: User, upload_id: int) -> int | None:
+    async def discard(self, user: User, upload_id: int, *, content: str) -> int | None:
         """Forget an upload not confirmed; returns the bank it was for (None
-        for a new bank), where the organiser goes back to."""
+        for a new bank), where the organiser goes back to. ``content`` names
+        the file as :meth:`confirm`'s does: another file under this id is
+        :class:`Conflict` ``upload_changed``, and kept."""
         require(user, Capability.MANAGE_BANKS)
-        bank_id, _, _ = await self._storage.banks.upload(upload_id, user_id=user.id)
+        bank_id, _, data = await self._storage.banks.upload(upload_id, user_id=user.id)
+        if content_hash(data) != content:
+            raise Conflict(UPLOAD_CHANGED, code="upload_changed")
         await self._storage.banks.delete_upload(upload_id)
         return bank_id
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contest.storage.accounts import Duplicate
+from contest.storage.banks import UploadGone
 from contest.storage.postgres import DatabaseUnavailable, PostgresStorage
 from contest.storage.sqlite import SQLiteStorage
 from contest.storage.stores import Storage
@@ -38,5 +39,6 @@ __all__ = [
     "SQLiteStorage",
     "Storage",
     "UnsupportedDatabase",
+    "UploadGone",
     "open_storage",
 ]

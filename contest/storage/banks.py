@@ -8,9 +8,10 @@ from typing import Any
 
 from contest.domain.models import Bank, BankVersion, Question
 from contest.errors import NotFound
+from contest.storage.accounts import Duplicate
 from contest.storage.audit import record
 from contest.storage.codec import from_ms, question_from_row, question_row, to_ms
-from contest.storage.sql import Conn, Database
+from contest.storage.sql import Conn, Database, IntegrityError, savepoint
 
 _VERSION_COLUMNS = (
     "v.id, v.bank_id, v.number, v.note, v.created_at, COALESCE(u.full_name, '') AS author,"
@@ -53,8 +54,7 @@ def add_version(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM bank_versions WHERE bank_id = ?", (bank_id,)
     ).fetchone()[0]
     version_id: int = conn.execute(
-        "INSERT INTO bank_versions (bank_id, number, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)"
-        " RETURNING id",
+        "INSERT INTO bank_versions (bank_id, number, note, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         (bank_id, number, note, created_by, to_ms(now)),
     ).fetchone()["id"]
     conn.executemany(
@@ -65,6 +65,23 @@ def add_version(
     )
     conn.execute("UPDATE banks SET current_version_id = ? WHERE id = ?", (version_id, bank_id))
     return version_id
+
+
+def consume_upload(conn: Conn, upload_id: int, data: bytes) -> None:
+    """Delete the upload ``upload_id`` holding exactly ``data``, in the
+    transaction that stores what was read from it, or raise
+    :class:`UploadGone`: confirmed twice at once, the second finds it gone
+    (on PostgreSQL the second delete waits for the first to commit); an id
+    reused by a later upload holds other bytes."""
+    found = conn.execute(
+        "DELETE FROM bank_uploads WHERE id = ? AND data = ? RETURNING id", (upload_id, data)
+    ).fetchone()
+    if found is None:
+        raise UploadGone(upload_id)
+
+
+class UploadGone(Exception):
+    """The upload was confirmed or discarded already (or its id now names another file)."""
 
 
 class BankStore:
@@ -79,14 +96,26 @@ class BankStore:
         now: datetime,
         note: str = "",
         created_by: int | None = None,
+        upload: tuple[int, bytes] | None = None,
     ) -> tuple[int, int]:
-        """A new bank with its first version; returns (bank id, version id)."""
+        """A new bank with its first version; returns (bank id, version id).
+        :class:`~contest.storage.accounts.Duplicate` (``name``) when a bank
+        has this name, also one created at the same moment; ``upload`` (id,
+        bytes) is consumed in the same transaction (:func:`consume_upload`)."""
         questions = tuple(questions)
 
         def fn(conn: Conn) -> tuple[int, int]:
-            bank_id: int = conn.execute(
-                "INSERT INTO banks (name, created_at) VALUES (?, ?) RETURNING id", (name, to_ms(now))
-            ).fetchone()["id"]
+            if upload is not None:
+                consume_upload(conn, *upload)
+            if conn.execute("SELECT 1 FROM banks WHERE name = ?", (name,)).fetchone() is not None:
+                raise Duplicate(["name"])
+            try:
+                with savepoint(conn):
+                    bank_id: int = conn.execute(
+                        "INSERT INTO banks (name, created_at) VALUES (?, ?) RETURNING id", (name, to_ms(now))
+                    ).fetchone()["id"]
+            except IntegrityError:
+                raise Duplicate(["name"]) from None
             version_id = add_version(conn, bank_id, questions, now=now, note=note, created_by=created_by)
             record(
                 conn,
@@ -110,13 +139,17 @@ class BankStore:
         created_by: int | None,
         kind: str = "upload",
         code: str = "",
+        upload: tuple[int, bytes] | None = None,
     ) -> int:
         """The next version, logged with its ``kind`` ("upload", "edit" or
         "retire") and the ``code`` of the question an edit touched; returns
-        the version id."""
+        the version id. ``upload`` (id, bytes) is consumed in the same
+        transaction (:func:`consume_upload`)."""
         questions = tuple(questions)
 
         def fn(conn: Conn) -> int:
+            if upload is not None:
+                consume_upload(conn, *upload)
             if conn.execute("SELECT 1 FROM banks WHERE id = ?", (bank_id,)).fetchone() is None:
                 raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
             version_id = add_version(conn, bank_id, questions, now=now, note=note, created_by=created_by)

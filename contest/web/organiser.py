@@ -152,11 +152,14 @@ async def confirm(request: Request, user: User) -> Response:
         bank_id = await services(request).banks.confirm(
             user,
             upload_id,
+            content=str(form.get("content", "")),
             name=str(form.get("name", "")),
             accept_warnings=form.get("accept_warnings") == "on",
             accept_overwrite=form.get("accept_overwrite") == "on",
         )
     except (Invalid, Conflict) as exc:
+        if exc.code in ("upload_gone", "upload_changed"):
+            raise  # the preview shown would be another file's, or none
         errors = exc.errors if isinstance(exc, Invalid) else {"confirm": exc.message}
         return await _preview(request, user, upload_id, status=exc.status, errors=errors)
     return redirect(f"/organiser/banks/{bank_id}?notice=confirmed")
@@ -164,8 +167,10 @@ async def confirm(request: Request, user: User) -> Response:
 
 @banks_page
 async def discard(request: Request, user: User) -> Response:
-    await read_form(request)
-    bank_id = await services(request).banks.discard(user, request.path_params["upload_id"])
+    form = await read_form(request)
+    bank_id = await services(request).banks.discard(
+        user, request.path_params["upload_id"], content=str(form.get("content", ""))
+    )
     return redirect(f"/organiser/banks/{bank_id}" if bank_id else "/organiser")
 
 

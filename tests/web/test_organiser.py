@@ -53,8 +53,16 @@ def upload(client: TestClient, name: str, data: bytes, bank_id: int | None = Non
 
 
 def confirm(client: TestClient, preview_url: str, **fields: str):  # type: ignore[no-untyped-def]
-    token = csrf(client.get(preview_url).text)
-    return client.post(preview_url + "/confirm", data={"csrf_token": token, **fields}, follow_redirects=False)
+    """Post the preview's confirmation form, with the file's SHA-256 the page carries."""
+    page = client.get(preview_url).text
+    data = {"csrf_token": csrf(page), "content": content(page), **fields}
+    return client.post(preview_url + "/confirm", data=data, follow_redirects=False)
+
+
+def content(page: str) -> str:
+    found = re.search(r'name="content" value="([0-9a-f]{64})"', page)
+    assert found, "the preview's forms carry the file's SHA-256"
+    return found[1]
 
 
 def bank_count(world: World) -> tuple[int, int, int]:
@@ -475,7 +483,8 @@ def test_discarding_an_upload_goes_back_where_it_was_for(staff: TestClient, worl
     for bank_id, back in ((world.bank_id, f"/organiser/banks/{world.bank_id}"), (None, "/organiser")):
         preview = upload(staff, "nganhang.json", write_bank(make_bank(), "json"), bank_id=bank_id)
         token = csrf(preview.text)
-        discarded = staff.post(preview.url.path + "/discard", data={"csrf_token": token}, follow_redirects=False)
+        fields = {"csrf_token": token, "content": content(preview.text)}
+        discarded = staff.post(preview.url.path + "/discard", data=fields, follow_redirects=False)
         assert discarded.headers["location"] == back
         assert staff.get(preview.url.path).status_code == 404
 

@@ -117,7 +117,12 @@ def test_uploading_a_smaller_version_is_refused(client: TestClient, world: World
         lambda: banks.upload(organiser, filename="nho.json", data=write_bank(make_bank(4), "json"), bank_id=bank_id),
     )
     with pytest.raises(NotEnoughQuestions) as refused:
-        call(client, lambda: banks.confirm(organiser, preview.upload_id, accept_warnings=True, accept_overwrite=True))
+        call(
+            client,
+            lambda: banks.confirm(
+                organiser, preview.upload_id, content=preview.content, accept_warnings=True, accept_overwrite=True
+            ),
+        )
     assert refused.value.message == (
         "Phiên bản mới từ tệp nho.json: không thực hiện được vì vòng «Vòng nhỏ» sẽ không đủ câu hỏi. "
         "Vòng thi cần 5 câu nhưng ngân hàng chỉ có 4 câu."
