@@ -18,15 +18,16 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from contest.domain import timing
+from contest.domain import phases, timing
 from contest.domain.contests import Listing
-from contest.domain.models import Attempt, Contest, RoundStatus, User
+from contest.domain.models import Attempt, Contest, Phase, Round, RoundStatus, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, can
 from contest.domain.registration import FIELDS, JOIN_FIELDS
-from contest.errors import Conflict, ContestError, Invalid, TooManyRequests, Unauthorized
+from contest.errors import Conflict, ContestError, Invalid, NotFound, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
 from contest.services.attempts import BASE_LABEL, REVISIONS, PageForm, Review, RoundAttempts
+from contest.services.certificates import Certificate
 from contest.services.container import Services
 from contest.services.contests import AlreadyJoined, NotJoined
 from contest.web.api import saved_answer_response
@@ -441,12 +442,24 @@ async def _result(
         reveal=clock is RoundStatus.CLOSED,
         can_retry=clock is RoundStatus.OPEN and mine.used < round_.rules.attempts_allowed,
         complaints=await s.judging.my_complaints(user, attempt.id),
+        certificate=await _certificate(s, user, round_),
         complaints_open=window.window_open(s.clock.now()),
         window_closes=window.window_closes,
         complaint_error=error,
         complaint_form=form or {},
         notice=request.query_params.get("notice") == "complained",
     )
+
+
+async def _certificate(s: Services, user: User, round_: Round) -> Certificate | None:
+    """The participant's certificate for the round, once its results are
+    final and only if they won a prize."""
+    if phases.effective(round_, s.clock.now()) is not Phase.FINAL:
+        return None
+    try:
+        return await s.certificates.mine(user, round_.id)
+    except NotFound:
+        return None
 
 
 @signed_in

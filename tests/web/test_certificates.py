@@ -49,9 +49,10 @@ def test_winner_downloads_a_certificate_that_verifies(
 ) -> None:
     rows(settings.database_url, "UPDATE rounds SET prizes = ? WHERE id = ?", (PRIZES, world.open_round))
     binh = api_user(full_name="Trần Thị Bình", phone="0987654321", unit="Sở Tư pháp tỉnh Đồng Tháp")
-    take(client, world, binh, right=5, prediction=1, seconds=100)
+    won = take(client, world, binh, right=5, prediction=1, seconds=100)
     take(client, world, api_user(full_name="Nguyễn Văn An", phone="0912345123"), right=4, prediction=1, seconds=90)
-    take(client, world, api_user(full_name="Lê Văn Chi", phone="0911111222"), right=2, prediction=1, seconds=80)
+    chi = api_user(full_name="Lê Văn Chi", phone="0911111222")
+    lost = take(client, world, chi, right=2, prediction=1, seconds=80)
     world.clock.advance(days=8)
     judge = staff_user(client, world, Role.JUDGE, "giamkhao")
     move(client, world, judge, world.open_round, "under_review")
@@ -60,7 +61,9 @@ def test_winner_downloads_a_certificate_that_verifies(
     sign_in(client, "0987654321")
     download = f"/rounds/{world.open_round}/certificate.pdf"
     assert client.get(download).status_code == 404  # results not final yet
+    assert download not in client.get(f"/attempts/{won}/result").text
     move(client, world, judge, world.open_round, "final")
+    assert f'href="{download}" download' in client.get(f"/attempts/{won}/result").text
     response = client.get(download)
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     text = text_of(response.content)
@@ -93,3 +96,4 @@ def test_winner_downloads_a_certificate_that_verifies(
 
     sign_in(client, "0911111222")  # third: the quotas give no third prize
     assert client.get(download).status_code == 404
+    assert download not in client.get(f"/attempts/{lost}/result").text
