@@ -46,6 +46,13 @@ REFERRING = (
     "All of the above",
     "None of the above",
     "Both A and B",
+    "Cả a và b",
+    "Phương án 1 và 2",
+    "Ý a, b đúng",
+    "1 và 2 đúng",
+    "a và c",
+    "Đáp án 2 sai",
+    "Các ý 1, 2, 3 đều đúng",
 )
 ORDINARY = (
     "Hạng A",
@@ -64,6 +71,13 @@ ORDINARY = (
     "Không ai",
     "Chỉ A",
     "Tài khoản VNeID mức 2",
+    "Khoản 1 và 2 Điều 5",
+    "2 và 3",
+    "Năm 1 và năm 2",
+    "Từ 1 đến 6",
+    "Phương án 2024-2025 của tỉnh",
+    "vitamin a và b",
+    "Một a",
 )
 
 
