@@ -36,15 +36,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import seeding  # noqa: E402
+import seeding
 
-from contest.clock import FixedClock  # noqa: E402
-from contest.config import Settings  # noqa: E402
-from contest.domain.models import Phase  # noqa: E402
-from contest.services.container import Services  # noqa: E402
-from contest.storage import open_storage  # noqa: E402
-from contest.storage.codec import to_ms  # noqa: E402
-from contest.storage.sql import Conn  # noqa: E402
+from contest.clock import FixedClock
+from contest.config import Settings
+from contest.domain.models import Phase
+from contest.services.container import Services
+from contest.storage import open_storage
+from contest.storage.codec import to_ms
+from contest.storage.sql import Conn
 
 NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 QUESTIONS = 30
