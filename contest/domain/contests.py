@@ -161,6 +161,26 @@ def read_moment(value: object, *, field: str, label: str) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)).astimezone(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class RoundFigures:
+    """A round's live figures: attempts started (in progress, submitted,
+    expired) and how many participants started one."""
+
+    in_progress: int = 0
+    submitted: int = 0
+    expired: int = 0
+    participants: int = 0
+
+    @property
+    def started(self) -> int:
+        return self.in_progress + self.submitted + self.expired
+
+
+def time_left(closes_at: datetime, now: datetime) -> timedelta:
+    """How long a round stays open (zero once closed)."""
+    return max(closes_at - now, timedelta(0))
+
+
 @dataclass(frozen=True)
 class RoundSettings:
     """What a round is made of, as the console and the API give it."""
@@ -218,7 +238,7 @@ def read_round(fields: Mapping[str, object], *, base: RoundSettings | None = Non
 
     def take(name: str, read: Callable[[object], Any], default: Any) -> Any:
         raw = fields.get(name)
-        if raw is None or (raw == "" and base is not None):
+        if raw is None or (raw == "" and name not in _TEXTS):
             if base is None and default is _REQUIRED:
                 errors[name] = "Vui lòng nhập mục này."
             return default
@@ -285,6 +305,9 @@ def read_round(fields: Mapping[str, object], *, base: RoundSettings | None = Non
         raise Invalid(errors)
     return settings
 
+
+_TEXTS = frozenset({"title", "description", "prediction_question", "topic_quota"})
+"""Settings an empty box sets to empty; any other left empty is left out."""
 
 _REQUIRED: Any = object()
 """A field a new round cannot do without."""

@@ -19,6 +19,7 @@ from datetime import datetime
 from contest.clock import Clock
 from contest.domain import draw, timing
 from contest.domain.contests import (
+    RoundFigures,
     RoundSettings,
     check_contest,
     check_round,
@@ -228,6 +229,20 @@ def _flat(settings: RoundSettings) -> dict[str, object]:
         "complaint_window_hours": rules.complaint_window_hours,
         "prizes": [rules.prizes.first, rules.prizes.second, rules.prizes.third, rules.prizes.consolation],
     }
+
+
+async def round_figures(storage: Storage, *, actor: User, round_id: int) -> RoundFigures:
+    """A round's live figures (attempts by status, participants), read
+    afresh each time; Forbidden without MANAGE_ROUNDS."""
+    require(actor, Capability.MANAGE_ROUNDS)
+    return await storage.contests.figures(round_id)
+
+
+async def has_attempts(storage: Storage, *, actor: User, round_id: int) -> bool:
+    """Whether a round has attempts, so that only what cannot change a
+    result may still change (:func:`change_round`)."""
+    require(actor, Capability.MANAGE_ROUNDS)
+    return await storage.contests.has_attempts(round_id)
 
 
 ROUND_FIELDS = {

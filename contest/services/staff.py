@@ -6,15 +6,18 @@ account, so an admin cannot lock the site out by mistake."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from contest.clock import Clock
 from contest.domain.models import Role, User
 from contest.domain.permissions import Capability, require
 from contest.domain.registration import normalize_login
-from contest.errors import Conflict, NotFound
+from contest.domain.staff import read_new_staff, read_reason, read_role
+from contest.errors import Conflict, Invalid, NotFound
 from contest.services.passwords import Passwords
-from contest.storage import Storage
+from contest.storage import Duplicate, Storage
 from contest.storage.standing import Standing
 
 OPERATOR = User(id=0, role=Role.ADMIN, full_name="Quản trị máy chủ")
@@ -49,8 +52,8 @@ class Staff:
             raise Conflict("Bạn không thể khoá, đổi vai trò hay đặt mật khẩu cho chính tài khoản của mình ở đây.")
         return {"actor_id": actor.id or None, "now": self._clock.now()}
 
-    async def disable(self, actor: User, user_id: int) -> Standing:
-        return _found(await self._storage.standing.disable(user_id, **self._who(actor, user_id)))
+    async def disable(self, actor: User, user_id: int, reason: str = "") -> Standing:
+        return _found(await self._storage.standing.disable(user_id, reason=reason, **self._who(actor, user_id)))
 
     async def enable(self, actor: User, user_id: int) -> Standing:
         return _found(await self._storage.standing.enable(user_id, **self._who(actor, user_id)))
@@ -62,3 +65,51 @@ class Staff:
         who = self._who(actor, user_id)
         password_hash = await self._passwords.hash(password)
         return _found(await self._storage.standing.set_password(user_id, password_hash, **who))
+
+    async def accounts(self, actor: User) -> list[tuple[User, Standing]]:
+        """Every staff account with its standing (MANAGE_STAFF)."""
+        require(actor, Capability.MANAGE_STAFF)
+        return await self._storage.standing.staff()
+
+    async def create(self, actor: User, fields: Mapping[str, object]) -> tuple[User, str]:
+        """A new staff account from the console's form
+        (:func:`~contest.domain.staff.read_new_staff`) and its password, made
+        here and shown once; logged as ``actor``'s. :class:`Invalid` naming
+        wrong fields, a taken username included."""
+        require(actor, Capability.MANAGE_STAFF)
+        new = read_new_staff(fields)
+        password = new_password()
+        try:
+            user = await self._storage.accounts.create_staff(
+                username=new.username,
+                full_name=new.full_name,
+                role=new.role,
+                password_hash=await self._passwords.hash(password),
+                now=self._clock.now(),
+                actor_id=actor.id or None,
+            )
+        except Duplicate:
+            raise Invalid({"username": "Tên đăng nhập này đã có."}) from None
+        return user, password
+
+    async def disable_with_reason(self, actor: User, user_id: int, reason: object) -> Standing:
+        """Disable a staff account with a written reason (:class:`Invalid` without one)."""
+        require(actor, Capability.MANAGE_STAFF)
+        return await self.disable(actor, user_id, read_reason(reason))
+
+    async def change_role(self, actor: User, user_id: int, role: object) -> Standing:
+        """A new staff role read from a form (:func:`~contest.domain.staff.read_role`)."""
+        require(actor, Capability.MANAGE_STAFF)
+        return await self.set_role(actor, user_id, read_role(role))
+
+    async def reset_password(self, actor: User, user_id: int) -> str:
+        """A new password for the account, made here and shown once; its
+        sessions end."""
+        password = new_password()
+        await self.set_password(actor, user_id, password)
+        return password
+
+
+def new_password() -> str:
+    """A password of 16 URL-safe characters (96 random bits), shown once."""
+    return secrets.token_urlsafe(12)

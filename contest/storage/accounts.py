@@ -11,6 +11,7 @@ from contest.domain.models import (
     User,
 )
 from contest.domain.registration import Registration
+from contest.storage.audit import record
 from contest.storage.codec import (
     to_ms,
 )
@@ -109,8 +110,19 @@ class AccountStore:
         return await self.db.write(fn)
 
     async def create_staff(
-        self, *, username: str, full_name: str, role: Role, password_hash: str, now: datetime
+        self,
+        *,
+        username: str,
+        full_name: str,
+        role: Role,
+        password_hash: str,
+        now: datetime,
+        actor_id: int | None = None,
     ) -> User:
+        """A new staff account, logged (``account.create``) as ``actor_id``'s
+        (None: the command line) in the same transaction; :class:`Duplicate`
+        (``username``) when the name is taken."""
+
         def fn(conn: Conn) -> User:
             user_id = _insert_user(
                 conn,
@@ -118,6 +130,10 @@ class AccountStore:
                 "INSERT INTO users (role, full_name, username, password_hash, created_at) VALUES (?, ?, ?, ?, ?)"
                 " RETURNING id",
                 (role.value, full_name, username, password_hash, to_ms(now)),
+            )
+            details = {"name": username, "full_name": full_name, "after": {"role": role.value}}
+            record(
+                conn, actor_id=actor_id, action="account.create", subject=f"user:{user_id}", details=details, now=now
             )
             return User(id=user_id, role=role, full_name=full_name, username=username)
 

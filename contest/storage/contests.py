@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from contest.domain.contests import RoundFigures
 from contest.domain.models import (
     Area,
     Contact,
@@ -309,6 +310,30 @@ class ContestStore:
             )
 
         await self.db.write(fn)
+
+    async def figures(self, round_id: int) -> RoundFigures:
+        """How many attempts of the round stand in each status, and how many
+        participants started one (an attempt past its deadline counts as in
+        progress until the sweeper closes it, a second or so later)."""
+
+        def fn(conn: Conn) -> RoundFigures:
+            counts = {
+                r["status"]: r["n"]
+                for r in conn.execute(
+                    "SELECT status, COUNT(*) AS n FROM attempts WHERE round_id = ? GROUP BY status", (round_id,)
+                )
+            }
+            people = conn.execute(
+                "SELECT COUNT(DISTINCT user_id) FROM attempts WHERE round_id = ?", (round_id,)
+            ).fetchone()[0]
+            return RoundFigures(
+                in_progress=counts.get("in_progress", 0),
+                submitted=counts.get("submitted", 0),
+                expired=counts.get("expired", 0),
+                participants=people,
+            )
+
+        return await self.db.read(fn)
 
     async def has_attempts(self, round_id: int) -> bool:
         return await self.db.read(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from contest.domain.models import Role
+from contest.domain.models import Role, User
 from contest.storage.audit import record
 from contest.storage.codec import to_ms
 from contest.storage.sql import Conn, Database
@@ -46,6 +46,26 @@ def _value(standing: Standing, field: str) -> object:
 class StandingStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def staff(self) -> list[tuple[User, Standing]]:
+        """Every staff account with its standing: admins, organisers, then
+        judges, each by username."""
+        order = "CASE role WHEN 'admin' THEN 0 WHEN 'organiser' THEN 1 ELSE 2 END"
+
+        def fn(conn: Conn) -> list[tuple[User, Standing]]:
+            rows = conn.execute(
+                "SELECT id, role, generation, disabled_at, username, full_name FROM users"
+                f" WHERE role <> 'participant' ORDER BY {order}, username"
+            )
+            return [
+                (
+                    User(id=r["id"], role=Role(r["role"]), full_name=r["full_name"], username=r["username"]),
+                    Standing(Role(r["role"]), r["generation"], r["disabled_at"] is not None),
+                )
+                for r in rows
+            ]
+
+        return await self.db.read(fn)
 
     async def get(self, user_id: int) -> Standing | None:
         """The account's standing, or None when there is no such account."""

@@ -30,7 +30,9 @@ from contest.web import (
     api,
     api_statistics,
     certificates,
+    console_contests,
     console_participants,
+    console_staff,
     console_stats,
     judges,
     leaderboards,
@@ -169,6 +171,8 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
         routes=pages.routes
         + leaderboards.page_routes
         + organiser.routes
+        + console_contests.routes
+        + console_staff.routes
         + judges.routes
         + certificates.routes
         + console_participants.routes

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 from starlette.testclient import TestClient
 
+from contest.domain.models import Role
 from tests.conftest import World, make_bank
 from tests.web.test_organiser import sign_in_staff, upload
 from tests.web.test_pages import csrf, page_form, register, start_round
@@ -127,5 +128,14 @@ def test_every_page_in_english_has_no_vietnamese_but_data(client: TestClient, wo
     exported = client.get(f"{bank}/export/json").content
     visit("/organiser/uploads/N", upload(client, "nganhang.json", exported, bank_id=world.bank_id).text)
     visit(f"/organiser/rounds/{world.open_round}/rescore")
+    for path in ("/organiser/contests", "/organiser/contests/new", f"/organiser/contests/{world.contest_id}"):
+        visit(path)
+    for path in (f"/organiser/contests/{world.contest_id}/rounds/new", f"/organiser/rounds/{world.open_round}"):
+        visit(path)
+    visit(f"/organiser/rounds/{world.open_round}/edit")
+    sign_in_staff(client, world, Role.ADMIN, "quantri")
+    visit("/organiser/staff")
+    made = client.post("/organiser/staff", data={"csrf_token": csrf(client.get("/organiser/staff").text)})
+    visit("/organiser/staff (errors)", made.text)
     visit(f"/organiser/rounds/{world.open_round}/stats")
     assert seen == {}, "\n".join(f"{path}: {texts}" for path, texts in seen.items())
