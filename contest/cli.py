@@ -30,9 +30,10 @@ from contest.domain.banks.quality import report as quality_report
 from contest.domain.banks.reader import read_bank
 from contest.domain.banks.toml_format import load_directory, load_path
 from contest.domain.models import Bank, Question, Role
-from contest.errors import ContestError, NotFound
+from contest.errors import ContestError, Invalid, NotFound
 from contest.progress import ProgressBar
 from contest.resources import resource_dir
+from contest.services.banks import bank_name
 from contest.services.container import Services
 from contest.services.staff import OPERATOR
 from contest.storage import DatabaseUnavailable, Duplicate, UnsupportedDatabase, open_storage
@@ -269,6 +270,11 @@ def bank_import(args: argparse.Namespace) -> int:
     if bank.warnings and not args.accept_warnings:
         return _fail("the bank has warnings: read them, then run again with --accept-warnings")
     note = f"Nhập từ tệp {Path(args.file).name} (dòng lệnh)"
+    if args.bank is None:
+        try:
+            name = bank_name(args.name)
+        except Invalid as exc:
+            return _fail(exc.errors["name"])
 
     async def work(services: Services) -> tuple[int, int]:
         """The bank's id and the new version's number (as the console shows it)."""
@@ -279,10 +285,8 @@ def bank_import(args: argparse.Namespace) -> int:
             bank_id = args.bank
             await services.banks.check_rounds(bank_id, bank.questions, change=note)
             version_id = await banks.add_version(bank_id, bank.questions, now=now, note=note, created_by=None)
-        elif await banks.name_taken(args.name):
-            raise Duplicate(["name"])
         else:
-            bank_id, version_id = await banks.create(name=args.name, questions=bank.questions, now=now, note=note)
+            bank_id, version_id = await banks.create(name=name, questions=bank.questions, now=now, note=note)
         return bank_id, next(v.number for v in await banks.versions(bank_id) if v.id == version_id)
 
     try:

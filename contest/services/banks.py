@@ -17,7 +17,15 @@ from datetime import date
 from contest.clock import Clock
 from contest.config import Settings
 from contest.domain import draw, timing
-from contest.domain.banks.common import ParsedBank, Problem, Severity, build_question, build_source
+from contest.domain.banks.common import (
+    ParsedBank,
+    Problem,
+    Severity,
+    build_question,
+    build_source,
+    clean_text,
+    refused_character,
+)
 from contest.domain.banks.export import FORMATS, write_bank
 from contest.domain.banks.moodle import slug
 from contest.domain.banks.quality import QualityReport
@@ -106,6 +114,22 @@ class RoundAttempts:
 class RoundWarning:
     round: Round
     outdated: tuple[Outdated, ...]
+
+
+def bank_name(name: str) -> str:
+    """A new bank's name as stored: cleaned like every text
+    (:func:`~contest.domain.banks.common.clean_text`), spaces collapsed;
+    :class:`Invalid` (``name``) when empty once cleaned, longer than 200
+    characters, or holding a character no text may hold. The console and
+    ``contest bank import --name`` both go through it."""
+    if reason := refused_character(name):
+        raise Invalid({"name": reason})
+    cleaned = " ".join(clean_text(name).split())
+    if not cleaned:
+        raise Invalid({"name": "Vui lòng đặt tên cho ngân hàng câu hỏi."})
+    if len(cleaned) > 200:
+        raise Invalid({"name": "Tên ngân hàng dài tối đa 200 ký tự."})
+    return cleaned
 
 
 def counts(questions: Iterable[Question]) -> tuple[tuple[str, dict[Difficulty, int], int], ...]:
@@ -338,11 +362,7 @@ class Banks:
         note = f"Tải lên từ tệp {preview.filename}"
         now = self._clock.now()
         if preview.bank_id is None:
-            name = " ".join(name.split())
-            if not name:
-                raise Invalid({"name": "Vui lòng đặt tên cho ngân hàng câu hỏi."})
-            if len(name) > 200:
-                raise Invalid({"name": "Tên ngân hàng dài tối đa 200 ký tự."})
+            name = bank_name(name)
         upload = (upload_id, data)
         try:
             if preview.bank_id is None:

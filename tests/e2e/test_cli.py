@@ -145,3 +145,25 @@ def test_bank_import_refuses_a_version_too_small_for_an_open_round(tmp_path: Pat
         "Vòng thi cần 5 câu nhưng ngân hàng chỉ có 4 câu."
     )
     assert "phiên bản 1\t40 câu" in run(tmp_path, "bank", "list").stdout
+
+
+def test_bank_import_refuses_an_empty_name(tmp_path: Path) -> None:
+    source = tmp_path / "nh.json"
+    source.write_bytes(write_bank(make_bank(), "json"))
+    for name in ("", "   ", "\u200b"):
+        done = run(tmp_path, "bank", "import", str(source), "--name", name)
+        assert (done.returncode, done.stderr.strip()) == (1, "contest: Vui lòng đặt tên cho ngân hàng câu hỏi."), name
+    assert run(tmp_path, "bank", "list").stdout.strip() == ""
+
+
+def test_bank_check_damaged_files_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    deep = tmp_path / "sau.json"
+    deep.write_bytes(b"[" * 100_000)
+    lone = tmp_path / "hong.json"
+    lone.write_bytes(b'[{"question": "H\\ud800?", "options": ["a", "b"], "answer": 0}]')
+    done = run(tmp_path, "bank", "check", str(deep))
+    assert (done.returncode, "Traceback" in done.stderr) == (1, False)
+    assert "lồng nhau quá sâu" in done.stderr
+    done = run(tmp_path, "bank", "import", str(lone), "--name", "Hỏng")
+    assert (done.returncode, "Traceback" in done.stderr) == (1, False)
+    assert "Lỗi (dòng 1, cột question): Có ký tự hỏng (U+D800, nửa cặp UTF-16)" in done.stdout

@@ -416,6 +416,26 @@ def test_points_in_the_edit_form_are_checked(staff: TestClient, world: World, ba
     assert current(staff, world)["T-001"].points == 1
 
 
+@pytest.mark.parametrize(
+    ("stem", "message"),
+    [
+        ("\u200c", "Thiếu nội dung câu hỏi."),
+        (
+            "Hỏi \u202eđảo?",
+            "Có ký tự điều khiển hướng chữ (U+202E), có thể làm chữ hiển thị bị đảo: hãy xóa ký tự này.",
+        ),
+        ("Hỏi \x1b?", "Có ký tự điều khiển không in được (U+001B): hãy xóa ký tự này."),
+    ],
+)
+def test_edit_form_stem_invisible_or_control_is_refused(
+    staff: TestClient, world: World, stem: str, message: str
+) -> None:
+    url = f"/organiser/banks/{world.bank_id}/question?code=T-001"
+    response = staff.post(url, data={**form_fields(staff.get(url).text, url), "text": stem})
+    assert response.status_code == 422 and html.escape(message, quote=False) in response.text
+    assert current(staff, world)["T-001"].text == "Câu hỏi thử số 1?"
+
+
 def test_edit_form_shows_every_error_beside_its_field_and_in_a_summary(staff: TestClient, world: World) -> None:
     url = f"/organiser/banks/{world.bank_id}/question?code=T-001"
     empty = {"text": "", "answer": "", "source_issued": "31/02/2024", **{f"option_{x}": "" for x in "ABCDEF"}}

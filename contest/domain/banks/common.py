@@ -141,7 +141,6 @@ def text_field(value: object, *, column: str, line: int | None, problems: list[P
     raw = str(value)
     if reason := refused_character(raw):
         problems.append(Problem(reason, line=line, column=column, code=code))
-        return ""
     if found := INVISIBLE.search(raw):
         problems.append(
             Problem(
