@@ -163,11 +163,6 @@ class BankStore:
 
         return await self.db.write(fn)
 
-    async def name_taken(self, name: str) -> bool:
-        return await self.db.read(
-            lambda c: c.execute("SELECT 1 FROM banks WHERE name = ?", (name,)).fetchone() is not None
-        )
-
     async def all(self) -> list[Bank]:
         def fn(conn: Conn) -> list[Bank]:
             banks = conn.execute(f"SELECT {_BANK_COLUMNS} FROM banks b ORDER BY b.id").fetchall()
