@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -135,6 +136,17 @@ def request_language(request: Request) -> str:
     return lang if lang in LANGUAGES else "vi"
 
 
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+"""CommonMark with tables; raw HTML is shown as text and links other than
+http(s), mailto and relative ones are dropped (markdown-it's own check)."""
+
+
+def markdown(text: str) -> Markup:
+    """A contest's rules (thể lệ), written by organisers in Markdown, as safe
+    HTML: nothing they type becomes markup but Markdown's own."""
+    return Markup(_MARKDOWN.render(text))  # noqa: S704 - html disabled: every tag typed is escaped
+
+
 class Renderer:
     def __init__(self, *, templates: Path | None = None) -> None:
         self.env = jinja2.Environment(
@@ -152,6 +164,7 @@ class Renderer:
             number=_number_filter,
             phase=phase_label,
             whole=keep_whole,
+            markdown=markdown,
         )
         self.env.globals.update(
             static_url=static_url,

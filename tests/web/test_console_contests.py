@@ -206,3 +206,14 @@ def test_console_round_page_shows_live_figures(staff: TestClient, world: World, 
     figures.pop("left")
     assert figures == {"started": "2", "in-progress": "1", "submitted": "1", "expired": "0", "participants": "2"}
     assert re.search(r'id="figure-left">7 ngày 0 giờ 0 phút', page.text)
+
+
+def test_contest_rules_are_markdown_rendered_safely(staff: TestClient, world: World) -> None:
+    rules = "**Thể lệ** vòng 1\n\n- Mỗi tuần một vòng\n\n<script>alert(1)</script> [xem](javascript:alert(1))"
+    response = post_contest(staff, rules=rules)
+    assert response.status_code == 303, response.text
+    page = staff.get("/contests/phap-luat-2027").text
+    assert "<p><strong>Thể lệ</strong> vòng 1</p>" in page
+    assert "<li>Mỗi tuần một vòng</li>" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page
