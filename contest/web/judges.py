@@ -5,6 +5,7 @@ Handlers parse, call one service, and render or go back to the round."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -49,7 +50,8 @@ async def _round_page(request: Request, user: User, round_id: int, *, status: in
     s = services(request)
     round_ = await s.catalog.round(round_id)
     review = await s.judging.complaint_window(round_id)
-    current = phases.effective(round_, s.clock.now())
+    # The phase as stored now: the catalog may hold the round as it was a moment ago.
+    current = phases.effective(replace(round_, stored_phase=review.phase), s.clock.now())
     notice = NOTICES.get(request.query_params.get("notice", ""), "")
     return render(
         request,
