@@ -194,38 +194,46 @@ def _error(a: Scored, figure: int | None) -> int:
     return _MISSING if a.prediction is None else abs(a.prediction - figure)
 
 
-def order_key(rule: RankingRule, figure: int | None) -> Callable[[Scored], tuple[int, ...]]:
+_SCORE_TOP = 1 << 40
+"""Scores, errors and times are packed into one integer key (below): a
+million keys compare in C instead of as tuples, several times faster. Each
+field has room to spare: scores below 2**40, errors below 2**63 (a missing
+prediction is 2**62), times below 2**48 ms (about 8,900 years)."""
+
+
+def _pack(score: int, imperfect: int, error: int, duration_ms: int, submitted_ms: int) -> int:
+    return (((((_SCORE_TOP - score) << 1 | imperfect) << 64 | error) << 48 | duration_ms) << 48) | submitted_ms
+
+
+def order_key(rule: RankingRule, figure: int | None) -> Callable[[Scored], int]:
     """The sort key of the rule's order for a figure (None: not known yet,
-    the prediction step is skipped): smaller is better."""
+    the prediction step is skipped): smaller is better; equal keys are
+    equal at every step of the order. Steps a variant skips are 0."""
     tie = rule.tie_break
     if tie is TieBreak.NO_PREDICTION or figure is None:
-        return lambda a: (-a.score, a.duration_ms, a.submitted_ms)
+        return lambda a: _pack(a.score, 0, 0, a.duration_ms, a.submitted_ms)
     if tie is TieBreak.PREDICTION_IF_PERFECT:
-        return lambda a: (
-            -a.score,
-            0 if a.perfect else 1,
-            _error(a, figure) if a.perfect else 0,
-            a.duration_ms,
-            a.submitted_ms,
+        return lambda a: _pack(
+            a.score, 0 if a.perfect else 1, _error(a, figure) if a.perfect else 0, a.duration_ms, a.submitted_ms
         )
     if tie is TieBreak.PREDICTION_THEN_SUBMISSION:
-        return lambda a: (-a.score, _error(a, figure), a.submitted_ms)
-    return lambda a: (-a.score, _error(a, figure), a.duration_ms, a.submitted_ms)
+        return lambda a: _pack(a.score, 0, _error(a, figure), 0, a.submitted_ms)
+    return lambda a: _pack(a.score, 0, _error(a, figure), a.duration_ms, a.submitted_ms)
 
 
-Key = Callable[[Scored], tuple[int, ...]]
+Key = Callable[[Scored], int]
 
 
-def _choose(attempts: Iterable[Scored], counting: Counting, key: Key) -> dict[int, tuple[tuple[object, ...], Scored]]:
+def _choose(attempts: Iterable[Scored], counting: Counting, key: Key) -> dict[int, tuple[tuple[int, int], Scored]]:
     """Each participant's counting attempt with its key (user id -> (key
     and attempt id, attempt)); each key computed once. Among equal keys the
     lower attempt id counts."""
-    chosen: dict[int, tuple[tuple[object, ...], Scored]] = {}
+    chosen: dict[int, tuple[tuple[int, int], Scored]] = {}
     for a in attempts:
         if counting is Counting.BEST:
-            k: tuple[object, ...] = (key(a), a.attempt_id)
+            k = (key(a), a.attempt_id)
         else:
-            k = (a.number if counting is Counting.FIRST else -a.number,)
+            k = (a.number if counting is Counting.FIRST else -a.number, 0)
         held = chosen.get(a.user_id)
         if held is None or k < held[0]:
             chosen[a.user_id] = (k, a)
@@ -267,12 +275,23 @@ def rank(
         kept = list(attempts)
     figure = true_figure(kept, rule) if figure_known and rule.tie_break.uses_prediction else None
     key = order_key(rule, figure)
-    counted = [(key(a), a.user_id, a) for _k, a in _choose(kept, rule.counting, key).values()]
-    counted.sort()  # by key, then user id: never further, user ids are unique
+    if rule.counting is Counting.BEST:
+        # One sort of every attempt by (key, user, attempt id): each
+        # participant's first attempt in it is their best, and those firsts
+        # are already in the standings' order.
+        seen: set[int] = set()
+        counted = []
+        for a in sorted(kept, key=lambda a: (key(a) << 64 | a.user_id) << 64 | a.attempt_id):
+            if a.user_id not in seen:
+                seen.add(a.user_id)
+                counted.append((key(a), a))
+    else:
+        chosen = sorted((key(a), a.user_id, a) for _k, a in _choose(kept, rule.counting, key).values())
+        counted = [(k, a) for k, _user, a in chosen]
     entries: list[RankedEntry] = []
-    previous: tuple[int, ...] | None = None
+    previous: int | None = None
     place = 0
-    for position, (k, _user, a) in enumerate(counted, start=1):
+    for position, (k, a) in enumerate(counted, start=1):
         if k != previous:
             place, previous = position, k
         error = None if figure is None or a.prediction is None else abs(a.prediction - figure)
