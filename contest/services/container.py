@@ -14,11 +14,13 @@ from contest.services.banks import Banks
 from contest.services.catalog import Catalog
 from contest.services.certificates import Certificates
 from contest.services.contests import Contests
-from contest.services.leaderboards import Leaderboards
 from contest.services.journal import Journal
 from contest.services.judging import Judging
+from contest.services.leaderboards import Leaderboards
 from contest.services.participants import Participants
 from contest.services.passwords import Passwords
+from contest.services.previews import Previews
+from contest.services.publications import Publications
 from contest.services.rounds import Rounds
 from contest.services.sessions import Sessions
 from contest.services.staff import Staff
@@ -46,6 +48,8 @@ class Services:
     statistics: Statistics
     participants: Participants
     journal: Journal
+    publications: Publications
+    previews: Previews
 
     @classmethod
     def build(
@@ -75,4 +79,6 @@ class Services:
             statistics=Statistics(storage, catalog, clock),
             participants=Participants(storage, catalog, clock),
             journal=Journal(storage, catalog),
+            publications=Publications(storage, catalog, settings, clock),
+            previews=Previews(catalog),
         )

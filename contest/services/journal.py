@@ -139,6 +139,14 @@ def _account_line(entry: AuditEntry) -> str:
     return f"Đặt mật khẩu mới cho {account}"
 
 
+PUBLICATION_VERBS = {
+    "contest.announcement.create": "Đăng thông báo",
+    "contest.announcement.delete": "Gỡ thông báo",
+    "contest.document.create": "Đăng tài liệu",
+    "contest.document.delete": "Gỡ tài liệu",
+}
+
+
 def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int, str]) -> LogLine:
     """One entry as a sentence; ``banks`` and ``rounds`` map ids to the names
     people know them by."""
@@ -152,6 +160,8 @@ def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int
         text = _review_line(entry, _name(entry, rounds))
     elif entry.action.startswith("account."):
         text = _account_line(entry)
+    elif entry.action in PUBLICATION_VERBS:
+        text = f"{PUBLICATION_VERBS[entry.action]} «{entry.details.get('title', '')}»"
     else:
         text = str(entry.details.get("note") or "Thao tác khác của cán bộ")
     return LogLine(at=entry.created_at, actor=entry.actor, text=text)

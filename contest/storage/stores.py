@@ -9,11 +9,12 @@ from contest.storage.attempts import AttemptStore
 from contest.storage.audit import AuditLog
 from contest.storage.banks import BankStore
 from contest.storage.contests import ContestStore
-from contest.storage.leaderboards import LeaderboardStore
 from contest.storage.judging import JudgingStore
+from contest.storage.leaderboards import LeaderboardStore
 from contest.storage.participants import ParticipantStore
 from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
+from contest.storage.publications import PublicationStore
 from contest.storage.sql import Database
 from contest.storage.standing import StandingStore
 from contest.storage.statistics import StatisticsStore
@@ -32,6 +33,7 @@ class Storage(ABC):
         self.data_version = DataVersion(db)
         self.participations = ParticipationStore(db)
         self.participants = ParticipantStore(db)
+        self.publications = PublicationStore(db)
         self.accounts = AccountStore(db)
         self.standing = StandingStore(db)
         self.phases = PhaseStore(db)

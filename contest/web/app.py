@@ -38,6 +38,7 @@ from contest.web import (
     leaderboards,
     organiser,
     pages,
+    publications,
     review_api,
     staff_api,
 )
@@ -176,6 +177,7 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
         + judges.routes
         + certificates.routes
         + console_participants.routes
+        + publications.routes
         + console_stats.routes,
         exception_handlers=_handlers(page_error),
         middleware=[
@@ -211,7 +213,7 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
             root,
             limit=settings.max_body_bytes,
             upload_limit=settings.max_upload_bytes,
-            upload_prefixes=("/organiser/uploads",),
+            upload_prefixes=("/organiser/uploads", "/organiser/publications/"),
         )
     )
 

@@ -25,3 +25,31 @@ CREATE TABLE duplicate_marks (
     marked_at BIGINT NOT NULL,
     CHECK (user_id <> duplicate_of)
 );
+
+-- What a contest publishes besides the quiz: announcements with their date,
+-- and documents for download (plan, rules as PDF, prize structure, reading),
+-- kept in the database like uploaded banks, so every node serves them.
+CREATE TABLE announcements (
+    id INTEGER PRIMARY KEY,
+    contest_id INTEGER NOT NULL REFERENCES contests (id),
+    title TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    created_by INTEGER REFERENCES users (id),
+    created_at BIGINT NOT NULL
+);
+
+CREATE INDEX announcements_by_contest ON announcements (contest_id, created_at);
+
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    contest_id INTEGER NOT NULL REFERENCES contests (id),
+    title TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    created_by INTEGER REFERENCES users (id),
+    created_at BIGINT NOT NULL
+);
+
+CREATE INDEX documents_by_contest ON documents (contest_id, created_at);
