@@ -480,7 +480,8 @@ async def complain(request: Request, user: User) -> Response:
 @signed_in
 async def my_attempts(request: Request, user: User) -> Response:
     """The participant's attempts in every round of the contests they joined,
-    each round named with its contest when there are several."""
+    each round named with its contest when there are several, and their rank
+    in each round whose results are published."""
     s = services(request)
     now = s.clock.now()
     joined = await s.contests.joined(user)
@@ -490,7 +491,8 @@ async def my_attempts(request: Request, user: User) -> Response:
         if r.round.contest_id in joined or r.attempts
     ]
     contests = {c: await s.catalog.contest(c) for c in {r.round.contest_id for r, _status in rounds}}
-    return render(request, "participant/attempts.html", rounds=rounds, contests=contests, now=now)
+    places = {r.round.id: r for r in await s.leaderboards.mine(user)}
+    return render(request, "participant/attempts.html", rounds=rounds, contests=contests, places=places, now=now)
 
 
 async def set_language(request: Request) -> Response:

@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 
 from contest.cli import main
 from contest.domain.models import Role
-from tests.conftest import World
+from tests.conftest import PASSWORD, World
+from tests.web.test_pages import csrf
 from tests.web.test_round_phases import move, staff_user
 
 
@@ -69,6 +70,25 @@ def test_leaderboard_is_404_until_published_then_ranked_and_masked(
 
     mine = client.get("/api/v1/me/results", headers=an).json()["results"]
     assert [(r["round_id"], r["rank"], r["score"]) for r in mine] == [(world.open_round, 2, 5)]
+
+
+def sign_in(client: TestClient, phone: str) -> None:
+    client.cookies.clear()
+    page = client.get("/login")
+    client.post("/login", data={"csrf_token": csrf(page.text), "login": phone, "password": PASSWORD})
+
+
+def test_own_rank_on_my_attempts_page_once_published(
+    client: TestClient, world: World, api_user: Callable[..., dict[str, str]]
+) -> None:
+    take(client, world, api_user(phone="0912000111"), right=5, prediction=1, seconds=60)
+    sign_in(client, "0912000111")
+    assert "Hạng của bạn" not in client.get("/me/attempts").text
+    close_and_publish(client, world)
+    sign_in(client, "0912000111")
+    mine = client.get("/me/attempts").text
+    assert f'id="rank-{world.open_round}"' in mine and "<strong>1</strong> / 1" in mine
+    assert "Kết quả tạm thời" in mine
 
 
 def test_leaderboard_bad_page_is_422(client: TestClient, world: World) -> None:
