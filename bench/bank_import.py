@@ -2,7 +2,10 @@
 
 Generates a bank of synthetic Vietnamese questions (four to six options, some
 multi-answer, some with sources and dates), writes it with the platform's own
-exporter, then times ``read_bank`` on the bytes, best of a few runs.
+exporter, then times ``read_bank`` on the bytes, best of a few runs, then the
+quality report on what was read and on the worst case for its near-duplicate
+search (stems that differ only by a number), each also as a ratio to the
+read: the report must stay a fraction of the read however alike the stems.
 
     .venv/bin/python bench/bank_import.py [--count 10000] [--runs 3] [--format xlsx]
 """
@@ -14,6 +17,7 @@ import time
 from datetime import date
 
 from contest.domain.banks.export import FORMATS, write_bank
+from contest.domain.banks.quality import report
 from contest.domain.banks.reader import read_bank
 from contest.domain.models import Difficulty, Question, Source
 
@@ -31,8 +35,7 @@ def make_questions(count: int) -> list[Question]:
                 code=f"BENCH-{i:05d}",
                 text=f"Theo Nghị định số {i}/2022/NĐ-CP, cơ quan nào chịu trách nhiệm hướng dẫn thủ tục số {i}?",
                 options=tuple(
-                    f"Phương án {chr(65 + k)} của câu {i}: Bộ, ngành hoặc Ủy ban nhân dân cấp tỉnh"
-                    for k in range(width)
+                    f"Đơn vị thứ {k + 1} của câu {i}: Bộ, ngành hoặc Ủy ban nhân dân cấp tỉnh" for k in range(width)
                 ),
                 correct=correct,
                 topic=f"Chủ đề {i % 12 + 1}",
@@ -74,6 +77,20 @@ def main() -> None:
     assert list(parsed.questions) == questions, "the bank did not read back unchanged"
     assert parsed.ok, parsed.errors[:3]
     print(f"read_bank: {best:.2f} s (best of {args.runs}), {args.count / best:,.0f} questions/second")
+    alike = [
+        Question(
+            code=f"N{n}",
+            text=f"Câu hỏi số {n} trong bộ đề thi thử là gì?",
+            options=("Có", "Không"),
+            correct=frozenset({0}),
+        )
+        for n in range(args.count)
+    ]
+    for label, bank in (("report", questions), ("report, alike stems", alike)):
+        started = time.perf_counter()
+        report(bank)
+        took = time.perf_counter() - started
+        print(f"{label}: {took:.2f} s, {took / best:.2f} × read_bank")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,10 @@ from contest.domain.banks.ooxml import MACRO_REFUSAL
 from contest.domain.banks.xlsx_format import parse_xlsx
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_QUESTIONS = 10_000
+"""The most questions one file may hold (a province's bank is a few
+thousand); the server reads such a file in about 15 s, in another process
+(``services/bank_reading.py``)."""
 SUPPORTED = ".xlsx, .csv, .txt (GIFT, Aiken hoặc văn bản phân cách bằng tab), .gift, .xml (Moodle XML), .json"
 
 _ZIP = b"PK\x03\x04"
@@ -81,7 +85,7 @@ def read_bank(
     if kind is None:
         raise BankError(f"Không đọc được loại tệp «{suffix or filename}». Hỗ trợ: {SUPPORTED}.")
     try:
-        return _read(kind, filename, data, progress)
+        parsed = _read(kind, filename, data, progress)
     except BankError:
         raise
     except RecursionError:
@@ -94,6 +98,12 @@ def read_bank(
             f"Tệp «{filename}» bị hỏng, không đọc được: {_damage(exc)}. "
             "Hãy mở tệp bằng chương trình đã tạo ra nó, lưu lại rồi tải lên lại."
         ) from None
+    if len(parsed.questions) > MAX_QUESTIONS:
+        raise BankError(
+            f"Tệp có {len(parsed.questions):,} câu hỏi: tối đa {MAX_QUESTIONS:,} câu một tệp. ".replace(",", ".")
+            + "Hãy chia ngân hàng thành nhiều tệp."
+        )
+    return parsed
 
 
 def _read(kind: str, filename: str, data: bytes, progress: Progress | None) -> ParsedBank:

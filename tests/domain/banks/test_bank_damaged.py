@@ -98,3 +98,12 @@ def test_damaged_json_lone_surrogate_is_an_error_naming_the_field() -> None:
         "question",
         "Có ký tự hỏng (U+D800, nửa cặp UTF-16): hãy gõ lại đoạn chữ này.",
     )
+
+
+def test_damaged_file_over_the_question_limit_is_refused() -> None:
+    rows = [{"code": f"Q{n}", "text": f"Câu {n}?", "options": ["a", "b"], "answer": "A"} for n in range(10_001)]
+    data = json.dumps({"format": "hoithi-bank", "version": 1, "questions": rows}).encode()
+    assert (
+        refusal("a.json", data)
+        == "Tệp có 10.001 câu hỏi: tối đa 10.000 câu một tệp. Hãy chia ngân hàng thành nhiều tệp."
+    )
