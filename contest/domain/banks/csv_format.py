@@ -25,9 +25,10 @@ def parse_csv(data: bytes, *, progress: Progress | None = None) -> ParsedBank:
     numbers the rows when it opens the file (progress counts them against the
     number of lines, which a quoted line break can make a little larger)."""
     text = decode_table(data)
+    delimiter, header = _sniff(text)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        delimiter, header = _sniff(text)
-        rows = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+        rows = enumerate(records, start=1)
         return read_rows(
             header,
             ((n, r) for n, r in rows if n > header.line),
@@ -36,13 +37,31 @@ def parse_csv(data: bytes, *, progress: Progress | None = None) -> ParsedBank:
             total=text.count("\n") + (not text.endswith("\n")),
         )
     except csv.Error as exc:
-        raise BankError(f"Tệp CSV không đọc được: {exc}.") from None
+        raise BankError(_unreadable(records.line_num, exc)) from None
+
+
+def _unreadable(line: int, exc: csv.Error) -> str:
+    """The csv module's complaint, in Vietnamese, with the line it stopped at."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        reason = f"một ô dài quá {csv.field_size_limit():,} ký tự".replace(",", ".")
+    elif "NUL" in text:
+        reason = "có ký tự NUL (tệp có thể là tệp nhị phân)"
+    elif "new-line character" in text:
+        reason = "có dấu xuống dòng trong một ô không đặt trong ngoặc kép"
+    else:
+        reason = "dấu ngoặc kép hoặc dấu phân cách không khớp"
+    return f"Tệp CSV không đọc được ở dòng {line}: {reason}."
 
 
 def _sniff(text: str) -> tuple[str, Header]:
     best: tuple[int, str, Header] | None = None
     for delimiter in _DELIMITERS:
-        top = islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEADER_SEARCH_ROWS)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            top = list(islice(reader, HEADER_SEARCH_ROWS))
+        except csv.Error as exc:
+            raise BankError(_unreadable(reader.line_num, exc)) from None
         header = find_header(list(enumerate(top, start=1)))
         if header is not None and (best is None or len(header.index) > best[0]):
             best = (len(header.index), delimiter, header)

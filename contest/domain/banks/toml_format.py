@@ -30,13 +30,36 @@ from contest.domain.models import Question
 _CODE_LINE = re.compile(r'^\s*code\s*=\s*"([^"]*)"', re.MULTILINE)
 
 
+_TOML_WHERE = re.compile(r"(.*?)\s*\(at (?:line (\d+), column (\d+)|end of document)\)")
+_TOML_REASONS = {
+    "Invalid date or datetime": "ngày hoặc giờ không có thật hoặc sai dạng (ghi YYYY-MM-DD)",
+    "Cannot overwrite a value": "một khóa được ghi hai lần",
+    "Cannot declare": "một bảng được khai báo hai lần",
+    "Invalid value": "giá trị sai dạng (chữ phải đặt trong ngoặc kép)",
+    "Unclosed array": "danh sách thiếu dấu «]»",
+    "Unterminated string": "chuỗi thiếu dấu ngoặc kép đóng",
+    "Illegal character": "có ký tự không được phép trong chuỗi",
+}
+
+
+def _toml_error(english: str) -> str:
+    """tomllib's message in Vietnamese, with its line and column."""
+    found = _TOML_WHERE.fullmatch(english)
+    what, line, column = found.groups() if found else (english, None, None)
+    reason = next((v for k, v in _TOML_REASONS.items() if what.startswith(k)), "sai cú pháp TOML")
+    where = f" ở dòng {line}, cột {column}" if line else " ở cuối tệp" if found else ""
+    return f"tệp TOML không hợp lệ{where}: {reason}."
+
+
 def parse_toml(text: str, *, name: str = "") -> ParsedBank:
     """Read one topic file. ``name`` (the file's) prefixes every problem's
     message, so that a folder's report says which file each is in."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BankError(f"{name}: tệp TOML không hợp lệ: {exc}") from exc
+        raise BankError(f"{name}: {_toml_error(str(exc))}") from None
+    except RecursionError:
+        raise BankError(f"{name}: tệp TOML lồng nhau quá sâu (ngoặc mở liên tiếp): không đọc được.") from None
     lines = {m.group(1): text.count("\n", 0, m.start()) + 1 for m in _CODE_LINE.finditer(text)}
     topic = clean_text(data.get("topic"))
     problems: list[Problem] = []

@@ -13,6 +13,7 @@ import pytest
 
 from contest.domain.banks.common import BankError
 from contest.domain.banks.reader import read_bank
+from contest.domain.banks.toml_format import parse_toml
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -107,3 +108,28 @@ def test_damaged_file_over_the_question_limit_is_refused() -> None:
         refusal("a.json", data)
         == "Tệp có 10.001 câu hỏi: tối đa 10.000 câu một tệp. Hãy chia ngân hàng thành nhiều tệp."
     )
+
+
+def test_damaged_csv_cell_over_the_field_limit_names_the_line() -> None:
+    data = ("Mã câu,Câu hỏi,A,B,Đáp án đúng\nQ1,Hỏi?,a,b,A\nQ2," + "x" * 200_000 + ",a,b,A\n").encode()
+    assert refusal("a.csv", data) == "Tệp CSV không đọc được ở dòng 3: một ô dài quá 131.072 ký tự."
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'topic = "x"\n[[questions]]\nsource = { issued = 2020-02-31 }\n',
+            "a.toml: tệp TOML không hợp lệ ở dòng 3, cột 21: "
+            "ngày hoặc giờ không có thật hoặc sai dạng (ghi YYYY-MM-DD).",
+        ),
+        (
+            'topic = "x"\ncode = ' + "[" * 100_000,
+            "a.toml: tệp TOML lồng nhau quá sâu (ngoặc mở liên tiếp): không đọc được.",
+        ),
+    ],
+)
+def test_damaged_toml_is_said_in_vietnamese(text: str, message: str) -> None:
+    with pytest.raises(BankError) as refused:
+        parse_toml(text, name="a.toml")
+    assert str(refused.value) == message
