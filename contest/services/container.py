@@ -21,6 +21,7 @@ from contest.services.participants import Participants
 from contest.services.passwords import Passwords
 from contest.services.previews import Previews
 from contest.services.publications import Publications
+from contest.services.records import Records
 from contest.services.rounds import Rounds
 from contest.services.sessions import Sessions
 from contest.services.staff import Staff
@@ -43,6 +44,7 @@ class Services:
     leaderboards: Leaderboards
     judging: Judging
     certificates: Certificates
+    records: Records
     sessions: Sessions
     staff: Staff
     statistics: Statistics
@@ -74,6 +76,7 @@ class Services:
             leaderboards=leaderboards,
             judging=Judging(storage, catalog, clock, leaderboards),
             certificates=Certificates(storage, catalog, settings),
+            records=Records(storage, catalog),
             sessions=Sessions(storage, settings),
             staff=Staff(storage, passwords, clock),
             statistics=Statistics(storage, catalog, clock),

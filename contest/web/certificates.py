@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from contest.domain.models import User
 from contest.services.container import Services
-from contest.web.certificate_pdf import certificate
+from contest.web.pdf import certificate
 from contest.web.pages import render, signed_in
 
 

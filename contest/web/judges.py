@@ -16,7 +16,9 @@ from contest.domain import phases
 from contest.domain.models import Phase, User
 from contest.domain.permissions import Capability
 from contest.errors import ContestError
+from contest.services import records
 from contest.services.container import Services
+from contest.web import pdf
 from contest.web.organiser import staff_page
 from contest.web.pages import read_form, redirect, render
 
@@ -144,10 +146,29 @@ async def reinstate(request: Request, user: User) -> Response:
     )
 
 
+@judge_page
+async def record(request: Request, user: User) -> Response:
+    """The sign-off record, printable (the browser's print makes paper)."""
+    found = await services(request).records.sign_off(user, request.path_params["round_id"])
+    return render(request, "judge/record.html", record=found, lines=records.lines(found))
+
+
+@judge_page
+async def record_pdf(request: Request, user: User) -> Response:
+    found = await services(request).records.sign_off(user, request.path_params["round_id"])
+    return Response(
+        pdf.sign_off(found, records.lines(found)),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="bien-ban-vong-{found.round.id}.pdf"'},
+    )
+
+
 routes = [
     Route("/judging", rounds, methods=["GET"]),
     Route("/judging/rounds/{round_id:id}", round_page, methods=["GET"]),
     Route("/judging/rounds/{round_id:id}/phase", move, methods=["POST"]),
+    Route("/judging/rounds/{round_id:id}/record", record, methods=["GET"]),
+    Route("/judging/rounds/{round_id:id}/record.pdf", record_pdf, methods=["GET"]),
     Route("/judging/rounds/{round_id:id}/disqualifications", disqualify, methods=["POST"]),
     Route("/judging/complaints/{complaint_id:id}/answer", answer, methods=["POST"]),
     Route("/judging/disqualifications/{disqualification_id:id}/reinstate", reinstate, methods=["POST"]),

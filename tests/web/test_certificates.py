@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from starlette.testclient import TestClient
 
 from contest.domain.models import Role
-from contest.web.certificate_pdf import QR_MODULE_MM, qr_modules
+from contest.web.pdf import QR_MODULE_MM, qr_modules
 from tests.backends import rows
 from tests.conftest import World
 from tests.web.test_judges_pages import sign_in
@@ -97,3 +97,45 @@ def test_winner_downloads_a_certificate_that_verifies(
     sign_in(client, "0911111222")  # third: the quotas give no third prize
     assert client.get(download).status_code == 404
     assert download not in client.get(f"/attempts/{lost}/result").text
+
+
+def test_sign_off_record_states_winners_disqualifications_and_complaints(
+    client: TestClient, world: World, api_user: Callable[..., dict[str, str]], settings: Any
+) -> None:
+    rows(settings.database_url, "UPDATE rounds SET prizes = ? WHERE id = ?", (PRIZES, world.open_round))
+    take(client, world, api_user(full_name="Trần Thị Bình", phone="0987654321"), right=5, prediction=1, seconds=100)
+    an = api_user(full_name="Nguyễn Văn An", phone="0912345123")
+    cheat = take(client, world, an, right=5, prediction=1, seconds=5)
+    take(client, world, api_user(full_name="Lê Văn Chi", phone="0911111222"), right=3, prediction=1, seconds=80)
+    take(client, world, api_user(full_name="Phạm Thị Dung", phone="0911111333"), right=3, prediction=1, seconds=80)
+    world.clock.advance(days=8)
+    judge = staff_user(client, world, Role.JUDGE, "giamkhao")
+    move(client, world, judge, world.open_round, "under_review")
+    client.portal.call(
+        lambda: world.services.judging.disqualify(
+            judge, world.open_round, user_id=None, attempt_id=cheat, reason="Nộp bài sau 5 giây"
+        )
+    )
+    move(client, world, judge, world.open_round, "provisional", "Công bố tạm thời")
+    record = f"/judging/rounds/{world.open_round}/record"
+    assert client.get(record).status_code == 409  # not final yet
+    move(client, world, judge, world.open_round, "final", "Công bố chính thức")
+
+    page = client.get(record)
+    assert page.status_code == 200
+    head = client.portal.call(world.services.storage.leaderboards.head, world.open_round)
+    for meant in (
+        "BIÊN BẢN XÁC NHẬN KẾT QUẢ",
+        "Giải Nhất: Trần Thị Bình (Sở Thông tin và Truyền thông, Thành phố Mỹ Tho), hạng 1, 5 điểm",
+        "Giải Nhì: Lê Văn Chi (Sở Thông tin và Truyền thông, Thành phố Mỹ Tho), hạng 2, 3 điểm",
+        "Nguyễn Văn An, một bài thi: Nộp bài sau 5 giây (Nguyễn Ban Tổ Chức,",
+        "Kết quả chính thức: Công bố chính thức",
+        f"Mã băm SHA-256: {head.digest}",
+    ):
+        assert meant in page.text, meant
+    pdf = client.get(record + ".pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = text_of(pdf.content)
+    assert "BIÊN BẢN XÁC NHẬN KẾT QUẢ" in text and "Giải Nhất: Trần Thị Bình" in text
+    assert "Giải Nhì: Lê Văn Chi" in text and "Phạm Thị Dung" not in text
+    assert head.digest in text.replace(" ", "")

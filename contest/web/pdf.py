@@ -1,6 +1,7 @@
-"""A winner's certificate as a PDF (fpdf2): Vietnamese text in DejaVu Sans,
-which the package ships (``static/fonts``, its licence beside it), and a QR
-code (segno) drawn as filled squares linking to the public verification page."""
+"""PDFs (fpdf2) in Vietnamese, in DejaVu Sans, which the package ships
+(``static/fonts``, its licence beside it): a winner's certificate, with a QR
+code (segno) drawn as filled squares linking to the public verification page,
+and a round's sign-off record."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import segno
 from fpdf import FPDF
 
 from contest.services.certificates import Certificate
+from contest.services.records import SignOff
 from contest.web.render import STATIC_DIR
 
 FONTS = STATIC_DIR / "fonts"
@@ -21,14 +23,19 @@ def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(m) for m in row) for row in segno.make(url, error="m", micro=False).matrix)
 
 
-def certificate(cert: Certificate, *, url: str) -> bytes:
-    """The certificate of ``cert`` on one A4 landscape page, with the QR
-    code of ``url`` (its verification page) and the address printed under it."""
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(f"Giấy chứng nhận · {cert.name}")
+def _document(title: str, orientation: str) -> FPDF:
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    pdf.set_title(title)
     pdf.set_creator("Hội thi trực tuyến")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    return pdf
+
+
+def certificate(cert: Certificate, *, url: str) -> bytes:
+    """The certificate of ``cert`` on one A4 landscape page, with the QR
+    code of ``url`` (its verification page) and the address printed under it."""
+    pdf = _document(f"Giấy chứng nhận · {cert.name}", "L")
     pdf.set_auto_page_break(auto=False)
     pdf.add_page()
     pdf.set_draw_color(150, 20, 20)
@@ -64,4 +71,25 @@ def certificate(cert: Certificate, *, url: str) -> bytes:
     pdf.set_font("DejaVu", "", 8)
     pdf.set_xy(left, 200 - 14)
     pdf.cell(120, 4, f"Kiểm tra: {url}")
+    return bytes(pdf.output())
+
+
+def sign_off(record: SignOff, lines: list[tuple[str, str]]) -> bytes:
+    """The sign-off record as A4 portrait pages: ``lines`` are (kind, text)
+    with kind ``h`` (a heading), ``b`` (bold) or ``p`` (a paragraph), as
+    the printable page lists them; signature lines for the committee at the end."""
+    pdf = _document(f"Biên bản · {record.round.title}", "P")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    sizes = {"h": 13, "b": 11, "p": 10}
+    for kind, text in lines:
+        pdf.set_font("DejaVu", "" if kind == "p" else "B", sizes[kind])
+        if kind == "h":
+            pdf.ln(3)
+        pdf.multi_cell(0, sizes[kind] * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(12)
+    pdf.set_font("DejaVu", "B", 11)
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    pdf.cell(half, 6, "THƯ KÝ", align="C")
+    pdf.cell(half, 6, "TRƯỞNG BAN GIÁM KHẢO", align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

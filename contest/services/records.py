@@ -1,0 +1,158 @@
+"""The sign-off record (biên bản) of a round with final results: what the
+committee signs. It states the round, its ranking rule and true figure, the
+winners by the round's prize quotas (``domain/prizes.py``) and any tie across
+a prize boundary left to the judges, the disqualifications with their
+reasons, the complaints with their answers, who published the results and
+when, and the digest and signature of the published leaderboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from contest.domain import prizes
+from contest.domain.models import Phase, Round, User
+from contest.domain.permissions import Capability, require
+from contest.domain.phases import LABELS
+from contest.errors import Conflict
+from contest.services.catalog import Catalog
+from contest.storage import Storage
+from contest.storage.judging import Complaint, Disqualification
+from contest.storage.leaderboards import Head, StoredEntry
+from contest.storage.phases import PhaseChange
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+NOT_FINAL = "Biên bản chỉ lập khi vòng thi đã có kết quả chính thức."
+
+
+@dataclass(frozen=True, slots=True)
+class Winner:
+    prize: str
+    entry: StoredEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Tie:
+    """Participants sharing a rank across a prize boundary, and the places
+    each kind gives them (as people read it)."""
+
+    rank: int
+    entries: tuple[StoredEntry, ...]
+    places: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    contest: str
+    round: Round
+    head: Head
+    winners: tuple[Winner, ...]
+    ties: tuple[Tie, ...]
+    disqualifications: tuple[Disqualification, ...]
+    complaints: tuple[Complaint, ...]
+    changes: tuple[PhaseChange, ...]
+
+
+async def _top(storage: Storage, round_id: int, slots: int) -> list[StoredEntry]:
+    """The entries the prizes reach, and the whole group tied at the last
+    place they reach (read in growing pages until the rank changes)."""
+    limit = slots + 1
+    while True:
+        entries = await storage.leaderboards.entries(round_id, limit=limit)
+        if len(entries) < limit or slots == 0 or entries[-1].rank != entries[slots - 1].rank:
+            return entries
+        limit *= 2
+
+
+class Records:
+    def __init__(self, storage: Storage, catalog: Catalog) -> None:
+        self._storage = storage
+        self._catalog = catalog
+
+    async def sign_off(self, user: User, round_id: int) -> SignOff:
+        """The round's record; Conflict (409 ``not_final``) until its
+        results are final."""
+        require(user, Capability.JUDGE_ROUND)
+        round_ = await self._catalog.round(round_id)
+        head = await self._storage.leaderboards.head(round_id)
+        if head is None or head.phase is not Phase.FINAL:
+            raise Conflict(NOT_FINAL, code="not_final")
+        quotas = round_.rules.prizes
+        entries = await _top(self._storage, round_id, quotas.first + quotas.second + quotas.third + quotas.consolation)
+        awards = prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
+        by_user = {e.user_id: e for e in entries}
+        winners = tuple(Winner(awards.prizes[e.user_id].label, e) for e in entries if e.user_id in awards.prizes)
+        ties = tuple(
+            Tie(
+                t.rank,
+                tuple(by_user[u] for u in t.user_ids),
+                ", ".join(f"{n} {kind.label if kind else 'không giải'}" for kind, n in t.places),
+            )
+            for t in awards.ties
+        )
+        contest = await self._catalog.contest(round_.contest_id)
+        return SignOff(
+            contest.title,
+            round_,
+            head,
+            winners,
+            ties,
+            tuple(await self._storage.judging.disqualifications(round_id)),
+            tuple(await self._storage.judging.complaints(round_id=round_id)),
+            tuple(await self._storage.phases.changes(round_id)),
+        )
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def lines(record: SignOff) -> list[tuple[str, str]]:
+    """The record as (kind, text): ``h`` a heading, ``b`` bold, ``p`` a
+    paragraph; the printable page and the PDF both show exactly these."""
+    r, head = record.round, record.head
+    out = [
+        ("h", "BIÊN BẢN XÁC NHẬN KẾT QUẢ"),
+        ("b", record.contest),
+        ("b", f"{r.title} (từ {_when(r.opens_at)} đến {_when(r.closes_at)})"),
+        ("h", "1. Thể lệ xếp hạng"),
+        ("p", head.rule),
+    ]
+    if head.true_figure is not None:
+        out.append(("p", f"Đáp án câu hỏi dự đoán (con số thực tế): {head.true_figure}"))
+    out.append(("p", f"Số thí sinh được xếp hạng: {head.size}"))
+    out.append(("h", "2. Danh sách đạt giải"))
+    for w in record.winners:
+        where = ", ".join(p for p in (w.entry.unit, w.entry.area) if p)
+        place = f"hạng {w.entry.rank}, {w.entry.score} điểm"
+        out.append(("p", f"{w.prize}: {w.entry.name}" + (f" ({where})" if where else "") + f", {place}"))
+    if not record.winners:
+        out.append(("p", "Không có giải nào được trao theo cơ cấu giải của vòng thi."))
+    for t in record.ties:
+        names = ", ".join(e.name for e in t.entries)
+        out.append(("b", f"Đồng hạng {t.rank} ở ranh giới giải, Ban Giám khảo quyết định: {names} ({t.places})"))
+    out.append(("h", "3. Thí sinh, bài thi bị loại"))
+    for d in record.disqualifications:
+        what = "một bài thi" if d.attempt_id is not None else "cả vòng thi"
+        line = f"{d.participant}, {what}: {d.reason} ({d.decided_by}, {_when(d.decided_at)})"
+        if d.reinstated_at is not None:
+            line += f"; đã khôi phục: {d.reinstate_reason} ({d.reinstated_by}, {_when(d.reinstated_at)})"
+        out.append(("p", line))
+    if not record.disqualifications:
+        out.append(("p", "Không có."))
+    out.append(("h", "4. Khiếu nại và trả lời"))
+    for c in record.complaints:
+        about = f"câu {c.question_id}" if c.question_id is not None else "về kết quả"
+        out.append(("p", f"{c.participant}, {about} ({_when(c.filed_at)}): «{c.body}». Trả lời: {c.answer or ''}"))
+    if not record.complaints:
+        out.append(("p", "Không có."))
+    out.append(("h", "5. Công bố kết quả"))
+    for ch in record.changes:
+        if ch.to_phase in (Phase.PROVISIONAL, Phase.FINAL):
+            note = f": {ch.note}" if ch.note else ""
+            out.append(("p", f"{_when(ch.changed_at)}, {ch.actor}: {LABELS[ch.to_phase]}{note}"))
+    out.append(("h", "6. Bảng xếp hạng đã công bố"))
+    out.append(("p", f"Lập lúc {_when(head.computed_at)}. Mã băm SHA-256: {head.digest}"))
+    out.append(("p", f"Chữ ký Ed25519: {head.signature}"))
+    return out
