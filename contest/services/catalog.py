@@ -67,6 +67,12 @@ class _Versioned(Generic[T]):
             self._pending = asyncio.ensure_future(self._refresh())
         return await asyncio.shield(self._pending)
 
+    async def check(self) -> T:
+        """The value as of the data version now: read the version at once
+        (reloading only if it moved), whenever it was last read."""
+        self._checked = 0.0
+        return await self.get()
+
     async def _refresh(self) -> T:
         try:
             version = await self._version()
@@ -100,6 +106,13 @@ class Catalog:
     async def _load(self) -> _Snapshot:
         contests = tuple(await self._storage.contests.all())
         return _Snapshot(contests, tuple(await self._storage.contests.rounds()))
+
+    async def up_to_date(self) -> None:
+        """Read the data version now rather than within ``check_seconds``:
+        for the console's pages, so whoever just made or changed a contest or
+        a round sees it on the next page (still a version check, never an
+        invalidation)."""
+        await self._snapshot.check()
 
     async def contests(self, now: datetime) -> Listing:
         """Every contest, grouped as open, upcoming and past at ``now``."""

@@ -77,6 +77,7 @@ async def _file(form: FormData, name: str) -> tuple[str, bytes]:
 @contests_page
 async def contests(request: Request, user: User) -> Response:
     s = services(request)
+    await s.catalog.up_to_date()
     now = s.clock.now()
     listing = await s.catalog.contests(now)
     return render(request, "organiser/contests.html", contests=listing.open + listing.upcoming + listing.past, now=now)
@@ -101,6 +102,7 @@ async def new_contest(request: Request, user: User) -> Response:
 @contests_page
 async def contest_page(request: Request, user: User) -> Response:
     s = services(request)
+    await s.catalog.up_to_date()
     contest = await s.catalog.contest(request.path_params["contest_id"])
     now = s.clock.now()
     rounds = await s.catalog.rounds(contest.id)
@@ -170,6 +172,7 @@ async def _posted(request: Request) -> dict[str, Any]:
 @rounds_page
 async def new_round(request: Request, user: User) -> Response:
     s = services(request)
+    await s.catalog.up_to_date()
     contest = await s.catalog.contest(request.path_params["contest_id"])
     values: dict[str, Any] = {"attempts_allowed": 1, "counting": "best", "show_score": "immediately"}
     if request.method == "POST":
@@ -187,6 +190,7 @@ async def new_round(request: Request, user: User) -> Response:
 @rounds_page
 async def edit_round(request: Request, user: User) -> Response:
     s = services(request)
+    await s.catalog.up_to_date()
     round_ = await s.catalog.round(request.path_params["round_id"])
     contest = await s.catalog.contest(round_.contest_id)
     if request.method == "POST":
@@ -215,6 +219,7 @@ async def edit_round(request: Request, user: User) -> Response:
 @rounds_page
 async def round_page(request: Request, user: User) -> Response:
     s = services(request)
+    await s.catalog.up_to_date()
     round_ = await s.catalog.round(request.path_params["round_id"])
     now = s.clock.now()
     return render(
