@@ -1,5 +1,6 @@
-"""Spreadsheets a committee downloads: a round's attempts and a contest's
-participants, as CSV or xlsx, with Vietnamese headers.
+"""Spreadsheets a committee downloads: a round's attempts, its results (the
+stored standings) and a contest's participants, as CSV or xlsx, with
+Vietnamese headers.
 
 A text cell that a spreadsheet would run as a formula (one beginning with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return: OWASP's CSV injection)
@@ -78,6 +79,23 @@ class ExportedParticipant:
     attempts: int
 
 
+@dataclass(frozen=True, slots=True)
+class ExportedResult:
+    """One row of a round's stored standings (``domain/ranking.py`` ranked
+    it when the judges moved the round on), with who it is."""
+
+    rank: int
+    person: Person
+    score: int
+    correct: int
+    total: int
+    duration_ms: int
+    submitted_at: datetime
+    prediction: int | None
+    error: int | None
+    attempt_id: int
+
+
 Cell = str | int | float | date | datetime | None
 Row = TypeVar("Row")
 
@@ -124,6 +142,20 @@ PARTICIPANT_COLUMNS: list[Column[ExportedParticipant]] = [
     *_person_columns(lambda p: p.person),
     Column("Ngày tham gia", lambda p: p.joined_at),
     Column("Số lượt thi", lambda p: p.attempts),
+]
+
+
+RESULT_COLUMNS: list[Column[ExportedResult]] = [
+    Column("Hạng", lambda r: r.rank),
+    *_person_columns(lambda r: r.person),
+    Column("Điểm", lambda r: r.score),
+    Column("Số câu đúng", lambda r: r.correct),
+    Column("Số câu", lambda r: r.total),
+    Column("Thời gian làm (giây)", lambda r: _seconds(r.duration_ms)),
+    Column("Nộp bài", lambda r: r.submitted_at),
+    Column("Dự đoán", lambda r: r.prediction),
+    Column("Sai lệch dự đoán", lambda r: r.error),
+    Column("Mã bài", lambda r: r.attempt_id),
 ]
 
 

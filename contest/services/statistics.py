@@ -17,6 +17,7 @@ from contest.domain.exports import (
     ATTEMPT_COLUMNS,
     FORMATS,
     PARTICIPANT_COLUMNS,
+    RESULT_COLUMNS,
     Column,
     Row,
     XlsxWriter,
@@ -26,7 +27,7 @@ from contest.domain.exports import (
 )
 from contest.domain.models import AttemptStatus, Contest, Round, RoundStatus, User
 from contest.domain.permissions import Capability, can, require
-from contest.errors import BadRequest
+from contest.errors import BadRequest, Conflict
 from contest.services.catalog import Catalog
 from contest.storage import Storage
 
@@ -70,6 +71,8 @@ class RoundReport:
     scores: list[statistics.Bin]
     durations: list[statistics.Bin]
     """Bins of :data:`TIME_BIN_SECONDS` seconds."""
+    ranked: bool
+    """Whether the judges have ranked the round (its results can be exported)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,7 @@ class Statistics:
             items=items,
             scores=statistics.histogram(scores, width=1),
             durations=statistics.histogram(seconds, width=TIME_BIN_SECONDS),
+            ranked=await self._storage.leaderboards.head(round_.id) is not None,
         )
 
     async def _figures(self, round_: Round) -> Figures:
@@ -155,6 +159,25 @@ class Statistics:
             filename=f"bai-thi-{slug(round_.title).lower() or 'vong-thi'}.{kind}",
             media_type=MEDIA_TYPES[kind],
             body=_stream(kind, columns, self._storage.statistics.attempts(round_.id), sheet="Bài thi"),
+        )
+
+    async def export_results(self, user: User, round_id: int, fmt: object) -> Export:
+        """The round's results as the judges' last phase move ranked them
+        (the stored standings), as ``fmt``, streamed; personal columns only
+        with ``VIEW_PERSONAL_DATA``. Conflict (409 ``no_results``) before
+        the judges have ranked the round."""
+        require(user, Capability.VIEW_STATISTICS)
+        kind = _format(fmt)
+        round_ = await self._catalog.round(round_id)
+        if await self._storage.leaderboards.head(round_.id) is None:
+            raise Conflict(
+                "Vòng thi chưa có kết quả: kết quả có khi Ban Giám khảo công bố kết quả tạm thời.", code="no_results"
+            )
+        columns = visible(RESULT_COLUMNS, personal=can(user, Capability.VIEW_PERSONAL_DATA))
+        return Export(
+            filename=f"ket-qua-{slug(round_.title).lower() or 'vong-thi'}.{kind}",
+            media_type=MEDIA_TYPES[kind],
+            body=_stream(kind, columns, self._storage.statistics.results(round_.id), sheet="Kết quả"),
         )
 
     async def export_participants(self, user: User, contest_id: int, fmt: object) -> Export:

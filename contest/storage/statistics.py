@@ -9,7 +9,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from contest.domain.exports import ExportedAttempt, ExportedParticipant, Person
+from contest.domain.exports import ExportedAttempt, ExportedParticipant, ExportedResult, Person
 from contest.domain.models import AttemptStatus
 from contest.domain.statistics import DAY_MS, Answered, Response
 from contest.storage.codec import from_ms, keys_from_json, maybe_from_ms
@@ -208,6 +208,47 @@ class StatisticsStore:
                 return
             after = rows[-1].user_id
             yield rows
+
+    async def results(self, round_id: int, *, batch: int = BATCH) -> AsyncIterator[list[ExportedResult]]:
+        """The round's stored standings in order, each with the account's
+        contact details (the entry keeps the name, area and unit as ranked),
+        in batches by position."""
+        after = 0
+        while True:
+
+            def fn(conn: Conn, after: int = after) -> list[tuple[int, ExportedResult]]:
+                rows = conn.execute(
+                    "SELECT e.position, e.rank, e.score, e.correct, e.total, e.duration_ms, e.submitted_at,"
+                    " e.prediction, e.error, e.attempt_id, e.name AS full_name, e.area, e.unit,"
+                    " u.phone, u.cccd, u.email, u.birth_year"
+                    " FROM standing_entries e JOIN users u ON u.id = e.user_id"
+                    " WHERE e.round_id = ? AND e.position > ? ORDER BY e.position LIMIT ?",
+                    (round_id, after, batch),
+                )
+                return [
+                    (
+                        r["position"],
+                        ExportedResult(
+                            rank=r["rank"],
+                            person=_person(r),
+                            score=r["score"],
+                            correct=r["correct"],
+                            total=r["total"],
+                            duration_ms=r["duration_ms"],
+                            submitted_at=from_ms(r["submitted_at"]),
+                            prediction=r["prediction"],
+                            error=r["error"],
+                            attempt_id=r["attempt_id"],
+                        ),
+                    )
+                    for r in rows
+                ]
+
+            rows = await self.db.read(fn)
+            if not rows:
+                return
+            after = rows[-1][0]
+            yield [row for _, row in rows]
 
 
 def _response(row: Any, chosen: dict[tuple[int, int], list[int]]) -> Response:

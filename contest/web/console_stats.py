@@ -1,6 +1,6 @@
 """The console's statistics of a round (figures, participation, item
 analysis, distributions, each chart beside its table) and its downloads: the
-round's attempts, the contest's participants, as xlsx or CSV."""
+round's attempts and results, the contest's participants, as xlsx or CSV."""
 
 from __future__ import annotations
 
@@ -69,6 +69,13 @@ async def export_attempts(request: Request, user: User) -> Response:
     )
 
 
+@staff_page(Capability.VIEW_STATISTICS)
+async def export_results(request: Request, user: User) -> Response:
+    s = services(request)
+    round_id, fmt = request.path_params["round_id"], request.path_params["fmt"]
+    return download(await s.statistics.export_results(user, round_id, fmt))
+
+
 @staff_page(Capability.VIEW_PERSONAL_DATA)
 async def export_participants(request: Request, user: User) -> Response:
     s = services(request)
@@ -79,5 +86,6 @@ async def export_participants(request: Request, user: User) -> Response:
 routes = [
     Route("/organiser/rounds/{round_id:id}/stats", stats, methods=["GET"]),
     Route("/organiser/rounds/{round_id:id}/attempts/{fmt}", export_attempts, methods=["GET"]),
+    Route("/organiser/rounds/{round_id:id}/results/{fmt}", export_results, methods=["GET"]),
     Route("/organiser/contests/{contest_id:id}/participants/{fmt}", export_participants, methods=["GET"]),
 ]

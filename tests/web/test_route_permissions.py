@@ -124,6 +124,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/organiser/rounds/{id}/preview"):                  (LOGIN, 403, 403, 200, 200),
     ("GET", "/organiser/rounds/{id}/stats"):                    (LOGIN, 403, 200, 200, 200),
     ("GET", "/organiser/rounds/{id}/attempts/{fmt}"):           (LOGIN, 403, 200, 200, 200),
+    ("GET", "/organiser/rounds/{id}/results/{fmt}"):            (LOGIN, 403, 409, 409, 409),
     ("GET", "/organiser/contests/{id}/participants/{fmt}"):     (LOGIN, 403, 403, 200, 200),
     ("GET", "/static/{path}"):                                  (200, 200, 200, 200, 200),
     ("GET", "/api/v1/areas"):                                   (200, 200, 200, 200, 200),

@@ -202,3 +202,37 @@ def test_console_downloads_participants_for_organisers_only(
     sign_in_staff(client, world, Role.JUDGE, "gk")
     assert client.get(f"/organiser/contests/{world.contest_id}/participants/csv").status_code == 403
     assert client.get(f"/organiser/rounds/{world.open_round}/attempts/xlsx").status_code == 200
+
+
+def test_console_results_export_follows_the_stored_standings(
+    client: TestClient, world: World, api_user: Callable[..., dict[str, str]]
+) -> None:
+    first, second = two_participants(client, world, api_user)
+    judge = staff_bearer(client, world, Role.ADMIN, "qtv")
+    client.cookies.clear()
+    sign_in_staff(client, world, Role.ORGANISER, "btc")
+    url = f"/organiser/rounds/{world.open_round}/results/csv"
+    refused = client.get(url)
+    assert refused.status_code == 409  # not ranked before the judges move the round on
+    assert "Tải kết quả" not in client.get(f"/organiser/rounds/{world.open_round}/stats").text
+    world.clock.advance(days=8)
+    for phase in ("under_review", "provisional"):
+        moved = client.post(f"/api/v1/staff/rounds/{world.open_round}/phase", json={"phase": phase}, headers=judge)
+        assert moved.status_code == 200, moved.text
+    assert "Tải kết quả (CSV)" in client.get(f"/organiser/rounds/{world.open_round}/stats").text
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="ket-qua-vong-mo.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode().removeprefix("\ufeff"))))
+    assert rows[0] == [
+        "Hạng", "Họ và tên", "Số điện thoại", "Số CCCD", "Thư điện tử", "Năm sinh", "Địa bàn", "Đơn vị",
+        "Điểm", "Số câu đúng", "Số câu", "Thời gian làm (giây)", "Nộp bài", "Dự đoán", "Sai lệch dự đoán", "Mã bài",
+    ]  # fmt: skip
+    assert [(r[0], r[1], r[2], r[7], r[8], r[15]) for r in rows[1:]] == [
+        ("1", "Trần Thị Bình", "0912000001", "'" + FORMULA_UNIT, "5", str(first)),
+        ("2", "Lê Văn Cường", "0912000002", "Sở Tư pháp", "2", str(second)),
+    ]
+    workbook = client.get(f"/organiser/rounds/{world.open_round}/results/xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content))["Kết quả"]
+    assert [c.value for c in sheet[2]][:3] == [1, "Trần Thị Bình", "0912000001"]
+    assert (sheet.cell(2, 8).value, sheet.cell(2, 8).data_type) == (FORMULA_UNIT, "s")
