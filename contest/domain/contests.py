@@ -306,6 +306,36 @@ def read_round(fields: Mapping[str, object], *, base: RoundSettings | None = Non
     return settings
 
 
+WEEKS_MAX = 52
+
+
+def read_weeks(fields: Mapping[str, object]) -> int:
+    """How many weekly rounds to make from one form (``weeks``, 1 to 52;
+    left out or empty: 1)."""
+    raw = fields.get("weeks")
+    if raw is None or raw == "":
+        return 1
+    return parse_int(raw, field="weeks", label="Số tuần", minimum=1, maximum=WEEKS_MAX)
+
+
+def weekly(settings: RoundSettings, weeks: int) -> list[RoundSettings]:
+    """A weekly series: the first round as given, each next one a week
+    later (every Monday 10:00 to the next Monday 09:00 stays so, Vietnam
+    keeping one offset all year); with more than one, each title ends with
+    its week ("Vòng tuần – tuần 2")."""
+    if weeks == 1:
+        return [settings]
+    return [
+        replace(
+            settings,
+            title=f"{settings.title} – tuần {k + 1}",
+            opens_at=settings.opens_at + timedelta(weeks=k),
+            closes_at=settings.closes_at + timedelta(weeks=k),
+        )
+        for k in range(weeks)
+    ]
+
+
 _TEXTS = frozenset({"title", "description", "prediction_question", "topic_quota"})
 """Settings an empty box sets to empty; any other left empty is left out."""
 

@@ -26,6 +26,8 @@ from contest.domain.contests import (
     check_still_open,
     read_contest,
     read_round,
+    read_weeks,
+    weekly,
 )
 from contest.domain.models import Contact, Contest, Participation, Round, RoundRules, User
 from contest.domain.permissions import Capability, can, require
@@ -167,36 +169,45 @@ async def _check_draw(storage: Storage, settings: RoundSettings) -> None:
         raise Invalid({short.field: short.message}) from None
 
 
-async def add_round(
+async def add_rounds(
     storage: Storage, *, actor: User, contest: Contest, fields: Mapping[str, object], now: datetime
-) -> int:
+) -> list[int]:
     """A round of ``contest`` from the console's form or the API's body
-    (:func:`~contest.domain.contests.read_round`), logged as ``actor``'s;
-    returns its id. Forbidden without MANAGE_ROUNDS; :class:`Invalid` naming
-    every setting that cannot work (unreadable, :func:`check_round`'s rules,
-    a draw the bank's current version cannot supply)."""
+    (:func:`~contest.domain.contests.read_round`), or a weekly series of
+    ``weeks`` of them (:func:`~contest.domain.contests.weekly`), each logged
+    as ``actor``'s; returns their ids. Every round is checked before any is
+    made. Forbidden without MANAGE_ROUNDS; :class:`Invalid` naming every
+    setting that cannot work (unreadable, :func:`check_round`'s rules, a
+    draw the bank's current version cannot supply; ``weeks`` when a later
+    week falls outside the contest)."""
     require(actor, Capability.MANAGE_ROUNDS)
     settings = read_round(fields)
-    check_round(
-        contest=contest,
-        title=settings.title,
-        opens_at=settings.opens_at,
-        closes_at=settings.closes_at,
-        rules=settings.rules,
-    )
+    series = weekly(settings, read_weeks(fields))
+    for week, each in enumerate(series, start=1):
+        try:
+            check_round(
+                contest=contest, title=each.title, opens_at=each.opens_at, closes_at=each.closes_at, rules=each.rules
+            )
+        except Invalid:
+            if week == 1:
+                raise
+            raise Invalid({"weeks": f"Vòng của tuần thứ {week} nằm ngoài thời gian diễn ra cuộc thi."}) from None
     await _check_draw(storage, settings)
-    return await create_round(
-        storage,
-        contest=contest,
-        title=settings.title,
-        description=settings.description,
-        opens_at=settings.opens_at,
-        closes_at=settings.closes_at,
-        rules=settings.rules,
-        bank_id=settings.bank_id,
-        actor_id=actor.id or None,
-        now=now,
-    )
+    return [
+        await create_round(
+            storage,
+            contest=contest,
+            title=each.title,
+            description=each.description,
+            opens_at=each.opens_at,
+            closes_at=each.closes_at,
+            rules=each.rules,
+            bank_id=each.bank_id,
+            actor_id=actor.id or None,
+            now=now,
+        )
+        for each in series
+    ]
 
 
 def _settings(round_: Round) -> RoundSettings:

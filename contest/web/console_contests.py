@@ -25,7 +25,7 @@ from contest.domain.models import Contest, Round, User
 from contest.domain.name_lists import MAX_BYTES, read_name_list
 from contest.domain.permissions import Capability
 from contest.errors import Conflict, Invalid
-from contest.services.contests import add_contest, add_round, change_round, has_attempts, round_figures
+from contest.services.contests import add_contest, add_rounds, change_round, has_attempts, round_figures
 from contest.web.auth import check_csrf
 from contest.web.organiser import services, staff_page
 from contest.web.pages import redirect, render
@@ -178,12 +178,12 @@ async def new_round(request: Request, user: User) -> Response:
     if request.method == "POST":
         values = await _posted(request)
         try:
-            round_id = await add_round(s.storage, actor=user, contest=contest, fields=values, now=s.clock.now())
+            ids = await add_rounds(s.storage, actor=user, contest=contest, fields=values, now=s.clock.now())
         except Invalid as exc:
             return await _round_form(
                 request, user, contest=contest, round_=None, values=values, errors=exc.errors, status=exc.status
             )
-        return redirect(f"/organiser/rounds/{round_id}")
+        return redirect(f"/organiser/rounds/{ids[0]}" if len(ids) == 1 else f"/organiser/contests/{contest.id}")
     return await _round_form(request, user, contest=contest, round_=None, values=values, errors={})
 
 

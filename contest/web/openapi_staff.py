@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contest.domain.contests import AREA_MAX, SLUG_MAX, TITLE_MAX
+from contest.domain.contests import AREA_MAX, SLUG_MAX, TITLE_MAX, WEEKS_MAX
 from contest.domain.models import Counting, ShowScore
 
 _ID = {"type": "integer", "minimum": 1}
@@ -108,6 +108,8 @@ SCHEMAS: dict[str, Any] = {
     },
     "NewRound": {
         "type": "object",
+        "description": "With `weeks` over 1, a weekly series: each round a week after the one before, "
+        "its title ending with its week (`– tuần 2`).",
         "required": [
             "title",
             "opens_at",
@@ -117,7 +119,7 @@ SCHEMAS: dict[str, Any] = {
             "attempts_allowed",
             "bank_id",
         ],
-        "properties": _ROUND_SETTINGS,
+        "properties": {**_ROUND_SETTINGS, "weeks": {"type": "integer", "minimum": 1, "maximum": WEEKS_MAX}},
     },
     "RoundChange": {
         "type": "object",
@@ -173,7 +175,14 @@ PATHS: dict[str, Any] = {
             "parameters": [{"name": "contest_id", "in": "path", "required": True, "schema": _ID}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewRound")}}},
             "responses": {
-                "201": _json(_CREATED, "Made."),
+                "201": _json(
+                    {
+                        "type": "object",
+                        "required": ["id", "ids"],
+                        "properties": {"id": _ID, "ids": {"type": "array", "items": _ID}},
+                    },
+                    "Made: the first round's id, and every round's of a series.",
+                ),
                 "400": _BAD_JSON,
                 "401": _UNAUTHORIZED,
                 "403": _ORGANISERS_ONLY,

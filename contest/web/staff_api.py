@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contest.domain.permissions import Capability, require
-from contest.services.contests import add_contest, add_round, change_round
+from contest.services.contests import add_contest, add_rounds, change_round
 from contest.web.api import services
 from contest.web.auth import api_user
 from contest.web.requests import read_json
@@ -53,8 +53,8 @@ async def create_round(request: Request) -> Response:
     s = services(request)
     contest = await s.catalog.contest(request.path_params["contest_id"])
     fields = await read_json(request)
-    round_id = await add_round(s.storage, actor=user, contest=contest, fields=fields, now=s.clock.now())
-    return JSONResponse({"id": round_id}, status_code=201)
+    ids = await add_rounds(s.storage, actor=user, contest=contest, fields=fields, now=s.clock.now())
+    return JSONResponse({"id": ids[0], "ids": ids}, status_code=201)
 
 
 async def change(request: Request) -> Response:

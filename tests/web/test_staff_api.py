@@ -231,3 +231,19 @@ def test_staff_api_refuses_participants_and_judges(client: TestClient, world: Wo
     assert client.get("/api/v1/staff/banks", headers=judge).status_code == 403
     assert client.patch(f"/api/v1/staff/rounds/{world.open_round}", json={}, headers=judge).status_code == 403
     assert client.get("/api/v1/staff/banks").status_code == 401
+
+
+def test_staff_weekly_series_makes_one_round_a_week(client: TestClient, world: World, organiser: dict[str, str]) -> None:
+    contest_id = make_contest(client, organiser)
+    path = f"/api/v1/staff/contests/{contest_id}/rounds"
+    response = client.post(path, json=round_body(world.bank_id, weeks=3), headers=organiser)
+    assert response.status_code == 201, response.text
+    rounds = [client.portal.call(world.services.catalog.round, i) for i in response.json()["ids"]]  # type: ignore[union-attr]
+    assert [(r.title, r.opens_at.isoformat(), r.closes_at.isoformat()) for r in rounds] == [
+        ("Tuần 1 – tuần 1", "2026-12-07T03:00:00+00:00", "2026-12-14T02:00:00+00:00"),
+        ("Tuần 1 – tuần 2", "2026-12-14T03:00:00+00:00", "2026-12-21T02:00:00+00:00"),
+        ("Tuần 1 – tuần 3", "2026-12-21T03:00:00+00:00", "2026-12-28T02:00:00+00:00"),
+    ]
+    too_long = client.post(path, json=round_body(world.bank_id, weeks=8), headers=organiser)
+    assert too_long.status_code == 422
+    assert too_long.json()["errors"] == {"weeks": "Vòng của tuần thứ 8 nằm ngoài thời gian diễn ra cuộc thi."}
