@@ -49,6 +49,11 @@ from contest.web.security import BodyLimit, SecurityHeaders, under_api
 log = logging.getLogger(__name__)
 
 _HTTP_MESSAGES = {
+    400: (  # Starlette's form parser: too many fields or files, a part too large, broken multipart data
+        "bad_form",
+        "Biểu mẫu gửi lên không đọc được (quá nhiều trường hoặc tệp, một phần quá lớn, tên tệp quá dài hoặc dữ liệu "
+        "bị hỏng). Hãy tải lại trang rồi thử lại.",
+    ),
     404: ("not_found", "Không tìm thấy trang hoặc dữ liệu yêu cầu."),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này."),
 }
