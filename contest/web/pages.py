@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from contest.domain import phases, timing
 from contest.domain.contests import Listing
-from contest.domain.models import Attempt, Contest, Phase, Round, RoundStatus, User
+from contest.domain.models import MAX_OPTIONS, Attempt, Contest, Phase, Round, RoundStatus, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, can
 from contest.domain.registration import FIELDS, JOIN_FIELDS
@@ -58,8 +58,10 @@ def safe_next(value: object) -> str:
     return text if text.startswith("/") and not text.startswith(("//", "/\\")) else "/"
 
 
-async def read_form(request: Request) -> FormData:
-    form = await request.form(**FORM_LIMITS)
+async def read_form(request: Request, *, max_fields: int = FORM_LIMITS["max_fields"]) -> FormData:
+    """The posted form, CSRF-checked, within :data:`FORM_LIMITS` (``max_fields``
+    raised for a form as large as its content: :func:`attempt_form_fields`)."""
+    form = await request.form(**(FORM_LIMITS | {"max_fields": max_fields}))
     check_csrf(request, form.get("csrf_token", ""))
     return form
 
@@ -303,6 +305,15 @@ def form_answers(form: FormData) -> dict[int, object]:
     return answers
 
 
+def attempt_form_fields(questions: int) -> int:
+    """The most fields an attempt page of ``questions`` questions posts: per
+    question its revision (``r``), its flag as shown (``fb``) and ticked
+    (``f``) and one per option (``q``); then the page's own (CSRF token,
+    action, prediction as typed and as shown), with room to spare. Never below
+    the default, so a small round's page has the usual limit."""
+    return max(FORM_LIMITS["max_fields"], questions * (3 + MAX_OPTIONS) + 10)
+
+
 def form_page(form: FormData) -> PageForm:
     """An attempt page as posted: ``r<id>`` names each question the page
     showed with the revision of its answer the page was based on (empty:
@@ -342,10 +353,11 @@ async def attempt_post(request: Request, user: User) -> Response:
 
     A page older than answers saved elsewhere does not overwrite them and
     comes back naming those questions, unsubmitted (unless time is up)."""
-    form = await read_form(request)
     attempt_id = request.path_params["attempt_id"]
-    action = form.get("action")
     attempts = services(request).attempts
+    attempt = await attempts.get(user, attempt_id)
+    form = await read_form(request, max_fields=attempt_form_fields(len(attempt.questions)))
+    action = form.get("action")
     back = f"/attempts/{attempt_id}"
     try:
         saved = await attempts.save_form(user, attempt_id, form_page(form))

@@ -1,0 +1,82 @@
+"""The attempt page without JavaScript: its form, however many questions the
+round has, is read whole (the field limit grows with the round), and a form
+the parser refuses is said in Vietnamese."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from starlette.testclient import TestClient
+
+from contest.domain.models import RoundRules
+from contest.services.contests import create_round
+from contest.web.pages import FORM_LIMITS, attempt_form_fields
+from tests.backends import rows
+from tests.conftest import World, make_bank
+from tests.web.test_pages import csrf, register
+
+_INPUT = re.compile(r"<input\b[^>]*>")
+
+
+def attribute(tag: str, name: str) -> str | None:
+    found = re.search(rf'\b{name}="([^"]*)"', tag)
+    return found[1] if found else None
+
+
+def test_attempt_form_fields_grow_with_the_round_and_not_below_the_default() -> None:
+    assert attempt_form_fields(5) == FORM_LIMITS["max_fields"]
+    assert attempt_form_fields(70) == 70 * 9 + 10
+
+
+def test_attempt_form_of_seventy_questions_saves_every_answer(client: TestClient, world: World) -> None:
+    storage, now = world.services.storage, world.clock.now()
+    bank_id, _ = client.portal.call(lambda: storage.banks.create(name="Bảy mươi", questions=make_bank(70), now=now))
+    contest = client.portal.call(lambda: world.services.catalog.contest(world.contest_id))
+    round_id = client.portal.call(
+        lambda: create_round(
+            storage,
+            contest=contest,
+            title="Vòng 70 câu",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(hours=1),
+            rules=RoundRules(70, 3600, 1),
+            bank_id=bank_id,
+        )
+    )
+    register(client, world)
+    page = client.post(f"/rounds/{round_id}/start", data={"csrf_token": csrf(client.get("/").text)})
+    fields: list[tuple[str, str]] = [("action", "save")]
+    answered: set[str] = set()
+    for tag in _INPUT.findall(page.text):
+        name, value, kind = attribute(tag, "name"), attribute(tag, "value"), attribute(tag, "type")
+        if name is None or value is None:
+            continue
+        if kind == "hidden" or (kind == "checkbox" and name.startswith("f")):
+            fields.append((name, value))
+        elif name.startswith("q") and name not in answered:  # the first option of each question
+            answered.add(name)
+            fields.append((name, value))
+    assert len(answered) == 70 and len(fields) > FORM_LIMITS["max_fields"]
+    saved = client.post(
+        page.url.path,
+        content=urlencode(fields),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text[:300]
+    attempt_id = int(page.url.path.rsplit("/", 1)[1])
+    [[count]] = rows(
+        world.services.settings.database_url, "SELECT COUNT(*) FROM answers WHERE attempt_id = ?", (attempt_id,)
+    )
+    assert count == 70
+
+
+def test_form_the_parser_refuses_is_said_in_vietnamese(client: TestClient, world: World) -> None:
+    register(client, world)
+    token = csrf(client.get("/").text)
+    response = client.post("/logout", data={"csrf_token": token, **{f"x{n}": "1" for n in range(300)}})
+    assert response.status_code == 400
+    assert "Biểu mẫu gửi lên không đọc được" in response.text
+    assert "Too many fields" not in response.text
