@@ -459,6 +459,21 @@ class Banks:
             raise Conflict("Không thể bỏ câu hỏi cuối cùng của ngân hàng.")
         return await self._save(user, bank_id, remaining, kind="retire", code=code)
 
+    async def restore(self, user: User, bank_id: int, number: int) -> int:
+        """Save version ``number``'s questions again as the next version (a
+        roll-back never rewrites history); returns its id. Conflict when it
+        is the current version; NotFound when there is no such version;
+        NotEnoughQuestions when a round not yet closed could not draw from it."""
+        bank = await self.get(user, bank_id)
+        if bank.current is not None and bank.current.number == number:
+            raise Conflict(f"Phiên bản {number} đang là phiên bản hiện tại.")
+        questions = await self.questions(user, bank_id, version=number)
+        note = f"Khôi phục phiên bản {number}"
+        await self.check_rounds(bank_id, questions, change=note)
+        return await self._storage.banks.add_version(
+            bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind="restore"
+        )
+
     # -- re-scoring --------------------------------------------------------------
 
     async def rescore(self, user: User, round_id: int, *, apply: bool) -> RescoreReport:

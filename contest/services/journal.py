@@ -80,6 +80,8 @@ def _bank_line(entry: AuditEntry, bank: str) -> str:
         return f"Sửa câu {code} của ngân hàng {bank} (phiên bản{number})"
     if kind == "retire":
         return f"Bỏ câu {code} khỏi ngân hàng {bank} (phiên bản{number})"
+    if kind == "restore":
+        return f"{source} của ngân hàng {bank} thành phiên bản{number}{size}"
     if kind == "upload":
         return f"Tải lên phiên bản{number} của ngân hàng {bank}{size}: {source}"
     return f"Lưu phiên bản{number} của ngân hàng {bank}{size}" + (f": {source}" if source else "")

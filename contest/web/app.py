@@ -30,6 +30,7 @@ from contest.web import (
     api,
     api_statistics,
     certificates,
+    console_banks,
     console_contests,
     console_participants,
     console_staff,
@@ -183,6 +184,7 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
         + certificates.routes
         + console_participants.routes
         + publications.routes
+        + console_banks.routes
         + console_stats.routes,
         exception_handlers=_handlers(page_error),
         middleware=[

@@ -75,7 +75,7 @@ def test_document_downloads_as_an_attachment_with_safe_headers(organiser: TestCl
     assert download.status_code == 200 and download.content == PDF
     assert download.headers["content-type"] == "application/pdf"
     assert download.headers["content-disposition"] == (
-        "attachment; filename=\"the-le-cuoc-thi.pdf\";"
+        'attachment; filename="the-le-cuoc-thi.pdf";'
         " filename*=UTF-8''Th%E1%BB%83%20l%E1%BB%87%20cu%E1%BB%99c%20thi.pdf"
     )
     assert download.headers["content-security-policy"] == "default-src 'none'; sandbox"

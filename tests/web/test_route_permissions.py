@@ -122,6 +122,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/organiser/publications/{id}/announcements/{id}/delete"): (LOGIN, 403, 403, 404, 404),
     ("POST", "/organiser/publications/{id}/documents/{id}/delete"):     (LOGIN, 403, 403, 404, 404),
     ("GET", "/organiser/rounds/{id}/preview"):                  (LOGIN, 403, 403, 200, 200),
+    ("POST", "/organiser/banks/{id}/restore"):                  (LOGIN, 403, 403, 422, 422),
     ("GET", "/organiser/rounds/{id}/stats"):                    (LOGIN, 403, 200, 200, 200),
     ("GET", "/organiser/rounds/{id}/attempts/{fmt}"):           (LOGIN, 403, 200, 200, 200),
     ("GET", "/organiser/rounds/{id}/results/{fmt}"):            (LOGIN, 403, 409, 409, 409),

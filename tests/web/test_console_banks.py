@@ -1,0 +1,72 @@
+"""Rolling a bank back to an earlier version: saved again as the next
+version, logged, refused for the current version, a missing one, or one an
+open round could not draw from."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.backends import rows
+from tests.conftest import World, make_bank
+from tests.web.test_console_participants import text
+from tests.web.test_organiser import current, edit, staff  # noqa: F401 - staff is a fixture
+from tests.web.test_pages import csrf
+
+
+def restore(client: TestClient, world: World, version: str):  # type: ignore[no-untyped-def]
+    token = csrf(client.get(f"/organiser/banks/{world.bank_id}").text)
+    return client.post(
+        f"/organiser/banks/{world.bank_id}/restore",
+        data={"csrf_token": token, "version": version},
+        follow_redirects=False,
+    )
+
+
+def test_restore_saves_the_old_questions_as_the_next_version(staff: TestClient, world: World) -> None:  # noqa: F811
+    edit(staff, world, "T-001", text="Câu đã sửa?")
+    assert current(staff, world)["T-001"].text == "Câu đã sửa?"
+    response = restore(staff, world, "1")
+    assert response.status_code == 303 and response.headers["location"] == f"/organiser/banks/{world.bank_id}"
+    assert current(staff, world)["T-001"].text == "Câu hỏi thử số 1?"
+    url = world.services.settings.database_url
+    assert rows(url, "SELECT number, note FROM bank_versions ORDER BY number DESC LIMIT 1")[0] == (
+        3,
+        "Khôi phục phiên bản 1",
+    )
+    log = text(staff.get("/organiser/log", params={"kind": "bank."}).text)
+    assert "Khôi phục phiên bản 1 của ngân hàng «Ngân hàng thử» thành phiên bản 3 (40 câu)" in log
+    page = staff.get(f"/organiser/banks/{world.bank_id}").text
+    assert len(re.findall(r'action="/organiser/banks/\d+/restore"', page)) == 2  # every version but the current
+
+
+@pytest.mark.parametrize(
+    ("version", "status", "message"),
+    [
+        ("2", 409, "Phiên bản 2 đang là phiên bản hiện tại."),
+        ("9", 404, "phiên bản 9"),
+        ("x", 422, "Phiên bản"),
+    ],
+)
+def test_restore_refused_says_why(staff: TestClient, world: World, version: str, status: int, message: str) -> None:  # noqa: F811
+    edit(staff, world, "T-001", text="Câu đã sửa?")
+    response = restore(staff, world, version)
+    assert response.status_code == status
+    assert message in response.text
+    assert current(staff, world)["T-001"].text == "Câu đã sửa?"
+
+
+def test_restore_refused_when_an_open_round_could_not_draw(staff: TestClient, world: World) -> None:  # noqa: F811
+    url = world.services.settings.database_url
+    for size in (3, 40):  # a short version 2 straight into storage, then a full version 3
+        staff.portal.call(  # type: ignore[union-attr]
+            lambda size=size: world.services.storage.banks.add_version(
+                world.bank_id, make_bank(size), now=world.clock.now(), note="", created_by=None
+            )
+        )
+    response = restore(staff, world, "2")
+    assert response.status_code == 409
+    assert "Khôi phục phiên bản 2: không thực hiện được vì vòng «Vòng mở» sẽ không đủ câu hỏi." in text(response.text)
+    assert rows(url, "SELECT MAX(number) FROM bank_versions")[0][0] == 3
