@@ -9,7 +9,9 @@ Read as Moodle reads it (question/format/aiken/format.php): lines shorter than
 two characters are skipped, an option is a capital letter with "." or ")",
 any other line starts a new question, and line numbers count every line. The
 text is kept as plain text (Moodle escapes it into HTML instead). One
-extension: ``ANSWER: A, C`` gives a multi-answer question.
+extension: ``ANSWER: A, C`` gives a multi-answer question. Options must be
+labelled A, B, C… in that order: "B. y / A. x / ANSWER: A" is an error (Moodle
+would key the first option, "y", whatever its label says).
 
 One departure: Moodle takes any line starting with a letter and "." or ")"
 as an option, so a question such as "H.265 là chuẩn nén …" cannot be
@@ -36,6 +38,7 @@ def parse_aiken(text: str) -> ParsedBank:
     codes = Codes()
     stem: tuple[int, str] | None = None
     options: list[str] = []
+    labels: list[str] = []
     for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         line = raw.strip()
         if len(line) < 2:
@@ -45,9 +48,21 @@ def parse_aiken(text: str) -> ParsedBank:
             problems.append(Problem("Dòng phương án hoặc ANSWER nằm ngoài câu hỏi nào.", line=number))
         elif is_option:
             options.append(line[2:].strip())
+            labels.append(line[0])
         elif line.startswith("ANSWER:") and stem is not None:
+            expected = list(LETTERS[: len(labels)])
             if len(options) < 2:
                 problems.append(Problem("Câu hỏi cần ít nhất hai phương án.", line=number, column="options"))
+            elif labels[: len(expected)] != expected:  # more than six: build_question says so
+                problems.append(
+                    Problem(
+                        f"Các phương án ghi chữ {', '.join(labels[: len(expected)])}, không theo thứ tự "
+                        f"{', '.join(expected)}: "
+                        "hãy sắp lại để đáp án trỏ đúng phương án.",
+                        line=stem[0],
+                        column="options",
+                    )
+                )
             else:
                 question = build_question(
                     code=codes.take("", stem[1], stem[0], problems),
@@ -60,13 +75,13 @@ def parse_aiken(text: str) -> ParsedBank:
                 )
                 if question is not None:
                     parsed.append((question, stem[0]))
-            stem, options = None, []
+            stem, options, labels = None, [], []
         else:
             if stem is not None:
                 problems.append(
                     Problem(f"Câu hỏi ở dòng {stem[0]} chưa có dòng ANSWER: trước khi sang câu mới.", line=number)
                 )
-            stem, options = (number, line), []
+            stem, options, labels = (number, line), [], []
     if stem is not None:
         problems.append(Problem("Câu hỏi cuối tệp chưa có dòng ANSWER:.", line=stem[0]))
     return finish_bank(parsed, problems)

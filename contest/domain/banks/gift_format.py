@@ -52,6 +52,7 @@ _ESCAPED = re.compile(r"\\([\\:#={}~n])")
 _WRITE_ESCAPES = str.maketrans({c: "\\" + c for c in "\\:#={}~"} | {"\n": "\\n"})
 _MARKER = re.compile(r"\[(html|moodle|plain|markdown)\]")
 _WEIGHT = re.compile(r"%(-?[0-9]+(?:\.[0-9]+)?)%")
+_BAD_WEIGHT = re.compile(r"%[^%\s]*%")
 _IDNUMBER = re.compile(r"\[id:((?:\\\]|[^\]])*)\]")
 _META = "hoithi:"
 _CATEGORY = "$CATEGORY:"
@@ -132,6 +133,15 @@ def _question(
             )
         )
         return None
+    if "{" in text[end + 1 :]:
+        problems.append(
+            Problem(
+                f"Câu «{name or name_from_text(_show(text[:start]))}» có hơn một phần đáp án {{…}}: mỗi câu chỉ có "
+                "một. Nếu đây là hai câu, hãy ngăn cách chúng bằng một dòng trống.",
+                line=line,
+            )
+        )
+        return None
     answer = text[start + 1 : end].strip()
     fmt, stem = _marker((text[:start] + ("" if text.endswith("}") else "_____") + text[end + 1 :]).strip(), "moodle")
     name = name or name_from_text(format_text(_show(stem), fmt))
@@ -153,7 +163,10 @@ def _question(
         key = [0 if answer.split("#")[0].strip() in ("T", "TRUE") else 1]
     else:
         single = "=" in answer
-        options, weights = _choices(answer, fmt)
+        choices = _choices(answer, fmt, name=name, line=line, problems=problems)
+        if choices is None:
+            return None
+        options, weights = choices
         key = resolve_key(name, weights, single=single, line=line, problems=problems)
     if key is None:
         return None
@@ -192,9 +205,12 @@ def _kind(answer: str) -> str:
     return "shortanswer"
 
 
-def _choices(answer: str, fmt: str) -> tuple[list[str], list[float]]:
+def _choices(
+    answer: str, fmt: str, *, name: str, line: int, problems: list[Problem]
+) -> tuple[list[str], list[float]] | None:
     """Options and their grades in percent: ``=`` is 100, ``~%50%`` is 50, ``~`` is 0;
-    an option's own ``#feedback`` is dropped."""
+    an option's own ``#feedback`` is dropped. A weight that is not a number
+    (``~%abc%``, ``~%nan%``) is an error, never part of the option's text."""
     pieces = [p.strip() for p in answer.replace("=", "~=").split("~")]
     options: list[str] = []
     weights: list[float] = []
@@ -204,6 +220,14 @@ def _choices(answer: str, fmt: str) -> tuple[list[str], list[float]]:
             weight, piece = 100.0, piece[1:]
         elif match := _WEIGHT.match(piece):
             weight, piece = float(match[1]), piece[match.end() :]
+        elif bad := _BAD_WEIGHT.match(piece):
+            problems.append(
+                Problem(
+                    f"Câu «{name}»: trọng số «{_show(bad[0])}» không phải một số phần trăm (ví dụ ~%50%).",
+                    line=line,
+                )
+            )
+            return None
         option_fmt, option = _marker(piece.split("#")[0].strip(), fmt)
         options.append(format_text(_show(option), option_fmt))
         weights.append(weight)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from contest.domain.banks.aiken_format import parse_aiken
 from contest.domain.banks.common import BankError, Problem, Severity
 from contest.domain.banks.moodle_xml import parse_moodle_xml
 from contest.domain.banks.reader import read_bank
@@ -212,3 +213,11 @@ def test_xml_without_quiz_root_is_refused() -> None:
     with pytest.raises(BankError) as refused:
         parse_moodle_xml("<questions/>")
     assert str(refused.value) == "Tệp XML không phải định dạng Moodle XML (thiếu thẻ <quiz>)."
+
+
+def test_aiken_options_out_of_letter_order_are_an_error() -> None:
+    parsed = parse_aiken("Câu hỏi?\nB. y\nA. x\nANSWER: A\n")
+    assert parsed.questions == ()
+    assert [(p.line, p.column, p.message) for p in parsed.errors] == [
+        (1, "options", "Các phương án ghi chữ B, A, không theo thứ tự A, B: hãy sắp lại để đáp án trỏ đúng phương án.")
+    ]

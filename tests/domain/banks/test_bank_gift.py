@@ -234,3 +234,30 @@ def test_gift_general_feedback_takes_its_own_format_marker() -> None:
 def test_gift_category_line_directly_followed_by_a_question() -> None:
     bank = parse_gift("$CATEGORY: $course$/Chuyển đổi số\n::c::Hỏi? {=a ~b}\n")
     assert [(q.code, q.topic) for q in bank.questions] == [("c", "Chuyển đổi số")]
+
+
+def test_gift_two_answer_blocks_are_an_error() -> None:
+    parsed = parse_gift("::Q5:: Hỏi {=a ~b} còn {=c ~d}\n")
+    assert parsed.questions == ()
+    assert [(p.line, p.message) for p in parsed.errors] == [
+        (
+            1,
+            "Câu «Q5» có hơn một phần đáp án {…}: mỗi câu chỉ có một. "
+            "Nếu đây là hai câu, hãy ngăn cách chúng bằng một dòng trống.",
+        )
+    ]
+
+
+def test_gift_questions_without_a_blank_line_between_are_an_error() -> None:
+    parsed = parse_gift("::Q1:: Một? {=a ~b}\n::Q2:: Hai? {=c ~d}\n")
+    assert parsed.questions == ()
+    assert parsed.errors[0].message.startswith("Câu «Q1» có hơn một phần đáp án")
+
+
+@pytest.mark.parametrize("weight", ["%abc%", "%nan%", "%inf%", "%%"])
+def test_gift_weight_that_is_not_a_number_is_an_error(weight: str) -> None:
+    parsed = parse_gift(f"::Q:: Hỏi? {{~%50%a ~%50%b ~{weight}c}}\n")
+    assert parsed.questions == ()
+    assert [p.message for p in parsed.errors] == [
+        f"Câu «Q»: trọng số «{weight}» không phải một số phần trăm (ví dụ ~%50%)."
+    ]
