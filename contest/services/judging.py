@@ -5,23 +5,51 @@ which asks :func:`contest.domain.judging.check_final` before final results."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from contest.clock import Clock
-from contest.domain import judging
+from contest.domain import flags, judging
+from contest.domain.flags import Flag
 from contest.domain.judging import Review
-from contest.domain.models import Phase, User
+from contest.domain.models import AttemptSummary, Phase, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, require
+from contest.domain.search import matches
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.services.leaderboards import Leaderboards
 from contest.storage import Storage
 from contest.storage.judging import Complaint, Disqualification
+from contest.storage.leaderboards import Head, StoredEntry
 
 ANSWERED_MEANWHILE = "Khiếu nại này vừa được trả lời. Vui lòng tải lại trang."
 NO_ATTEMPT = "Không tìm thấy bài thi."
 NO_COMPLAINT = "Không tìm thấy khiếu nại."
 NO_DISQUALIFICATION = "Không tìm thấy quyết định loại."
 ID_MAX = 2**63 - 1
+
+
+REVIEW_PAGE_SIZE = 50
+NO_STANDINGS = "Vòng thi chưa được xếp hạng: chuyển vòng sang «Đang chấm» trước."
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One participant on the review leaderboard: their counting attempt's
+    entry, the flags it raises and every attempt they made in the round."""
+
+    entry: StoredEntry
+    flags: tuple[Flag, ...]
+    attempts: tuple[AttemptSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPage:
+    head: Head
+    rows: tuple[ReviewRow, ...]
+    found: int
+    page: int
+    pages: int
 
 
 class Judging:
@@ -184,6 +212,48 @@ class Judging:
         lifted = await self._storage.judging.disqualification(disqualification_id)
         assert lifted is not None
         return lifted
+
+    async def review_ranking(self, user: User, round_id: int, page: object = None, q: str = "") -> ReviewPage:
+        """A page of the round's stored standings for judges, matching ``q``
+        (name, unit or area, typed without diacritics if need be), each row
+        with its flags (``domain/flags.py``) and all the participant's
+        attempts. NotFound until the round has been ranked (under review);
+        Invalid for a page that is not a whole number from 1."""
+        require(user, Capability.JUDGE_ROUND)
+        await self._catalog.round(round_id)
+        head = await self._storage.leaderboards.head(round_id)
+        if head is None:
+            raise NotFound(NO_STANDINGS)
+        number = 1 if page in (None, "") else parse_int(page, field="page", label="Số trang", minimum=1)
+        if q.strip():
+            matching = [
+                e for e in await self._storage.leaderboards.entries(round_id) if matches(q, e.name, e.unit, e.area)
+            ]
+            found = len(matching)
+            entries = matching[(number - 1) * REVIEW_PAGE_SIZE : number * REVIEW_PAGE_SIZE]
+        else:
+            found = head.size
+            offset = (number - 1) * REVIEW_PAGE_SIZE
+            entries = await self._storage.leaderboards.entries(round_id, offset=offset, limit=REVIEW_PAGE_SIZE)
+        users = [e.user_id for e in entries]
+        twins = await self._storage.judging.twins(round_id, users)
+        attempts = await self._storage.judging.attempts_of(round_id, users)
+        rows = tuple(
+            ReviewRow(
+                e,
+                tuple(
+                    f
+                    for f in (
+                        flags.too_fast(correct=e.correct, duration_ms=e.duration_ms),
+                        flags.same_person(twins.get(e.user_id, 0)),
+                    )
+                    if f is not None
+                ),
+                tuple(attempts.get(e.user_id, ())),
+            )
+            for e in entries
+        )
+        return ReviewPage(head, rows, found, number, max(1, -(-found // REVIEW_PAGE_SIZE)))
 
     async def disqualifications(self, user: User, round_id: int) -> list[Disqualification]:
         require(user, Capability.JUDGE_ROUND)

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from contest.domain.judging import Review
-from contest.domain.models import Phase
+from contest.domain.models import AttemptSummary, Phase
+from contest.storage.attempts import _SUMMARY_COLUMNS as SUMMARY_COLUMNS
+from contest.storage.attempts import _summary as summary_of
 from contest.storage.audit import record
 from contest.storage.codec import from_ms, maybe_from_ms, to_ms
 from contest.storage.sql import Conn, Database
@@ -285,5 +288,44 @@ class JudgingStore:
             ).fetchall()
             users = frozenset(r["user_id"] for r in rows if r["attempt_id"] is None)
             return users, frozenset(r["attempt_id"] for r in rows if r["attempt_id"] is not None)
+
+        return await self.db.read(fn)
+
+    async def twins(self, round_id: int, user_ids: Sequence[int]) -> dict[int, int]:
+        """For each of ``user_ids``, how many other accounts that took the
+        round have the same full name and year of birth."""
+        if not user_ids:
+            return {}
+        marks = ", ".join("?" for _ in user_ids)
+
+        def fn(conn: Conn) -> dict[int, int]:
+            rows = conn.execute(
+                "SELECT u.id, (SELECT COUNT(*) FROM users o WHERE o.full_name = u.full_name"
+                " AND o.birth_year = u.birth_year AND o.id <> u.id"
+                " AND EXISTS (SELECT 1 FROM attempts a WHERE a.user_id = o.id AND a.round_id = ?)) AS twins"
+                f" FROM users u WHERE u.id IN ({marks})",
+                (round_id, *user_ids),
+            )
+            return {r["id"]: r["twins"] for r in rows}
+
+        return await self.db.read(fn)
+
+    async def attempts_of(self, round_id: int, user_ids: Sequence[int]) -> dict[int, list[AttemptSummary]]:
+        """Every attempt of each of ``user_ids`` in the round, by number."""
+        if not user_ids:
+            return {}
+        marks = ", ".join("?" for _ in user_ids)
+
+        def fn(conn: Conn) -> dict[int, list[AttemptSummary]]:
+            rows = conn.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM attempts WHERE round_id = ? AND user_id IN ({marks})"
+                " ORDER BY user_id, number",
+                (round_id, *user_ids),
+            )
+            found: dict[int, list[AttemptSummary]] = {}
+            for r in rows:
+                summary = summary_of(r)
+                found.setdefault(summary.user_id, []).append(summary)
+            return found
 
         return await self.db.read(fn)

@@ -643,6 +643,48 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/v1/staff/rounds/{round_id}/ranking": {
+        "get": {
+            "summary": "Judges: the review leaderboard, with flags and every attempt of each participant",
+            "description": "From the stored standings (ranked when the round moved under review and at each "
+            "decision since). Flags are hints: `fast` (under 3 s per right answer), `same_person` (another "
+            "account in the round with the same name and year of birth). Phones stay masked.",
+            "security": _SECURED,
+            "parameters": [
+                _ROUND_ID,
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "q",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "Name, unit or area; diacritics optional.",
+                },
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["round_id", "phase", "rule", "found", "page", "pages", "entries"],
+                        "properties": {
+                            "round_id": _ID,
+                            "phase": {"type": "string", "enum": [p.value for p in Phase]},
+                            "rule": {"type": "string"},
+                            "true_figure": {"type": ["integer", "null"]},
+                            "found": {"type": "integer", "minimum": 0},
+                            "page": {"type": "integer", "minimum": 1},
+                            "pages": {"type": "integer", "minimum": 1},
+                            "entries": {"type": "array", "items": {"type": "object"}},
+                        },
+                    },
+                    "50 participants a page, best first.",
+                ),
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _error("No such round, or not ranked yet (move it under review first)."),
+                "422": _error("A page that is not a whole number from 1."),
+            },
+        }
+    },
     "/api/v1/staff/complaints/{complaint_id}/answer": {
         "post": {
             "summary": "Judges: answer a complaint in writing (the participant reads it)",

@@ -11,8 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from contest.services.judging import ReviewRow
 from contest.storage.judging import Complaint, Disqualification
-from contest.web.api import iso, services
+from contest.web.api import iso, result_json, services
 from contest.web.auth import api_user
 from contest.web.requests import read_json
 
@@ -50,6 +51,55 @@ def disqualification_json(found: Disqualification) -> dict[str, Any]:
         "reinstated_at": iso(found.reinstated_at),
         "reinstate_reason": found.reinstate_reason or None,
     }
+
+
+def review_row_json(row: ReviewRow) -> dict[str, Any]:
+    e = row.entry
+    return {
+        "rank": e.rank,
+        "user_id": e.user_id,
+        "attempt_id": e.attempt_id,
+        "name": e.name,
+        "phone": e.phone,
+        "area": e.area,
+        "unit": e.unit,
+        "score": e.score,
+        "correct": e.correct,
+        "total": e.total,
+        "prediction": e.prediction,
+        "duration_seconds": e.duration_ms / 1000,
+        "flags": [{"kind": f.kind, "reason": f.reason} for f in row.flags],
+        "attempts": [
+            {
+                "id": a.id,
+                "number": a.number,
+                "status": a.status.value,
+                "counting": a.id == e.attempt_id,
+                "submitted_at": iso(a.submitted_at),
+                **(result_json(a) or {}),
+            }
+            for a in row.attempts
+        ],
+    }
+
+
+async def review_ranking(request: Request) -> Response:
+    user = await api_user(request)
+    found = await services(request).judging.review_ranking(
+        user, request.path_params["round_id"], request.query_params.get("page"), request.query_params.get("q", "")
+    )
+    return JSONResponse(
+        {
+            "round_id": found.head.round_id,
+            "phase": found.head.phase.value,
+            "rule": found.head.rule,
+            "true_figure": found.head.true_figure,
+            "found": found.found,
+            "page": found.page,
+            "pages": found.pages,
+            "entries": [review_row_json(r) for r in found.rows],
+        }
+    )
 
 
 async def file_complaint(request: Request) -> Response:
@@ -121,6 +171,7 @@ routes = [
     Route("/v1/attempts/{attempt_id:id}/complaints", my_complaints, methods=["GET"]),
     Route("/v1/staff/rounds/{round_id:id}/phase", move_phase, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/complaints", complaints, methods=["GET"]),
+    Route("/v1/staff/rounds/{round_id:id}/ranking", review_ranking, methods=["GET"]),
     Route("/v1/staff/complaints/{complaint_id:id}/answer", answer, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/disqualifications", disqualify, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/disqualifications", disqualifications, methods=["GET"]),

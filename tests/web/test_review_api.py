@@ -15,6 +15,7 @@ from contest.services.journal import describe
 from contest.web import review_api
 from tests.backends import rows
 from tests.conftest import PASSWORD, World
+from tests.web.test_leaderboards import take
 from tests.web.test_organiser import sign_in_staff
 
 Headers = dict[str, str]
@@ -209,3 +210,39 @@ def test_every_review_route_is_documented(client: TestClient) -> None:
         assert isinstance(route, Route)
         path = "/api" + route.path.replace(":id}", "}")
         assert {m.lower() for m in route.methods or ()} - {"head"} <= set(paths[path]), path
+
+
+def test_review_ranking_flags_and_searches(
+    client: TestClient, world: World, judge: Headers, api_user: Callable[..., Headers]
+) -> None:
+    first, twin = api_user(), api_user()  # the same name and year of birth, two phones
+    binh = api_user(full_name="Trần Thị Bình")
+    fast = take(client, world, first, right=5, prediction=1, seconds=4)
+    take(client, world, twin, right=3, prediction=1, seconds=200)
+    slow = take(client, world, binh, right=4, prediction=1, seconds=300)
+    again = take(client, world, binh, right=2, prediction=1, seconds=100)
+    ranking = f"/api/v1/staff/rounds/{world.open_round}/ranking"
+    assert client.get(ranking, headers=judge).status_code == 404  # not ranked before review
+    world.clock.advance(days=8)
+    phase(client, judge, world.open_round, "under_review")
+
+    body = client.get(ranking, headers=judge).json()
+    assert (body["phase"], body["found"], body["page"], body["pages"]) == ("under_review", 3, 1, 1)
+    flags = [(e["name"], e["score"], [f["kind"] for f in e["flags"]]) for e in body["entries"]]
+    assert flags == [
+        ("Nguyễn Văn An", 5, ["fast", "same_person"]),
+        ("Trần Thị Bình", 4, []),
+        ("Nguyễn Văn An", 3, ["same_person"]),
+    ]
+    top = body["entries"][0]
+    assert top["attempt_id"] == fast and top["phone"].startswith("09xx xxx ")
+    assert top["flags"][0]["reason"] == "5 câu đúng trong 4 giây: dưới 3 giây mỗi câu đúng."
+    assert top["flags"][1]["reason"] == "Trùng họ tên và năm sinh với 1 tài khoản khác trong vòng thi."
+    assert [(a["id"], a["counting"], a["score"]) for a in body["entries"][1]["attempts"]] == [
+        (slow, True, 4),
+        (again, False, 2),
+    ]
+    found = client.get(ranking, params={"q": "tran thi"}, headers=judge).json()
+    assert [e["name"] for e in found["entries"]] == ["Trần Thị Bình"] and found["found"] == 1
+    assert client.get(ranking, params={"page": "0"}, headers=judge).status_code == 422
+    assert client.get(ranking, headers=api_user()).status_code == 403
