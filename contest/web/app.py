@@ -45,6 +45,7 @@ from contest.web import (
 )
 from contest.web.auth import SessionCheck, Tokens
 from contest.web.render import STATIC_DIR, Renderer
+from contest.web.requests import to_the_end
 from contest.web.security import BodyLimit, SecurityHeaders, under_api
 
 log = logging.getLogger(__name__)
@@ -205,11 +206,13 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
         sub.state.renderer = renderer
 
     root = Starlette(
-        routes=[
-            Mount("/api", app=api_app),
-            Mount("/static", app=_CachedStatic(directory=str(STATIC_DIR)), name="static"),
-            Mount("/", app=page_app),
-        ],
+        routes=to_the_end(
+            [
+                Mount("/api", app=api_app),
+                Mount("/static", app=_CachedStatic(directory=str(STATIC_DIR)), name="static"),
+                Mount("/", app=page_app),
+            ]
+        ),
         lifespan=lifespan,
         exception_handlers={HTTPException: root_error},
     )

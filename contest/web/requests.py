@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
+from starlette.routing import BaseRoute, Mount, Route
 
 from contest.domain.contests import SLUG
 from contest.domain.numbers import parse_int
@@ -27,6 +30,17 @@ class IdConvertor(Convertor[int]):
 
 
 register_url_convertor("id", IdConvertor())
+
+
+def to_the_end(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
+    """``routes`` matching a path to its very end. Starlette anchors a route's
+    pattern with ``$``, which also matches before a final newline, and a
+    mount passes on the rest without it: ``/login%0A`` was served as
+    ``/login``. ``\\Z`` does not, so such a path is not a route (404)."""
+    for route in routes:
+        if isinstance(route, Route | Mount) and route.path_regex.pattern.endswith("$"):
+            route.path_regex = re.compile(route.path_regex.pattern.removesuffix("$") + r"\Z")
+    return list(routes)
 
 
 class SlugConvertor(Convertor[str]):

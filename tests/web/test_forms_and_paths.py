@@ -1,6 +1,7 @@
-"""The attempt page without JavaScript: its form, however many questions the
-round has, is read whole (the field limit grows with the round), and a form
-the parser refuses is said in Vietnamese."""
+"""Forms and paths as clients send them: the attempt page without
+JavaScript is read whole however many questions the round has (the field
+limit grows with the round), a form the parser refuses is said in
+Vietnamese, and a path with a final newline is not a route."""
 
 from __future__ import annotations
 
@@ -80,3 +81,10 @@ def test_form_the_parser_refuses_is_said_in_vietnamese(client: TestClient, world
     assert response.status_code == 400
     assert "Biểu mẫu gửi lên không đọc được" in response.text
     assert "Too many fields" not in response.text
+
+
+def test_paths_with_a_final_newline_are_not_routes(client: TestClient, world: World) -> None:
+    for path in ("/login", "/register", "/healthz", "/api/v1/contests", "/static/app.css"):
+        assert client.get(path).status_code == 200, path
+        assert client.get(path + "%0A").status_code == 404, path
+        assert client.get(path + "%0D%0A").status_code == 404, path
