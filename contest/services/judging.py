@@ -6,12 +6,13 @@ which asks :func:`contest.domain.judging.check_final` before final results."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from contest.clock import Clock
 from contest.domain import flags, judging
 from contest.domain.flags import Flag
 from contest.domain.judging import Review
-from contest.domain.models import AttemptSummary, Phase, User
+from contest.domain.models import Attempt, AttemptSummary, Phase, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, require
 from contest.domain.search import matches
@@ -50,6 +51,19 @@ class ReviewPage:
     found: int
     page: int
     pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptReview:
+    """One attempt opened by a judge: each question as drawn with the options
+    chosen and the correct ones, when each answer was saved, its flags, and
+    the participant's account only when a flag was raised (judges see
+    personal data only on a flagged attempt)."""
+
+    attempt: Attempt
+    saved_at: dict[int, datetime]
+    flags: tuple[Flag, ...]
+    account: User | None
 
 
 class Judging:
@@ -254,6 +268,24 @@ class Judging:
             for e in entries
         )
         return ReviewPage(head, rows, found, number, max(1, -(-found // REVIEW_PAGE_SIZE)))
+
+    async def open_attempt(self, user: User, attempt_id: int) -> AttemptReview:
+        """An attempt as judges review it (:class:`AttemptReview`); NotFound
+        for no such attempt."""
+        require(user, Capability.JUDGE_ROUND)
+        attempt = await self._storage.attempts.get(attempt_id)
+        if attempt is None:
+            raise NotFound(NO_ATTEMPT)
+        twins = await self._storage.judging.twins(attempt.round_id, [attempt.user_id])
+        raised = (
+            flags.too_fast(correct=attempt.result.correct, duration_ms=attempt.result.duration_ms)
+            if attempt.result
+            else None,
+            flags.same_person(twins.get(attempt.user_id, 0)),
+        )
+        found = tuple(f for f in raised if f is not None)
+        account = await self._storage.accounts.get(attempt.user_id) if found else None
+        return AttemptReview(attempt, await self._storage.judging.saved_at(attempt_id), found, account)
 
     async def disqualifications(self, user: User, round_id: int) -> list[Disqualification]:
         require(user, Capability.JUDGE_ROUND)

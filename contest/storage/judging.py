@@ -329,3 +329,14 @@ class JudgingStore:
             return found
 
         return await self.db.read(fn)
+
+    async def saved_at(self, attempt_id: int) -> dict[int, datetime]:
+        """When each answered question of the attempt was last saved."""
+
+        def fn(conn: Conn) -> dict[int, datetime]:
+            rows = conn.execute(
+                "SELECT question_id, saved_at FROM answers WHERE attempt_id = ? AND options <> '[]'", (attempt_id,)
+            )
+            return {r["question_id"]: from_ms(r["saved_at"]) for r in rows}
+
+        return await self.db.read(fn)

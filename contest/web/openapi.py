@@ -685,6 +685,22 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/v1/staff/attempts/{attempt_id}": {
+        "get": {
+            "summary": "Judges: one attempt in detail",
+            "description": "Each question as drawn, the options chosen and the correct ones (ids of the "
+            "attempt's options), when each answer was last saved, the result and the flags. `account` (phone, "
+            "email, CCCD, year of birth) only when a flag was raised, else null.",
+            "security": _SECURED,
+            "parameters": [_ATTEMPT_ID],
+            "responses": {
+                "200": _json({"type": "object"}, "The attempt."),
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _error("No such attempt."),
+            },
+        }
+    },
     "/api/v1/staff/complaints/{complaint_id}/answer": {
         "post": {
             "summary": "Judges: answer a complaint in writing (the participant reads it)",

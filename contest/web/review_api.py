@@ -102,6 +102,47 @@ async def review_ranking(request: Request) -> Response:
     )
 
 
+async def open_attempt(request: Request) -> Response:
+    user = await api_user(request)
+    found = await services(request).judging.open_attempt(user, request.path_params["attempt_id"])
+    a = found.attempt
+    body: dict[str, Any] = {
+        "id": a.id,
+        "round_id": a.round_id,
+        "user_id": a.user_id,
+        "number": a.number,
+        "status": a.status.value,
+        "started_at": iso(a.started_at),
+        "submitted_at": iso(a.submitted_at),
+        "prediction": a.prediction,
+        "result": result_json(a),
+        "questions": [
+            {
+                "id": q.id,
+                "code": q.code,
+                "text": q.text,
+                "options": [{"id": o.id, "letter": o.letter, "text": o.text} for o in q.options],
+                "chosen": sorted(a.answers.get(q.id, ())),
+                "correct": sorted(q.correct),
+                "saved_at": iso(found.saved_at.get(q.id)),
+            }
+            for q in a.questions
+        ],
+        "flags": [{"kind": f.kind, "reason": f.reason} for f in found.flags],
+        "account": None,
+    }
+    if found.account is not None:
+        p = found.account
+        body["account"] = {
+            "full_name": p.full_name,
+            "phone": p.phone,
+            "email": p.email,
+            "cccd": p.cccd,
+            "birth_year": p.birth_year,
+        }
+    return JSONResponse(body)
+
+
 async def file_complaint(request: Request) -> Response:
     user = await api_user(request)
     body = await read_json(request)
@@ -172,6 +213,7 @@ routes = [
     Route("/v1/staff/rounds/{round_id:id}/phase", move_phase, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/complaints", complaints, methods=["GET"]),
     Route("/v1/staff/rounds/{round_id:id}/ranking", review_ranking, methods=["GET"]),
+    Route("/v1/staff/attempts/{attempt_id:id}", open_attempt, methods=["GET"]),
     Route("/v1/staff/complaints/{complaint_id:id}/answer", answer, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/disqualifications", disqualify, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/disqualifications", disqualifications, methods=["GET"]),

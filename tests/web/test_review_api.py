@@ -245,4 +245,13 @@ def test_review_ranking_flags_and_searches(
     found = client.get(ranking, params={"q": "tran thi"}, headers=judge).json()
     assert [e["name"] for e in found["entries"]] == ["Trần Thị Bình"] and found["found"] == 1
     assert client.get(ranking, params={"page": "0"}, headers=judge).status_code == 422
+
+    flagged = client.get(f"/api/v1/staff/attempts/{fast}", headers=judge).json()
+    assert [f["kind"] for f in flagged["flags"]] == ["fast", "same_person"]
+    assert flagged["account"]["cccd"].startswith("082090") and flagged["result"]["score"] == 5
+    first_question = flagged["questions"][0]
+    assert first_question["chosen"] == first_question["correct"] and first_question["saved_at"] is not None
+    plain = client.get(f"/api/v1/staff/attempts/{again}", headers=judge).json()
+    assert plain["flags"] == [] and plain["account"] is None  # personal data only on a flagged attempt
+    assert [q["saved_at"] is None for q in plain["questions"]] == [False, False, True, True, True]
     assert client.get(ranking, headers=api_user()).status_code == 403
