@@ -130,4 +130,8 @@ def test_console_pages_fit_360_px(
     page.goto(seeded_server.url + "/organiser")
     page.get_by_role("link", name="Chấm lại").first.click()
     found += faults(page)
+    page.goto(seeded_server.url + "/organiser")
+    page.get_by_role("link", name="Thống kê").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thống kê")
+    found += faults(page)
     assert found == [], "\n".join(found)

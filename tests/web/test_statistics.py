@@ -177,6 +177,7 @@ def test_console_stats_page_charts_each_figure_beside_its_table(
     assert '<title id="round-areas-t">' in html
     assert '<dd id="participants">2</dd>' in html
     assert '<dd id="submitted">2</dd>' in html
+    assert '<dd id="time-left">168 giờ</dd>' in html  # the round closes 7 days after now
     assert "HYPERLINK(&#34;http://x.example&#34;" in html  # the unit shown as text, escaped
     items = html[html.index('id="items"') : html.index("</table>", html.index('id="items"'))]
     assert items.count("<tr>") == 1 + len(codes)  # the header, then each question drawn once
