@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import random
 import sys
@@ -40,7 +41,9 @@ import seeding
 
 from contest.clock import FixedClock
 from contest.config import Settings
+from contest.domain import publication, ranking
 from contest.domain.models import Phase
+from contest.domain.ranking import RankingRule
 from contest.services.container import Services
 from contest.storage import open_storage
 from contest.storage.codec import to_ms
@@ -117,6 +120,24 @@ async def measure(url: str, settings: Settings, round_id: int, users: list[int])
         began = time.perf_counter()
         head = await services.leaderboards.refresh(round_id, Phase.PROVISIONAL)
         refresh = time.perf_counter() - began
+        # Its parts, one by one, to see where the time goes.
+        parts: dict[str, float] = {}
+        t = time.perf_counter()
+        scored = await services.storage.leaderboards.scored(round_id)
+        parts["read_attempts_seconds"] = time.perf_counter() - t
+        t = time.perf_counter()
+        await services.storage.leaderboards.people(round_id)
+        parts["read_people_seconds"] = time.perf_counter() - t
+        gc.disable()
+        t = time.perf_counter()
+        ranking.rank(scored, RankingRule())
+        parts["rank_seconds"] = time.perf_counter() - t
+        gc.enable()
+        copy = await services.leaderboards.export(round_id)
+        t = time.perf_counter()
+        publication.canonical({k: v for k, v in copy.items() if k not in ("digest", "signature")})
+        parts["serialise_seconds"] = time.perf_counter() - t
+        del scored, copy
         pages = -(-head.size // 50)
         timings: dict[str, list[float]] = {"page_first": [], "page_middle": [], "page_last": [], "own_rank": []}
         for _ in range(20):
@@ -133,6 +154,7 @@ async def measure(url: str, settings: Settings, round_id: int, users: list[int])
             "entries": head.size,
             "true_figure": head.true_figure,
             "refresh_seconds": round(refresh, 2),
+            **{k: round(v, 2) for k, v in parts.items()},
             **{f"{k}_ms_median": round(median(v) * 1000, 2) for k, v in timings.items()},
         }
     finally:

@@ -13,6 +13,7 @@ provisional or final (``NotFound`` otherwise, as if there were none).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from contest.domain import publication, ranking
 from contest.domain.models import Phase, Round, User
 from contest.domain.numbers import parse_int
 from contest.domain.publication import PublicEntry
-from contest.domain.ranking import RankingRule
+from contest.domain.ranking import RankingRule, Scored, Standings
 from contest.errors import NotFound
 from contest.services.catalog import Catalog
 from contest.storage import Storage
@@ -40,9 +41,10 @@ _NOBODY = Person("", None, "", "")
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a round's million attempts are
-    ranked (synchronous code, nothing else runs meanwhile): the collector
-    would walk them again and again, doubling the time, and they hold no
-    cycles."""
+    ranked: the collector would walk them again and again, doubling the
+    time, and they hold no cycles. It is paused for the whole process for
+    those seconds; what other requests leave meanwhile is collected when it
+    resumes."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -60,6 +62,54 @@ def rule_of(round_: Round) -> RankingRule:
 
 def public_entry(e: StoredEntry) -> PublicEntry:
     return PublicEntry(e.rank, e.name, e.phone, e.area, e.unit, e.score, e.correct, e.prediction, e.duration_ms / 1000)
+
+
+def _build(
+    scored: list[Scored],
+    people: dict[int, Person],
+    rule: RankingRule,
+    excluded_users: frozenset[int],
+    excluded_attempts: frozenset[int],
+    round_id: int,
+    round_title: str,
+    phase: Phase,
+) -> tuple[Standings, list[StoredEntry], bytes]:
+    """Rank, make the stored rows and the canonical document to sign."""
+    with _collector_paused():
+        standings = ranking.rank(scored, rule, excluded_users=excluded_users, excluded_attempts=excluded_attempts)
+        rows = []
+        for position, e in enumerate(standings.entries, start=1):
+            p = people.get(e.user_id, _NOBODY)
+            rows.append(
+                StoredEntry(
+                    position,
+                    e.rank,
+                    e.user_id,
+                    e.attempt_id,
+                    e.score,
+                    e.correct,
+                    e.total,
+                    e.duration_ms,
+                    e.submitted_ms,
+                    e.prediction,
+                    e.error,
+                    p.name,
+                    publication.mask_phone(p.phone),
+                    p.area,
+                    p.unit,
+                )
+            )
+        data = publication.canonical(
+            publication.document(
+                round_id=round_id,
+                round_title=round_title,
+                phase=phase.value,
+                rule=rule.describe(),
+                true_figure=standings.true_figure,
+                entries=(public_entry(r) for r in rows),
+            )
+        )
+    return standings, rows, data
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,41 +153,12 @@ class Leaderboards:
         users, attempts = await self._storage.judging.excluded(round_id)
         scored = await store.scored(round_id)
         people = await store.people(round_id)
-        with _collector_paused():
-            standings = ranking.rank(scored, rule, excluded_users=users, excluded_attempts=attempts)
-            rows = []
-            for position, e in enumerate(standings.entries, start=1):
-                p = people.get(e.user_id, _NOBODY)
-                rows.append(
-                    StoredEntry(
-                        position,
-                        e.rank,
-                        e.user_id,
-                        e.attempt_id,
-                        e.score,
-                        e.correct,
-                        e.total,
-                        e.duration_ms,
-                        e.submitted_ms,
-                        e.prediction,
-                        e.error,
-                        p.name,
-                        publication.mask_phone(p.phone),
-                        p.area,
-                        p.unit,
-                    )
-                )
-            text = rule.describe()
-            data = publication.canonical(
-                publication.document(
-                    round_id=round_id,
-                    round_title=round_.title,
-                    phase=phase.value,
-                    rule=text,
-                    true_figure=standings.true_figure,
-                    entries=(public_entry(r) for r in rows),
-                )
-            )
+        # Seconds of CPU for a big round: off the event loop, so participants'
+        # requests are still answered meanwhile.
+        standings, rows, data = await asyncio.to_thread(
+            _build, scored, people, rule, users, attempts, round_id, round_.title, phase
+        )
+        text = rule.describe()
         keys = await store.key_pair(publication.new_key_pair(), self._clock.now())
         head = Head(
             round_id,
