@@ -404,3 +404,5 @@ class Bank:
     created_at: datetime
     current: BankVersion | None = None
     version_count: int = 0
+    archived_at: datetime | None = None
+    """When it was set aside (no round used it then); None while in use."""

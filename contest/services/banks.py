@@ -474,6 +474,16 @@ class Banks:
             bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind="restore"
         )
 
+    async def archive(self, user: User, bank_id: int, *, archived: bool = True) -> None:
+        """Set the bank aside (``archived``) or bring it back; Conflict naming
+        the round when a round uses it (archiving only)."""
+        require(user, Capability.MANAGE_BANKS)
+        used_by = await self._storage.banks.set_archived(
+            bank_id, archived, actor_id=user.id or None, now=self._clock.now()
+        )
+        if used_by is not None:
+            raise Conflict(f"Vòng «{used_by}» dùng ngân hàng này: chỉ lưu trữ được ngân hàng không vòng thi nào dùng.")
+
     # -- re-scoring --------------------------------------------------------------
 
     async def rescore(self, user: User, round_id: int, *, apply: bool) -> RescoreReport:

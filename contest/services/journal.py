@@ -73,6 +73,10 @@ def _bank_line(entry: AuditEntry, bank: str) -> str:
     number = f" {d['number']}" if "number" in d else ""
     size = f" ({d['questions']} câu)" if "questions" in d else ""
     source = d.get("note", "")
+    if entry.action == "bank.archive":
+        return f"Lưu trữ ngân hàng {bank}"
+    if entry.action == "bank.unarchive":
+        return f"Đưa ngân hàng {bank} trở lại sử dụng"
     if entry.action == "bank.create":
         return f"Tạo ngân hàng {bank}, phiên bản 1{size}: {source}" if source else f"Tạo ngân hàng {bank}{size}"
     kind, code = d.get("kind"), d.get("code", "")

@@ -10,7 +10,7 @@ from contest.domain.models import Bank, BankVersion, Question
 from contest.errors import NotFound
 from contest.storage.accounts import Duplicate
 from contest.storage.audit import record
-from contest.storage.codec import from_ms, question_from_row, question_row, to_ms
+from contest.storage.codec import from_ms, maybe_from_ms, question_from_row, question_row, to_ms
 from contest.storage.sql import Conn, Database, IntegrityError, savepoint
 
 _VERSION_COLUMNS = (
@@ -19,7 +19,7 @@ _VERSION_COLUMNS = (
 )
 
 _BANK_COLUMNS = (
-    "b.id, b.name, b.created_at, b.current_version_id,"
+    "b.id, b.name, b.created_at, b.current_version_id, b.archived_at,"
     " (SELECT COUNT(*) FROM bank_versions v WHERE v.bank_id = b.id) AS version_count"
 )
 
@@ -179,6 +179,38 @@ class BankStore:
 
         return await self.db.read(fn)
 
+    async def set_archived(self, bank_id: int, archived: bool, *, actor_id: int | None, now: datetime) -> str | None:
+        """Archive the bank (from ``now``) or bring it back, logged with the
+        state before and after, unless a round uses it: then nothing changes
+        and the title of the first such round is returned (None otherwise).
+        NotFound for no such bank."""
+
+        def fn(conn: Conn) -> str | None:
+            row = conn.execute("SELECT name, archived_at FROM banks WHERE id = ?", (bank_id,)).fetchone()
+            if row is None:
+                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
+            if archived:
+                user = conn.execute(
+                    "SELECT title FROM rounds WHERE bank_id = ? ORDER BY opens_at, id LIMIT 1", (bank_id,)
+                ).fetchone()
+                if user is not None:
+                    return str(user["title"])
+            conn.execute(
+                "UPDATE banks SET archived_at = CAST(? AS BIGINT) WHERE id = ?",
+                (to_ms(now) if archived else None, bank_id),
+            )
+            record(
+                conn,
+                actor_id=actor_id,
+                action="bank.archive" if archived else "bank.unarchive",
+                subject=f"bank:{bank_id}",
+                details={"before": {"archived": row["archived_at"] is not None}, "after": {"archived": archived}},
+                now=now,
+            )
+            return None
+
+        return await self.db.write(fn)
+
     async def versions(self, bank_id: int) -> list[BankVersion]:
         def fn(conn: Conn) -> list[BankVersion]:
             rows = conn.execute(
@@ -292,4 +324,5 @@ def _bank(conn: Conn, row: Any) -> Bank:
         created_at=from_ms(row["created_at"]),
         current=current,
         version_count=row["version_count"],
+        archived_at=maybe_from_ms(row["archived_at"]),
     )

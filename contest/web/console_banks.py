@@ -1,5 +1,6 @@
 """A bank's day-to-day care in the console: rolling it back to an earlier
-version, saved again as the next version (``Banks.restore``)."""
+version, saved again as the next version (``Banks.restore``); archiving a
+bank no round uses, and bringing it back (``Banks.archive``)."""
 
 from __future__ import annotations
 
@@ -24,4 +25,19 @@ async def restore(request: Request, user: User) -> Response:
     return redirect(f"/organiser/banks/{bank_id}")
 
 
-routes = [Route("/organiser/banks/{bank_id:id}/restore", restore, methods=["POST"])]
+@staff_page(Capability.MANAGE_BANKS)
+async def archive(request: Request, user: User) -> Response:
+    """POST ``/archive`` or ``/unarchive``; back to the bank's page, or a 409
+    page naming the round that uses it."""
+    bank_id: int = request.path_params["bank_id"]
+    await read_form(request)
+    archived = request.url.path.endswith("/archive")
+    await services(request).banks.archive(user, bank_id, archived=archived)
+    return redirect(f"/organiser/banks/{bank_id}")
+
+
+routes = [
+    Route("/organiser/banks/{bank_id:id}/restore", restore, methods=["POST"]),
+    Route("/organiser/banks/{bank_id:id}/archive", archive, methods=["POST"]),
+    Route("/organiser/banks/{bank_id:id}/unarchive", archive, methods=["POST"]),
+]

@@ -4,6 +4,7 @@ open round could not draw from."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -70,3 +71,35 @@ def test_restore_refused_when_an_open_round_could_not_draw(staff: TestClient, wo
     assert response.status_code == 409
     assert "Khôi phục phiên bản 2: không thực hiện được vì vòng «Vòng mở» sẽ không đủ câu hỏi." in text(response.text)
     assert rows(url, "SELECT MAX(number) FROM bank_versions")[0][0] == 3
+
+
+def post(client: TestClient, path: str):  # type: ignore[no-untyped-def]
+    return client.post(path, data={"csrf_token": csrf(client.get("/organiser").text)}, follow_redirects=False)
+
+
+def test_archive_a_bank_no_round_uses_and_bring_it_back(staff: TestClient, world: World) -> None:  # noqa: F811
+    bank_id, _ = staff.portal.call(  # type: ignore[union-attr]
+        lambda: world.services.storage.banks.create(name="Ngân hàng cũ", questions=make_bank(5), now=world.clock.now())
+    )
+    assert post(staff, f"/organiser/banks/{bank_id}/archive").status_code == 303
+    page = text(staff.get(f"/organiser/banks/{bank_id}").text)
+    assert "Đã lưu trữ 27/11/2026" in page and "Đưa trở lại sử dụng" in page
+    assert "Ngân hàng cũ Đã lưu trữ" in text(staff.get("/organiser").text)
+    url = world.services.settings.database_url
+    details = json.loads(rows(url, "SELECT details FROM audit_log WHERE action = 'bank.archive'")[0][0])
+    assert details == {"before": {"archived": False}, "after": {"archived": True}}
+    assert post(staff, f"/organiser/banks/{bank_id}/unarchive").status_code == 303
+    assert "Lưu trữ ngân hàng" in staff.get(f"/organiser/banks/{bank_id}").text
+    log = text(staff.get("/organiser/log", params={"kind": "bank."}).text)
+    assert "Lưu trữ ngân hàng «Ngân hàng cũ»" in log and "Đưa ngân hàng «Ngân hàng cũ» trở lại sử dụng" in log
+
+
+def test_archive_refused_while_a_round_uses_the_bank(staff: TestClient, world: World) -> None:  # noqa: F811
+    response = post(staff, f"/organiser/banks/{world.bank_id}/archive")
+    assert response.status_code == 409
+    assert "Vòng «Vòng đã đóng» dùng ngân hàng này: chỉ lưu trữ được ngân hàng không vòng thi nào dùng." in text(
+        response.text
+    )
+    url = world.services.settings.database_url
+    assert rows(url, "SELECT archived_at FROM banks WHERE id = ?", (world.bank_id,))[0][0] is None
+    assert rows(url, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.archive'")[0][0] == 0

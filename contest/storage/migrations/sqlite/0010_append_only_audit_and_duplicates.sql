@@ -53,3 +53,7 @@ CREATE TABLE documents (
 );
 
 CREATE INDEX documents_by_contest ON documents (contest_id, created_at);
+
+-- A bank no round uses can be archived: kept with its versions (attempts of
+-- past contests read them), set aside from the banks in use.
+ALTER TABLE banks ADD COLUMN archived_at BIGINT;
