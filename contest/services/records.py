@@ -70,17 +70,34 @@ class Records:
         self._storage = storage
         self._catalog = catalog
 
-    async def sign_off(self, user: User, round_id: int) -> SignOff:
-        """The round's record; Conflict (409 ``not_final``) until its
-        results are final."""
-        require(user, Capability.JUDGE_ROUND)
+    async def _final(self, round_id: int) -> tuple[Round, Head, list[StoredEntry], prizes.Awards]:
+        """The round, its final standings' head, the entries its prizes
+        reach and the awards; Conflict (409 ``not_final``) before final results."""
         round_ = await self._catalog.round(round_id)
         head = await self._storage.leaderboards.head(round_id)
         if head is None or head.phase is not Phase.FINAL:
             raise Conflict(NOT_FINAL, code="not_final")
         quotas = round_.rules.prizes
         entries = await _top(self._storage, round_id, quotas.first + quotas.second + quotas.third + quotas.consolation)
-        awards = prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
+        return round_, head, entries, prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
+
+    async def winners(self, user: User, round_id: int) -> list[tuple[Winner, User]]:
+        """The winners in order, each with the account organisers contact and
+        pay them through (``VIEW_PERSONAL_DATA``); 409 before final results."""
+        require(user, Capability.VIEW_PERSONAL_DATA)
+        _round, _head, entries, awards = await self._final(round_id)
+        found = []
+        for e in entries:
+            account = await self._storage.accounts.get(e.user_id) if e.user_id in awards.prizes else None
+            if account is not None:
+                found.append((Winner(awards.prizes[e.user_id].label, e), account))
+        return found
+
+    async def sign_off(self, user: User, round_id: int) -> SignOff:
+        """The round's record; Conflict (409 ``not_final``) until its
+        results are final."""
+        require(user, Capability.JUDGE_ROUND)
+        round_, head, entries, awards = await self._final(round_id)
         by_user = {e.user_id: e for e in entries}
         winners = tuple(Winner(awards.prizes[e.user_id].label, e) for e in entries if e.user_id in awards.prizes)
         ties = tuple(

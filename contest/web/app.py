@@ -42,6 +42,7 @@ from contest.web import (
     publications,
     review_api,
     staff_api,
+    winners,
 )
 from contest.web.auth import SessionCheck, Tokens
 from contest.web.render import STATIC_DIR, Renderer
@@ -183,6 +184,7 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
         + console_staff.routes
         + judges.routes
         + certificates.routes
+        + winners.routes
         + console_participants.routes
         + publications.routes
         + console_banks.routes

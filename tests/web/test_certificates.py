@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+import openpyxl
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
@@ -20,6 +21,7 @@ from tests.backends import rows
 from tests.conftest import World
 from tests.web.test_judges_pages import sign_in
 from tests.web.test_leaderboards import take
+from tests.web.test_organiser import sign_in_staff
 from tests.web.test_round_phases import move, staff_user
 
 PRIZES = '{"first": 1, "second": 1, "third": 0, "consolation": 0}'
@@ -133,6 +135,19 @@ def test_sign_off_record_states_winners_disqualifications_and_complaints(
         f"Mã băm SHA-256: {head.digest}",
     ):
         assert meant in page.text, meant
+    winners = f"/organiser/rounds/{world.open_round}/winners"
+    assert client.get(winners).status_code == 403  # a judge sees no personal data
+    sign_in_staff(client, world, Role.ORGANISER, "btc")
+    listed = client.get(winners).text
+    assert listed.index("Trần Thị Bình") < listed.index("Lê Văn Chi") and "0987654321" in listed
+    assert "Phạm Thị Dung" not in listed and "Nguyễn Văn An" not in listed
+    book = openpyxl.load_workbook(io.BytesIO(client.get(winners + ".xlsx").content))
+    assert [[c.value for c in r][:4] for r in book.active.iter_rows()] == [
+        ["Giải", "Hạng", "Họ và tên", "Số điện thoại"],
+        ["Giải Nhất", 1, "Trần Thị Bình", "0987654321"],
+        ["Giải Nhì", 2, "Lê Văn Chi", "0911111222"],
+    ]
+    sign_in(client, "giamkhao")
     pdf = client.get(record + ".pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     text = text_of(pdf.content)

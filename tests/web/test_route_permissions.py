@@ -103,6 +103,8 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/judging/rounds/{id}"):                            (LOGIN, 403, 200, 403, 200),
     ("GET", "/judging/rounds/{id}/record"):                     (LOGIN, 403, 409, 403, 409),
     ("GET", "/judging/rounds/{id}/record.pdf"):                 (LOGIN, 403, 409, 403, 409),
+    ("GET", "/organiser/rounds/{id}/winners"):                  (LOGIN, 403, 403, 409, 409),
+    ("GET", "/organiser/rounds/{id}/winners.xlsx"):             (LOGIN, 403, 403, 409, 409),
     ("POST", "/judging/rounds/{id}/phase"):                     (LOGIN, 403, 422, 403, 422),
     ("POST", "/judging/rounds/{id}/disqualifications"):         (LOGIN, 403, 422, 403, 422),
     ("POST", "/judging/complaints/{id}/answer"):                (LOGIN, 403, 404, 403, 404),
