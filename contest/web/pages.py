@@ -256,7 +256,7 @@ async def _attempt_view(
         review=Review.of(attempt, round_),
         now=s.clock.now(),
         notice=notice,
-        stale=[q for q in stale or () if attempt.question(q) is not None],
+        stale=[q for q in dict.fromkeys(stale or ()) if attempt.question(q) is not None],  # each once, at most all
         errors=errors or {},
     )
 

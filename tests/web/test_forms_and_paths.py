@@ -88,3 +88,12 @@ def test_paths_with_a_final_newline_are_not_routes(client: TestClient, world: Wo
         assert client.get(path).status_code == 200, path
         assert client.get(path + "%0A").status_code == 404, path
         assert client.get(path + "%0D%0A").status_code == 404, path
+
+
+def test_attempt_page_names_each_stale_question_once(client: TestClient, world: World) -> None:
+    register(client, world)
+    token = csrf(client.get("/").text)
+    page = client.post(f"/rounds/{world.open_round}/start", data={"csrf_token": token})
+    repeated = client.get(page.url.path + "?notice=saved&stale=" + ",".join(["1"] * 10_000 + ["99999"]))
+    assert repeated.text.count('<a href="#q1">Câu 1</a>') == 1
+    assert len(repeated.text) < 2 * len(page.text)
