@@ -8,13 +8,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
 from starlette.testclient import TestClient
 
 from contest.domain.models import Role
-from tests.conftest import PASSWORD, World
+from contest.services.contests import create_contest, create_round
+from tests.conftest import PASSWORD, RULES, World
 from tests.web.test_organiser import sign_in_staff
 
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -237,3 +239,47 @@ def test_console_results_export_follows_the_stored_standings(
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.content))["Kết quả"]
     assert [c.value for c in sheet[2]][:3] == [1, "Trần Thị Bình", "0912000001"]
     assert (sheet.cell(2, 8).value, sheet.cell(2, 8).data_type) == (FORMULA_UNIT, "s")
+
+
+def test_staff_stats_api_gives_a_units_participation_rate_from_its_headcount(
+    client: TestClient, world: World, api_user: Callable[..., dict[str, str]]
+) -> None:
+    now = world.clock.now()
+    storage = world.services.storage
+
+    async def make() -> tuple[int, int]:
+        contest = await create_contest(
+            storage,
+            slug="don-vi",
+            title="Cuộc thi theo đơn vị",
+            description="",
+            rules="",
+            privacy_notice="Thông báo.",
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(days=3),
+            areas=["Xã Tân Mỹ Chánh"],
+            units=[("Sở Tư pháp", 4), ("Sở Y tế", None)],
+            now=now,
+        )
+        round_id = await create_round(
+            storage,
+            contest=contest,
+            title="Vòng đơn vị",
+            opens_at=now - timedelta(minutes=30),
+            closes_at=now + timedelta(days=2),
+            rules=RULES,
+            bank_id=world.bank_id,
+        )
+        return contest.areas[0].id, round_id
+
+    area, round_id = client.portal.call(make)
+    world.clock.advance(seconds=5)  # the catalog sees the new contest
+    for unit, phone in (("Sở Tư pháp", "0913000001"), ("Sở Tư pháp", "0913000002"), ("Sở Y tế", "0913000003")):
+        bearer = api_user(unit=unit, phone=phone, area=area)
+        assert client.post(f"/api/v1/rounds/{round_id}/attempts", headers=bearer).status_code == 201
+    staff = staff_bearer(client, world, Role.ORGANISER, "btc")
+    units = client.get(f"/api/v1/staff/rounds/{round_id}/stats", headers=staff).json()["participation"]["by_unit"]
+    assert units == [
+        {"name": "Sở Tư pháp", "participants": 2, "headcount": 4, "rate": 0.5},
+        {"name": "Sở Y tế", "participants": 1, "headcount": None, "rate": None},
+    ]
