@@ -338,17 +338,20 @@ class Attempts:
         The round's prediction question must be answered to submit
         (:class:`Invalid`, field ``prediction``), except when the page submits
         because its countdown reached zero (``time_up``): time running out
-        never waits for the prediction."""
+        never waits for the prediction. A submission after the first returns
+        the stored result whatever it carries (a prediction such as "²" is
+        not read again)."""
         guard = await self._guard(user, attempt_id)
+        summary = await self._storage.attempts.summary(attempt_id)
+        if summary is not None and summary.status is not AttemptStatus.IN_PROGRESS:
+            return summary
         now = self._clock.now()
         value = None if prediction in (None, "") else check_prediction(prediction)
         in_time = timing.accepts_answers(await self._deadline(guard), now, grace=self._grace)
         if value is None and not time_up and in_time:
             round_ = await self._catalog.round(guard.round_id)
-            if round_.rules.prediction_question:
-                summary = await self._storage.attempts.summary(attempt_id)
-                if summary is not None and summary.status is AttemptStatus.IN_PROGRESS and summary.prediction is None:
-                    raise Invalid({"prediction": PREDICTION_NEEDED})
+            if round_.rules.prediction_question and summary is not None and summary.prediction is None:
+                raise Invalid({"prediction": PREDICTION_NEEDED})
         return await self._storage.attempts.submit(
             attempt_id=attempt_id, prediction=value, now=now, expired_before=self._expired_before(now)
         )

@@ -186,6 +186,11 @@ def test_submit_scores_and_second_submit_changes_nothing(client: TestClient, wor
     world.clock.advance(seconds=30)
     again = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": 99})
     assert again.json() == response.json()
+    for carried in ("²", "abc", None):  # a second submission returns the stored result whatever it carries
+        repeated = client.post(
+            f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": carried}
+        )
+        assert (repeated.status_code, repeated.json()) == (200, response.json()), carried
     question = attempt["questions"][0]
     late = client.put(
         f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}", headers=headers, json={"options": []}
