@@ -55,6 +55,10 @@ async def _round_page(request: Request, user: User, round_id: int, *, status: in
     # The phase as stored now: the catalog may hold the round as it was a moment ago.
     current = phases.effective(replace(round_, stored_phase=review.phase), s.clock.now())
     notice = NOTICES.get(request.query_params.get("notice", ""), "")
+    query = request.query_params.get("q", "")
+    ranking = None
+    if current in phases.DECIDED:  # ranked when it moved under review
+        ranking = await s.judging.review_ranking(user, round_id, request.query_params.get("page"), query)
     return render(
         request,
         "judge/round.html",
@@ -68,6 +72,8 @@ async def _round_page(request: Request, user: User, round_id: int, *, status: in
         complaints=await s.judging.complaints(user, round_id),
         disqualifications=await s.judging.disqualifications(user, round_id),
         changes=await s.rounds.phase_changes(user, round_id),
+        ranking=ranking,
+        query=query,
         notice=notice,
         error=error,
     )

@@ -44,6 +44,10 @@ def test_judge_reviews_and_participant_complains_through_pages(client: TestClien
     moved = post(client, f"{page}/phase", page, phase="under_review", note="Bắt đầu chấm")
     assert (moved.status_code, moved.headers["location"]) == (303, f"{page}?notice=phase")
     assert "Đã chuyển giai đoạn của vòng thi." in client.get(moved.headers["location"]).text
+    ranking = client.get(page).text
+    assert 'id="ranking"' in ranking and "Nguyễn Văn An" in ranking and "(được tính)" in ranking
+    assert "0 thí sinh" in client.get(page + "?q=khong+co+ai").text
+    assert client.get(page + "?page=0").status_code == 422
     refused = post(client, f"{page}/disqualifications", page, attempt_id=str(attempt), reason="")
     assert refused.status_code == 422
     assert "Hãy ghi lý do loại." in refused.text
