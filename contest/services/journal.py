@@ -14,12 +14,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from contest.domain.contests import COUNTING_LABELS, PRIZE_LABELS, SHOW_SCORE_LABELS, VIETNAM
 from contest.domain.models import User
 from contest.domain.numbers import int_or_none
 from contest.domain.permissions import ROLE_NAMES, Capability, require
 from contest.domain.phases import LABELS
 from contest.errors import Invalid
 from contest.services.catalog import Catalog
+from contest.services.contests import ROUND_FIELDS
 from contest.storage import Storage
 from contest.storage.audit import AuditEntry
 
@@ -101,6 +103,35 @@ def _round_line(entry: AuditEntry, round_: str) -> str:
     return line + (f"; không áp dụng cho câu {', '.join(skipped)} (phương án đã bị sửa)" if skipped else "")
 
 
+def _round_change_line(entry: AuditEntry, round_: str, banks: Mapping[int, str]) -> str:
+    """ "Sửa vòng «…»: số câu hỏi 5 → 8; …", each setting as people name it."""
+    before, after = entry.details.get("before", {}), entry.details.get("after", {})
+    changes = [
+        f"{ROUND_FIELDS.get(name, name)} {_setting(name, before.get(name), banks)} → {_setting(name, value, banks)}"
+        for name, value in after.items()
+    ]
+    return f"Sửa vòng {round_}: " + "; ".join(changes)
+
+
+def _setting(name: str, value: Any, banks: Mapping[int, str]) -> str:
+    """One of a round's settings as the log keeps it, as people read it."""
+    if name in ("opens_at", "closes_at"):
+        return datetime.fromisoformat(str(value)).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    if name == "counting":
+        return next((label for c, label in COUNTING_LABELS.items() if c.value == value), "")
+    if name == "show_score":
+        return next((label for c, label in SHOW_SCORE_LABELS.items() if c.value == value), "")
+    if name == "bank_id":
+        return f"«{banks.get(value, '')}»"
+    if name == "prizes":
+        return ", ".join(f"{label} {n}" for label, n in zip(PRIZE_LABELS.values(), value, strict=False))
+    if name == "topic_quota":
+        return ", ".join(f"{topic}: {n}" for topic, n in value.items()) or "không"
+    if isinstance(value, str):
+        return f"«{value}»"
+    return str(value)
+
+
 def _phase_line(entry: AuditEntry, round_: str) -> str:
     d: dict[str, Any] = entry.details
     moved = f"Chuyển vòng {round_} từ «{_phase(d.get('from'))}» sang «{_phase(d.get('to'))}»"
@@ -138,6 +169,8 @@ def _account_line(entry: AuditEntry) -> str:
         return line + (f": {d['reason']}" if d.get("reason") else "")
     if entry.action == "account.unduplicate":
         return f"Bỏ đánh dấu trùng của {account}"
+    if entry.action == "account.create":
+        return f"Tạo {account}, vai trò {_role(d.get('after', {}).get('role'))}"
     if entry.action == "account.role":
         before = d.get("before", {}).get("role")
         was = f" từ {_role(before)}" if before else ""
@@ -160,6 +193,13 @@ def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int
         text = _bank_line(entry, _name(entry, banks))
     elif entry.action == "round.rescore":
         text = _round_line(entry, _name(entry, rounds))
+    elif entry.action == "round.create":
+        text = f"Tạo vòng {_name(entry, rounds)}"
+    elif entry.action == "round.update":
+        text = _round_change_line(entry, _name(entry, rounds), banks)
+    elif entry.action == "contest.create":
+        d = entry.details
+        text = f"Tạo cuộc thi «{d.get('title', '')}» ({d.get('areas', 0)} nơi cư trú, {d.get('units', 0)} đơn vị)"
     elif entry.action == "round.phase":
         text = _phase_line(entry, _name(entry, rounds))
     elif entry.action in ("round.answer", "round.disqualify", "round.reinstate"):

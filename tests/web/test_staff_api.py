@@ -233,7 +233,9 @@ def test_staff_api_refuses_participants_and_judges(client: TestClient, world: Wo
     assert client.get("/api/v1/staff/banks").status_code == 401
 
 
-def test_staff_weekly_series_makes_one_round_a_week(client: TestClient, world: World, organiser: dict[str, str]) -> None:
+def test_staff_weekly_series_makes_one_round_a_week(
+    client: TestClient, world: World, organiser: dict[str, str]
+) -> None:
     contest_id = make_contest(client, organiser)
     path = f"/api/v1/staff/contests/{contest_id}/rounds"
     response = client.post(path, json=round_body(world.bank_id, weeks=3), headers=organiser)
@@ -247,3 +249,21 @@ def test_staff_weekly_series_makes_one_round_a_week(client: TestClient, world: W
     too_long = client.post(path, json=round_body(world.bank_id, weeks=8), headers=organiser)
     assert too_long.status_code == 422
     assert too_long.json()["errors"] == {"weeks": "Vòng của tuần thứ 8 nằm ngoài thời gian diễn ra cuộc thi."}
+
+
+def test_staff_changes_read_as_sentences_in_the_log(
+    client: TestClient, world: World, organiser: dict[str, str]
+) -> None:
+    make_contest(client, organiser)
+    changes = {"question_count": 8, "counting": "last", "closes_at": "2026-12-10T10:00:00+07:00"}
+    assert (
+        client.patch(f"/api/v1/staff/rounds/{world.upcoming_round}", json=changes, headers=organiser).status_code == 200
+    )
+    user = client.portal.call(lambda: world.services.storage.accounts.for_login("btc"))[0]  # type: ignore[union-attr]
+    lines = client.portal.call(lambda: world.services.journal.lines(user, limit=5))  # type: ignore[union-attr]
+    assert [line.text for line in lines][:3] == [
+        "Sửa vòng «Vòng sắp mở»: giờ đóng 11/12/2026 10:00 → 10/12/2026 10:00; số câu hỏi 5 → 8; "
+        "lượt được tính Lượt có kết quả cao nhất → Lượt cuối cùng",
+        "Tạo cuộc thi «Tìm hiểu Luật Phòng, chống ma tuý» (2 nơi cư trú, 2 đơn vị)",
+        "Tạo tài khoản «btc», vai trò Ban Tổ chức",
+    ]
