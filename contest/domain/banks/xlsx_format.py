@@ -78,14 +78,14 @@ def parse_xlsx(data: bytes, *, progress: Progress | None = None) -> ParsedBank:
 
 def _read_workbook(workbook: Workbook, archive: zipfile.ZipFile, progress: Progress | None) -> ParsedBank:
     """Read the first visible sheet with a header. Hidden sheets (often an
-    old copy of the bank) are never read: they are named in a warning, and a
-    workbook whose questions are all on hidden sheets is refused."""
+    old copy of the bank), before or after it, are never read: they are named
+    in a warning, and a workbook whose questions are all on hidden sheets is
+    refused."""
     parts = sheet_parts(archive)
     skipped: list[str] = []
     hidden: list[str] = []
-    for sheet in workbook.worksheets:
-        if not isinstance(sheet, ReadOnlyWorksheet):
-            continue
+    sheets = [s for s in workbook.worksheets if isinstance(s, ReadOnlyWorksheet)]
+    for index, sheet in enumerate(sheets):
         sheet.reset_dimensions()  # some writers store a wrong size; stream what is there
         rows = enumerate(sheet.iter_rows(), start=1)
         top = list(islice(rows, HEADER_SEARCH_ROWS))
@@ -100,6 +100,12 @@ def _read_workbook(workbook: Workbook, archive: zipfile.ZipFile, progress: Progr
             continue
         scan = scan_sheet(archive, parts[sheet.title]) if sheet.title in parts else SheetScan()
         problems = _merge_problems(scan.merged, header) + _hidden_columns(scan, header)
+        for later in sheets[index + 1 :]:  # hidden sheets after this one are named too
+            later.reset_dimensions()
+            if later.sheet_state != "visible" and any(
+                c.value is not None for cells in islice(later.iter_rows(), HEADER_SEARCH_ROWS) for c in cells
+            ):
+                hidden.append(later.title)
         problems += _skipped_sheets(sheet.title, skipped, hidden)
         data_rows = chain((r for r in top if r[0] > header.line), rows)
         values = _values(header, data_rows, problems, scan.hidden_rows)

@@ -419,6 +419,14 @@ def test_xlsx_very_hidden_sheet_is_skipped_with_a_warning() -> None:
     ]
 
 
+def test_xlsx_hidden_sheet_after_the_one_read_is_named_too() -> None:
+    bank = read_bank("b.xlsx", hidden_workbook(sheet_states=("visible", "hidden")))
+    assert [q.code for q in bank.questions] == ["Q1", "Q2"]
+    assert [p.message.split(":")[0] for p in bank.problems] == [
+        "Đã đọc trang tính «Trang 1»; bỏ qua trang đang ẩn «Trang 2»"
+    ]
+
+
 def test_xlsx_questions_only_on_hidden_sheets_are_refused() -> None:
     with pytest.raises(BankError, match="Câu hỏi chỉ có ở trang tính đang ẩn «Trang 1»: nội dung ẩn không được nhập"):
         read_bank("b.xlsx", hidden_workbook(sheet_states=("hidden", "visible"), blank_last=True))
