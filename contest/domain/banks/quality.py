@@ -92,8 +92,16 @@ def _vi(number: float, digits: int = 1) -> str:
     return f"{number:.{digits}f}".replace(".", ",")
 
 
+MAX_CODES = 50
+"""The most question codes one warning lists; the rest are counted."""
+
+
 def _codes(codes: Iterable[str]) -> str:
-    return ", ".join(codes)
+    """Codes for a warning, the first :data:`MAX_CODES` of them and how many more
+    (a 10,000-question bank without sources would otherwise list them all)."""
+    listed = list(codes)
+    more = len(listed) - MAX_CODES
+    return ", ".join(listed[:MAX_CODES]) + (f" và {more} câu khác" if more > 0 else "")
 
 
 # -- chance -----------------------------------------------------------------------

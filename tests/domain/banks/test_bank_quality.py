@@ -382,3 +382,10 @@ BANK_CHECKED = date(2026, 11, 29)
 def test_bundled_bank_quality_report_clean() -> None:
     bank = load_directory(Path(__file__).resolve().parents[3] / "questions").questions
     assert report(bank, on=BANK_CHECKED).warnings == ()
+
+
+def test_unsourced_warning_lists_at_most_fifty_codes() -> None:
+    bank = [question(f"U{n}", f"Câu {n} về chủ đề số {n * 7}?", ("Có", "Không"), (n % 2,), None) for n in range(120)]
+    [warning] = [w for w in report(bank).warnings if "chưa ghi nguồn" in w]
+    assert warning.endswith(", U49 và 70 câu khác.")
+    assert warning.startswith("120 câu chưa ghi nguồn trích dẫn: U0, U1, ")
