@@ -157,6 +157,64 @@ async def add_contest(storage: Storage, *, actor: User, fields: Mapping[str, obj
     )
 
 
+CONTEST_TEXTS = ("title", "description", "rules", "privacy_notice", "min_age")
+
+
+async def change_contest(
+    storage: Storage,
+    *,
+    actor: User,
+    contest: Contest,
+    rounds: Sequence[Round],
+    fields: Mapping[str, object],
+    now: datetime,
+) -> None:
+    """Change a contest's texts and dates and add to its lists, from the
+    console's form (its address stays: links to it are out there; the areas
+    and units it has stay: participants chose them), in one transaction with
+    the log's entry (what changed, before and after). Forbidden without
+    MANAGE_CONTESTS; :class:`Invalid` naming wrong fields, a round of
+    ``rounds`` outside the new dates included."""
+    require(actor, Capability.MANAGE_CONTESTS)
+    settings = read_contest({**fields, "slug": contest.slug})
+    check_contest(
+        slug=contest.slug,
+        title=settings.title,
+        starts_at=settings.starts_at,
+        ends_at=settings.ends_at,
+        areas=[a.name for a in contest.areas] + list(settings.areas),
+        min_age=settings.min_age,
+        units=[(u.name, u.headcount) for u in contest.units] + list(settings.units),
+    )
+    outside = [r.title for r in rounds if r.opens_at < settings.starts_at or r.closes_at > settings.ends_at]
+    if outside:
+        names = ", ".join(f"«{title}»" for title in outside)
+        raise Invalid({"starts_at": f"Các vòng thi {names} sẽ nằm ngoài thời gian mới của cuộc thi."})
+    texts = {name: getattr(settings, name) for name in CONTEST_TEXTS}
+    old = {name: getattr(contest, name) for name in CONTEST_TEXTS}
+    old.update(starts_at=contest.starts_at.isoformat(), ends_at=contest.ends_at.isoformat())
+    new = {**texts, "starts_at": settings.starts_at.isoformat(), "ends_at": settings.ends_at.isoformat()}
+    changed = [name for name in new if new[name] != old[name]]
+    details = {
+        "title": settings.title,
+        "before": {name: old[name] for name in changed},
+        "after": {name: new[name] for name in changed},
+        "areas": list(settings.areas),
+        "units": [name for name, _ in settings.units],
+    }
+    await storage.contests.update(
+        contest.id,
+        texts=texts,
+        starts_at=settings.starts_at,
+        ends_at=settings.ends_at,
+        areas=settings.areas,
+        units=settings.units,
+        actor_id=actor.id or None,
+        details=details,
+        now=now,
+    )
+
+
 async def _check_draw(storage: Storage, settings: RoundSettings) -> None:
     """:class:`Invalid` beside the field when the bank's current version
     cannot supply what the round asks for, or the bank does not exist."""

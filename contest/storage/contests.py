@@ -176,6 +176,66 @@ class ContestStore:
 
         return await self.db.write(fn)
 
+    async def update(
+        self,
+        contest_id: int,
+        *,
+        texts: dict[str, Any],
+        starts_at: datetime,
+        ends_at: datetime,
+        areas: Sequence[str],
+        units: Sequence[tuple[str, int | None]],
+        actor_id: int | None,
+        details: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """Rewrite a contest's ``texts`` (title, description, rules,
+        privacy_notice, min_age) and dates, add ``areas`` and ``units`` after
+        its own (those it has stay: participants chose them), and log
+        ``details`` (``contest.update``), in one transaction."""
+
+        def fn(conn: Conn) -> None:
+            conn.execute(
+                "UPDATE contests SET title = ?, description = ?, rules = ?, privacy_notice = ?, min_age = ?,"
+                " starts_at = ?, ends_at = ? WHERE id = ?",
+                (
+                    texts["title"],
+                    texts["description"],
+                    texts["rules"],
+                    texts["privacy_notice"],
+                    texts["min_age"],
+                    to_ms(starts_at),
+                    to_ms(ends_at),
+                    contest_id,
+                ),
+            )
+            after = conn.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM areas WHERE contest_id = ?", (contest_id,)
+            )
+            first = after.fetchone()[0]
+            conn.executemany(
+                "INSERT INTO areas (contest_id, name, position) VALUES (?, ?, ?)",
+                [(contest_id, name, first + i) for i, name in enumerate(areas)],
+            )
+            after = conn.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM units WHERE contest_id = ?", (contest_id,)
+            )
+            first = after.fetchone()[0]
+            conn.executemany(
+                "INSERT INTO units (contest_id, name, headcount, position) VALUES (?, ?, ?, ?)",
+                [(contest_id, name, headcount, first + i) for i, (name, headcount) in enumerate(units)],
+            )
+            record(
+                conn,
+                actor_id=actor_id,
+                action="contest.update",
+                subject=f"contest:{contest_id}",
+                details=details,
+                now=now,
+            )
+
+        await self.db.write(fn)
+
     async def all(self) -> list[Contest]:
         """Every contest of the site with its areas, in the order they start."""
 

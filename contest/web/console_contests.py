@@ -25,7 +25,7 @@ from contest.domain.models import Contest, Round, User
 from contest.domain.name_lists import MAX_BYTES, read_name_list
 from contest.domain.permissions import Capability
 from contest.errors import Conflict, Invalid
-from contest.services.contests import add_contest, add_rounds, change_round, has_attempts, round_figures
+from contest.services.contests import add_contest, add_rounds, change_contest, change_round, has_attempts, round_figures
 from contest.web.auth import check_csrf
 from contest.web.organiser import services, staff_page
 from contest.web.pages import redirect, render
@@ -96,7 +96,40 @@ async def new_contest(request: Request, user: User) -> Response:
             errors = exc.errors
         else:
             return redirect(f"/organiser/contests/{contest.id}")
-    return render(request, "organiser/contest_form.html", 422 if errors else 200, values=values, errors=errors)
+    return render(
+        request, "organiser/contest_form.html", 422 if errors else 200, values=values, errors=errors, contest=None
+    )
+
+
+@contests_page
+async def edit_contest(request: Request, user: User) -> Response:
+    s = services(request)
+    await s.catalog.up_to_date()
+    contest = await s.catalog.contest(request.path_params["contest_id"])
+    values: dict[str, Any] = {
+        "title": contest.title,
+        "description": contest.description,
+        "rules": contest.rules,
+        "privacy_notice": contest.privacy_notice,
+        "min_age": contest.min_age or "",
+        "starts_at": local_input(contest.starts_at),
+        "ends_at": local_input(contest.ends_at),
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            values = await _contest_form(request)
+            rounds = await s.catalog.rounds(contest.id)
+            await change_contest(
+                s.storage, actor=user, contest=contest, rounds=rounds, fields=values, now=s.clock.now()
+            )
+        except Invalid as exc:
+            errors = exc.errors
+        else:
+            return redirect(f"/organiser/contests/{contest.id}")
+    return render(
+        request, "organiser/contest_form.html", 422 if errors else 200, values=values, errors=errors, contest=contest
+    )
 
 
 @contests_page
@@ -242,6 +275,7 @@ routes = [
     Route("/organiser/contests", contests, methods=["GET"]),
     Route("/organiser/contests/new", new_contest, methods=["GET", "POST"]),
     Route("/organiser/contests/{contest_id:id}", contest_page, methods=["GET"]),
+    Route("/organiser/contests/{contest_id:id}/edit", edit_contest, methods=["GET", "POST"]),
     Route("/organiser/contests/{contest_id:id}/rounds/new", new_round, methods=["GET", "POST"]),
     Route("/organiser/rounds/{round_id:id}", round_page, methods=["GET"]),
     Route("/organiser/rounds/{round_id:id}/edit", edit_round, methods=["GET", "POST"]),

@@ -217,3 +217,41 @@ def test_contest_rules_are_markdown_rendered_safely(staff: TestClient, world: Wo
     assert "<li>Mỗi tuần một vòng</li>" in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'href="javascript:' not in page
+
+
+def test_console_contest_edit_changes_texts_and_dates_adds_to_lists_and_logs(staff: TestClient, world: World) -> None:
+    path = f"/organiser/contests/{world.contest_id}/edit"
+    page = staff.get(path)
+    assert page.status_code == 200 and 'value="Cuộc thi thử"' in page.text
+    data = {
+        "csrf_token": csrf(page.text),
+        "title": "Cuộc thi thử (sửa)",
+        "starts_at": "2026-11-13T10:00",
+        "ends_at": "2026-12-31T23:00",
+        "rules": "Thể lệ mới",
+        "min_age": "14",
+        "areas": "Xã Mới",
+        "units": "Sở Tư pháp | 50",
+    }
+    done = staff.post(path, data=data, files={"none": ("", b"")}, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    contest = staff.portal.call(world.services.catalog.contest, world.contest_id)  # type: ignore[union-attr]
+    assert (contest.title, contest.rules, contest.min_age) == ("Cuộc thi thử (sửa)", "Thể lệ mới", 14)
+    assert [a.name for a in contest.areas] == ["Thành phố Mỹ Tho", "Huyện Cái Bè", "Xã Mới"]
+    assert [(u.name, u.headcount) for u in contest.units] == [("Sở Tư pháp", 50)]
+    entries = staff.portal.call(  # type: ignore[union-attr]
+        lambda: world.services.storage.audit.entries(subject=f"contest:{world.contest_id}")
+    )
+    assert entries[0].action == "contest.update"
+    assert entries[0].details["before"]["title"] == "Cuộc thi thử"
+    assert entries[0].details["after"]["min_age"] == 14
+    assert entries[0].details["areas"] == ["Xã Mới"]
+
+
+def test_console_contest_edit_refuses_dates_that_leave_a_round_out(staff: TestClient, world: World) -> None:
+    path = f"/organiser/contests/{world.contest_id}/edit"
+    page = staff.get(path)
+    data = {"csrf_token": csrf(page.text), "title": "Cuộc thi thử", "starts_at": "2026-11-27T00:00", "ends_at": "2026-12-31T23:00"}
+    refused = staff.post(path, data=data, files={"none": ("", b"")})
+    assert refused.status_code == 422
+    assert "Các vòng thi «Vòng đã đóng» sẽ nằm ngoài thời gian mới của cuộc thi." in refused.text

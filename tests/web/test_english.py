@@ -133,6 +133,7 @@ def test_every_page_in_english_has_no_vietnamese_but_data(client: TestClient, wo
     for path in (f"/organiser/contests/{world.contest_id}/rounds/new", f"/organiser/rounds/{world.open_round}"):
         visit(path)
     visit(f"/organiser/rounds/{world.open_round}/edit")
+    visit(f"/organiser/contests/{world.contest_id}/edit")
     sign_in_staff(client, world, Role.ADMIN, "quantri")
     visit("/organiser/staff")
     made = client.post("/organiser/staff", data={"csrf_token": csrf(client.get("/organiser/staff").text)})

@@ -86,6 +86,8 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/organiser/contests/new"):                         (LOGIN, 403, 403, 200, 200),
     ("POST", "/organiser/contests/new"):                        (LOGIN, 403, 403, 422, 422),
     ("GET", "/organiser/contests/{id}"):                        (LOGIN, 403, 403, 200, 200),
+    ("GET", "/organiser/contests/{id}/edit"):                   (LOGIN, 403, 403, 200, 200),
+    ("POST", "/organiser/contests/{id}/edit"):                  (LOGIN, 403, 403, 422, 422),
     ("GET", "/organiser/contests/{id}/rounds/new"):             (LOGIN, 403, 403, 200, 200),
     ("POST", "/organiser/contests/{id}/rounds/new"):            (LOGIN, 403, 403, 422, 422),
     ("GET", "/organiser/rounds/{id}"):                          (LOGIN, 403, 403, 200, 200),
