@@ -28,9 +28,16 @@ class NotEnoughQuestions(Conflict):
         """The round's setting that asks for too much (``question_count`` or ``topic_quota``)."""
 
 
+def drawable(bank: Sequence[Question], rules: RoundRules) -> list[Question]:
+    """The bank's questions a round may draw: all but those it excludes."""
+    return [q for q in bank if q.code not in rules.excluded]
+
+
 def check_rules(bank: Sequence[Question], rules: RoundRules) -> None:
     """Raise :class:`NotEnoughQuestions` (in Vietnamese) when no attempt could
-    be drawn; organisers see this before a round opens."""
+    be drawn from the bank's :func:`drawable` questions; organisers see this
+    before a round opens."""
+    bank = drawable(bank, rules)
     if rules.question_count > len(bank):
         raise NotEnoughQuestions(f"Vòng thi cần {rules.question_count} câu nhưng ngân hàng chỉ có {len(bank)} câu.")
     quota_total = 0
@@ -49,8 +56,10 @@ def check_rules(bank: Sequence[Question], rules: RoundRules) -> None:
 
 
 def draw(bank: Sequence[Question], rules: RoundRules, *, rng: random.Random) -> tuple[DrawnQuestion, ...]:
-    """The questions of one attempt, numbered 1…N in the order shown."""
+    """The questions of one attempt, numbered 1…N in the order shown, never
+    one the round excludes."""
     check_rules(bank, rules)
+    bank = drawable(bank, rules)
     chosen: list[Question] = []
     taken: set[int] = set()
     for topic, count in rules.topic_quota:

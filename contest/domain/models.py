@@ -210,6 +210,9 @@ class RoundRules:
     complaint_window_hours: int = 0
     """Hours complaints stay open after provisional results (0: none)."""
     prizes: Prizes = Prizes()
+    excluded: frozenset[str] = frozenset()
+    """Codes of the bank's questions this round never draws (their cited
+    document was not in force on its dates); attempts already drawn keep theirs."""
 
 
 @dataclass(frozen=True, slots=True)

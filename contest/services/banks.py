@@ -220,7 +220,11 @@ class Banks:
             if timing.round_status(round_, now) is RoundStatus.CLOSED:
                 continue
             _version, questions = await self._catalog.bank(round_.bank_id)
-            items = outdated(questions, on=round_.closes_at.date())
+            items = [
+                o
+                for o in outdated(questions, on=round_.closes_at.date())
+                if o.question.code not in round_.rules.excluded
+            ]
             if items:
                 found.append(RoundWarning(round_, tuple(items)))
         return found
@@ -483,6 +487,29 @@ class Banks:
         )
         if used_by is not None:
             raise Conflict(f"Vòng «{used_by}» dùng ngân hàng này: chỉ lưu trữ được ngân hàng không vòng thi nào dùng.")
+
+    async def exclude_outdated(self, user: User, round_id: int) -> tuple[str, ...]:
+        """Exclude from a round, in one action, every question whose cited
+        document is not in force on its dates (:meth:`warnings`); returns
+        their codes. Attempts already drawn keep their questions. Conflict
+        when there are none; NotEnoughQuestions when the round could no
+        longer draw an attempt without them."""
+        require(user, Capability.MANAGE_ROUNDS)
+        round_ = await self._catalog.round(round_id)
+        warning = next((w for w in await self.warnings(user, round_.bank_id) if w.round.id == round_id), None)
+        if warning is None:
+            raise Conflict(f"Vòng «{round_.title}» không có câu nào trích dẫn văn bản đã hết hiệu lực.")
+        codes = tuple(o.question.code for o in warning.outdated)
+        excluded = round_.rules.excluded | set(codes)
+        _version, questions = await self._catalog.bank(round_.bank_id)
+        try:
+            draw.check_rules(questions, replace(round_.rules, excluded=excluded))
+        except draw.NotEnoughQuestions as exc:
+            raise draw.NotEnoughQuestions(
+                f"Không loại được các câu {', '.join(codes)} khỏi vòng «{round_.title}»: {exc.message}"
+            ) from None
+        await self._storage.contests.exclude_codes(round_id, excluded, actor_id=user.id or None, now=self._clock.now())
+        return codes
 
     # -- re-scoring --------------------------------------------------------------
 

@@ -200,6 +200,10 @@ def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int
     elif entry.action == "contest.create":
         d = entry.details
         text = f"Tạo cuộc thi «{d.get('title', '')}» ({d.get('areas', 0)} nơi cư trú, {d.get('units', 0)} đơn vị)"
+    elif entry.action == "round.exclude":
+        added = entry.details.get("added") or []
+        outdated = f"{len(added)} câu trích dẫn văn bản đã hết hiệu lực"
+        text = f"Loại khỏi vòng {_name(entry, rounds)} {outdated}: {', '.join(added)}"
     elif entry.action == "round.phase":
         text = _phase_line(entry, _name(entry, rounds))
     elif entry.action in ("round.answer", "round.disqualify", "round.reinstate"):

@@ -20,6 +20,7 @@ from contest.domain.models import (
     ShowScore,
     Unit,
 )
+from contest.errors import NotFound
 from contest.storage.accounts import Duplicate
 from contest.storage.audit import record
 from contest.storage.codec import (
@@ -49,6 +50,7 @@ def _round(row: Any) -> Round:
             show_score=ShowScore(row["show_score"]),
             complaint_window_hours=row["complaint_window_hours"],
             prizes=Prizes(**json.loads(row["prizes"])),
+            excluded=frozenset(json.loads(row["excluded_codes"])),
         ),
         stored_phase=Phase(row["phase"]),
     )
@@ -399,6 +401,32 @@ class ContestStore:
         return await self.db.read(
             lambda c: c.execute("SELECT 1 FROM attempts WHERE round_id = ? LIMIT 1", (round_id,)).fetchone() is not None
         )
+
+    async def exclude_codes(self, round_id: int, codes: frozenset[str], *, actor_id: int | None, now: datetime) -> None:
+        """Set the codes the round never draws, logged with those before and
+        after and the ones added (``round.exclude``); NotFound for no such round."""
+
+        def fn(conn: Conn) -> None:
+            row = conn.execute("SELECT excluded_codes FROM rounds WHERE id = ?", (round_id,)).fetchone()
+            if row is None:
+                raise NotFound("Không tìm thấy vòng thi.")
+            before = sorted(json.loads(row["excluded_codes"]))
+            after = sorted(codes)
+            conn.execute("UPDATE rounds SET excluded_codes = ? WHERE id = ?", (dumps(after), round_id))
+            record(
+                conn,
+                actor_id=actor_id,
+                action="round.exclude",
+                subject=f"round:{round_id}",
+                details={
+                    "added": sorted(codes.difference(before)),
+                    "before": {"excluded": before},
+                    "after": {"excluded": after},
+                },
+                now=now,
+            )
+
+        await self.db.write(fn)
 
     async def reschedule_round(
         self, round_id: int, *, opens_at: datetime, closes_at: datetime, deadline: Callable[[datetime], datetime]

@@ -1,6 +1,8 @@
 """A bank's day-to-day care in the console: rolling it back to an earlier
 version, saved again as the next version (``Banks.restore``); archiving a
-bank no round uses, and bringing it back (``Banks.archive``)."""
+bank no round uses, and bringing it back (``Banks.archive``); excluding from
+a round the questions citing a document not in force on its dates
+(``Banks.exclude_outdated``)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,17 @@ async def archive(request: Request, user: User) -> Response:
     return redirect(f"/organiser/banks/{bank_id}")
 
 
+@staff_page(Capability.MANAGE_ROUNDS)
+async def exclude_outdated(request: Request, user: User) -> Response:
+    """POST: exclude from the round every question citing a document not in
+    force on its dates; back to the console, or a 409 page saying why not."""
+    await read_form(request)
+    await services(request).banks.exclude_outdated(user, request.path_params["round_id"])
+    return redirect("/organiser")
+
+
 routes = [
+    Route("/organiser/rounds/{round_id:id}/exclude-outdated", exclude_outdated, methods=["POST"]),
     Route("/organiser/banks/{bank_id:id}/restore", restore, methods=["POST"]),
     Route("/organiser/banks/{bank_id:id}/archive", archive, methods=["POST"]),
     Route("/organiser/banks/{bank_id:id}/unarchive", archive, methods=["POST"]),

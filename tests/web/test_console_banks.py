@@ -5,11 +5,16 @@ open round could not draw from."""
 from __future__ import annotations
 
 import json
+import random
 import re
+from dataclasses import replace
+from datetime import date
 
 import pytest
 from starlette.testclient import TestClient
 
+from contest.domain import draw
+from contest.domain.models import Source
 from tests.backends import rows
 from tests.conftest import World, make_bank
 from tests.web.test_console_participants import text
@@ -103,3 +108,55 @@ def test_archive_refused_while_a_round_uses_the_bank(staff: TestClient, world: W
     url = world.services.settings.database_url
     assert rows(url, "SELECT archived_at FROM banks WHERE id = ?", (world.bank_id,))[0][0] is None
     assert rows(url, "SELECT COUNT(*) FROM audit_log WHERE action = 'bank.archive'")[0][0] == 0
+
+
+def outdated_bank(client: TestClient, world: World) -> None:
+    """T-003 cites a decree out of force since 15/08/2022, saved as the bank's next version."""
+    old = Source(citation="Nghị định 43/2011/NĐ-CP", document="43/2011/NĐ-CP", expired=date(2022, 8, 15))
+    bank = [replace(q, source=old) if q.code == "T-003" else q for q in make_bank()]
+    client.portal.call(  # type: ignore[union-attr]
+        lambda: world.services.storage.banks.add_version(
+            world.bank_id, bank, now=world.clock.now(), note="", created_by=None
+        )
+    )
+
+
+def test_exclude_outdated_questions_from_a_round_in_one_action(staff: TestClient, world: World) -> None:  # noqa: F811
+    outdated_bank(staff, world)
+    assert re.findall(r"/organiser/rounds/(\d+)/exclude-outdated", staff.get("/organiser").text) == [
+        str(world.open_round),
+        str(world.upcoming_round),
+    ]
+    response = post(staff, f"/organiser/rounds/{world.open_round}/exclude-outdated")
+    assert response.status_code == 303
+    assert re.findall(r"/organiser/rounds/(\d+)/exclude-outdated", staff.get("/organiser").text) == [
+        str(world.upcoming_round)
+    ]
+    url = world.services.settings.database_url
+    assert rows(url, "SELECT excluded_codes FROM rounds WHERE id = ?", (world.open_round,))[0][0] == '["T-003"]'
+    details = json.loads(rows(url, "SELECT details FROM audit_log WHERE action = 'round.exclude'")[0][0])
+    assert details == {"added": ["T-003"], "before": {"excluded": []}, "after": {"excluded": ["T-003"]}}
+    log = text(staff.get("/organiser/log", params={"kind": "round."}).text)
+    assert "Loại khỏi vòng «Vòng mở» 1 câu trích dẫn văn bản đã hết hiệu lực: T-003" in log
+    round_ = staff.portal.call(world.services.catalog.round, world.open_round)  # type: ignore[union-attr]
+    _, questions = staff.portal.call(world.services.catalog.bank, world.bank_id)  # type: ignore[union-attr]
+    rules = replace(round_.rules, question_count=39)
+    for seed in range(20):  # every draw of all the others leaves T-003 out
+        assert "T-003" not in {q.code for q in draw.draw(questions, rules, rng=random.Random(seed))}
+    again = post(staff, f"/organiser/rounds/{world.open_round}/exclude-outdated")
+    assert again.status_code == 409 and "không có câu nào trích dẫn văn bản đã hết hiệu lực" in again.text
+
+
+def test_exclude_refused_when_the_round_could_not_draw_without_them(staff: TestClient, world: World) -> None:  # noqa: F811
+    old = Source(citation="Nghị định 43/2011/NĐ-CP", document="43/2011/NĐ-CP", expired=date(2022, 8, 15))
+    bank = [replace(q, source=old) for q in make_bank()]
+    staff.portal.call(  # type: ignore[union-attr]
+        lambda: world.services.storage.banks.add_version(
+            world.bank_id, bank, now=world.clock.now(), note="", created_by=None
+        )
+    )
+    response = post(staff, f"/organiser/rounds/{world.open_round}/exclude-outdated")
+    assert response.status_code == 409
+    assert "Không loại được các câu T-001" in text(response.text)
+    url = world.services.settings.database_url
+    assert rows(url, "SELECT excluded_codes FROM rounds WHERE id = ?", (world.open_round,))[0][0] == "[]"

@@ -129,6 +129,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/organiser/banks/{id}/restore"):                  (LOGIN, 403, 403, 422, 422),
     ("POST", "/organiser/banks/{id}/archive"):                  (LOGIN, 403, 403, 409, 409),
     ("POST", "/organiser/banks/{id}/unarchive"):                (LOGIN, 403, 403, 303, 303),
+    ("POST", "/organiser/rounds/{id}/exclude-outdated"):        (LOGIN, 403, 403, 409, 409),
     ("GET", "/organiser/rounds/{id}/stats"):                    (LOGIN, 403, 200, 200, 200),
     ("GET", "/organiser/rounds/{id}/attempts/{fmt}"):           (LOGIN, 403, 200, 200, 200),
     ("GET", "/organiser/rounds/{id}/results/{fmt}"):            (LOGIN, 403, 409, 409, 409),

@@ -57,3 +57,7 @@ CREATE INDEX documents_by_contest ON documents (contest_id, created_at);
 -- A bank no round uses can be archived: kept with its versions (attempts of
 -- past contests read them), set aside from the banks in use.
 ALTER TABLE banks ADD COLUMN archived_at BIGINT;
+
+-- Codes of the bank's questions a round never draws (a JSON list), e.g. those
+-- whose cited document was not in force on the round's dates.
+ALTER TABLE rounds ADD COLUMN excluded_codes TEXT NOT NULL DEFAULT '[]';
