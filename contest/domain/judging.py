@@ -10,11 +10,13 @@ results may become final, when a judge may disqualify, and what people write.
   has a written answer.
 - A judge disqualifies (a participant's whole round, or one attempt) and
   reinstates only while the round is under review: published results change
-  only by publishing them again.
+  only by publishing them again, and publishing again lists who moved from
+  which rank to which (:func:`moves`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -104,3 +106,27 @@ def written(value: object, *, field: str, limit: int, missing: str) -> str:
     if len(text) > limit:
         raise Invalid({field: f"Dài tối đa {limit} ký tự."})
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A participant whose rank changed between two publications; None: not
+    ranked in that one (disqualified, or reinstated)."""
+
+    user_id: int
+    name: str
+    before: int | None
+    after: int | None
+
+
+def moves(before: Mapping[int, tuple[str, int]], after: Mapping[int, tuple[str, int]]) -> list[Move]:
+    """Who moved from which rank to which between the ranks last published
+    and the new ones (each: user -> (name, rank)); ordered by new rank,
+    those no longer ranked last."""
+    found = [
+        Move(user, name, before[user][1] if user in before else None, rank)
+        for user, (name, rank) in after.items()
+        if user not in before or before[user][1] != rank
+    ]
+    found += [Move(user, name, rank, None) for user, (name, rank) in before.items() if user not in after]
+    return sorted(found, key=lambda m: (m.after is None, m.after or 0, m.before or 0, m.user_id))

@@ -138,6 +138,20 @@ def _phase_line(entry: AuditEntry, round_: str) -> str:
     return moved + (f": {d['note']}" if d.get("note") else "")
 
 
+def _republish_line(entry: AuditEntry, round_: str) -> str:
+    """A re-publication: who moved from which rank to which."""
+    d: dict[str, Any] = entry.details
+    if not d.get("moved"):
+        return f"Công bố lại kết quả vòng {round_}: không thí sinh nào đổi hạng"
+    listed = "; ".join(
+        f"{name}: {before or 'chưa xếp hạng'} → {after or 'không còn xếp hạng'}" for name, before, after in d["moves"]
+    )
+    more = d["moved"] - len(d["moves"])
+    return f"Công bố lại kết quả vòng {round_}: {d['moved']} thí sinh đổi hạng ({listed}" + (
+        f"; và {more} thí sinh khác)" if more > 0 else ")"
+    )
+
+
 def _review_line(entry: AuditEntry, round_: str) -> str:
     """A judge's answer to a complaint, a disqualification or a reinstatement."""
     d: dict[str, Any] = entry.details
@@ -206,6 +220,8 @@ def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int
         text = f"Loại khỏi vòng {_name(entry, rounds)} {outdated}: {', '.join(added)}"
     elif entry.action == "round.phase":
         text = _phase_line(entry, _name(entry, rounds))
+    elif entry.action == "round.republish":
+        text = _republish_line(entry, _name(entry, rounds))
     elif entry.action in ("round.answer", "round.disqualify", "round.reinstate"):
         text = _review_line(entry, _name(entry, rounds))
     elif entry.action.startswith("account."):

@@ -5,6 +5,7 @@ recorded with who made it, when and why."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from contest.clock import Clock
 from contest.domain import judging, phases
@@ -36,7 +37,8 @@ class Rounds:
         complaint window is open or a complaint has no answer
         (:func:`judging.check_final`), or when someone moved the round
         meanwhile. The round's standings are ranked and stored for the new
-        phase (:meth:`Leaderboards.refresh`)."""
+        phase (:meth:`Leaderboards.refresh`); publishing again logs who moved
+        from which rank to which."""
         require(user, Capability.JUDGE_ROUND)
         target = next((p for p in Phase if p.value == to), None)
         if target is None:
@@ -61,7 +63,23 @@ class Rounds:
         if not moved:
             raise phases.PhaseRefused(MOVED_MEANWHILE)
         await self._leaderboards.refresh(round_id, target)
+        if target in (Phase.PROVISIONAL, Phase.FINAL):
+            await self._publish(round_id, user, now)
         return target
+
+    async def _publish(self, round_id: int, user: User, now: datetime) -> None:
+        """Keep the ranks just published; when results were published before,
+        log who moved from which rank to which (:func:`judging.moves`)."""
+        after = {e.user_id: (e.name, e.rank) for e in await self._storage.leaderboards.entries(round_id)}
+        before = await self._storage.judging.published(round_id)
+        await self._storage.judging.publish(
+            round_id=round_id,
+            ranks={user_id: rank for user_id, (_name, rank) in after.items()},
+            moved=judging.moves(before, after),
+            first=not before,
+            judge_id=user.id,
+            now=now,
+        )
 
     async def phase_changes(self, user: User, round_id: int) -> list[PhaseChange]:
         """Who moved the round to which phase, when and why, oldest first."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from contest.domain.judging import Review
+from contest.domain.judging import Move, Review
 from contest.domain.models import AttemptSummary, Phase
 from contest.storage.attempts import _SUMMARY_COLUMNS as SUMMARY_COLUMNS
 from contest.storage.attempts import _summary as summary_of
@@ -70,6 +70,10 @@ _DISQUALIFICATION = (
     " JOIN users p ON p.id = d.user_id LEFT JOIN users j ON j.id = d.decided_by"
     " LEFT JOIN users r ON r.id = d.reinstated_by"
 )
+
+
+MOVES_LOGGED = 1000
+"""How many moves a re-publication's log entry lists by name."""
 
 
 def _complaint(r: Any) -> Complaint:
@@ -340,3 +344,46 @@ class JudgingStore:
             return {r["question_id"]: from_ms(r["saved_at"]) for r in rows}
 
         return await self.db.read(fn)
+
+    async def published(self, round_id: int) -> dict[int, tuple[str, int]]:
+        """Each participant's name and rank as last published (empty before
+        the first publication)."""
+
+        def fn(conn: Conn) -> dict[int, tuple[str, int]]:
+            rows = conn.execute(
+                "SELECT p.user_id, u.full_name, p.rank FROM published_ranks p JOIN users u ON u.id = p.user_id"
+                " WHERE p.round_id = ?",
+                (round_id,),
+            )
+            return {r["user_id"]: (r["full_name"], r["rank"]) for r in rows}
+
+        return await self.db.read(fn)
+
+    async def publish(
+        self, *, round_id: int, ranks: dict[int, int], moved: Sequence[Move], first: bool, judge_id: int, now: datetime
+    ) -> None:
+        """Keep ``ranks`` (user -> rank) as the round's published ranks and,
+        for a re-publication (not ``first``), log who moved (at most
+        :data:`MOVES_LOGGED` of them, with how many in all)."""
+
+        def fn(conn: Conn) -> None:
+            conn.execute("DELETE FROM published_ranks WHERE round_id = ?", (round_id,))
+            conn.executemany(
+                "INSERT INTO published_ranks (round_id, user_id, rank) VALUES (?, ?, ?)",
+                [(round_id, user, rank) for user, rank in ranks.items()],
+            )
+            if not first:
+                details = {
+                    "moved": len(moved),
+                    "moves": [[m.name, m.before, m.after] for m in moved[:MOVES_LOGGED]],
+                }
+                record(
+                    conn,
+                    actor_id=judge_id,
+                    action="round.republish",
+                    subject=_subject(round_id),
+                    details=details,
+                    now=now,
+                )
+
+        await self.db.write(fn)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from contest.domain import judging
-from contest.domain.judging import ComplaintsClosed, NotUnderReview, Review
+from contest.domain.judging import ComplaintsClosed, Move, NotUnderReview, Review
 from contest.domain.models import Phase
 from contest.domain.phases import PhaseRefused
 from contest.errors import Invalid
@@ -73,3 +73,15 @@ def test_written_text_is_trimmed_and_bounded() -> None:
     with pytest.raises(Invalid) as long:
         judging.written("x" * 31, field="reason", limit=30, missing="…")
     assert long.value.errors == {"reason": "Dài tối đa 30 ký tự."}
+
+
+def test_moves_list_who_changed_rank_between_publications() -> None:
+    before = {1: ("An", 1), 2: ("Bình", 2), 3: ("Chi", 3), 4: ("Dung", 4)}
+    after = {2: ("Bình", 1), 3: ("Chi", 2), 4: ("Dung", 4), 5: ("Em", 3)}
+    assert judging.moves(before, after) == [
+        Move(2, "Bình", 2, 1),
+        Move(3, "Chi", 3, 2),
+        Move(5, "Em", None, 3),
+        Move(1, "An", 1, None),
+    ]
+    assert judging.moves(after, after) == []

@@ -103,7 +103,7 @@ def test_complaint_answered_then_final_results(
         "SELECT action FROM audit_log WHERE subject = ? ORDER BY id",
         (f"round:{world.open_round}",),
     )
-    assert [a for (a,) in logged] == ["round.phase", "round.phase", "round.answer", "round.phase"]
+    assert [a for (a,) in logged] == ["round.phase", "round.phase", "round.answer", "round.phase", "round.republish"]
 
 
 def test_complaint_refuses_bad_input_and_others_attempts(
@@ -255,3 +255,27 @@ def test_review_ranking_flags_and_searches(
     assert plain["flags"] == [] and plain["account"] is None  # personal data only on a flagged attempt
     assert [q["saved_at"] is None for q in plain["questions"]] == [False, False, True, True, True]
     assert client.get(ranking, headers=api_user()).status_code == 403
+
+
+def test_republication_logs_who_moved(
+    client: TestClient, world: World, judge: Headers, api_user: Callable[..., Headers]
+) -> None:
+    first = take(client, world, api_user(full_name="Nguyễn Văn An"), right=5, prediction=1, seconds=100)
+    take(client, world, api_user(full_name="Trần Thị Bình"), right=4, prediction=1, seconds=100)
+    take(client, world, api_user(full_name="Lê Văn Chi"), right=3, prediction=1, seconds=100)
+    world.clock.advance(days=8)
+    phase(client, judge, world.open_round, "under_review")
+    phase(client, judge, world.open_round, "provisional")
+    phase(client, judge, world.open_round, "under_review", "Khiếu nại câu 2")
+    disqualify = f"/api/v1/staff/rounds/{world.open_round}/disqualifications"
+    client.post(disqualify, json={"attempt_id": first, "reason": "Nhờ người làm hộ"}, headers=judge)
+    phase(client, judge, world.open_round, "provisional", "Công bố lại")
+    phase(client, judge, world.open_round, "final")
+    entries = client.portal.call(lambda: world.services.storage.audit.entries(subject=f"round:{world.open_round}"))
+    names = {world.open_round: "Vòng mở"}
+    lines = [describe(e, banks={}, rounds=names).text for e in reversed(entries) if e.action == "round.republish"]
+    assert lines == [
+        "Công bố lại kết quả vòng «Vòng mở»: 3 thí sinh đổi hạng (Trần Thị Bình: 2 → 1; Lê Văn Chi: 3 → 2;"
+        " Nguyễn Văn An: 1 → không còn xếp hạng)",
+        "Công bố lại kết quả vòng «Vòng mở»: không thí sinh nào đổi hạng",
+    ]

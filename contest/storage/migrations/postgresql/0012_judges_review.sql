@@ -31,3 +31,12 @@ CREATE TABLE disqualifications (
 );
 
 CREATE INDEX disqualifications_by_round ON disqualifications (round_id, id);
+
+-- Each participant's rank as last published (provisional or final), so a
+-- re-publication can list who moved from which rank to which.
+CREATE TABLE published_ranks (
+    round_id BIGINT NOT NULL REFERENCES rounds (id),
+    user_id BIGINT NOT NULL,
+    rank INTEGER NOT NULL,
+    PRIMARY KEY (round_id, user_id)
+);
