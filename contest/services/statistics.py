@@ -108,7 +108,7 @@ class Statistics:
         if groups is not None:
             analysis = statistics.ItemAnalysis(groups)
             async for batch in self._storage.statistics.responses(round_.id):
-                analysis.add(batch)
+                await asyncio.to_thread(analysis.add, batch)  # ~80 ms a batch: off the event loop
             items = analysis.results()
         return RoundReport(
             round=round_,
