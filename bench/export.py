@@ -97,6 +97,7 @@ async def seed(url: str, attempts: int) -> None:
 
 async def export(url: str, fmt: str, out: Path) -> None:
     storage = open_storage(url)
+    storage.migrate()  # a database seeded by an older version of the code
     storage.start()
     try:
         catalog = Catalog(storage)
