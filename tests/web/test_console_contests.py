@@ -251,7 +251,12 @@ def test_console_contest_edit_changes_texts_and_dates_adds_to_lists_and_logs(sta
 def test_console_contest_edit_refuses_dates_that_leave_a_round_out(staff: TestClient, world: World) -> None:
     path = f"/organiser/contests/{world.contest_id}/edit"
     page = staff.get(path)
-    data = {"csrf_token": csrf(page.text), "title": "Cuộc thi thử", "starts_at": "2026-11-27T00:00", "ends_at": "2026-12-31T23:00"}
+    data = {
+        "csrf_token": csrf(page.text),
+        "title": "Cuộc thi thử",
+        "starts_at": "2026-11-27T00:00",
+        "ends_at": "2026-12-31T23:00",
+    }
     refused = staff.post(path, data=data, files={"none": ("", b"")})
     assert refused.status_code == 422
     assert "Các vòng thi «Vòng đã đóng» sẽ nằm ngoài thời gian mới của cuộc thi." in refused.text
