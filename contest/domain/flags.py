@@ -3,6 +3,9 @@ Flags are hints: only a judge decides (``domain/judging.py``).
 
 - Implausibly fast: fewer than :data:`SECONDS_PER_CORRECT` seconds per
   question answered right (reading a question and its options takes longer).
+- Several accounts from one address: another account in the round started an
+  attempt from the same network address within :data:`NEIGHBOUR_MINUTES`
+  minutes (a shared office connection does that too: a hint, no more).
 - Looks like the same person: another account in the round with the same
   full name, written the same, and the same year of birth.
 """
@@ -12,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SECONDS_PER_CORRECT = 3
+NEIGHBOUR_MINUTES = 10
 
 
 @dataclass(frozen=True, slots=True)
 class Flag:
     kind: str
-    """``fast`` or ``same_person``: for programs; people read ``reason``."""
+    """``fast``, ``shared_address`` or ``same_person``: for programs; people read ``reason``."""
     reason: str
 
 
@@ -39,3 +43,14 @@ def same_person(others: int) -> Flag | None:
     if others <= 0:
         return None
     return Flag("same_person", f"Trùng họ tên và năm sinh với {others} tài khoản khác trong vòng thi.")
+
+
+def shared_address(others: int) -> Flag | None:
+    """The flag for an attempt started from an address ``others`` other
+    accounts of the round used within :data:`NEIGHBOUR_MINUTES`, or None."""
+    if others <= 0:
+        return None
+    return Flag(
+        "shared_address",
+        f"Cùng địa chỉ mạng với {others} tài khoản khác trong vòng {NEIGHBOUR_MINUTES} phút.",
+    )

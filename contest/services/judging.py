@@ -6,7 +6,7 @@ which asks :func:`contest.domain.judging.check_final` before final results."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from contest.clock import Clock
 from contest.domain import flags, judging
@@ -31,6 +31,7 @@ ID_MAX = 2**63 - 1
 
 
 REVIEW_PAGE_SIZE = 50
+NEIGHBOURHOOD = timedelta(minutes=flags.NEIGHBOUR_MINUTES)
 NO_STANDINGS = "Vòng thi chưa được xếp hạng: chuyển vòng sang «Đang chấm» trước."
 
 
@@ -64,6 +65,8 @@ class AttemptReview:
     saved_at: dict[int, datetime]
     flags: tuple[Flag, ...]
     account: User | None
+    client: tuple[str, str] | None
+    """The address and browser it was started from (None: not recorded)."""
 
 
 class Judging:
@@ -251,6 +254,7 @@ class Judging:
             entries = await self._storage.leaderboards.entries(round_id, offset=offset, limit=REVIEW_PAGE_SIZE)
         users = [e.user_id for e in entries]
         twins = await self._storage.judging.twins(round_id, users)
+        near = await self._storage.judging.neighbours([e.attempt_id for e in entries], within=NEIGHBOURHOOD)
         attempts = await self._storage.judging.attempts_of(round_id, users)
         rows = tuple(
             ReviewRow(
@@ -259,6 +263,7 @@ class Judging:
                     f
                     for f in (
                         flags.too_fast(correct=e.correct, duration_ms=e.duration_ms),
+                        flags.shared_address(near.get(e.attempt_id, 0)),
                         flags.same_person(twins.get(e.user_id, 0)),
                     )
                     if f is not None
@@ -277,15 +282,23 @@ class Judging:
         if attempt is None:
             raise NotFound(NO_ATTEMPT)
         twins = await self._storage.judging.twins(attempt.round_id, [attempt.user_id])
+        near = await self._storage.judging.neighbours([attempt_id], within=NEIGHBOURHOOD)
         raised = (
             flags.too_fast(correct=attempt.result.correct, duration_ms=attempt.result.duration_ms)
             if attempt.result
             else None,
+            flags.shared_address(near.get(attempt_id, 0)),
             flags.same_person(twins.get(attempt.user_id, 0)),
         )
         found = tuple(f for f in raised if f is not None)
         account = await self._storage.accounts.get(attempt.user_id) if found else None
-        return AttemptReview(attempt, await self._storage.judging.saved_at(attempt_id), found, account)
+        saved = await self._storage.judging.saved_at(attempt_id)
+        return AttemptReview(attempt, saved, found, account, await self._storage.judging.client(attempt_id))
+
+    async def note_client(self, attempt_id: int, address: str, agent: str) -> None:
+        """Keep where a new attempt was started from (address and browser),
+        for the judges' review only."""
+        await self._storage.judging.note_client(attempt_id, address, agent)
 
     async def disqualifications(self, user: User, round_id: int) -> list[Disqualification]:
         require(user, Capability.JUDGE_ROUND)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from contest.domain.judging import Move, Review
@@ -115,6 +115,10 @@ def _details(conn: Conn, found: Disqualification, reason: str) -> dict[str, Any]
     if found.attempt_id is not None:
         number = conn.execute("SELECT number FROM attempts WHERE id = ?", (found.attempt_id,)).fetchone()["number"]
     return {"participant": found.participant, "attempt": found.attempt_id, "number": number, "reason": reason}
+
+
+def to_ms_delta(span: timedelta) -> int:
+    return int(span.total_seconds() * 1000)
 
 
 def _subject(round_id: int) -> str:
@@ -387,3 +391,44 @@ class JudgingStore:
                 )
 
         await self.db.write(fn)
+
+    async def note_client(self, attempt_id: int, address: str, agent: str) -> None:
+        """Where an attempt was started from, kept the first time only."""
+        await self.db.write(
+            lambda c: c.execute(
+                "UPDATE attempts SET client_address = ?, client_agent = ? WHERE id = ? AND client_address IS NULL",
+                (address, agent, attempt_id),
+            )
+        )
+
+    async def client(self, attempt_id: int) -> tuple[str, str] | None:
+        """The address and browser an attempt was started from (None: not known)."""
+
+        def fn(conn: Conn) -> tuple[str, str] | None:
+            row = conn.execute(
+                "SELECT client_address, client_agent FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
+            if row is None or row["client_address"] is None:
+                return None
+            return row["client_address"], row["client_agent"] or ""
+
+        return await self.db.read(fn)
+
+    async def neighbours(self, attempt_ids: Sequence[int], *, within: timedelta) -> dict[int, int]:
+        """For each of ``attempt_ids``, how many other accounts started an
+        attempt in the same round from the same address within ``within``."""
+        if not attempt_ids:
+            return {}
+        marks = ", ".join("?" for _ in attempt_ids)
+
+        def fn(conn: Conn) -> dict[int, int]:
+            rows = conn.execute(
+                "SELECT a.id, COUNT(DISTINCT o.user_id) AS others FROM attempts a JOIN attempts o"
+                " ON o.round_id = a.round_id AND o.client_address = a.client_address AND o.user_id <> a.user_id"
+                " AND o.started_at BETWEEN a.started_at - ? AND a.started_at + ?"
+                f" WHERE a.id IN ({marks}) GROUP BY a.id",
+                (to_ms_delta(within), to_ms_delta(within), *attempt_ids),
+            )
+            return {r["id"]: r["others"] for r in rows}
+
+        return await self.db.read(fn)

@@ -18,7 +18,7 @@ from contest.services.container import Services
 from contest.web.auth import api_user
 from contest.web.openapi import spec
 from contest.web.render import TIMEZONE
-from contest.web.requests import client_address, read_json
+from contest.web.requests import client_address, client_agent, read_json
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -196,6 +196,8 @@ async def join(request: Request) -> Response:
 async def start(request: Request) -> Response:
     user = await api_user(request)
     attempt, created = await services(request).attempts.start(user, request.path_params["round_id"])
+    if created:
+        await services(request).judging.note_client(attempt.id, client_address(request), client_agent(request))
     return await _attempt_response(request, attempt, 201 if created else 200)
 
 

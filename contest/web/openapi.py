@@ -647,8 +647,9 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Judges: the review leaderboard, with flags and every attempt of each participant",
             "description": "From the stored standings (ranked when the round moved under review and at each "
-            "decision since). Flags are hints: `fast` (under 3 s per right answer), `same_person` (another "
-            "account in the round with the same name and year of birth). Phones stay masked.",
+            "decision since). Flags are hints: `fast` (under 3 s per right answer), `shared_address` (another "
+            "account started from the same address within 10 minutes), `same_person` (another account in the "
+            "round with the same name and year of birth). Phones stay masked.",
             "security": _SECURED,
             "parameters": [
                 _ROUND_ID,
@@ -689,7 +690,8 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Judges: one attempt in detail",
             "description": "Each question as drawn, the options chosen and the correct ones (ids of the "
-            "attempt's options), when each answer was last saved, the result and the flags. `account` (phone, "
+            "attempt's options), when each answer was last saved, the result, the flags, and the `address` and "
+            "`browser` it was started from. `account` (phone, "
             "email, CCCD, year of birth) only when a flag was raised, else null.",
             "security": _SECURED,
             "parameters": [_ATTEMPT_ID],

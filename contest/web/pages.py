@@ -33,7 +33,7 @@ from contest.services.contests import AlreadyJoined, NotJoined
 from contest.web.api import saved_answer_response
 from contest.web.auth import check_csrf, landing, require_user, session_user, sign_in, sign_out
 from contest.web.render import LANGUAGES, STATIC_DIR, Renderer
-from contest.web.requests import client_address, read_json
+from contest.web.requests import client_address, client_agent, read_json
 
 FORM_LIMITS = {"max_files": 0, "max_fields": 200, "max_part_size": 64 * 1024}
 
@@ -219,11 +219,13 @@ async def start(request: Request) -> Response:
         return redirect("/login?next=/")
     await read_form(request)
     try:
-        attempt, _created = await services(request).attempts.start(
+        attempt, created = await services(request).attempts.start(
             require_user(request), request.path_params["round_id"]
         )
     except NotJoined as exc:  # first time in this contest: its area and unit, then back to its rounds
         return redirect(f"/contests/{exc.contest.slug}/join")
+    if created:
+        await services(request).judging.note_client(attempt.id, client_address(request), client_agent(request))
     return redirect(f"/attempts/{attempt.id}")
 
 

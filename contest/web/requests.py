@@ -83,3 +83,11 @@ async def read_json(request: Request) -> dict[str, Any]:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+AGENT_MAX = 300
+
+
+def client_agent(request: Request) -> str:
+    """The browser as it names itself (User-Agent), cut to :data:`AGENT_MAX` characters."""
+    return request.headers.get("user-agent", "")[:AGENT_MAX]

@@ -129,6 +129,8 @@ async def open_attempt(request: Request) -> Response:
             for q in a.questions
         ],
         "flags": [{"kind": f.kind, "reason": f.reason} for f in found.flags],
+        "address": found.client[0] if found.client else None,
+        "browser": found.client[1] if found.client else None,
         "account": None,
     }
     if found.account is not None:

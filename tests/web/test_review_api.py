@@ -213,7 +213,7 @@ def test_every_review_route_is_documented(client: TestClient) -> None:
 
 
 def test_review_ranking_flags_and_searches(
-    client: TestClient, world: World, judge: Headers, api_user: Callable[..., Headers]
+    client: TestClient, world: World, judge: Headers, api_user: Callable[..., Headers], settings: Any
 ) -> None:
     first, twin = api_user(), api_user()  # the same name and year of birth, two phones
     binh = api_user(full_name="Trần Thị Bình")
@@ -230,14 +230,15 @@ def test_review_ranking_flags_and_searches(
     assert (body["phase"], body["found"], body["page"], body["pages"]) == ("under_review", 3, 1, 1)
     flags = [(e["name"], e["score"], [f["kind"] for f in e["flags"]]) for e in body["entries"]]
     assert flags == [
-        ("Nguyễn Văn An", 5, ["fast", "same_person"]),
-        ("Trần Thị Bình", 4, []),
-        ("Nguyễn Văn An", 3, ["same_person"]),
+        ("Nguyễn Văn An", 5, ["fast", "shared_address", "same_person"]),
+        ("Trần Thị Bình", 4, ["shared_address"]),  # the test client is one address for everyone
+        ("Nguyễn Văn An", 3, ["shared_address", "same_person"]),
     ]
     top = body["entries"][0]
     assert top["attempt_id"] == fast and top["phone"].startswith("09xx xxx ")
     assert top["flags"][0]["reason"] == "5 câu đúng trong 4 giây: dưới 3 giây mỗi câu đúng."
-    assert top["flags"][1]["reason"] == "Trùng họ tên và năm sinh với 1 tài khoản khác trong vòng thi."
+    assert top["flags"][1]["reason"] == "Cùng địa chỉ mạng với 2 tài khoản khác trong vòng 10 phút."
+    assert top["flags"][2]["reason"] == "Trùng họ tên và năm sinh với 1 tài khoản khác trong vòng thi."
     assert [(a["id"], a["counting"], a["score"]) for a in body["entries"][1]["attempts"]] == [
         (slow, True, 4),
         (again, False, 2),
@@ -247,10 +248,13 @@ def test_review_ranking_flags_and_searches(
     assert client.get(ranking, params={"page": "0"}, headers=judge).status_code == 422
 
     flagged = client.get(f"/api/v1/staff/attempts/{fast}", headers=judge).json()
-    assert [f["kind"] for f in flagged["flags"]] == ["fast", "same_person"]
+    assert [f["kind"] for f in flagged["flags"]] == ["fast", "shared_address", "same_person"]
+    assert (flagged["address"], flagged["browser"]) == ("testclient", "testclient")
     assert flagged["account"]["cccd"].startswith("082090") and flagged["result"]["score"] == 5
     first_question = flagged["questions"][0]
     assert first_question["chosen"] == first_question["correct"] and first_question["saved_at"] is not None
+    home = "UPDATE attempts SET client_address = '203.0.113.9' WHERE id = ?"
+    rows(settings.database_url, home, (again,))  # started from home, alone there
     plain = client.get(f"/api/v1/staff/attempts/{again}", headers=judge).json()
     assert plain["flags"] == [] and plain["account"] is None  # personal data only on a flagged attempt
     assert [q["saved_at"] is None for q in plain["questions"]] == [False, False, True, True, True]

@@ -43,3 +43,10 @@ CREATE TABLE published_ranks (
     rank INTEGER NOT NULL,
     PRIMARY KEY (round_id, user_id)
 );
+
+-- Where each attempt was started from (the client's address and browser), for
+-- the judges' review only: the flag for several accounts from one address in
+-- a short time, and the attempt's detail.
+ALTER TABLE attempts ADD COLUMN client_address TEXT;
+ALTER TABLE attempts ADD COLUMN client_agent TEXT;
+CREATE INDEX attempts_by_address ON attempts (round_id, client_address, started_at);
