@@ -150,12 +150,21 @@ class BankStore:
         def fn(conn: Conn) -> int:
             if upload is not None:
                 consume_upload(conn, *upload)
-            if conn.execute("SELECT 1 FROM banks WHERE id = ?", (bank_id,)).fetchone() is None:
+            before = conn.execute(
+                "SELECT v.number, (SELECT COUNT(*) FROM questions q WHERE q.version_id = v.id) AS questions"
+                " FROM banks b LEFT JOIN bank_versions v ON v.id = b.current_version_id WHERE b.id = ?",
+                (bank_id,),
+            ).fetchone()
+            if before is None:
                 raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
             version_id = add_version(conn, bank_id, questions, now=now, note=note, created_by=created_by)
             number = conn.execute("SELECT number FROM bank_versions WHERE id = ?", (version_id,)).fetchone()[0]
             details = {"version": version_id, "number": number, "questions": len(questions), "note": note, "kind": kind}
             details |= {"code": code} if code else {}
+            details |= {
+                "before": {"number": before["number"], "questions": before["questions"]},
+                "after": {"number": number, "questions": len(questions)},
+            }
             record(
                 conn, actor_id=created_by, action="bank.version", subject=f"bank:{bank_id}", details=details, now=now
             )

@@ -160,3 +160,16 @@ def test_exclude_refused_when_the_round_could_not_draw_without_them(staff: TestC
     assert "Không loại được các câu T-001" in text(response.text)
     url = world.services.settings.database_url
     assert rows(url, "SELECT excluded_codes FROM rounds WHERE id = ?", (world.open_round,))[0][0] == "[]"
+
+
+def test_every_version_saved_logs_the_version_and_size_before_and_after(staff: TestClient, world: World) -> None:  # noqa: F811
+    edit(staff, world, "T-001", text="Câu đã sửa?")
+    restore(staff, world, "1")
+    url = world.services.settings.database_url
+    logged = [
+        json.loads(d) for (d,) in rows(url, "SELECT details FROM audit_log WHERE action = 'bank.version' ORDER BY id")
+    ]
+    assert [(d["before"], d["after"]) for d in logged] == [
+        ({"number": 1, "questions": 40}, {"number": 2, "questions": 40}),
+        ({"number": 2, "questions": 40}, {"number": 3, "questions": 40}),
+    ]
