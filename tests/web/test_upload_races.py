@@ -126,3 +126,13 @@ def test_upload_of_a_large_file_leaves_the_server_answering(staff: TestClient, w
     assert sending.result() == 303
     assert len(waits) >= 5, "the upload took long enough to check"
     assert max(waits) < 0.5, waits
+
+
+def test_upload_with_a_file_name_of_5000_characters_is_a_clear_4xx(staff: TestClient, world: World) -> None:
+    token = csrf(staff.get("/organiser").text)
+    name = "a" * 5000 + ".json"
+    response = staff.post(
+        "/organiser/uploads", data={"csrf_token": token}, files={"file": (name, write_bank(make_bank(), "json"))}
+    )
+    assert 400 <= response.status_code < 500
+    assert "multipart" not in response.text and "Too many" not in response.text
