@@ -89,20 +89,21 @@ class Judging:
         questions (``question_id``: its place in the attempt, 1, 2, …) or,
         without one, about the result. NotFound for someone else's attempt;
         Invalid for an empty or overlong text or a question the attempt did
-        not draw; :class:`judging.ComplaintsClosed` (409) outside the window."""
+        not draw; :class:`judging.ComplaintsClosed` (409) outside the window,
+        which is checked first."""
         require(user, Capability.TAKE_PART)
         attempt = await self._storage.attempts.keys(attempt_id)
         if attempt is None or attempt[0].user_id != user.id:
             raise NotFound(NO_ATTEMPT)
         summary, keys = attempt
-        question: int | None = None
-        if question_id is not None and question_id != "":
-            question = parse_int(question_id, field="question_id", label="Câu hỏi", minimum=1, maximum=len(keys))
-        body = judging.written(text, field="text", limit=judging.COMPLAINT_MAX, missing="Hãy viết nội dung khiếu nại.")
         now = self._clock.now()
         judging.check_complaint(await self._review(summary.round_id), now)
         if not summary.finished:
             raise judging.ComplaintsClosed("Chỉ khiếu nại về bài thi đã nộp.")
+        question: int | None = None
+        if question_id is not None and question_id != "":
+            question = parse_int(question_id, field="question_id", label="Câu hỏi", minimum=1, maximum=len(keys))
+        body = judging.written(text, field="text", limit=judging.COMPLAINT_MAX, missing="Hãy viết nội dung khiếu nại.")
         filed = await self._storage.judging.file(
             round_id=summary.round_id, attempt_id=attempt_id, user_id=user.id, question_id=question, body=body, now=now
         )

@@ -288,6 +288,7 @@ _SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 _ROUND_ID = {"name": "round_id", "in": "path", "required": True, "schema": _ID}
 _JUDGES_ONLY = _error("Only judges and admins (`judges_only`).")
 _NO_ROUND = _error("No such round.")
+_WRITTEN = {"type": "string", "pattern": "\\S", "description": "Text people write: not empty or only spaces."}
 
 PATHS: dict[str, Any] = {
     "/api/v1/areas": {
@@ -567,7 +568,7 @@ PATHS: dict[str, Any] = {
                             **_ID,
                             "description": "The question's place in the attempt; omit for the result.",
                         },
-                        "text": {"type": "string", "maxLength": COMPLAINT_MAX},
+                        "text": {**_WRITTEN, "maxLength": COMPLAINT_MAX},
                     },
                 }
             ),
@@ -712,7 +713,7 @@ PATHS: dict[str, Any] = {
                 {
                     "type": "object",
                     "required": ["text"],
-                    "properties": {"text": {"type": "string", "maxLength": ANSWER_MAX}},
+                    "properties": {"text": {**_WRITTEN, "maxLength": ANSWER_MAX}},
                 }
             ),
             "responses": {
@@ -739,7 +740,7 @@ PATHS: dict[str, Any] = {
                     "properties": {
                         "attempt_id": {**_ID, "description": "One attempt; or give `user_id`."},
                         "user_id": {**_ID, "description": "The participant's whole round; or give `attempt_id`."},
-                        "reason": {"type": "string", "maxLength": REASON_MAX},
+                        "reason": {**_WRITTEN, "maxLength": REASON_MAX},
                     },
                 }
             ),
@@ -775,7 +776,7 @@ PATHS: dict[str, Any] = {
                 {
                     "type": "object",
                     "required": ["reason"],
-                    "properties": {"reason": {"type": "string", "maxLength": REASON_MAX}},
+                    "properties": {"reason": {**_WRITTEN, "maxLength": REASON_MAX}},
                 }
             ),
             "responses": {

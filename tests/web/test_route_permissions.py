@@ -149,7 +149,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("PUT", "/api/v1/attempts/{id}/flags/{id}"):                (401, 422, 404, 404, 404),
     ("PUT", "/api/v1/attempts/{id}/prediction"):                (401, 422, 404, 404, 404),
     ("POST", "/api/v1/attempts/{id}/submit"):                   (401, 422, 404, 404, 404),
-    ("POST", "/api/v1/attempts/{id}/complaints"):               (401, 422, 403, 403, 403),
+    ("POST", "/api/v1/attempts/{id}/complaints"):               (401, 409, 403, 403, 403),
     ("GET", "/api/v1/attempts/{id}/complaints"):                (401, 200, 404, 404, 404),
     ("POST", "/api/v1/staff/rounds/{id}/phase"):                (401, 403, 422, 403, 422),
     ("GET", "/api/v1/staff/rounds/{id}/complaints"):            (401, 403, 200, 403, 200),
