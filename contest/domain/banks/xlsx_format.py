@@ -20,6 +20,7 @@ import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -240,6 +241,14 @@ def _bad_cell(cell: _Cell, line: int, column: str) -> Problem:
     if cell.data_type == "f":
         return Problem(
             f"Ô chứa công thức «{cell.value}»: hãy sao chép rồi dán dạng giá trị (Paste Values).",
+            line=line,
+            column=column,
+        )
+    if cell.value == "#VALUE!" and is_date_format(cell.number_format):
+        # openpyxl gives this for a date-formatted number outside Excel's calendar, as Excel shows ####
+        return Problem(
+            "Ô định dạng ngày nhưng giá trị không phải một ngày có thật (ngoài lịch của Excel): "
+            "hãy ghi ngày dạng dd/mm/yyyy.",
             line=line,
             column=column,
         )

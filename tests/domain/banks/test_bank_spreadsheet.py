@@ -165,7 +165,12 @@ def test_xlsx_date_out_of_range_becomes_an_error_not_a_warning(workbook: Workboo
     book.save(buffer)
     bank = read_bank("bank.xlsx", buffer.getvalue())
     assert bank.problems == (
-        Problem("Ô báo lỗi «#VALUE!» của Excel: hãy thay bằng giá trị đúng.", line=2, column="G (Ngày ban hành)"),
+        Problem(
+            "Ô định dạng ngày nhưng giá trị không phải một ngày có thật (ngoài lịch của Excel): "
+            "hãy ghi ngày dạng dd/mm/yyyy.",
+            line=2,
+            column="G (Ngày ban hành)",
+        ),
     )
 
 
