@@ -65,6 +65,18 @@ async def _top(storage: Storage, round_id: int, slots: int) -> list[StoredEntry]
         limit *= 2
 
 
+def _ties(entries: list[StoredEntry], awards: prizes.Awards) -> tuple[Tie, ...]:
+    by_user = {e.user_id: e for e in entries}
+    return tuple(
+        Tie(
+            t.rank,
+            tuple(by_user[u] for u in t.user_ids),
+            ", ".join(f"{n} {kind.label if kind else 'không giải'}" for kind, n in t.places),
+        )
+        for t in awards.ties
+    )
+
+
 class Records:
     def __init__(self, storage: Storage, catalog: Catalog) -> None:
         self._storage = storage
@@ -77,9 +89,24 @@ class Records:
         head = await self._storage.leaderboards.head(round_id)
         if head is None or head.phase is not Phase.FINAL:
             raise Conflict(NOT_FINAL, code="not_final")
+        entries, awards = await self._awards(round_)
+        return round_, head, entries, awards
+
+    async def _awards(self, round_: Round) -> tuple[list[StoredEntry], prizes.Awards]:
         quotas = round_.rules.prizes
-        entries = await _top(self._storage, round_id, quotas.first + quotas.second + quotas.third + quotas.consolation)
-        return round_, head, entries, prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
+        slots = quotas.first + quotas.second + quotas.third + quotas.consolation
+        entries = await _top(self._storage, round_.id, slots)
+        return entries, prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
+
+    async def prize_ties(self, user: User, round_id: int) -> tuple[Tie, ...]:
+        """The ties across a prize boundary in the round's stored standings
+        (under review, provisional or final), shown to the judges to decide."""
+        require(user, Capability.JUDGE_ROUND)
+        round_ = await self._catalog.round(round_id)
+        if await self._storage.leaderboards.head(round_id) is None:
+            return ()
+        entries, awards = await self._awards(round_)
+        return _ties(entries, awards)
 
     async def winners(self, user: User, round_id: int) -> list[tuple[Winner, User]]:
         """The winners in order, each with the account organisers contact and
@@ -98,16 +125,8 @@ class Records:
         results are final."""
         require(user, Capability.JUDGE_ROUND)
         round_, head, entries, awards = await self._final(round_id)
-        by_user = {e.user_id: e for e in entries}
         winners = tuple(Winner(awards.prizes[e.user_id].label, e) for e in entries if e.user_id in awards.prizes)
-        ties = tuple(
-            Tie(
-                t.rank,
-                tuple(by_user[u] for u in t.user_ids),
-                ", ".join(f"{n} {kind.label if kind else 'không giải'}" for kind, n in t.places),
-            )
-            for t in awards.ties
-        )
+        ties = _ties(entries, awards)
         contest = await self._catalog.contest(round_.contest_id)
         return SignOff(
             contest.title,

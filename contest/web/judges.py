@@ -73,6 +73,7 @@ async def _round_page(request: Request, user: User, round_id: int, *, status: in
         disqualifications=await s.judging.disqualifications(user, round_id),
         changes=await s.rounds.phase_changes(user, round_id),
         ranking=ranking,
+        ties=await s.records.prize_ties(user, round_id) if ranking else (),
         query=query,
         notice=notice,
         error=error,

@@ -88,3 +88,24 @@ def test_judge_reviews_and_participant_complains_through_pages(client: TestClien
     assert f'action="/attempts/{attempt}/complaints"' not in shown  # the window has closed
     client.cookies.set("lang", "en")
     assert "Complaints" in client.get(result).text
+
+
+def test_tie_across_a_prize_boundary_is_shown_to_the_judges(
+    client: TestClient, world: World, api_user: Any, settings: Any
+) -> None:
+    prizes = '{"first": 1, "second": 0, "third": 0, "consolation": 0}'
+    rows(settings.database_url, "UPDATE rounds SET prizes = ? WHERE id = ?", (prizes, world.open_round))
+    people = [api_user(full_name="Nguyễn Văn An"), api_user(full_name="Trần Thị Bình")]
+    started = [client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=h).json()["id"] for h in people]
+    world.clock.advance(seconds=120)  # both submit at the same moment after the same time: an exact tie
+    for headers, attempt in zip(people, started, strict=True):
+        client.post(f"/api/v1/attempts/{attempt}/submit", headers=headers, json={"prediction": 1})
+    world.clock.advance(days=8)
+    sign_in_staff(client, world, Role.JUDGE, "giamkhao")
+    page = f"/judging/rounds/{world.open_round}"
+    post(client, f"{page}/phase", page, phase="under_review")
+    shown = client.get(page).text
+    assert (
+        "Đồng hạng ở ranh giới giải, Ban Giám khảo quyết định: hạng 1: Nguyễn Văn An, Trần Thị Bình"
+        " (1 Giải Nhất, 1 không giải)"
+    ) in shown
