@@ -9,8 +9,8 @@ from starlette.routing import Route
 
 from contest.domain.models import User
 from contest.services.container import Services
-from contest.web.pdf import certificate
 from contest.web.pages import render, signed_in
+from contest.web.pdf import certificate
 
 
 def services(request: Request) -> Services:

@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from contest.domain import phases, timing
+from contest.domain import timing
 from contest.domain.contests import Listing
-from contest.domain.models import MAX_OPTIONS, Attempt, Contest, Phase, Round, RoundStatus, User
+from contest.domain.models import MAX_OPTIONS, Attempt, Contest, Round, RoundStatus, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, can
 from contest.domain.registration import FIELDS, JOIN_FIELDS
@@ -467,8 +467,8 @@ async def _result(
 
 async def _certificate(s: Services, user: User, round_: Round) -> Certificate | None:
     """The participant's certificate for the round, once its results are
-    final and only if they won a prize."""
-    if phases.effective(round_, s.clock.now()) is not Phase.FINAL:
+    final (the stored standings say so, read now) and only if they won a prize."""
+    if timing.round_status(round_, s.clock.now()) is not RoundStatus.CLOSED:
         return None
     try:
         return await s.certificates.mine(user, round_.id)
