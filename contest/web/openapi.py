@@ -12,8 +12,8 @@ from typing import Any
 from contest.domain.answers import PREDICTION_MAX
 from contest.domain.judging import ANSWER_MAX, COMPLAINT_MAX, REASON_MAX
 from contest.domain.models import Phase
-from contest.web import openapi_staff
 from contest.services.rounds import NOTE_MAX
+from contest.web import openapi_staff
 
 _ID = {"type": "integer", "minimum": 1}
 _PREDICTION = {"type": "integer", "minimum": 0, "maximum": PREDICTION_MAX}
@@ -806,7 +806,15 @@ PATHS: dict[str, Any] = {
                     {
                         "type": "object",
                         "required": [
-                            "round_id", "phase", "rule", "true_figure", "entries", "page", "pages", "digest", "signature"
+                            "round_id",
+                            "phase",
+                            "rule",
+                            "true_figure",
+                            "entries",
+                            "page",
+                            "pages",
+                            "digest",
+                            "signature",
                         ],
                         "properties": {
                             "round_id": _ID,
@@ -818,7 +826,14 @@ PATHS: dict[str, Any] = {
                                 "items": {
                                     "type": "object",
                                     "required": [
-                                        "rank", "name", "phone", "area", "unit", "score", "correct", "prediction",
+                                        "rank",
+                                        "name",
+                                        "phone",
+                                        "area",
+                                        "unit",
+                                        "score",
+                                        "correct",
+                                        "prediction",
                                         "duration_seconds",
                                     ],
                                     "properties": {
