@@ -18,7 +18,7 @@ from contest.domain.permissions import Capability, require
 from contest.domain.search import matches
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
-from contest.services.leaderboards import Leaderboards
+from contest.services.leaderboards import PAGE_MAX, Leaderboards
 from contest.storage import Storage
 from contest.storage.judging import Complaint, Disqualification
 from contest.storage.leaderboards import Head, StoredEntry
@@ -242,7 +242,9 @@ class Judging:
         head = await self._storage.leaderboards.head(round_id)
         if head is None:
             raise NotFound(NO_STANDINGS)
-        number = 1 if page in (None, "") else parse_int(page, field="page", label="Số trang", minimum=1)
+        number = (
+            1 if page in (None, "") else parse_int(page, field="page", label="Số trang", minimum=1, maximum=PAGE_MAX)
+        )
         if q.strip():
             matching = [
                 e for e in await self._storage.leaderboards.entries(round_id) if matches(q, e.name, e.unit, e.area)

@@ -12,10 +12,17 @@ from typing import Any
 from contest.domain.answers import PREDICTION_MAX
 from contest.domain.judging import ANSWER_MAX, COMPLAINT_MAX, REASON_MAX
 from contest.domain.models import Phase
+from contest.services.leaderboards import PAGE_MAX
 from contest.services.rounds import NOTE_MAX
 from contest.web import openapi_staff
 
 _ID = {"type": "integer", "minimum": 1}
+_PAGE = {
+    "name": "page",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX},
+}
 _PREDICTION = {"type": "integer", "minimum": 0, "maximum": PREDICTION_MAX}
 _TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset (+07:00)."}
 
@@ -654,7 +661,7 @@ PATHS: dict[str, Any] = {
             "security": _SECURED,
             "parameters": [
                 _ROUND_ID,
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                _PAGE,
                 {
                     "name": "q",
                     "in": "query",
@@ -799,7 +806,7 @@ PATHS: dict[str, Any] = {
             "`/public-key.pem`.",
             "parameters": [
                 {"name": "round_id", "in": "path", "required": True, "schema": _ID},
-                {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                _PAGE,
             ],
             "responses": {
                 "200": _json(

@@ -75,8 +75,8 @@ def test_enabled_again_needs_a_new_sign_in(client: TestClient, world: World) -> 
     client.portal.call(world.services.staff.enable, OPERATOR, user.id)
     logged = client.portal.call(lambda: world.services.storage.audit.entries(subject=f"user:{user.id}"))
     assert [(e.action, e.actor, e.details) for e in logged] == [
-        ("account.enable", "", {"name": user.full_name}),
-        ("account.disable", "", {"name": user.full_name}),
+        ("account.enable", "", {"name": user.full_name, "before": {"disabled": True}, "after": {"disabled": False}}),
+        ("account.disable", "", {"name": user.full_name, "before": {"disabled": False}, "after": {"disabled": True}}),
     ]
     assert client.get("/api/v1/rounds", headers=bearer).status_code == 401  # the old token stays revoked
     assert sign_in(client, str(user.phone)) == 303
