@@ -15,6 +15,11 @@ from contest.domain.models import Phase
 from contest.services.leaderboards import PAGE_MAX
 from contest.services.rounds import NOTE_MAX
 from contest.web import openapi_staff
+from contest.web.openapi_parts import BAD_JSON as _BAD_JSON
+from contest.web.openapi_parts import SECURED as _SECURED
+from contest.web.openapi_parts import error as _error
+from contest.web.openapi_parts import json_body as _json
+from contest.web.openapi_parts import ref as _ref
 
 _ID = {"type": "integer", "minimum": 1}
 _PAGE = {
@@ -27,20 +32,7 @@ _PREDICTION = {"type": "integer", "minimum": 0, "maximum": PREDICTION_MAX}
 _TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset (+07:00)."}
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
-
-
 _UNAUTHORIZED = _error("Missing, malformed, forged or expired bearer token.")
-_BAD_JSON = _error("Malformed JSON, or a body that is not a JSON object.")
 _TOO_LARGE = _error("Request body over the configured limit.")
 _NOT_FOUND = _error("No such attempt for this participant (another participant's attempt is also 404).")
 
@@ -291,7 +283,6 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
 
 _ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": _ID}
 _CONTEST_ID = {"name": "contest_id", "in": "path", "required": True, "schema": _ID}
-_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 _ROUND_ID = {"name": "round_id", "in": "path", "required": True, "schema": _ID}
 _JUDGES_ONLY = _error("Only judges and admins (`judges_only`).")
 _NO_ROUND = _error("No such round.")

@@ -8,6 +8,11 @@ from typing import Any
 
 from contest.domain.contests import AREA_MAX, SLUG_MAX, TITLE_MAX, WEEKS_MAX
 from contest.domain.models import Counting, ShowScore
+from contest.web.openapi_parts import BAD_JSON as _BAD_JSON
+from contest.web.openapi_parts import SECURED as _SECURED
+from contest.web.openapi_parts import error as _error
+from contest.web.openapi_parts import json_body as _json
+from contest.web.openapi_parts import ref as _ref
 
 _ID = {"type": "integer", "minimum": 1}
 _COUNT = {"type": "integer", "minimum": 0}
@@ -16,23 +21,9 @@ _TIME = {
     "format": "date-time",
     "description": "ISO 8601; with an offset (+07:00), or without one for Vietnam time.",
 }
-_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
 
 
 _UNAUTHORIZED = _error("Missing, malformed, forged, expired or revoked bearer token.")
-_BAD_JSON = _error("Malformed JSON, or a body that is not a JSON object.")
 _ORGANISERS_ONLY = _error("Only organisers and admins (`organisers_only`).")
 _INVALID = _error("Settings that cannot work: `errors` maps each field to its Vietnamese message.")
 
