@@ -35,6 +35,7 @@ from contest.progress import ProgressBar
 from contest.resources import resource_dir
 from contest.services.banks import bank_name
 from contest.services.container import Services
+from contest.services.facts import reported
 from contest.services.staff import OPERATOR
 from contest.storage import DatabaseUnavailable, Duplicate, UnsupportedDatabase, open_storage
 from contest.storage.migrate import SchemaTooNew
@@ -301,8 +302,9 @@ def bank_import(args: argparse.Namespace) -> int:
 
 def bank_export(args: argparse.Namespace) -> int:
     async def work(services: Services) -> tuple[Question, ...]:
-        version = args.version or await services.storage.banks.current_version(args.bank)
-        return await services.storage.banks.questions(version)
+        with reported():
+            version = args.version or await services.storage.banks.current_version(args.bank)
+            return await services.storage.banks.questions(version)
 
     try:
         if args.bundled:

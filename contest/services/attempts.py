@@ -34,7 +34,9 @@ from contest.domain.permissions import Capability, require
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.services.contests import Contests
+from contest.services.facts import no_attempts_left, not_found
 from contest.storage import Storage
+from contest.storage.facts import AttemptsUsed, Missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,15 +205,18 @@ class Attempts:
             questions = draw.draw(bank, round_.rules, rng=rng)
         except draw.NotEnoughQuestions as exc:  # the bank changed under the round (services/banks.py refuses that)
             raise draw.NotEnoughQuestions(BANK_TOO_SMALL.format(reason=exc.message)) from None
-        attempt, created = await self._storage.attempts.start(
-            round_=round_,
-            user_id=user.id,
-            version_id=version_id,
-            questions=questions,
-            now=now,
-            deadline=timing.deadline(round_, now),
-            expired_before=self._expired_before(now),
-        )
+        try:
+            attempt, created = await self._storage.attempts.start(
+                round_=round_,
+                user_id=user.id,
+                version_id=version_id,
+                questions=questions,
+                now=now,
+                deadline=timing.deadline(round_, now),
+                expired_before=self._expired_before(now),
+            )
+        except AttemptsUsed as used:  # counted in the start's own transaction
+            raise no_attempts_left(used) from None
         self._remember(attempt, attempt.questions)
         return attempt, created
 
@@ -352,9 +357,12 @@ class Attempts:
             round_ = await self._catalog.round(guard.round_id)
             if round_.rules.prediction_question and summary is not None and summary.prediction is None:
                 raise Invalid({"prediction": PREDICTION_NEEDED})
-        return await self._storage.attempts.submit(
-            attempt_id=attempt_id, prediction=value, now=now, expired_before=self._expired_before(now)
-        )
+        try:
+            return await self._storage.attempts.submit(
+                attempt_id=attempt_id, prediction=value, now=now, expired_before=self._expired_before(now)
+            )
+        except Missing as missing:
+            raise not_found(missing) from None
 
     async def summary(self, user: User, attempt_id: int) -> AttemptSummary:
         summary = await self._storage.attempts.summary(attempt_id)

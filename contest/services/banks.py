@@ -48,7 +48,9 @@ from contest.errors import Conflict, Invalid, NotFound
 from contest.resources import resource_dir
 from contest.services.bank_reading import BankReader, content_hash
 from contest.services.catalog import Catalog
+from contest.services.facts import not_found, reported
 from contest.storage import Duplicate, Storage, UploadGone
+from contest.storage.facts import Missing
 
 TEMPLATE_NAME = "ngan-hang-cau-hoi.xlsx"
 UPLOAD_GONE = "Tệp này đã được xác nhận hoặc đã hủy: không xác nhận lại được."
@@ -155,16 +157,18 @@ class Banks:
 
     async def get(self, user: User, bank_id: int) -> Bank:
         require(user, Capability.MANAGE_BANKS)
-        return await self._storage.banks.get(bank_id)
+        with reported():
+            return await self._storage.banks.get(bank_id)
 
     async def questions(self, user: User, bank_id: int, *, version: int | None = None) -> tuple[Question, ...]:
         """The questions of version number ``version`` (the current one when
         None); NotFound when the bank has no such version."""
         require(user, Capability.MANAGE_BANKS)
-        if version is None:
-            version_id = await self._storage.banks.current_version(bank_id)
-        else:
-            version_id = (await self._storage.banks.version_by_number(bank_id, version)).id
+        with reported():
+            if version is None:
+                version_id = await self._storage.banks.current_version(bank_id)
+            else:
+                version_id = (await self._storage.banks.version_by_number(bank_id, version)).id
         return await self._storage.banks.questions(version_id)
 
     async def question(self, user: User, bank_id: int, code: str) -> Question:
@@ -244,7 +248,8 @@ class Banks:
         if not filename:
             raise Invalid({"file": "Vui lòng chọn tệp ngân hàng câu hỏi."})
         if bank_id is not None:
-            await self._storage.banks.get(bank_id)
+            with reported():
+                await self._storage.banks.get(bank_id)
         await self._reader.read(filename, data, on=await self._last_day(bank_id))
         upload_id = await self._storage.banks.save_upload(
             user_id=user.id, bank_id=bank_id, filename=filename, data=data, now=self._clock.now()
@@ -259,7 +264,8 @@ class Banks:
     async def _preview(self, user: User, upload_id: int) -> tuple[Preview, bytes]:
         """The preview and the bytes it was read from."""
         require(user, Capability.MANAGE_BANKS)
-        bank_id, filename, data = await self._storage.banks.upload(upload_id, user_id=user.id)
+        with reported():
+            bank_id, filename, data = await self._storage.banks.upload(upload_id, user_id=user.id)
         reading = await self._reader.read(filename, data, on=await self._last_day(bank_id))
         parsed = reading.parsed
         preview = Preview(
@@ -325,7 +331,8 @@ class Banks:
         """The version number of the last file uploaded (or the bank's
         creation), from the audit log, for a file that shares no question
         with any version; 1 when unknown."""
-        bank = await self._storage.banks.get(bank_id)
+        with reported():
+            bank = await self._storage.banks.get(bank_id)
         for entry in await self._storage.audit.entries(subject=f"bank:{bank_id}", limit=bank.version_count):
             if entry.action == "bank.create" or entry.details.get("kind") == "upload":
                 return int(entry.details.get("number", 1))
@@ -396,6 +403,8 @@ class Banks:
             raise Invalid({"name": "Đã có ngân hàng câu hỏi với tên này."}) from None
         except UploadGone:
             raise Conflict(UPLOAD_GONE, code="upload_gone") from None
+        except Missing as missing:
+            raise not_found(missing) from None
         return bank_id
 
     async def discard(self, user: User, upload_id: int, *, content: str) -> int | None:
@@ -404,7 +413,8 @@ class Banks:
         the file as :meth:`confirm`'s does: another file under this id is
         :class:`Conflict` ``upload_changed``, and kept."""
         require(user, Capability.MANAGE_BANKS)
-        bank_id, _, data = await self._storage.banks.upload(upload_id, user_id=user.id)
+        with reported():
+            bank_id, _, data = await self._storage.banks.upload(upload_id, user_id=user.id)
         if content_hash(data) != content:
             raise Conflict(UPLOAD_CHANGED, code="upload_changed")
         await self._storage.banks.delete_upload(upload_id)
@@ -415,9 +425,10 @@ class Banks:
     async def _save(self, user: User, bank_id: int, questions: Sequence[Question], *, kind: str, code: str) -> int:
         note = f"Sửa câu {code}" if kind == "edit" else f"Bỏ câu {code}"
         await self.check_rounds(bank_id, questions, change=note)
-        version = await self._storage.banks.add_version(
-            bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind=kind, code=code
-        )
+        with reported():
+            version = await self._storage.banks.add_version(
+                bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind=kind, code=code
+            )
         return version
 
     async def edit_question(self, user: User, bank_id: int, code: str, fields: Mapping[str, object]) -> int:
@@ -474,17 +485,19 @@ class Banks:
         questions = await self.questions(user, bank_id, version=number)
         note = f"Khôi phục phiên bản {number}"
         await self.check_rounds(bank_id, questions, change=note)
-        return await self._storage.banks.add_version(
-            bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind="restore"
-        )
+        with reported():
+            return await self._storage.banks.add_version(
+                bank_id, questions, now=self._clock.now(), note=note, created_by=user.id, kind="restore"
+            )
 
     async def archive(self, user: User, bank_id: int, *, archived: bool = True) -> None:
         """Set the bank aside (``archived``) or bring it back; Conflict naming
         the round when a round uses it (archiving only)."""
         require(user, Capability.MANAGE_BANKS)
-        used_by = await self._storage.banks.set_archived(
-            bank_id, archived, actor_id=user.id or None, now=self._clock.now()
-        )
+        with reported():
+            used_by = await self._storage.banks.set_archived(
+                bank_id, archived, actor_id=user.id or None, now=self._clock.now()
+            )
         if used_by is not None:
             raise Conflict(f"Vòng «{used_by}» dùng ngân hàng này: chỉ lưu trữ được ngân hàng không vòng thi nào dùng.")
 
@@ -508,7 +521,10 @@ class Banks:
             raise draw.NotEnoughQuestions(
                 f"Không loại được các câu {', '.join(codes)} khỏi vòng «{round_.title}»: {exc.message}"
             ) from None
-        await self._storage.contests.exclude_codes(round_id, excluded, actor_id=user.id or None, now=self._clock.now())
+        with reported():
+            await self._storage.contests.exclude_codes(
+                round_id, excluded, actor_id=user.id or None, now=self._clock.now()
+            )
         return codes
 
     # -- re-scoring --------------------------------------------------------------
@@ -518,7 +534,8 @@ class Banks:
         ``apply`` False, only report what would change."""
         require(user, Capability.MANAGE_ROUNDS)
         round_ = await self._catalog.round(round_id)
-        questions = await self._storage.banks.questions(await self._storage.banks.current_version(round_.bank_id))
+        with reported():
+            questions = await self._storage.banks.questions(await self._storage.banks.current_version(round_.bank_id))
         return await self._storage.attempts.rescore(
             round_id=round_id,
             bank={q.code: q for q in questions},

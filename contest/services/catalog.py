@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 from contest.domain.contests import Listing
 from contest.domain.models import Contest, Question, Round
 from contest.errors import NotFound
+from contest.services.facts import reported
 from contest.storage import Storage
 
 T = TypeVar("T")
@@ -156,7 +157,8 @@ class Catalog:
         seen = self._snapshot.version
         current = self._current.get(bank_id)
         if current is None or current[0] != seen:
-            current = (seen, await self._storage.banks.current_version(bank_id))
+            with reported():
+                current = (seen, await self._storage.banks.current_version(bank_id))
             self._current[bank_id] = current
         return current[1], await self.version(current[1])
 

@@ -32,9 +32,11 @@ from contest.domain.contests import (
 from contest.domain.models import Contact, Contest, Participation, Round, RoundRules, User
 from contest.domain.permissions import Capability, can, require
 from contest.domain.registration import validate_joining
-from contest.errors import Conflict, Invalid, NotFound
+from contest.errors import Conflict, Invalid
 from contest.services.catalog import Catalog
+from contest.services.facts import reported
 from contest.storage import Duplicate, Storage
+from contest.storage.facts import Missing
 
 SLUG_TAKEN = "Địa chỉ này đã được dùng cho một cuộc thi khác."
 
@@ -120,7 +122,8 @@ async def create_round(
     :class:`~contest.domain.draw.NotEnoughQuestions` (409) when the bank's
     current version cannot supply what the round asks for."""
     check_round(contest=contest, title=title, opens_at=opens_at, closes_at=closes_at, rules=rules)
-    draw.check_rules(await storage.banks.questions(await storage.banks.current_version(bank_id)), rules)
+    with reported():
+        draw.check_rules(await storage.banks.questions(await storage.banks.current_version(bank_id)), rules)
     return await storage.contests.create_round(
         contest_id=contest.id,
         title=title.strip(),
@@ -221,7 +224,7 @@ async def _check_draw(storage: Storage, settings: RoundSettings) -> None:
     try:
         questions = await storage.banks.questions(await storage.banks.current_version(settings.bank_id))
         draw.check_rules(questions, settings.rules)
-    except NotFound:
+    except Missing:
         raise Invalid({"bank_id": "Không tìm thấy ngân hàng câu hỏi này."}) from None
     except draw.NotEnoughQuestions as short:
         raise Invalid({short.field: short.message}) from None

@@ -26,7 +26,6 @@ from contest.domain.models import (
     SavedAnswer,
 )
 from contest.domain.rescoring import RescoreReport, rekey
-from contest.errors import Conflict, NotFound
 from contest.storage.audit import AuditLog
 from contest.storage.codec import (
     answers_to_json,
@@ -37,6 +36,7 @@ from contest.storage.codec import (
     question_from_row,
     to_ms,
 )
+from contest.storage.facts import AttemptsUsed, Missing, Thing
 from contest.storage.sql import Conn, Database, IntegrityError, savepoint, skip_locked
 
 _SUMMARY_COLUMNS = (
@@ -205,7 +205,7 @@ class AttemptStore:
     ) -> tuple[Attempt, bool]:
         """The participant's attempt in progress if there is one (False), or a
         new one with ``questions`` (True). An attempt in progress whose deadline
-        is before ``expired_before`` is finalised first. Raises Conflict when
+        is before ``expired_before`` is finalised first. Raises AttemptsUsed when
         every attempt is used."""
         stored = keys_to_json([keep(q) for q in questions])  # built here, not in the writer thread
 
@@ -222,10 +222,7 @@ class AttemptStore:
                 "SELECT COUNT(*) FROM attempts WHERE user_id = ? AND round_id = ?", (user_id, round_.id)
             ).fetchone()[0]
             if used >= round_.rules.attempts_allowed:
-                raise Conflict(
-                    f"Bạn đã dùng hết {round_.rules.attempts_allowed} lượt thi của vòng này.",
-                    code="no_attempts_left",
-                )
+                raise AttemptsUsed(used=used, allowed=round_.rules.attempts_allowed)
             try:
                 with savepoint(conn):
                     attempt_id: int = conn.execute(
@@ -342,7 +339,7 @@ class AttemptStore:
         return await self.db.write(fn)
 
     async def set_flag(self, *, attempt_id: int, question_id: int, flagged: bool, now: datetime) -> bool:
-        """Flag a question "Xem lại sau" (or clear the flag); False when the
+        """Flag a question for review (or clear the flag); False when the
         attempt is no longer in progress."""
         return await self.db.write(
             lambda conn: _set_flag(conn, attempt_id=attempt_id, question_id=question_id, flagged=flagged, now=now)
@@ -361,7 +358,7 @@ class AttemptStore:
         def fn(conn: Conn) -> AttemptSummary:
             row = conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             if row is None:
-                raise NotFound("Không tìm thấy bài thi.")
+                raise Missing(Thing.ATTEMPT, attempt_id)
             if row["status"] != AttemptStatus.IN_PROGRESS.value:
                 return _summary(row)
             deadline = from_ms(row["deadline"])

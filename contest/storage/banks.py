@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from contest.domain.models import Bank, BankVersion, Question
-from contest.errors import NotFound
 from contest.storage.accounts import Duplicate
 from contest.storage.audit import record
 from contest.storage.codec import from_ms, maybe_from_ms, question_from_row, question_row, to_ms
+from contest.storage.facts import Missing, Thing
 from contest.storage.sql import Conn, Database, IntegrityError, savepoint
 
 _VERSION_COLUMNS = (
@@ -156,7 +156,7 @@ class BankStore:
                 (bank_id,),
             ).fetchone()
             if before is None:
-                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
+                raise Missing(Thing.BANK, bank_id)
             version_id = add_version(conn, bank_id, questions, now=now, note=note, created_by=created_by)
             number = conn.execute("SELECT number FROM bank_versions WHERE id = ?", (version_id,)).fetchone()[0]
             details = {"version": version_id, "number": number, "questions": len(questions), "note": note, "kind": kind}
@@ -183,7 +183,7 @@ class BankStore:
         def fn(conn: Conn) -> Bank:
             row = conn.execute(f"SELECT {_BANK_COLUMNS} FROM banks b WHERE b.id = ?", (bank_id,)).fetchone()
             if row is None:
-                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
+                raise Missing(Thing.BANK, bank_id)
             return _bank(conn, row)
 
         return await self.db.read(fn)
@@ -192,12 +192,12 @@ class BankStore:
         """Archive the bank (from ``now``) or bring it back, logged with the
         state before and after, unless a round uses it: then nothing changes
         and the title of the first such round is returned (None otherwise).
-        NotFound for no such bank."""
+        Missing for no such bank."""
 
         def fn(conn: Conn) -> str | None:
             row = conn.execute("SELECT name, archived_at FROM banks WHERE id = ?", (bank_id,)).fetchone()
             if row is None:
-                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
+                raise Missing(Thing.BANK, bank_id)
             if archived:
                 user = conn.execute(
                     "SELECT title FROM rounds WHERE bank_id = ? ORDER BY opens_at, id LIMIT 1", (bank_id,)
@@ -239,13 +239,13 @@ class BankStore:
                 (version_id,),
             ).fetchone()
             if row is None:
-                raise NotFound("Không tìm thấy phiên bản ngân hàng câu hỏi.")
+                raise Missing(Thing.BANK_VERSION, version_id)
             return _version(row)
 
         return await self.db.read(fn)
 
     async def version_by_number(self, bank_id: int, number: int) -> BankVersion:
-        """The version people call "phiên bản ``number``" of this bank."""
+        """The version numbered ``number`` of this bank."""
 
         def fn(conn: Conn) -> BankVersion:
             row = conn.execute(
@@ -254,7 +254,7 @@ class BankStore:
                 (bank_id, number),
             ).fetchone()
             if row is None:
-                raise NotFound(f"Ngân hàng câu hỏi không có phiên bản {number}.")
+                raise Missing(Thing.BANK_VERSION_NUMBER, number)
             return _version(row)
 
         return await self.db.read(fn)
@@ -277,7 +277,7 @@ class BankStore:
         def fn(conn: Conn) -> int:
             row = conn.execute("SELECT current_version_id FROM banks WHERE id = ?", (bank_id,)).fetchone()
             if row is None or row[0] is None:
-                raise NotFound("Không tìm thấy ngân hàng câu hỏi.")
+                raise Missing(Thing.BANK, bank_id)
             return int(row[0])
 
         return await self.db.read(fn)
@@ -310,7 +310,7 @@ class BankStore:
                 "SELECT bank_id, filename, data FROM bank_uploads WHERE id = ? AND user_id = ?", (upload_id, user_id)
             ).fetchone()
             if row is None:
-                raise NotFound("Không tìm thấy tệp đã tải lên (có thể đã được xác nhận hoặc hủy).")
+                raise Missing(Thing.UPLOAD, upload_id)
             return row["bank_id"], row["filename"], bytes(row["data"])
 
         return await self.db.read(fn)

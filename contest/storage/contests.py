@@ -20,7 +20,6 @@ from contest.domain.models import (
     ShowScore,
     Unit,
 )
-from contest.errors import NotFound
 from contest.storage.accounts import Duplicate
 from contest.storage.audit import record
 from contest.storage.codec import (
@@ -28,6 +27,7 @@ from contest.storage.codec import (
     from_ms,
     to_ms,
 )
+from contest.storage.facts import Missing, Thing
 from contest.storage.sql import Conn, Database
 
 
@@ -404,12 +404,12 @@ class ContestStore:
 
     async def exclude_codes(self, round_id: int, codes: frozenset[str], *, actor_id: int | None, now: datetime) -> None:
         """Set the codes the round never draws, logged with those before and
-        after and the ones added (``round.exclude``); NotFound for no such round."""
+        after and the ones added (``round.exclude``); Missing for no such round."""
 
         def fn(conn: Conn) -> None:
             row = conn.execute("SELECT excluded_codes FROM rounds WHERE id = ?", (round_id,)).fetchone()
             if row is None:
-                raise NotFound("Không tìm thấy vòng thi.")
+                raise Missing(Thing.ROUND, round_id)
             before = sorted(json.loads(row["excluded_codes"]))
             after = sorted(codes)
             conn.execute("UPDATE rounds SET excluded_codes = ? WHERE id = ?", (dumps(after), round_id))

@@ -24,7 +24,7 @@ BATCH = 1000
 # participations' (contest_id, area_id) one; the unary plus means the same
 # on PostgreSQL.
 
-_Participation = tuple[dict[int, int], dict[str, int], dict[str, int]]
+ParticipationCounts = tuple[dict[int, int], dict[str, int], dict[str, int]]
 """Distinct participants by day number, by area name, by unit."""
 
 _SCOPES = {"round": "a.round_id = ?", "contest": "r.contest_id = ?"}
@@ -72,14 +72,14 @@ class StatisticsStore:
 
         return await self.db.read(fn)
 
-    async def participation(self, *, scope: str, scope_id: int, offset_ms: int) -> _Participation:
+    async def participation(self, *, scope: str, scope_id: int, offset_ms: int) -> ParticipationCounts:
         """Distinct participants who started an attempt in the ``scope``
         ("round" or "contest") by day number (start + ``offset_ms``, ÷ one
         day), by area name and by unit, each from the participation of the
         round's contest."""
         where = _SCOPES[scope]
 
-        def fn(conn: Conn) -> _Participation:
+        def fn(conn: Conn) -> ParticipationCounts:
             days = _pairs(
                 conn,
                 f"SELECT (a.started_at + CAST(? AS BIGINT)) / {DAY_MS} AS day, COUNT(DISTINCT a.user_id)"

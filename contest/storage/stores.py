@@ -9,6 +9,22 @@ from contest.storage.attempts import AttemptStore
 from contest.storage.audit import AuditLog
 from contest.storage.banks import BankStore
 from contest.storage.contests import ContestStore
+from contest.storage.interface import (
+    AccountStorage,
+    AttemptStorage,
+    AuditStorage,
+    BankStorage,
+    ContestStorage,
+    DataVersionStorage,
+    JudgingStorage,
+    LeaderboardStorage,
+    ParticipantStorage,
+    ParticipationStorage,
+    PhaseStorage,
+    PublicationStorage,
+    StandingStorage,
+    StatisticsStorage,
+)
 from contest.storage.judging import JudgingStore
 from contest.storage.leaderboards import LeaderboardStore
 from contest.storage.participants import ParticipantStore
@@ -24,24 +40,26 @@ from contest.storage.versions import DataVersion
 class Storage(ABC):
     """One store per noun (contests, accounts, banks, attempts, the audit
     log), each owning its queries, written once for SQLite and PostgreSQL.
-    A backend supplies the database and its migrations."""
+    A backend supplies the database and its migrations. Services see each
+    store through its Protocol (:mod:`contest.storage.interface`) only."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.audit = AuditLog(db)
-        self.contests = ContestStore(db)
-        self.data_version = DataVersion(db)
-        self.participations = ParticipationStore(db)
-        self.participants = ParticipantStore(db)
-        self.publications = PublicationStore(db)
-        self.accounts = AccountStore(db)
-        self.standing = StandingStore(db)
-        self.phases = PhaseStore(db)
-        self.judging = JudgingStore(db)
-        self.banks = BankStore(db)
-        self.attempts = AttemptStore(db, self.audit)
-        self.statistics = StatisticsStore(db)
-        self.leaderboards = LeaderboardStore(db)
+        audit = AuditLog(db)
+        self.audit: AuditStorage = audit
+        self.contests: ContestStorage = ContestStore(db)
+        self.data_version: DataVersionStorage = DataVersion(db)
+        self.participations: ParticipationStorage = ParticipationStore(db)
+        self.participants: ParticipantStorage = ParticipantStore(db)
+        self.publications: PublicationStorage = PublicationStore(db)
+        self.accounts: AccountStorage = AccountStore(db)
+        self.standing: StandingStorage = StandingStore(db)
+        self.phases: PhaseStorage = PhaseStore(db)
+        self.judging: JudgingStorage = JudgingStore(db)
+        self.banks: BankStorage = BankStore(db)
+        self.attempts: AttemptStorage = AttemptStore(db, audit)
+        self.statistics: StatisticsStorage = StatisticsStore(db)
+        self.leaderboards: LeaderboardStorage = LeaderboardStore(db)
 
     @abstractmethod
     def migrate(self) -> list[int]:
