@@ -37,7 +37,7 @@ from contest.services.banks import bank_name
 from contest.services.container import Services
 from contest.services.facts import reported
 from contest.services.staff import OPERATOR
-from contest.storage import DatabaseUnavailable, Duplicate, UnsupportedDatabase, open_storage
+from contest.storage import DatabaseUnavailable, Duplicate, UnsupportedDatabase, configured_storage
 from contest.storage.migrate import SchemaTooNew
 from contest.storage.sqlite import SQLiteStorage
 
@@ -63,7 +63,7 @@ def _fail(message: str) -> int:
 
 async def _with_storage(work: Callable[[Services], Awaitable[T]]) -> T:
     settings = Settings.from_env()
-    storage = open_storage(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    storage = configured_storage(settings)
     await asyncio.to_thread(storage.migrate)
     storage.start()
     try:
@@ -130,7 +130,7 @@ def serve(args: argparse.Namespace) -> int:
 def migrate(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env()
-        storage = open_storage(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        storage = configured_storage(settings)
         applied = storage.migrate()
     except (UnsupportedDatabase, DatabaseUnavailable, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))
@@ -143,7 +143,7 @@ def backup(args: argparse.Namespace) -> int:
     PostgreSQL database is backed up with pg_dump (docs/deploy.md)."""
     try:
         settings = Settings.from_env()
-        storage = open_storage(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        storage = configured_storage(settings)
     except (UnsupportedDatabase, ValueError) as exc:
         return _fail(str(exc))
     if not isinstance(storage, SQLiteStorage):

@@ -33,6 +33,11 @@ class Settings:
         "cut; `NORMAL` is a little faster but an OS crash or power cut may lose the last commits (the file "
         "never corrupts). One sync covers a whole group commit, so FULL costs nothing visible in the benchmark.",
     )
+    postgres_pool_size: int = _setting(
+        8,
+        "PostgreSQL only: connections each app process keeps open (and the threads that use them). "
+        "A connection is checked before each use, so a database restart costs no failed request.",
+    )
     secret_key: str = _setting(
         "",
         "Signs session cookies and API tokens. Required outside `--demo`; use 32+ random bytes, "

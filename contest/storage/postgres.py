@@ -68,7 +68,13 @@ class PostgresDatabase:
     def start(self) -> None:
         if self._pool is None:
             self._pool = ConnectionPool(
-                self.url, min_size=self.size, max_size=self.size, configure=_configure, open=False, name="contest"
+                self.url,
+                min_size=self.size,
+                max_size=self.size,
+                configure=_configure,
+                check=ConnectionPool.check_connection,  # a connection the server dropped is replaced, not used
+                open=False,
+                name="contest",
             )
             self._pool.open(wait=True)
             self._threads = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="postgres")

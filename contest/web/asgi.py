@@ -7,12 +7,12 @@ from typing import Any
 
 from contest.config import Settings
 from contest.services.container import Services
-from contest.storage import open_storage
+from contest.storage import configured_storage
 from contest.web.app import create_app
 
 
 def create() -> Any:
     settings = Settings.from_env()
     return create_app(
-        Services.build(open_storage(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous), settings)
+        Services.build(configured_storage(settings), settings)
     )

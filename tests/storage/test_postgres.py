@@ -78,3 +78,27 @@ def test_reads_run_in_read_only_transactions(database_url: str) -> None:
             await storage.close()
 
     asyncio.run(body())
+
+
+def test_connections_the_server_dropped_are_replaced_before_use(database_url: str) -> None:
+    """As after a database restart: every pooled connection is killed, and
+    the next requests still succeed (the pool checks a connection before
+    lending it)."""
+
+    async def body() -> list[int | None]:
+        node = PostgresStorage(database_url, pool_size=3)
+        await asyncio.to_thread(node.migrate)
+        node.start()
+        try:
+            await node.data_version.current()
+            killed = rows(
+                database_url,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND application_name = '' AND pid <> pg_backend_pid()",
+            )
+            assert killed, "the pool's connections were found and ended"
+            return [await node.data_version.current() for _ in range(6)]
+        finally:
+            await node.close()
+
+    assert all(isinstance(version, int) for version in asyncio.run(body()))
