@@ -88,6 +88,23 @@ def normalize_login(value: object) -> str:
     return normalize_phone(text) or text.lower()
 
 
+def password_error(password: object, *, phone: str | None) -> str | None:
+    """Why ``password`` cannot be a new password (at registration, a change
+    or a reset), or None: :data:`PASSWORD_MIN` to :data:`PASSWORD_MAX`
+    characters, not the account's ``phone``. Passwords are compared NFC-normalised
+    (``services/passwords.py``), so the same word typed on any keyboard is
+    the same password."""
+    if not isinstance(password, str) or not password:
+        return "Vui lòng đặt mật khẩu."
+    if len(password) < PASSWORD_MIN:
+        return f"Mật khẩu cần ít nhất {PASSWORD_MIN} ký tự."
+    if len(password) > PASSWORD_MAX:
+        return f"Mật khẩu dài tối đa {PASSWORD_MAX} ký tự."
+    if phone and password.strip() == phone:
+        return "Mật khẩu không được trùng số điện thoại."
+    return None
+
+
 def _text(fields: Mapping[str, object], name: str) -> str:
     value = fields.get(name)
     if value is None:
@@ -129,14 +146,8 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
         errors["phone"] = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
 
     password = fields.get("password")
-    if not isinstance(password, str) or not password:
-        errors["password"] = "Vui lòng đặt mật khẩu."
-    elif len(password) < PASSWORD_MIN:
-        errors["password"] = f"Mật khẩu cần ít nhất {PASSWORD_MIN} ký tự."
-    elif len(password) > PASSWORD_MAX:
-        errors["password"] = f"Mật khẩu dài tối đa {PASSWORD_MAX} ký tự."
-    elif phone and password.strip() == phone:
-        errors["password"] = "Mật khẩu không được trùng số điện thoại."
+    if (message := password_error(password, phone=phone)) is not None:
+        errors["password"] = message
 
     email = _text(fields, "email").lower() or None
     if email is not None and (len(email) > 254 or not email.isprintable() or not _EMAIL.match(email)):

@@ -10,8 +10,8 @@ from contest.clock import Clock
 from contest.config import Settings
 from contest.domain.contests import check_still_open
 from contest.domain.models import Contest, User
-from contest.domain.registration import normalize_login, validate_registration
-from contest.errors import Conflict, TooManyRequests, Unauthorized
+from contest.domain.registration import normalize_login, password_error, validate_registration
+from contest.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from contest.services.passwords import Passwords
 from contest.storage import Duplicate, Storage
 
@@ -94,3 +94,19 @@ class Accounts:
 
     async def user(self, user_id: int) -> User | None:
         return await self._storage.accounts.get(user_id)
+
+    async def set_password(self, user_id: int, password: object, *, actor_id: int | None = None) -> None:
+        """Make ``password`` the account's password (the rule registration
+        applies: :func:`~contest.domain.registration.password_error`, else
+        :class:`Invalid` naming ``password``), ending every session and
+        token of the account on every node, logged (``account.password``,
+        never the password) as ``actor_id``'s (None: the account's owner or
+        the system). NotFound when there is no such account."""
+        account = await self._storage.accounts.get(user_id)
+        if account is None:
+            raise NotFound("Không tìm thấy tài khoản.")
+        if (message := password_error(password, phone=account.phone)) is not None:
+            raise Invalid({"password": message})
+        assert isinstance(password, str)
+        password_hash = await self._passwords.hash(password)
+        await self._storage.standing.set_password(user_id, password_hash, actor_id=actor_id, now=self._clock.now())
