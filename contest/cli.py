@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
 import os
 import secrets
@@ -19,7 +20,7 @@ import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from contest.clock import SystemClock
 from contest.config import Settings
@@ -110,6 +111,7 @@ def serve(args: argparse.Namespace) -> int:
         settings = Settings.from_env()
         if args.workers > 1 and settings.database_url.startswith("sqlite:"):
             return _fail(ONE_SQLITE_WORKER)
+        proxies = settings.proxies()
         asyncio.run(_prepare(demo=args.demo))
     except (UnsupportedDatabase, DatabaseUnavailable, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))
@@ -122,9 +124,24 @@ def serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         access_log=settings.access_log or args.access_log,
         log_level="info",
-        proxy_headers=True,
+        log_config=_log_config(),
+        proxy_headers=bool(proxies),  # X-Forwarded-* believed only from CONTEST_TRUSTED_PROXIES
+        forwarded_allow_ips=proxies,
+        timeout_keep_alive=settings.keep_alive_seconds,
+        limit_concurrency=settings.max_concurrency,
     )
     return 0
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the app's own loggers (``contest.*``) at INFO
+    through the same handler, so a line such as "client went away" reaches
+    stderr as one line like uvicorn's."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["contest"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def migrate(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ the environment (``CONTEST_<NAME>``) and passed explicitly to what needs them.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,29 @@ class Settings:
         64 * 1024, "Largest request body accepted by forms and the JSON API (bank uploads excepted)."
     )
     max_upload_bytes: int = _setting(10 * 1024 * 1024, "Largest question-bank file an organiser may upload.")
+    max_pending_uploads: int = _setting(
+        3,
+        "Uploaded bank files one organiser keeps waiting for confirmation; one more forgets their oldest (its "
+        "preview then says so), so unconfirmed files hold at most this many times `max_upload_bytes` each.",
+    )
+    pending_upload_seconds: int = _setting(
+        86_400, "How long an unconfirmed bank upload is kept; the sweeper deletes older ones, freeing their bytes."
+    )
+    trusted_proxies: str = _setting(
+        "",
+        "Addresses or networks (comma-separated, e.g. `127.0.0.1` or `10.0.0.5, 10.0.1.0/24`) whose "
+        "`X-Forwarded-For` and `X-Forwarded-Proto` headers are believed: the reverse proxy in front "
+        "(`deploy.md`). Empty: believed from nobody, the connecting address is the client.",
+    )
+    keep_alive_seconds: int = _setting(
+        5, "Seconds `contest serve` keeps an idle connection open between requests before closing it."
+    )
+    max_concurrency: int = _setting(
+        1_000,
+        "Connections and requests in progress one `contest serve` process takes at once; beyond it, it answers "
+        "503 at once instead of queueing. nginx in front (`deploy.md`) is the real defence against many or slow "
+        "clients.",
+    )
     login_max_failures: int = _setting(
         5,
         "Failed sign-ins allowed for one login name from one client address within `login_window_seconds`; "
@@ -105,6 +129,24 @@ class Settings:
                 values[f.name] = _parse(f.name, raw, type(f.default))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def proxies(self) -> list[str]:
+        """``trusted_proxies`` as a list of networks (``"10.0.0.5"`` is
+        ``10.0.0.5/32``), as uvicorn's ``forwarded_allow_ips`` takes them; empty
+        when none. ``ValueError`` naming the entry that is no address or network
+        (uvicorn would silently trust nothing for it)."""
+        found = []
+        for entry in self.trusted_proxies.split(","):
+            if not entry.strip():
+                continue
+            try:
+                found.append(str(ipaddress.ip_network(entry.strip(), strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f"{PREFIX}TRUSTED_PROXIES: {entry.strip()!r} is not an address or network "
+                    "(e.g. 10.0.0.5 or 10.0.1.0/24)"
+                ) from None
+        return found
 
     @classmethod
     def documented(cls) -> list[tuple[str, Any, str]]:

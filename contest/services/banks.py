@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from contest.clock import Clock
 from contest.config import Settings
@@ -243,7 +243,10 @@ class Banks:
 
     async def upload(self, user: User, *, filename: str, data: bytes, bank_id: int | None) -> Preview:
         """Validate a file and keep it for confirmation. A file that cannot be
-        read at all is refused here and nothing is kept."""
+        read at all is refused here and nothing is kept. An organiser keeps at
+        most ``max_pending_uploads`` files waiting: a new one forgets their
+        oldest (its preview then says it is gone), so unconfirmed files hold
+        at most that many times ``max_upload_bytes`` per organiser."""
         require(user, Capability.MANAGE_BANKS)
         if not filename:
             raise Invalid({"file": "Vui lòng chọn tệp ngân hàng câu hỏi."})
@@ -252,9 +255,21 @@ class Banks:
                 await self._storage.banks.get(bank_id)
         await self._reader.read(filename, data, on=await self._last_day(bank_id))
         upload_id = await self._storage.banks.save_upload(
-            user_id=user.id, bank_id=bank_id, filename=filename, data=data, now=self._clock.now()
+            user_id=user.id,
+            bank_id=bank_id,
+            filename=filename,
+            data=data,
+            now=self._clock.now(),
+            keep=self._settings.max_pending_uploads,
         )
         return await self.preview(user, upload_id)
+
+    async def sweep_uploads(self) -> int:
+        """Forget uploads nobody confirmed within ``pending_upload_seconds``
+        (a day), freeing their bytes; how many. Called by the server's
+        periodic sweeper."""
+        kept_from = self._clock.now() - timedelta(seconds=self._settings.pending_upload_seconds)
+        return await self._storage.banks.delete_uploads(created_before=kept_from)
 
     async def preview(self, user: User, upload_id: int) -> Preview:
         """The upload as read (once: :class:`BankReader` keeps it) and compared

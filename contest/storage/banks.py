@@ -291,13 +291,23 @@ class BankStore:
 
     # -- uploads waiting for confirmation ---------------------------------------
 
-    async def save_upload(self, *, user_id: int, bank_id: int | None, filename: str, data: bytes, now: datetime) -> int:
+    async def save_upload(
+        self, *, user_id: int, bank_id: int | None, filename: str, data: bytes, now: datetime, keep: int
+    ) -> int:
+        """Keep an upload; in the same transaction forget this user's older
+        ones beyond the newest ``keep`` (this one included)."""
+
         def fn(conn: Conn) -> int:
             upload_id: int = conn.execute(
                 "INSERT INTO bank_uploads (user_id, bank_id, filename, data, created_at) VALUES (?, ?, ?, ?, ?)"
                 " RETURNING id",
                 (user_id, bank_id, filename, data, to_ms(now)),
             ).fetchone()["id"]
+            conn.execute(
+                "DELETE FROM bank_uploads WHERE user_id = ? AND id NOT IN"
+                " (SELECT id FROM bank_uploads WHERE user_id = ? ORDER BY id DESC LIMIT ?)",
+                (user_id, user_id, keep),
+            )
             return upload_id
 
         return await self.db.write(fn)
@@ -317,6 +327,17 @@ class BankStore:
 
     async def delete_upload(self, upload_id: int) -> None:
         await self.db.write(lambda c: c.execute("DELETE FROM bank_uploads WHERE id = ?", (upload_id,)))
+
+    async def delete_uploads(self, *, created_before: datetime) -> int:
+        """Forget every upload kept before ``created_before``; how many."""
+
+        def fn(conn: Conn) -> int:
+            deleted: int = conn.execute(
+                "DELETE FROM bank_uploads WHERE created_at < ?", (to_ms(created_before),)
+            ).rowcount
+            return deleted
+
+        return await self.db.write(fn)
 
 
 def _bank(conn: Conn, row: Any) -> Bank:

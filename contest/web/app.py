@@ -17,9 +17,9 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
@@ -123,12 +123,22 @@ async def root_error(request: Request, exc: Exception) -> Response:
     return await page_error(request, exc)
 
 
+async def went_away(request: Request, exc: Exception) -> Response:
+    """A client that hung up before sending the body it announced: one line
+    at INFO, no traceback (the handler for ``Exception`` would log one and
+    Starlette re-raise it to uvicorn, which logs another). Nobody reads the
+    answer."""
+    log.info("client went away before sending its whole request: %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 def _handlers(handler: Any) -> dict[Any, Any]:
-    return {ContestError: handler, HTTPException: handler, Exception: handler}
+    return {ContestError: handler, HTTPException: handler, ClientDisconnect: went_away, Exception: handler}
 
 
 class _Sweeper:
-    """Closes attempts whose time ran out even if nobody comes back to them."""
+    """Closes attempts whose time ran out even if nobody comes back to them,
+    and forgets bank uploads nobody confirmed within a day."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
@@ -147,6 +157,7 @@ class _Sweeper:
         while True:
             try:
                 await self._services.attempts.sweep()
+                await self._services.banks.sweep_uploads()
             except Exception:
                 log.exception("sweeping expired attempts failed; will retry")
             await asyncio.sleep(self._services.settings.sweep_interval_seconds)
@@ -225,7 +236,11 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
             root,
             limit=settings.max_body_bytes,
             upload_limit=settings.max_upload_bytes,
-            upload_prefixes=("/organiser/uploads", "/organiser/publications/"),
+            upload_paths=tuple(
+                r.path_regex
+                for r in organiser.routes + publications.routes
+                if isinstance(r, Route) and r.endpoint in (organiser.upload, publications.add_document)
+            ),
         )
     )
 

@@ -82,6 +82,11 @@ async def read_json(request: Request) -> dict[str, Any]:
 
 
 def client_address(request: Request) -> str:
+    """The client's IP address as text, the one place every limit and record
+    reads it: the connecting peer's, or the address a trusted reverse proxy
+    put in ``X-Forwarded-For`` (uvicorn's ``proxy_headers``, believed only
+    from ``CONTEST_TRUSTED_PROXIES``, docs/deploy.md); ``"unknown"`` when
+    the server gives none (a test client)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -5,6 +5,7 @@ on the hot path."""
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -55,21 +56,24 @@ class SecurityHeaders:
 
 class BodyLimit:
     """Refuse bodies over ``limit`` bytes with 413, whether the client
-    announces the size (Content-Length) or streams it. Paths starting with one
-    of ``upload_prefixes`` get ``upload_limit`` instead."""
+    announces the size (Content-Length) or streams it. Only a path matching
+    one of ``upload_paths`` (the routes that take a file, whole path) gets
+    ``upload_limit``; the forms around them (confirm, discard) stay small."""
 
-    def __init__(self, app: ASGIApp, *, limit: int, upload_limit: int, upload_prefixes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, *, limit: int, upload_limit: int, upload_paths: tuple[re.Pattern[str], ...] = ()
+    ) -> None:
         self.app = app
         self.limit = limit
         self.upload_limit = upload_limit
-        self.upload_prefixes = upload_prefixes
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        limit = self.upload_limit if path.startswith(self.upload_prefixes) else self.limit
+        limit = self.upload_limit if any(p.match(path) for p in self.upload_paths) else self.limit
         for name, value in scope["headers"]:
             if name == b"content-length":
                 declared = int_or_none(value.decode("latin-1"), minimum=0)
