@@ -95,13 +95,16 @@ class Accounts:
     async def user(self, user_id: int) -> User | None:
         return await self._storage.accounts.get(user_id)
 
-    async def set_password(self, user_id: int, password: object, *, actor_id: int | None = None) -> None:
+    async def set_password(
+        self, user_id: int, password: object, *, actor_id: int | None = None, keep_session: str | None = None
+    ) -> None:
         """Make ``password`` the account's password (the rule registration
         applies: :func:`~contest.domain.registration.password_error`, else
         :class:`Invalid` naming ``password``), ending every session and
-        token of the account on every node, logged (``account.password``,
-        never the password) as ``actor_id``'s (None: the account's owner or
-        the system). NotFound when there is no such account."""
+        token of the account on every node but ``keep_session`` (the one its
+        owner changed it from), logged (``account.password``, never the
+        password) as ``actor_id``'s (None: the system, e.g. a reset by code).
+        NotFound when there is no such account."""
         account = await self._storage.accounts.get(user_id)
         if account is None:
             raise NotFound("Không tìm thấy tài khoản.")
@@ -109,4 +112,6 @@ class Accounts:
             raise Invalid({"password": message})
         assert isinstance(password, str)
         password_hash = await self._passwords.hash(password)
-        await self._storage.standing.set_password(user_id, password_hash, actor_id=actor_id, now=self._clock.now())
+        await self._storage.standing.set_password(
+            user_id, password_hash, actor_id=actor_id, now=self._clock.now(), keep_session=keep_session
+        )

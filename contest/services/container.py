@@ -77,7 +77,7 @@ class Services:
             judging=Judging(storage, catalog, clock, leaderboards),
             certificates=Certificates(storage, catalog, settings),
             records=Records(storage, catalog),
-            sessions=Sessions(storage, settings),
+            sessions=Sessions(storage, settings, clock),
             staff=Staff(storage, passwords, clock),
             statistics=Statistics(storage, catalog, clock),
             participants=Participants(storage, catalog, clock),

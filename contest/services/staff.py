@@ -45,9 +45,10 @@ class Staff:
             raise NotFound(f"Không có tài khoản «{login}».")
         return found[0]
 
-    def _who(self, actor: User, user_id: int) -> dict[str, Any]:
-        """Check ``actor`` may change account ``user_id``; who and when, for the log."""
-        require(actor, Capability.MANAGE_STAFF)
+    def _who(self, actor: User, user_id: int, capability: Capability = Capability.MANAGE_STAFF) -> dict[str, Any]:
+        """Check ``actor`` may change account ``user_id`` (has ``capability``
+        and is someone else); who and when, for the log."""
+        require(actor, capability)
         if actor.id == user_id:
             raise Conflict("Bạn không thể khoá, đổi vai trò hay đặt mật khẩu cho chính tài khoản của mình ở đây.")
         return {"actor_id": actor.id or None, "now": self._clock.now()}
@@ -61,8 +62,12 @@ class Staff:
     async def set_role(self, actor: User, user_id: int, role: Role) -> Standing:
         return _found(await self._storage.standing.set_role(user_id, role, **self._who(actor, user_id)))
 
-    async def set_password(self, actor: User, user_id: int, password: str) -> Standing:
-        who = self._who(actor, user_id)
+    async def set_password(
+        self, actor: User, user_id: int, password: str, *, capability: Capability = Capability.MANAGE_STAFF
+    ) -> Standing:
+        """A password ``actor`` gives the account: every session and token of
+        it ends (``StandingStore.set_password``), logged without the password."""
+        who = self._who(actor, user_id, capability)
         password_hash = await self._passwords.hash(password)
         return _found(await self._storage.standing.set_password(user_id, password_hash, **who))
 
@@ -104,9 +109,17 @@ class Staff:
 
     async def reset_password(self, actor: User, user_id: int) -> str:
         """A new password for the account, made here and shown once; its
-        sessions end."""
+        sessions and tokens end. A participant's is reset by those who manage
+        participants (``Capability.MANAGE_PARTICIPANTS``: organisers and
+        admins, from the participant's console page), a staff account's by
+        those who manage staff. NotFound when there is no such account."""
+        account = await self._storage.accounts.get(user_id)
+        if account is None:
+            raise NotFound("Không tìm thấy tài khoản.")
+        participant = account.role is Role.PARTICIPANT
+        capability = Capability.MANAGE_PARTICIPANTS if participant else Capability.MANAGE_STAFF
         password = new_password()
-        await self.set_password(actor, user_id, password)
+        await self.set_password(actor, user_id, password, capability=capability)
         return password
 
 

@@ -42,6 +42,7 @@ from contest.storage.leaderboards import Head, OwnPlace, Person, StoredEntry
 from contest.storage.participants import Joined, Participant
 from contest.storage.phases import PhaseChange
 from contest.storage.publications import Announcement, Document
+from contest.storage.sessions import Kind, Session
 from contest.storage.standing import Standing
 from contest.storage.statistics import BATCH, ParticipationCounts
 
@@ -154,6 +155,24 @@ class DataVersionStorage(Protocol):
     async def current(self) -> int: ...
 
 
+class SessionStorage(Protocol):
+    """What services ask of ``Storage.sessions`` (:class:`contest.storage.sessions.SessionStore`)."""
+
+    async def open(self, user_id: int, *, kind: Kind, agent: str, now: datetime) -> str: ...
+
+    async def version(self) -> tuple[int, int]: ...
+
+    async def state(self, session_id: str) -> tuple[int, Standing] | None: ...
+
+    async def end(self, session_id: str, *, user_id: int, now: datetime) -> bool: ...
+
+    async def end_all(self, user_id: int, *, keep: str | None, now: datetime) -> int: ...
+
+    async def open_sessions(self, user_id: int) -> list[Session]: ...
+
+    async def seen(self, moments: Mapping[str, datetime]) -> None: ...
+
+
 class ParticipationStorage(Protocol):
     """What services ask of ``Storage.participations`` (:class:`contest.storage.participations.ParticipationStore`)."""
 
@@ -255,7 +274,7 @@ class StandingStorage(Protocol):
     async def set_role(self, user_id: int, role: Role, *, actor_id: int | None, now: datetime) -> Standing | None: ...
 
     async def set_password(
-        self, user_id: int, password_hash: str, *, actor_id: int | None, now: datetime
+        self, user_id: int, password_hash: str, *, actor_id: int | None, now: datetime, keep_session: str | None = None
     ) -> Standing | None: ...
 
 

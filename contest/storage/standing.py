@@ -8,6 +8,7 @@ and is logged (``account.*`` in the audit log) in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,9 +32,20 @@ def _standing(row: Any) -> Standing | None:
     return None if row is None else Standing(Role(row["role"]), row["generation"], row["disabled_at"] is not None)
 
 
-def _read(conn: Conn, user_id: int) -> Standing | None:
+def read_standing(conn: Conn, user_id: int) -> Standing | None:
     return _standing(
         conn.execute("SELECT role, generation, disabled_at FROM users WHERE id = ?", (user_id,)).fetchone()
+    )
+
+
+def end_sessions(conn: Conn, user_id: int, *, keep: str | None, now: datetime) -> int:
+    """End every open session (``storage/sessions.py``) of the account but
+    ``keep`` (None: all), in the caller's transaction; how many ended."""
+    return int(
+        conn.execute(
+            "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL AND id <> ?",
+            (to_ms(now), user_id, keep or ""),
+        ).rowcount
     )
 
 
@@ -69,7 +81,7 @@ class StandingStore:
 
     async def get(self, user_id: int) -> Standing | None:
         """The account's standing, or None when there is no such account."""
-        return await self.db.read(lambda c: _read(c, user_id))
+        return await self.db.read(lambda c: read_standing(c, user_id))
 
     async def _update(
         self,
@@ -81,14 +93,16 @@ class StandingStore:
         actor_id: int | None,
         now: datetime,
         shown: tuple[str, ...] = (),
+        then: Callable[[Conn], object] | None = None,
         **details: Any,
     ) -> Standing | None:
         """Run ``sql`` (an UPDATE of account ``user_id``) and log ``action`` in the
         same transaction, with the account's name as people know it and the
-        ``shown`` fields of its standing ("role", "disabled") before and after."""
+        ``shown`` fields of its standing ("role", "disabled") before and after;
+        ``then`` runs last in the same transaction."""
 
         def fn(conn: Conn) -> Standing | None:
-            before = _read(conn, user_id)
+            before = read_standing(conn, user_id)
             row = conn.execute(sql + _RETURNING, params).fetchone()
             after = _standing(row)
             if before is not None and after is not None:
@@ -106,6 +120,8 @@ class StandingStore:
                     },
                     now=now,
                 )
+            if then is not None:
+                then(conn)
             return after
 
         return await self.db.write(fn)
@@ -113,6 +129,7 @@ class StandingStore:
     async def disable(self, user_id: int, *, actor_id: int | None, now: datetime, reason: str = "") -> Standing | None:
         """Disable the account (from ``now``; kept if already disabled), with
         the ``reason`` logged when given."""
+        logged: dict[str, Any] = {"reason": reason} if reason else {}
         return await self._update(
             user_id,
             "UPDATE users SET disabled_at = COALESCE(disabled_at, ?), generation = generation + 1 WHERE id = ?",
@@ -121,7 +138,7 @@ class StandingStore:
             actor_id=actor_id,
             now=now,
             shown=("disabled",),
-            **({"reason": reason} if reason else {}),
+            **logged,
         )
 
     async def enable(self, user_id: int, *, actor_id: int | None, now: datetime) -> Standing | None:
@@ -148,15 +165,20 @@ class StandingStore:
         )
 
     async def set_password(
-        self, user_id: int, password_hash: str, *, actor_id: int | None, now: datetime
+        self, user_id: int, password_hash: str, *, actor_id: int | None, now: datetime, keep_session: str | None = None
     ) -> Standing | None:
         """A new password chosen by a person (not a re-hash at sign-in,
-        ``AccountStore.set_password_hash``): sessions and tokens end."""
+        ``AccountStore.set_password_hash``): every session and token of the
+        account ends, but ``keep_session`` (the one its owner changed it
+        from) when given. Without one the generation moves too, so nothing
+        signed before (sessions from before migration 0014 included) works."""
+        bump = "" if keep_session else ", generation = generation + 1"
         return await self._update(
             user_id,
-            "UPDATE users SET password_hash = ?, generation = generation + 1 WHERE id = ?",
+            f"UPDATE users SET password_hash = ?{bump} WHERE id = ?",
             (password_hash, user_id),
             action="account.password",
             actor_id=actor_id,
             now=now,
+            then=lambda conn: end_sessions(conn, user_id, keep=keep_session, now=now),
         )

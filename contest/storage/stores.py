@@ -22,6 +22,7 @@ from contest.storage.interface import (
     ParticipationStorage,
     PhaseStorage,
     PublicationStorage,
+    SessionStorage,
     StandingStorage,
     StatisticsStorage,
 )
@@ -31,6 +32,7 @@ from contest.storage.participants import ParticipantStore
 from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
 from contest.storage.publications import PublicationStore
+from contest.storage.sessions import SessionStore
 from contest.storage.sql import Database
 from contest.storage.standing import StandingStore
 from contest.storage.statistics import StatisticsStore
@@ -54,6 +56,7 @@ class Storage(ABC):
         self.publications: PublicationStorage = PublicationStore(db)
         self.accounts: AccountStorage = AccountStore(db)
         self.standing: StandingStorage = StandingStore(db)
+        self.sessions: SessionStorage = SessionStore(db)
         self.phases: PhaseStorage = PhaseStore(db)
         self.judging: JudgingStorage = JudgingStore(db)
         self.banks: BankStorage = BankStore(db)

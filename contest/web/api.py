@@ -109,9 +109,10 @@ async def token(request: Request) -> Response:
     s = services(request)
     body = await read_json(request)
     user = await s.accounts.authenticate(body.get("login"), body.get("password"), client=client_address(request))
+    opened = await s.sessions.open(user, kind="token", agent=client_agent(request))
     return JSONResponse(
         {
-            "access_token": request.app.state.tokens.issue(user),
+            "access_token": request.app.state.tokens.issue(user, opened),
             "token_type": "bearer",
             "expires_in": s.settings.token_ttl_seconds,
         }

@@ -1,14 +1,17 @@
 """Who is asking: bearer tokens for the JSON API, signed session cookies for
 pages, and CSRF tokens for every form that changes something.
 
-Both tokens and cookies are signed with itsdangerous and carry the account's
-generation at sign-in; each request checks it against the account
-(``services/sessions.py``, cached per process for a few seconds), so a
-disabled or demoted account loses its access on its next request, on every node.
+Both tokens and cookies are signed with itsdangerous and carry the id of
+their session on the server and the account's generation at sign-in; each
+request checks both (``services/sessions.py``, cached per process for a few
+seconds), so a session logged out, withdrawn or ended by a password change,
+and a disabled or demoted account, lose their access on the next request, on
+every node.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import secrets
 from typing import Any
@@ -19,28 +22,29 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contest.domain.models import Role, User
 from contest.domain.permissions import Capability, can
-from contest.errors import Forbidden, Unauthorized
+from contest.errors import Forbidden, NotFound, Unauthorized
 from contest.services.container import Services
 from contest.services.sessions import Revoked
+from contest.web.requests import client_agent
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 
 class Tokens:
-    """Bearer tokens for the citizen app: ``{"uid", "role", "name", "gen"}``
-    signed and dated."""
+    """Bearer tokens for the citizen app: ``{"uid", "role", "name", "gen",
+    "sid"}`` signed and dated."""
 
     def __init__(self, secret: str, *, ttl: int) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="contest.api-token")
         self.ttl = ttl
 
-    def issue(self, user: User) -> str:
-        return self._serializer.dumps(_claim(user))
+    def issue(self, user: User, session_id: str) -> str:
+        return self._serializer.dumps(_claim(user, session_id))
 
-    def user(self, request: Request) -> User:
-        """The account the request's token was signed for, as it was then
-        (:func:`api_user` checks it is still so)."""
+    def claim(self, request: Request) -> tuple[User, str | None]:
+        """The account the request's token was signed for, as it was then,
+        and its session (:func:`api_session` checks they still hold)."""
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -52,32 +56,45 @@ class Tokens:
             raise Unauthorized("Mã truy cập không hợp lệ hoặc đã hết hạn.", code="invalid_token") from None
 
 
-def _claim(user: User) -> dict[str, Any]:
-    """What a session cookie or token says of its account."""
-    return {"uid": user.id, "role": user.role.value, "name": user.full_name, "gen": user.generation}
+def _claim(user: User, session_id: str) -> dict[str, Any]:
+    """What a session cookie or token says of its account and session."""
+    return {"uid": user.id, "role": user.role.value, "name": user.full_name, "gen": user.generation, "sid": session_id}
 
 
-def _claimed(data: Any) -> User:
-    """The account a claim names; one signed before generations existed is
-    generation 0. KeyError, TypeError or ValueError when it is malformed."""
-    return User(
+def _claimed(data: Any) -> tuple[User, str | None]:
+    """The account a claim names, and its session (None in one signed before
+    sessions existed, which is refused); one signed before generations
+    existed is generation 0. KeyError, TypeError or ValueError when it is malformed."""
+    user = User(
         id=int(data["uid"]), role=Role(data["role"]), full_name=str(data["name"]), generation=int(data.get("gen", 0))
     )
+    session_id = data.get("sid")
+    return user, session_id if isinstance(session_id, str) else None
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def api_session(request: Request) -> tuple[User, str]:
+    """The account of the request's bearer token, still in good standing,
+    and the token's session: Unauthorized without a valid token,
+    :class:`Revoked` (401) once the token was withdrawn, its session ended,
+    or the account disabled or changed since it was issued."""
+    claim, session_id = request.app.state.tokens.claim(request)
+    user = await _services(request).sessions.check(claim, session_id)
+    if user is None or session_id is None:
+        raise Revoked()
+    return user, session_id
 
 
 async def api_user(request: Request) -> User:
-    """The account of the request's bearer token, still in good standing:
-    Unauthorized without a valid token, :class:`Revoked` (401) once the
-    account was disabled or changed since the token was issued."""
-    services: Services = request.app.state.services
-    user = await services.sessions.check(request.app.state.tokens.user(request))
-    if user is None:
-        raise Revoked()
-    return user
+    """The account of the request's bearer token (:func:`api_session`)."""
+    return (await api_session(request))[0]
 
 
-def session_user(request: Request) -> User | None:
-    """The signed-in account, as :class:`SessionCheck` let it through."""
+def _session_claim(request: Request) -> tuple[User, str | None] | None:
     data = request.session.get("user")
     if not isinstance(data, dict):
         return None
@@ -87,10 +104,24 @@ def session_user(request: Request) -> User | None:
         return None
 
 
-def sign_in(request: Request, user: User) -> None:
-    """Start a fresh session for ``user`` (a new CSRF token too)."""
+def session_user(request: Request) -> User | None:
+    """The signed-in account, as :class:`SessionCheck` let it through."""
+    claim = _session_claim(request)
+    return None if claim is None else claim[0]
+
+
+def session_id(request: Request) -> str | None:
+    """The id of the browser's session on the server (None when not signed in)."""
+    claim = _session_claim(request)
+    return None if claim is None else claim[1]
+
+
+async def sign_in(request: Request, user: User) -> None:
+    """Start a fresh session for ``user`` (a new CSRF token too), open on
+    the server until it is logged out or ended."""
+    opened = await _services(request).sessions.open(user, kind="cookie", agent=client_agent(request))
     request.session.clear()
-    request.session["user"] = _claim(user)
+    request.session["user"] = _claim(user, opened)
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
@@ -111,7 +142,7 @@ class SessionCheck:
                 claim = _claimed(data) if isinstance(data, dict) else None
             except (KeyError, TypeError, ValueError):
                 claim = None
-            if data is not None and (claim is None or await self.services.sessions.check(claim) is None):
+            if data is not None and (claim is None or await self.services.sessions.check(*claim) is None):
                 session.clear()
         await self.app(scope, receive, send)
 
@@ -129,7 +160,13 @@ def landing(user: User, wanted: str) -> str:
     return CONSOLE if wanted == "/" and can(user, CONSOLE_CAPABILITY) else wanted
 
 
-def sign_out(request: Request) -> None:
+async def sign_out(request: Request) -> None:
+    """End the browser's session on the server (a copy of its cookie stops
+    working) and forget it here."""
+    user, opened = session_user(request), session_id(request)
+    if user is not None and opened is not None:
+        with contextlib.suppress(NotFound):  # ended a moment ago elsewhere
+            await _services(request).sessions.end(user, opened)
     request.session.clear()
 
 

@@ -157,7 +157,7 @@ async def register(request: Request) -> Response:
         except (Invalid, AccountTaken) as exc:
             errors, status = exc.errors, exc.status
         else:
-            sign_in(request, user)
+            await sign_in(request, user)
             return redirect(f"/contests/{contest.slug}?registered=1")
         values.pop("password", None)
     return render(request, "public/register.html", status, contest=contest, values=values, errors=errors)
@@ -203,14 +203,14 @@ async def login(request: Request) -> Response:
         except (Unauthorized, TooManyRequests) as exc:
             error, status = exc.message, exc.status
         else:
-            sign_in(request, user)
+            await sign_in(request, user)
             return redirect(landing(user, next_url))
     return render(request, "public/login.html", status, error=error, login_value=login_value, next_url=next_url)
 
 
 async def logout(request: Request) -> Response:
     await read_form(request)
-    sign_out(request)
+    await sign_out(request)
     return redirect("/")
 
 

@@ -116,12 +116,13 @@ def test_staff_changes_need_manage_staff_and_never_touch_oneself(client: TestCli
 def test_account_read_is_cached_for_the_check_interval(settings: Settings, client: TestClient, world: World) -> None:
     """With a long interval, what this process read of the account is trusted
     until it passes: the bound every node keeps (CONTEST_SESSION_CHECK_SECONDS)."""
-    sessions = Sessions(world.services.storage, dataclasses.replace(settings, session_check_seconds=60))
+    sessions = Sessions(world.services.storage, dataclasses.replace(settings, session_check_seconds=60), world.clock)
     user, _bearer = participant(client, world)
-    assert client.portal.call(sessions.check, user) == user
+    opened = client.portal.call(lambda: sessions.open(user, kind="token", agent=""))
+    assert client.portal.call(sessions.check, user, opened) == user
     client.portal.call(world.services.staff.disable, OPERATOR, user.id)
-    assert client.portal.call(sessions.check, user) == user  # still cached
-    assert client.portal.call(world.services.sessions.check, user) is None  # read again at once (interval 0)
+    assert client.portal.call(sessions.check, user, opened) == user  # still cached
+    assert client.portal.call(world.services.sessions.check, user, opened) is None  # read again at once (interval 0)
 
 
 def test_cli_disables_and_changes_roles(tmp_path: Path) -> None:
