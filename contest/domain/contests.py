@@ -18,7 +18,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from contest.domain.models import Contest, ContestStatus, Counting, Prizes, RoundRules, ShowScore
+from contest.domain.eligibility import read_eligibility
+from contest.domain.models import (
+    Contest,
+    ContestStatus,
+    Counting,
+    Difficulty,
+    Prizes,
+    RoundRules,
+    ShowScore,
+    TieBreak,
+    TrueFigure,
+)
 from contest.domain.numbers import parse_int
 from contest.domain.timing import contest_status
 from contest.errors import Conflict, Invalid
@@ -76,7 +87,8 @@ def check_contest(
 def check_round(*, contest: Contest, title: str, opens_at: datetime, closes_at: datetime, rules: RoundRules) -> None:
     """:class:`Invalid` naming each wrong field: a round has a title, closes
     after it opens, lies within its contest's time, and asks for at least one
-    question, one second and one attempt, and for no negative topic quota."""
+    question, one second and one attempt, for no negative topic quota, and
+    for counts per difficulty (when given) adding up to its questions."""
     errors: dict[str, str] = {}
     if not title.strip() or len(title) > TITLE_MAX:
         errors["title"] = f"Tên vòng thi không được để trống, tối đa {TITLE_MAX} ký tự."
@@ -92,6 +104,11 @@ def check_round(*, contest: Contest, title: str, opens_at: datetime, closes_at: 
         errors["attempts_allowed"] = "Mỗi thí sinh cần được thi ít nhất một lượt."
     if any(n < 0 for _topic, n in rules.topic_quota) or sum(n for _t, n in rules.topic_quota) > rules.question_count:
         errors["topic_quota"] = "Số câu theo chủ đề không âm và không vượt quá số câu của vòng thi."
+    levels = sum(n for _level, n in rules.difficulty_quota)
+    if rules.difficulty_quota and levels != rules.question_count:
+        errors["difficulty_quota"] = (
+            f"Số câu theo mức độ cộng lại được {levels} câu, phải bằng số câu của vòng thi ({rules.question_count})."
+        )
     if errors:
         raise Invalid(errors)
 
@@ -140,6 +157,19 @@ COUNTING_LABELS = {
     Counting.FIRST: "Lượt đầu tiên",
     Counting.LAST: "Lượt cuối cùng",
 }
+TIE_BREAK_LABELS = {
+    TieBreak.PREDICTION: "Điểm → dự đoán → thời gian làm bài → giờ nộp bài (mặc định)",
+    TieBreak.PREDICTION_IF_PERFECT: "Điểm → dự đoán (chỉ xét bài đúng hết) → thời gian làm bài → giờ nộp bài",
+    TieBreak.PREDICTION_THEN_SUBMISSION: "Điểm → dự đoán → giờ nộp bài",
+    TieBreak.NO_PREDICTION: "Điểm → thời gian làm bài → giờ nộp bài (không xét dự đoán)",
+}
+"""The round's order after the score (``domain/ranking.py``), as its form offers it."""
+TRUE_FIGURE_LABELS = {
+    TrueFigure.ALL_CORRECT: "Số người trả lời đúng tất cả các câu (mặc định)",
+    TrueFigure.PARTICIPANTS: "Số người tham gia",
+    TrueFigure.ATTEMPTS: "Số lượt thi",
+}
+"""What the round's prediction question predicts, as its form offers it."""
 SHOW_SCORE_LABELS = {
     ShowScore.IMMEDIATELY: "Ngay sau khi nộp bài",
     ShowScore.AFTER_PUBLICATION: "Khi công bố kết quả",
@@ -210,6 +240,37 @@ def _topic_quota(value: object) -> tuple[tuple[str, int], ...]:
     )
 
 
+def _difficulty_quota(
+    fields: Mapping[str, object], base: tuple[tuple[Difficulty, int], ...]
+) -> tuple[tuple[Difficulty, int], ...]:
+    """``{"difficulty_quota": {"easy": 3, …}}`` (API) or ``difficulty_easy``
+    … (console); a difficulty left blank asks for none of it, all left
+    blank (or all 0) for no counts per difficulty. Left out entirely:
+    ``base``."""
+    given = fields.get("difficulty_quota")
+    names = [f"difficulty_{level.value}" for level in Difficulty]
+    if given is None and not any(name in fields for name in names):
+        return base
+    if given is not None and not isinstance(given, Mapping):
+        raise Invalid({"difficulty_quota": "Số câu theo mức độ: số câu dễ, trung bình, khó."})
+    nested: Mapping[str, object] = given or {}
+    unknown = set(nested) - {level.value for level in Difficulty}
+    if unknown:
+        raise Invalid({"difficulty_quota": "Mức độ là easy (dễ), medium (trung bình) hoặc hard (khó)."})
+    counts = []
+    for level in Difficulty:
+        raw = nested.get(level.value, fields.get(f"difficulty_{level.value}"))
+        label = f"Số câu {level.label.lower()}"
+        n = (
+            0
+            if raw is None or raw == ""
+            else parse_int(raw, field="difficulty_quota", label=label, minimum=0, maximum=LIMIT)
+        )
+        if n:
+            counts.append((level, n))
+    return tuple(counts)
+
+
 def _prizes(fields: Mapping[str, object], base: Prizes) -> Prizes:
     """``{"prizes": {"first": 1, …}}`` (API) or ``prize_first`` … (console);
     a kind left out keeps ``base``'s number."""
@@ -277,6 +338,8 @@ def read_round(fields: Mapping[str, object], *, base: RoundSettings | None = Non
         topic_quota=take("topic_quota", _topic_quota, old.rules.topic_quota),
         prediction_question=take("prediction_question", lambda raw: str(raw).strip(), old.rules.prediction_question),
         counting=take("counting", choice("counting", Counting, COUNTING_LABELS), old.rules.counting),
+        tie_break=take("tie_break", choice("tie_break", TieBreak, TIE_BREAK_LABELS), old.rules.tie_break),
+        true_figure=take("true_figure", choice("true_figure", TrueFigure, TRUE_FIGURE_LABELS), old.rules.true_figure),
         show_score=take("show_score", choice("show_score", ShowScore, SHOW_SCORE_LABELS), old.rules.show_score),
         complaint_window_hours=take(
             "complaint_window_hours",
@@ -287,6 +350,14 @@ def read_round(fields: Mapping[str, object], *, base: RoundSettings | None = Non
     )
     try:
         rules = replace(rules, prizes=_prizes(fields, old.rules.prizes))
+    except Invalid as exc:
+        errors.update(exc.errors)
+    try:
+        rules = replace(rules, eligibility=read_eligibility(fields, old.rules.eligibility))
+    except Invalid as exc:
+        errors.update(exc.errors)
+    try:
+        rules = replace(rules, difficulty_quota=_difficulty_quota(fields, old.rules.difficulty_quota))
     except Invalid as exc:
         errors.update(exc.errors)
     settings = RoundSettings(
@@ -357,6 +428,7 @@ class ContestSettings:
     ends_at: datetime
     areas: tuple[str, ...]
     units: tuple[tuple[str, int | None], ...]
+    verify_phone: bool = False
 
 
 def _names(value: object, *, field: str) -> list[Mapping[str, object]]:
@@ -429,7 +501,21 @@ def read_contest(fields: Mapping[str, object]) -> ContestSettings:
         ends_at=moment("ends_at", "Kết thúc"),
         areas=areas,
         units=tuple(units),
+        verify_phone=_flag(fields.get("verify_phone"), field="verify_phone", errors=errors),
     )
     if errors:
         raise Invalid(errors)
     return settings
+
+
+def _flag(value: object, *, field: str, errors: dict[str, str]) -> bool:
+    """A yes/no setting: JSON true or false, or a checkbox (``on``, ``1``,
+    ``true``; absent or empty is no); anything else adds a message to ``errors``."""
+    if isinstance(value, bool):
+        return value
+    if value in (None, "", "0", "false", "off"):
+        return False
+    if value in ("on", "1", "true"):
+        return True
+    errors[field] = "Mục này chỉ nhận có hoặc không (true/false)."
+    return False

@@ -131,6 +131,8 @@ class Contest:
     areas: tuple[Area, ...] = ()
     contact: Contact = Contact()
     units: tuple[Unit, ...] = ()
+    verify_phone: bool = False
+    """Registration proves the phone with a code sent by SMS (``services/signups.py``)."""
 
     def area(self, area_id: int) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -176,6 +178,47 @@ class Counting(enum.StrEnum):
     LAST = "last"
 
 
+class TieBreak(enum.StrEnum):
+    """The order after the score, as the round chooses (``domain/ranking.py`` states each)."""
+
+    PREDICTION = "prediction"
+    PREDICTION_IF_PERFECT = "prediction_if_perfect"
+    PREDICTION_THEN_SUBMISSION = "prediction_then_submission"
+    NO_PREDICTION = "no_prediction"
+
+    @property
+    def label(self) -> str:
+        return {
+            "prediction": "điểm cao hơn, rồi dự đoán sát hơn, rồi thời gian làm bài ngắn hơn, rồi nộp bài sớm hơn",
+            "prediction_if_perfect": (
+                "điểm cao hơn; với bài đúng hết mọi câu, dự đoán sát hơn; rồi thời gian làm bài ngắn hơn,"
+                " rồi nộp bài sớm hơn"
+            ),
+            "prediction_then_submission": "điểm cao hơn, rồi dự đoán sát hơn, rồi nộp bài sớm hơn",
+            "no_prediction": "điểm cao hơn, rồi thời gian làm bài ngắn hơn, rồi nộp bài sớm hơn",
+        }[self.value]
+
+    @property
+    def uses_prediction(self) -> bool:
+        return self is not TieBreak.NO_PREDICTION
+
+
+class TrueFigure(enum.StrEnum):
+    """What the prediction question asks participants to guess."""
+
+    ALL_CORRECT = "all_correct"
+    PARTICIPANTS = "participants"
+    ATTEMPTS = "attempts"
+
+    @property
+    def label(self) -> str:
+        return {
+            "all_correct": "số người có lượt được tính trả lời đúng tất cả các câu",
+            "participants": "số người tham gia",
+            "attempts": "số lượt thi",
+        }[self.value]
+
+
 class ShowScore(enum.StrEnum):
     """When a participant sees the score of a submitted attempt."""
 
@@ -194,6 +237,26 @@ class Prizes:
 
 
 @dataclass(frozen=True, slots=True)
+class Eligibility:
+    """Who may enter a round (``domain/eligibility.py`` decides and words it):
+    everyone when all is empty; else only participants of these ``units`` or
+    living in these ``areas`` (ids from the contest's lists; at most one of
+    the two), and, for a final, only those who qualified from the earlier
+    ``rounds``: ranked within the ``top`` of one of them, or scoring at least
+    ``min_score`` in one of them (exactly one of the two is set)."""
+
+    units: frozenset[int] = frozenset()
+    areas: frozenset[int] = frozenset()
+    rounds: tuple[int, ...] = ()
+    top: int | None = None
+    min_score: int | None = None
+
+    @property
+    def open_to_all(self) -> bool:
+        return not (self.units or self.areas or self.rounds)
+
+
+@dataclass(frozen=True, slots=True)
 class RoundRules:
     """What the server enforces for every attempt in a round, and the
     committee's settings for its results (which attempt counts, when scores
@@ -204,12 +267,22 @@ class RoundRules:
     attempts_allowed: int
     topic_quota: tuple[tuple[str, int], ...] = ()
     """Optional "so many questions per topic"; the rest is drawn from any topic."""
+    difficulty_quota: tuple[tuple[Difficulty, int], ...] = ()
+    """Optional "so many questions per difficulty", adding up to ``question_count``
+    (:func:`contest.domain.contests.check_round`); the draw honours it and the
+    topic quota together (:func:`contest.domain.draw.draw`)."""
     prediction_question: str = ""
     counting: Counting = Counting.BEST
+    tie_break: TieBreak = TieBreak.PREDICTION
+    """The order after the score (``domain/ranking.py``)."""
+    true_figure: TrueFigure = TrueFigure.ALL_CORRECT
+    """What the prediction question predicts."""
     show_score: ShowScore = ShowScore.IMMEDIATELY
     complaint_window_hours: int = 0
     """Hours complaints stay open after provisional results (0: none)."""
     prizes: Prizes = Prizes()
+    eligibility: Eligibility = Eligibility()
+    """Who may enter (a qualifying round's units or areas, a final's earlier rounds)."""
     excluded: frozenset[str] = frozenset()
     """Codes of the bank's questions this round never draws (their cited
     document was not in force on its dates); attempts already drawn keep theirs."""

@@ -18,6 +18,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import openpyxl
 
@@ -31,6 +32,7 @@ from contest.errors import Invalid
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
 SEPARATOR = " > "
+T = TypeVar("T")
 
 _NAME = {"ten", "name", "ten don vi", "ten dia ban", "xa", "phuong", "don vi", "dia ban", "noi cu tru"}
 _PARENT = {"thuoc", "parent", "tinh", "cap tren", "tinh thanh pho", "huyen"}
@@ -41,6 +43,18 @@ _HEADCOUNT = {"so nguoi", "headcount", "so can bo", "quan so", "so luong"}
 class Listed:
     name: str
     headcount: int | None = None
+
+
+def grouped(names: Iterable[tuple[T, str]]) -> list[tuple[str, list[tuple[T, str]]]]:
+    """A list as a page shows it: each item's own name under its parent
+    (``Tỉnh > Xã`` gives ``Xã`` under ``Tỉnh``), parents in the order they
+    first appear; items without a parent under ``""``. ``names`` pairs each
+    item with its full name."""
+    groups: dict[str, list[tuple[T, str]]] = {}
+    for item, name in names:
+        parent, separator, own = name.partition(SEPARATOR)
+        groups.setdefault(parent if separator else "", []).append((item, own if separator else name))
+    return list(groups.items())
 
 
 def read_name_list(filename: str, data: bytes, *, field: str) -> list[Listed]:

@@ -28,9 +28,12 @@ from contest.domain.models import Contest
 from contest.domain.numbers import int_or_none
 from contest.errors import Invalid
 
-FIELDS = ("full_name", "phone", "password", "email", "birth_year", "cccd", "area", "unit", "consent")
-JOIN_FIELDS = ("area", "unit")
+FIELDS = ("full_name", "phone", "password", "email", "birth_year", "cccd", "area", "unit", "unit_id", "consent")
+JOIN_FIELDS = ("area", "unit", "unit_id")
 """What a participant gives for each contest they join; the rest is the account's."""
+
+DETAIL_FIELDS = ("full_name", "phone", "email", "birth_year", "cccd")
+"""The account's own fields (:class:`Details`)."""
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -59,6 +62,18 @@ class Registration:
     area_id: int
     unit: str
     contest_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """What identifies a person and reaches them: the account's own, the same
+    for every contest (:data:`DETAIL_FIELDS`)."""
+
+    full_name: str
+    phone: str
+    email: str | None
+    birth_year: int
+    cccd: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +143,9 @@ def _cccd_error(cccd: str, birth_year: int | None) -> str | None:
     return None
 
 
-def validate_registration(fields: Mapping[str, object], *, contest: Contest, today: date) -> Registration:
-    """Check every field and return a normalised :class:`Registration`, or raise
-    :class:`~contest.errors.Invalid` with one message per wrong field."""
-    errors: dict[str, str] = {}
-
+def _details(fields: Mapping[str, object], errors: dict[str, str], *, today: date, min_age: int) -> Details | None:
+    """The account's own details in ``fields``, or None with their messages
+    added to ``errors``; ``min_age`` the contest's (0: none)."""
     full_name = _text(fields, "full_name")
     if not full_name:
         errors["full_name"] = "Vui lòng nhập họ và tên."
@@ -145,10 +158,6 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
     elif phone is None:
         errors["phone"] = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
 
-    password = fields.get("password")
-    if (message := password_error(password, phone=phone)) is not None:
-        errors["password"] = message
-
     email = _text(fields, "email").lower() or None
     if email is not None and (len(email) > 254 or not email.isprintable() or not _EMAIL.match(email)):
         errors["email"] = "Địa chỉ email không hợp lệ."
@@ -159,14 +168,43 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
     elif birth_year is None:
         errors["birth_year"] = f"Năm sinh phải là một năm từ 1900 đến {today.year} (bốn chữ số)."
     else:
-        if contest.min_age and today.year - birth_year < contest.min_age:
-            errors["birth_year"] = f"Cuộc thi dành cho người từ {contest.min_age} tuổi trở lên."
+        if min_age and today.year - birth_year < min_age:
+            errors["birth_year"] = f"Cuộc thi dành cho người từ {min_age} tuổi trở lên."
 
     cccd = re.sub(r"\s", "", _text(fields, "cccd"))
     if not cccd:
         errors["cccd"] = "Vui lòng nhập số định danh cá nhân (số thẻ căn cước/CCCD)."
     elif (message := _cccd_error(cccd, birth_year)) is not None:
         errors["cccd"] = message
+
+    if any(name in errors for name in DETAIL_FIELDS):
+        return None
+    assert phone is not None and birth_year is not None
+    return Details(full_name=full_name, phone=phone, email=email, birth_year=birth_year, cccd=cccd)
+
+
+def validate_details(fields: Mapping[str, object], *, today: date) -> Details:
+    """Check the account's own details (:data:`DETAIL_FIELDS`, as at
+    registration but for any contest's minimum age: a participant
+    correcting them on their profile page) and return them normalised, or
+    raise :class:`~contest.errors.Invalid` with one message per wrong field."""
+    errors: dict[str, str] = {}
+    details = _details(fields, errors, today=today, min_age=0)
+    if details is None:
+        raise Invalid(errors)
+    return details
+
+
+def validate_registration(fields: Mapping[str, object], *, contest: Contest, today: date) -> Registration:
+    """Check every field and return a normalised :class:`Registration`, or raise
+    :class:`~contest.errors.Invalid` with one message per wrong field."""
+    errors: dict[str, str] = {}
+    details = _details(fields, errors, today=today, min_age=contest.min_age or 0)
+
+    password = fields.get("password")
+    phone = details.phone if details else normalize_phone(_text(fields, "phone"))
+    if (message := password_error(password, phone=phone)) is not None:
+        errors["password"] = message
 
     joining = _joining(fields, contest, errors)
 
@@ -176,15 +214,15 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
 
     if errors:
         raise Invalid(errors)
-    assert phone is not None and birth_year is not None and joining is not None
+    assert details is not None and joining is not None
     assert isinstance(password, str)
     return Registration(
-        full_name=full_name,
-        phone=phone,
+        full_name=details.full_name,
+        phone=details.phone,
         password=password,
-        email=email,
-        birth_year=birth_year,
-        cccd=cccd,
+        email=details.email,
+        birth_year=details.birth_year,
+        cccd=details.cccd,
         area_id=joining.area_id,
         unit=joining.unit,
         contest_id=contest.id,
@@ -192,18 +230,33 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
 
 
 def _joining(fields: Mapping[str, object], contest: Contest, errors: dict[str, str]) -> Joining | None:
-    """The area and unit in ``fields``, or None with their messages added to ``errors``."""
+    """The area and unit in ``fields``, or None with their messages added to
+    ``errors``. The area is an id of the contest's list. When the contest has
+    a list of units, the unit is one of them: by id (``unit_id``, what the
+    page's list sends) or by its exact name (``unit``, what the API always
+    took); without a list it is typed freely. It stays optional either way."""
     area_id = int_or_none(fields.get("area"), minimum=1)
     area = None if area_id is None else contest.area(area_id)
     if area is None:
         errors["area"] = "Vui lòng chọn nơi cư trú trong danh sách."
 
     unit = _text(fields, "unit")
-    if len(unit) > 200:
+    raw_unit_id = fields.get("unit_id")
+    if contest.units and raw_unit_id not in (None, ""):
+        unit_id = int_or_none(raw_unit_id, minimum=1)
+        chosen = next((u for u in contest.units if u.id == unit_id), None)
+        if chosen is None:
+            errors["unit_id"] = "Vui lòng chọn đơn vị công tác trong danh sách."
+        unit = chosen.name if chosen else ""
+    elif contest.units and unit and all(u.name != unit for u in contest.units):
+        errors["unit"] = "Đơn vị công tác không có trong danh sách đơn vị của cuộc thi; vui lòng chọn trong danh sách."
+    elif len(unit) > 200:
         errors["unit"] = "Đơn vị công tác dài tối đa 200 ký tự."
     elif not unit.isprintable():
         errors["unit"] = "Đơn vị công tác có ký tự điều khiển hoặc ký tự ẩn; vui lòng gõ lại."
-    return None if area is None or "unit" in errors else Joining(area_id=area.id, unit=unit)
+    if area is None or "unit" in errors or "unit_id" in errors:
+        return None
+    return Joining(area_id=area.id, unit=unit)
 
 
 def validate_joining(fields: Mapping[str, object], *, contest: Contest) -> Joining:

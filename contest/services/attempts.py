@@ -197,6 +197,7 @@ class Attempts:
             message = "Vòng thi chưa mở." if status is RoundStatus.UPCOMING else "Vòng thi đã kết thúc."
             raise Conflict(message, code="round_not_open")
         await self._contests.require_joined(user, round_.contest_id)
+        await self._contests.require_eligible(user, round_)
         version_id, bank = await self._catalog.bank(round_.bank_id)
         # A generator seeded from the OS for each attempt: unpredictable, and far fewer
         # system calls than SystemRandom, which reads the OS for every number.

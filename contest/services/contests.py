@@ -29,10 +29,12 @@ from contest.domain.contests import (
     read_weeks,
     weekly,
 )
-from contest.domain.models import Contact, Contest, Participation, Round, RoundRules, User
+from contest.domain.eligibility import Refusal, check_eligibility, to_json
+from contest.domain.models import Contact, Contest, Eligibility, Participation, Round, RoundRules, User
 from contest.domain.permissions import Capability, can, require
 from contest.domain.registration import validate_joining
 from contest.errors import Conflict, Invalid
+from contest.services import eligibility
 from contest.services.catalog import Catalog
 from contest.services.facts import reported
 from contest.storage import Duplicate, Storage
@@ -76,6 +78,7 @@ async def create_contest(
     contact: Contact | None = None,
     units: Sequence[tuple[str, int | None]] = (),
     actor_id: int | None = None,
+    verify_phone: bool = False,
 ) -> Contest:
     """A new contest with its areas and units (name, headcount) in this
     order, logged as ``actor_id``'s. :class:`Invalid` naming the wrong
@@ -98,6 +101,7 @@ async def create_contest(
             contact=contact,
             units=[(name.strip(), headcount) for name, headcount in units],
             actor_id=actor_id,
+            verify_phone=verify_phone,
         )
     except Duplicate:
         raise Invalid({"slug": SLUG_TAKEN}) from None
@@ -157,10 +161,11 @@ async def add_contest(storage: Storage, *, actor: User, fields: Mapping[str, obj
         units=settings.units,
         now=now,
         actor_id=actor.id or None,
+        verify_phone=settings.verify_phone,
     )
 
 
-CONTEST_TEXTS = ("title", "description", "rules", "privacy_notice", "min_age")
+CONTEST_TEXTS = ("title", "description", "rules", "privacy_notice", "min_age", "verify_phone")
 
 
 async def change_contest(
@@ -220,14 +225,36 @@ async def change_contest(
 
 async def _check_draw(storage: Storage, settings: RoundSettings) -> None:
     """:class:`Invalid` beside the field when the bank's current version
-    cannot supply what the round asks for, or the bank does not exist."""
+    cannot supply what the round asks for, or the bank does not exist or is
+    archived (set aside: a new round draws from a bank in use)."""
     try:
+        bank = await storage.banks.get(settings.bank_id)
         questions = await storage.banks.questions(await storage.banks.current_version(settings.bank_id))
-        draw.check_rules(questions, settings.rules)
     except Missing:
         raise Invalid({"bank_id": "Không tìm thấy ngân hàng câu hỏi này."}) from None
+    if bank.archived_at is not None:
+        raise Invalid(
+            {
+                "bank_id": f"Ngân hàng «{bank.name}» đã được lưu trữ: chọn một ngân hàng đang dùng, hoặc đưa ngân hàng "
+                "này trở lại trên trang của nó."
+            }
+        )
+    try:
+        draw.check_rules(questions, settings.rules)
     except draw.NotEnoughQuestions as short:
         raise Invalid({short.field: short.message}) from None
+
+
+async def _check_eligibility(
+    storage: Storage, contest: Contest, settings: RoundSettings, *, round_id: int | None = None
+) -> None:
+    """:func:`~contest.domain.eligibility.check_eligibility` against the
+    contest's rounds as stored (a round open to all has nothing to check)."""
+    rule = settings.rules.eligibility
+    if rule.open_to_all and rule.top is None and rule.min_score is None:
+        return
+    rounds = [r for r in await storage.contests.rounds() if r.contest_id == contest.id]
+    check_eligibility(rule, contest=contest, opens_at=settings.opens_at, rounds=rounds, round_id=round_id)
 
 
 async def add_rounds(
@@ -253,6 +280,7 @@ async def add_rounds(
             if week == 1:
                 raise
             raise Invalid({"weeks": f"Vòng của tuần thứ {week} nằm ngoài thời gian diễn ra cuộc thi."}) from None
+    await _check_eligibility(storage, contest, settings)
     await _check_draw(storage, settings)
     return [
         await create_round(
@@ -295,11 +323,15 @@ def _flat(settings: RoundSettings) -> dict[str, object]:
         "duration_seconds": rules.duration_seconds,
         "attempts_allowed": rules.attempts_allowed,
         "topic_quota": dict(rules.topic_quota),
+        "difficulty_quota": {level.value: n for level, n in rules.difficulty_quota},
         "prediction_question": rules.prediction_question,
         "counting": rules.counting.value,
+        "tie_break": rules.tie_break.value,
+        "true_figure": rules.true_figure.value,
         "show_score": rules.show_score.value,
         "complaint_window_hours": rules.complaint_window_hours,
         "prizes": [rules.prizes.first, rules.prizes.second, rules.prizes.third, rules.prizes.consolation],
+        "eligibility": to_json(rules.eligibility),
     }
 
 
@@ -308,6 +340,14 @@ async def round_figures(storage: Storage, *, actor: User, round_id: int) -> Roun
     afresh each time; Forbidden without MANAGE_ROUNDS."""
     require(actor, Capability.MANAGE_ROUNDS)
     return await storage.contests.figures(round_id)
+
+
+async def qualified_count(storage: Storage, *, actor: User, rule: Eligibility) -> int:
+    """How many participants a final's rule admits so far: those the final
+    standings of its named rounds qualify (:mod:`contest.domain.eligibility`),
+    each once; Forbidden without MANAGE_ROUNDS."""
+    require(actor, Capability.MANAGE_ROUNDS)
+    return await storage.contests.qualified(rule)
 
 
 async def has_attempts(storage: Storage, *, actor: User, round_id: int) -> bool:
@@ -328,11 +368,15 @@ ROUND_FIELDS = {
     "duration_seconds": "thời gian làm bài",
     "attempts_allowed": "số lượt thi",
     "topic_quota": "số câu theo chủ đề",
+    "difficulty_quota": "số câu theo mức độ",
     "prediction_question": "câu hỏi dự đoán",
     "counting": "lượt được tính",
+    "tie_break": "thứ tự xếp hạng",
+    "true_figure": "con số cần dự đoán",
     "show_score": "thời điểm xem điểm",
     "complaint_window_hours": "thời hạn khiếu nại",
     "prizes": "cơ cấu giải",
+    "eligibility": "điều kiện tham gia",
 }
 """Each of a round's settings as the refusal names it."""
 
@@ -375,6 +419,7 @@ async def change_round(
     changed = [name for name in new if new[name] != old[name]]
     if not changed:
         return round_
+    await _check_eligibility(storage, contest, after, round_id=round_.id)
     if await storage.contests.has_attempts(round_.id):
         frozen = [name for name in changed if name not in CHANGEABLE_WITH_ATTEMPTS]
         if after.closes_at < before.closes_at:
@@ -467,6 +512,24 @@ class Contests:
             return
         if contest_id not in await self.joined(user):
             raise NotJoined(await self._catalog.contest(contest_id))
+
+    async def refusal(self, user: User, round_: Round) -> Refusal | None:
+        """Why this participant may not enter ``round_`` (its units or areas,
+        a final's qualification: :mod:`contest.domain.eligibility`), or None;
+        None too before they have joined its contest (joining comes first)."""
+        if round_.rules.eligibility.open_to_all:
+            return None
+        joined = (await self.joined(user)).get(round_.contest_id)
+        if joined is None:
+            return None
+        return await eligibility.refusal(self._storage, self._catalog, round_=round_, joined=joined)
+
+    async def require_eligible(self, user: User, round_: Round) -> None:
+        """:class:`~contest.services.eligibility.NotEligible` (403, with the
+        reason) unless this participant may enter ``round_``."""
+        found = await self.refusal(user, round_)
+        if found is not None:
+            raise eligibility.NotEligible(found)
 
     async def join(self, user: User, contest: Contest, fields: Mapping[str, object]) -> Participation:
         """Join ``contest`` with the area and unit in ``fields``. Forbidden for

@@ -8,16 +8,21 @@ from datetime import datetime
 from typing import Any
 
 from contest.domain.contests import RoundFigures
+from contest.domain.eligibility import from_json, to_json
 from contest.domain.models import (
     Area,
     Contact,
     Contest,
     Counting,
+    Difficulty,
+    Eligibility,
     Phase,
     Prizes,
     Round,
     RoundRules,
     ShowScore,
+    TieBreak,
+    TrueFigure,
     Unit,
 )
 from contest.storage.accounts import Duplicate
@@ -45,14 +50,25 @@ def _round(row: Any) -> Round:
             duration_seconds=row["duration_seconds"],
             attempts_allowed=row["attempts_allowed"],
             topic_quota=tuple((t, n) for t, n in json.loads(row["topic_quota"])),
+            difficulty_quota=tuple((Difficulty(d), n) for d, n in json.loads(row["difficulty_quota"])),
             prediction_question=row["prediction_question"],
             counting=Counting(row["counting"]),
+            tie_break=TieBreak(row["tie_break"]),
+            true_figure=TrueFigure(row["true_figure"]),
             show_score=ShowScore(row["show_score"]),
             complaint_window_hours=row["complaint_window_hours"],
             prizes=Prizes(**json.loads(row["prizes"])),
+            eligibility=from_json(json.loads(row["eligibility"])),
             excluded=frozenset(json.loads(row["excluded_codes"])),
         ),
         stored_phase=Phase(row["phase"]),
+    )
+
+
+def _set_difficulty_quota(conn: Conn, round_id: int, rules: RoundRules) -> None:
+    conn.execute(
+        "UPDATE rounds SET difficulty_quota = ? WHERE id = ?",
+        (dumps([[level.value, n] for level, n in rules.difficulty_quota]), round_id),
     )
 
 
@@ -101,6 +117,7 @@ class ContestStore:
         contact: Contact | None = None,
         units: Sequence[tuple[str, int | None]] = (),
         actor_id: int | None = None,
+        verify_phone: bool = False,
     ) -> Contest:
         """A new contest with its areas and its units (name, headcount) in
         this order, logged as ``actor_id``'s (None: the system);
@@ -113,8 +130,8 @@ class ContestStore:
             contest_id = int(
                 conn.execute(
                     "INSERT INTO contests (slug, title, description, rules, privacy_notice, min_age, created_at,"
-                    " contact_address, contact_phone, contact_email, starts_at, ends_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    " contact_address, contact_phone, contact_email, starts_at, ends_at, verify_phone)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         slug,
                         title,
@@ -128,6 +145,7 @@ class ContestStore:
                         contact.email,
                         to_ms(starts_at),
                         to_ms(ends_at),
+                        int(verify_phone),
                     ),
                 ).fetchone()[0]
             )
@@ -174,6 +192,7 @@ class ContestStore:
                 areas=tuple(made),
                 contact=contact,
                 units=tuple(listed),
+                verify_phone=verify_phone,
             )
 
         return await self.db.write(fn)
@@ -192,20 +211,21 @@ class ContestStore:
         now: datetime,
     ) -> None:
         """Rewrite a contest's ``texts`` (title, description, rules,
-        privacy_notice, min_age) and dates, add ``areas`` and ``units`` after
+        privacy_notice, min_age, verify_phone) and dates, add ``areas`` and ``units`` after
         its own (those it has stay: participants chose them), and log
         ``details`` (``contest.update``), in one transaction."""
 
         def fn(conn: Conn) -> None:
             conn.execute(
                 "UPDATE contests SET title = ?, description = ?, rules = ?, privacy_notice = ?, min_age = ?,"
-                " starts_at = ?, ends_at = ? WHERE id = ?",
+                " verify_phone = ?, starts_at = ?, ends_at = ? WHERE id = ?",
                 (
                     texts["title"],
                     texts["description"],
                     texts["rules"],
                     texts["privacy_notice"],
                     texts["min_age"],
+                    int(texts["verify_phone"]),
                     to_ms(starts_at),
                     to_ms(ends_at),
                     contest_id,
@@ -264,6 +284,7 @@ class ContestStore:
                         address=row["contact_address"], phone=row["contact_phone"], email=row["contact_email"]
                     ),
                     units=tuple(units.get(row["id"], ())),
+                    verify_phone=bool(row["verify_phone"]),
                 )
                 for row in conn.execute("SELECT * FROM contests ORDER BY starts_at, id")
             ]
@@ -290,8 +311,8 @@ class ContestStore:
             cur = conn.execute(
                 "INSERT INTO rounds (contest_id, title, description, opens_at, closes_at, question_count,"
                 " duration_seconds, attempts_allowed, topic_quota, prediction_question, bank_id, counting, show_score,"
-                " complaint_window_hours, prizes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " complaint_window_hours, prizes, tie_break, true_figure)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     contest_id,
                     title,
@@ -308,9 +329,15 @@ class ContestStore:
                     rules.show_score.value,
                     rules.complaint_window_hours,
                     _prizes(rules.prizes),
+                    rules.tie_break.value,
+                    rules.true_figure.value,
                 ),
             )
             round_id: int = cur.fetchone()["id"]
+            _set_difficulty_quota(conn, round_id, rules)
+            conn.execute(
+                "UPDATE rounds SET eligibility = ? WHERE id = ?", (dumps(to_json(rules.eligibility)), round_id)
+            )
             if now is not None:
                 details = {"title": title, "contest_id": contest_id, "bank_id": bank_id}
                 record(
@@ -350,7 +377,7 @@ class ContestStore:
             conn.execute(
                 "UPDATE rounds SET title = ?, description = ?, question_count = ?, duration_seconds = ?,"
                 " attempts_allowed = ?, topic_quota = ?, prediction_question = ?, counting = ?, show_score = ?,"
-                " complaint_window_hours = ?, prizes = ?, bank_id = ? WHERE id = ?",
+                " complaint_window_hours = ?, prizes = ?, tie_break = ?, true_figure = ?, bank_id = ? WHERE id = ?",
                 (
                     title,
                     description,
@@ -363,10 +390,16 @@ class ContestStore:
                     rules.show_score.value,
                     rules.complaint_window_hours,
                     _prizes(rules.prizes),
+                    rules.tie_break.value,
+                    rules.true_figure.value,
                     bank_id,
                     round_id,
                 ),
             )
+            conn.execute(
+                "UPDATE rounds SET eligibility = ? WHERE id = ?", (dumps(to_json(rules.eligibility)), round_id)
+            )
+            _set_difficulty_quota(conn, round_id, rules)
             record(
                 conn, actor_id=actor_id, action="round.update", subject=f"round:{round_id}", details=details, now=now
             )
@@ -401,6 +434,21 @@ class ContestStore:
         return await self.db.read(
             lambda c: c.execute("SELECT 1 FROM attempts WHERE round_id = ? LIMIT 1", (round_id,)).fetchone() is not None
         )
+
+    async def qualified(self, rule: Eligibility) -> int:
+        """How many participants the final standings of ``rule``'s rounds
+        qualify (each once, whichever rounds they qualify from)."""
+        if not rule.rounds or (rule.top is None and rule.min_score is None):
+            return 0
+        marks = ", ".join("?" for _ in rule.rounds)
+        column, bound = ("e.rank <= ?", rule.top) if rule.top is not None else ("e.score >= ?", rule.min_score)
+        sql = (
+            "SELECT COUNT(DISTINCT e.user_id) AS n FROM standing_entries e"
+            " JOIN standings s ON s.round_id = e.round_id"
+            f" WHERE s.phase = 'final' AND e.round_id IN ({marks}) AND {column}"
+        )
+        row = await self.db.read(lambda c: c.execute(sql, (*rule.rounds, bound)).fetchone())
+        return int(row["n"])
 
     async def exclude_codes(self, round_id: int, codes: frozenset[str], *, actor_id: int | None, now: datetime) -> None:
         """Set the codes the round never draws, logged with those before and

@@ -22,6 +22,7 @@ from contest.domain.models import (
     Contest,
     DrawnKey,
     DrawnQuestion,
+    Eligibility,
     Participation,
     Phase,
     Question,
@@ -32,13 +33,15 @@ from contest.domain.models import (
     User,
 )
 from contest.domain.publication import KeyPair
-from contest.domain.ranking import Scored
-from contest.domain.registration import Registration
+from contest.domain.ranking import ScoredRow
+from contest.domain.registration import Details, Registration
 from contest.domain.rescoring import RescoreReport
-from contest.domain.statistics import Response
+from contest.domain.statistics import Analysis, Response
 from contest.storage.audit import AuditEntry
+from contest.storage.codes import Sends, Tried
 from contest.storage.judging import Complaint, Disqualification
-from contest.storage.leaderboards import Head, OwnPlace, Person, StoredEntry
+from contest.storage.leaderboards import Head, OwnPlace, PersonRow, StoredEntry
+from contest.storage.overall import OverallHead, OverallRow
 from contest.storage.participants import Joined, Participant
 from contest.storage.phases import PhaseChange
 from contest.storage.publications import Announcement, Document
@@ -86,6 +89,7 @@ class ContestStorage(Protocol):
         contact: Contact | None = None,
         units: Sequence[tuple[str, int | None]] = (),
         actor_id: int | None = None,
+        verify_phone: bool = False,
     ) -> Contest: ...
 
     async def update(
@@ -137,6 +141,8 @@ class ContestStorage(Protocol):
     async def figures(self, round_id: int) -> RoundFigures: ...
 
     async def has_attempts(self, round_id: int) -> bool: ...
+
+    async def qualified(self, rule: Eligibility) -> int: ...
 
     async def exclude_codes(
         self, round_id: int, codes: frozenset[str], *, actor_id: int | None, now: datetime
@@ -249,6 +255,10 @@ class AccountStorage(Protocol):
 
     async def get(self, user_id: int) -> User | None: ...
 
+    async def password_hash(self, user_id: int) -> str | None: ...
+
+    async def update_details(self, user_id: int, details: Details) -> None: ...
+
     async def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
 
     async def login_failures(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]: ...
@@ -256,6 +266,36 @@ class AccountStorage(Protocol):
     async def record_login_failure(self, keys: Sequence[str], *, now: datetime, since: datetime) -> None: ...
 
     async def clear_login_failures(self, key: str) -> None: ...
+
+
+class LimitStorage(Protocol):
+    """What services ask of ``Storage.limits`` (:class:`contest.storage.limits.LimitStore`)."""
+
+    async def counts(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]: ...
+
+    async def hit(self, keys: Sequence[str], *, now: datetime, forget_before: datetime) -> None: ...
+
+    async def spend(self, signature: str, *, expires_at: datetime, now: datetime) -> bool: ...
+
+
+class CodeStorage(Protocol):
+    """What services ask of ``Storage.codes`` (:class:`contest.storage.codes.CodeStore`)."""
+
+    async def sends(self, *, target: str, client: str, since: datetime) -> Sends: ...
+
+    async def issue(
+        self,
+        *,
+        purpose: str,
+        target: str,
+        client: str,
+        digest: str,
+        payload: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> int: ...
+
+    async def try_code(self, *, purpose: str, target: str, digest: str, now: datetime, max_tries: int) -> Tried: ...
 
 
 class StandingStorage(Protocol):
@@ -470,6 +510,12 @@ class StatisticsStorage(Protocol):
 
     async def distributions(self, round_id: int) -> tuple[dict[int, int], dict[int, int]]: ...
 
+    async def analysis(self, round_id: int, *, closes_at: datetime) -> Analysis | None: ...
+
+    async def keep_analysis(self, round_id: int, analysis: Analysis, *, closes_at: datetime, now: datetime) -> None: ...
+
+    async def unanalysed(self, *, closed_before: datetime) -> list[int]: ...
+
     def responses(self, round_id: int, *, batch: int = BATCH) -> AsyncIterator[list[Response]]: ...
 
     def attempts(self, round_id: int, *, batch: int = BATCH) -> AsyncIterator[list[ExportedAttempt]]: ...
@@ -479,14 +525,34 @@ class StatisticsStorage(Protocol):
     def results(self, round_id: int, *, batch: int = BATCH) -> AsyncIterator[list[ExportedResult]]: ...
 
 
+class OverallStorage(Protocol):
+    """What services ask of ``Storage.overall`` (:class:`contest.storage.overall.OverallStore`)."""
+
+    async def save(self, head: OverallHead, rows: Sequence[OverallRow]) -> None: ...
+
+    async def clear(self, contest_id: int) -> None: ...
+
+    async def head(self, contest_id: int) -> OverallHead | None: ...
+
+    async def entries(self, contest_id: int, *, offset: int = 0, limit: int) -> list[OverallRow]: ...
+
+
 class LeaderboardStorage(Protocol):
     """What services ask of ``Storage.leaderboards`` (:class:`contest.storage.leaderboards.LeaderboardStore`)."""
 
-    async def scored(self, round_id: int) -> list[Scored]: ...
+    async def scored(self, round_id: int) -> list[ScoredRow]: ...
 
-    async def people(self, round_id: int) -> dict[int, Person]: ...
+    async def people(self, round_id: int) -> list[PersonRow]: ...
 
-    async def save(self, head: Head, entries: Sequence[StoredEntry]) -> None: ...
+    async def save(self, head: Head, rows: Iterable[tuple[Any, ...]], *, undecided_only: bool = False) -> bool: ...
+
+    async def restamp(self, round_id: int, phase: Phase, *, digest: str, signature: str) -> None: ...
+
+    async def due(self, *, closed_before: datetime) -> list[tuple[int, datetime]]: ...
+
+    async def claim(self, round_id: int, closes_at: datetime, *, now: datetime, expired_before: datetime) -> bool: ...
+
+    async def release(self, round_id: int) -> None: ...
 
     async def head(self, round_id: int) -> Head | None: ...
 

@@ -12,8 +12,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contest.domain import phases, timing
-from contest.domain.models import Attempt, AttemptSummary, Contest, Round, RoundStatus, SavedAnswer
+from contest.domain.models import Attempt, AttemptSummary, Contest, Round, RoundStatus, SavedAnswer, User
+from contest.domain.publication import mask_phone
 from contest.services.attempts import STALE
+from contest.services.challenges import FIELD
 from contest.services.container import Services
 from contest.web.auth import api_user
 from contest.web.openapi import spec
@@ -42,9 +44,10 @@ def result_json(summary: AttemptSummary) -> dict[str, Any] | None:
     }
 
 
-def attempt_json(attempt: Attempt, *, prediction_question: str, reveal: bool) -> dict[str, Any]:
+def attempt_json(attempt: Attempt, *, prediction_question: str, reveal: bool, shown: bool) -> dict[str, Any]:
     """An attempt as a participant may see it; keys and explanations only
-    when ``reveal`` (the round has closed)."""
+    when ``reveal`` (the round has closed and scores are shown), the result
+    only when ``shown`` (:func:`contest.domain.phases.scores_shown`)."""
     questions = []
     for q in attempt.questions:
         item: dict[str, Any] = {
@@ -70,16 +73,19 @@ def attempt_json(attempt: Attempt, *, prediction_question: str, reveal: bool) ->
         "answers": {str(k): sorted(v) for k, v in sorted(attempt.answers.items()) if v},
         "revisions": {str(k): v for k, v in sorted(attempt.revisions.items()) if v},
         "flagged": sorted(attempt.flagged),
-        "result": result_json(attempt),
+        "result": result_json(attempt) if shown else None,
+        "score_shown": shown,
     }
 
 
 async def _attempt_response(request: Request, attempt: Attempt, status: int = 200) -> JSONResponse:
     s = services(request)
     round_ = await s.catalog.round(attempt.round_id)
-    reveal = timing.round_status(round_, s.clock.now()) is RoundStatus.CLOSED
+    now = s.clock.now()
+    shown = phases.scores_shown(round_, now)
+    reveal = shown and timing.round_status(round_, now) is RoundStatus.CLOSED
     return JSONResponse(
-        attempt_json(attempt, prediction_question=round_.rules.prediction_question, reveal=reveal),
+        attempt_json(attempt, prediction_question=round_.rules.prediction_question, reveal=reveal, shown=shown),
         status_code=status,
     )
 
@@ -98,17 +104,63 @@ async def contest_areas(request: Request) -> Response:
     return _areas_response(await services(request).catalog.contest(request.path_params["contest_id"]))
 
 
+async def contest_units(request: Request) -> Response:
+    """The contest's list of work units (empty: the unit is typed freely)."""
+    contest = await services(request).catalog.contest(request.path_params["contest_id"])
+    return JSONResponse([{"id": u.id, "name": u.name} for u in contest.units])
+
+
+async def challenge(request: Request) -> Response:
+    """A new proof-of-work challenge (:meth:`Challenges.issue`), never cached."""
+    return JSONResponse(services(request).challenges.issue(), headers={"cache-control": "no-store"})
+
+
 async def register(request: Request) -> Response:
     s = services(request)
     body = await read_json(request)
-    user = await s.accounts.register(await s.catalog.current(s.clock.now()), body)
+    contest = await s.catalog.current(s.clock.now())
+    if contest.verify_phone:
+        phone = await s.signups.start(contest, body, client=client_address(request), solution=body.get(FIELD))
+        sent = {"verification": "sent", "phone": mask_phone(phone), "expires_in": s.settings.code_ttl_seconds}
+        return JSONResponse(sent, status_code=202)
+    user = await s.accounts.register(contest, body, client=client_address(request), solution=body.get(FIELD))
+    return _registered(user)
+
+
+def _registered(user: User) -> Response:
     return JSONResponse({"id": user.id, "full_name": user.full_name, "phone": user.phone}, status_code=201)
+
+
+async def register_verify(request: Request) -> Response:
+    """Step 2 of a registration with a verified phone: ``{"phone", "code"}``."""
+    body = await read_json(request)
+    return _registered(await services(request).signups.finish(body.get("phone"), body.get("code")))
+
+
+async def password_reset(request: Request) -> Response:
+    """A code by SMS or a link by email, the same answer for every phone or email: ``{"login"}``."""
+    body = await read_json(request)
+    sent = await services(request).resets.request(body.get("login"), client=client_address(request))
+    return JSONResponse({"sent": sent.channel, "to": sent.to}, status_code=202)
+
+
+async def password_reset_confirm(request: Request) -> Response:
+    """A new password with ``{"phone", "code"}`` or ``{"token"}`` (an emailed link's): every session and token ends."""
+    s = services(request)
+    body = await read_json(request)
+    if "token" in body:
+        await s.resets.confirm_link(body.get("token"), body.get("password"))
+    else:
+        await s.resets.confirm_code(body.get("phone"), body.get("code"), body.get("password"))
+    return Response(status_code=204)
 
 
 async def token(request: Request) -> Response:
     s = services(request)
     body = await read_json(request)
-    user = await s.accounts.authenticate(body.get("login"), body.get("password"), client=client_address(request))
+    user = await s.accounts.authenticate(
+        body.get("login"), body.get("password"), client=client_address(request), solution=body.get(FIELD)
+    )
     opened = await s.sessions.open(user, kind="token", agent=client_agent(request))
     return JSONResponse(
         {
@@ -253,8 +305,18 @@ async def prediction(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     user = await api_user(request)
     body = await read_json(request)
-    summary = await services(request).attempts.submit(user, request.path_params["attempt_id"], body.get("prediction"))
-    return JSONResponse({"id": summary.id, "status": summary.status.value, **(result_json(summary) or {})})
+    s = services(request)
+    summary = await s.attempts.submit(user, request.path_params["attempt_id"], body.get("prediction"))
+    shown = phases.scores_shown(await s.catalog.round(summary.round_id), s.clock.now())
+    return JSONResponse(
+        {
+            "id": summary.id,
+            "status": summary.status.value,
+            "submitted_at": iso(summary.submitted_at),
+            "score_shown": shown,
+            **((result_json(summary) or {}) if shown else {}),
+        }
+    )
 
 
 async def openapi(request: Request) -> Response:
@@ -263,12 +325,17 @@ async def openapi(request: Request) -> Response:
 
 routes = [
     Route("/v1/areas", areas, methods=["GET"]),
+    Route("/v1/challenge", challenge, methods=["GET"]),
     Route("/v1/register", register, methods=["POST"]),
+    Route("/v1/register/verify", register_verify, methods=["POST"]),
+    Route("/v1/password-reset", password_reset, methods=["POST"]),
+    Route("/v1/password-reset/confirm", password_reset_confirm, methods=["POST"]),
     Route("/v1/token", token, methods=["POST"]),
     Route("/v1/rounds", rounds, methods=["GET"]),
     Route("/v1/contests", contests, methods=["GET"]),
     Route("/v1/contests/{contest_id:id}/rounds", contest_rounds, methods=["GET"]),
     Route("/v1/contests/{contest_id:id}/areas", contest_areas, methods=["GET"]),
+    Route("/v1/contests/{contest_id:id}/units", contest_units, methods=["GET"]),
     Route("/v1/contests/{contest_id:id}/join", join, methods=["POST"]),
     Route("/v1/rounds/{round_id:id}/attempts", start, methods=["POST"]),
     Route("/v1/attempts/{attempt_id:id}", attempt, methods=["GET"]),

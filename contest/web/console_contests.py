@@ -18,14 +18,25 @@ from contest.domain.contests import (
     COUNTING_LABELS,
     PRIZE_LABELS,
     SHOW_SCORE_LABELS,
+    TIE_BREAK_LABELS,
+    TRUE_FIGURE_LABELS,
     VIETNAM,
     time_left,
 )
-from contest.domain.models import Contest, Round, User
-from contest.domain.name_lists import MAX_BYTES, read_name_list
+from contest.domain.eligibility import OPEN_TO, QUALIFY_BY, describe
+from contest.domain.models import Contest, Difficulty, Eligibility, Round, User
+from contest.domain.name_lists import MAX_BYTES, MAX_ROWS, read_name_list
 from contest.domain.permissions import Capability
 from contest.errors import Conflict, Invalid
-from contest.services.contests import add_contest, add_rounds, change_contest, change_round, has_attempts, round_figures
+from contest.services.contests import (
+    add_contest,
+    add_rounds,
+    change_contest,
+    change_round,
+    has_attempts,
+    qualified_count,
+    round_figures,
+)
 from contest.web.auth import check_csrf
 from contest.web.organiser import services, staff_page
 from contest.web.pages import redirect, render
@@ -112,6 +123,7 @@ async def edit_contest(request: Request, user: User) -> Response:
         "rules": contest.rules,
         "privacy_notice": contest.privacy_notice,
         "min_age": contest.min_age or "",
+        "verify_phone": contest.verify_phone,
         "starts_at": local_input(contest.starts_at),
         "ends_at": local_input(contest.ends_at),
     }
@@ -157,11 +169,28 @@ def _round_values(round_: Round) -> dict[str, Any]:
         "duration_seconds": rules.duration_seconds if rules.duration_seconds % 60 else "",
         "attempts_allowed": rules.attempts_allowed,
         "topic_quota": "\n".join(f"{topic}: {n}" for topic, n in rules.topic_quota),
+        **{f"difficulty_{level.value}": n for level, n in rules.difficulty_quota},
         "prediction_question": rules.prediction_question,
         "counting": rules.counting.value,
+        "tie_break": rules.tie_break.value,
+        "true_figure": rules.true_figure.value,
         "show_score": rules.show_score.value,
         "complaint_window_hours": rules.complaint_window_hours,
         **{f"prize_{kind}": getattr(rules.prizes, kind) for kind in PRIZE_LABELS},
+        **_eligibility_values(rules.eligibility),
+    }
+
+
+def _eligibility_values(rule: Eligibility) -> dict[str, Any]:
+    """Who may enter, as the round form's choices show it."""
+    return {
+        "open_to": "units" if rule.units else "areas" if rule.areas else "everyone",
+        "eligible_units": [str(i) for i in sorted(rule.units)],
+        "eligible_areas": [str(i) for i in sorted(rule.areas)],
+        "qualify_by": "top" if rule.top is not None else "score" if rule.min_score is not None else "none",
+        "qualify_from": [str(i) for i in rule.rounds],
+        "qualify_top": "" if rule.top is None else rule.top,
+        "qualify_min_score": "" if rule.min_score is None else rule.min_score,
     }
 
 
@@ -191,15 +220,30 @@ async def _round_form(
         refusal=refusal,
         locked=locked,
         counting=COUNTING_LABELS,
+        tie_break=TIE_BREAK_LABELS,
+        true_figure=TRUE_FIGURE_LABELS,
         show_score=SHOW_SCORE_LABELS,
         prizes=PRIZE_LABELS,
+        difficulties=list(Difficulty),
+        open_to=OPEN_TO,
+        qualify_by=QUALIFY_BY,
+        other_rounds=[r for r in await s.catalog.rounds(contest.id) if round_ is None or r.id != round_.id],
     )
 
 
+MULTIPLE = ("eligible_units", "eligible_areas", "qualify_from")
+"""The round form's lists of ticked choices (each value a field of its own)."""
+MAX_LISTED = MAX_ROWS + 1_000
+"""Ticked choices a round form may carry: a whole list (an imported one has
+at most ``MAX_ROWS``) and the contest's rounds."""
+
+
 async def _posted(request: Request) -> dict[str, Any]:
-    async with request.form(max_files=0, max_fields=40) as form:
+    async with request.form(max_files=0, max_fields=40 + MAX_LISTED) as form:
         check_csrf(request, form.get("csrf_token", ""))
-        return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+        fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+        fields.update({name: form.getlist(name) for name in MULTIPLE if name in form})
+        return fields
 
 
 @rounds_page
@@ -207,7 +251,13 @@ async def new_round(request: Request, user: User) -> Response:
     s = services(request)
     await s.catalog.up_to_date()
     contest = await s.catalog.contest(request.path_params["contest_id"])
-    values: dict[str, Any] = {"attempts_allowed": 1, "counting": "best", "show_score": "immediately"}
+    values: dict[str, Any] = {
+        "attempts_allowed": 1,
+        "counting": "best",
+        "tie_break": "prediction",
+        "true_figure": "all_correct",
+        "show_score": "immediately",
+    }
     if request.method == "POST":
         values = await _posted(request)
         try:
@@ -254,18 +304,25 @@ async def round_page(request: Request, user: User) -> Response:
     s = services(request)
     await s.catalog.up_to_date()
     round_ = await s.catalog.round(request.path_params["round_id"])
+    contest = await s.catalog.contest(round_.contest_id)
     now = s.clock.now()
+    rule = round_.rules.eligibility
+    titles = {r.id: r.title for r in await s.catalog.rounds(contest.id)}
     return render(
         request,
         "organiser/round.html",
         round=round_,
-        contest=await s.catalog.contest(round_.contest_id),
+        contest=contest,
+        eligibility=describe(rule, contest=contest, titles=titles),
+        qualified=await qualified_count(s.storage, actor=user, rule=rule) if rule.rounds else None,
         bank=await s.banks.get(user, round_.bank_id),
         figures=await round_figures(s.storage, actor=user, round_id=round_.id),
         round_status=timing.round_status(round_, now).value,
         left=time_left(round_.closes_at, now),
         now=now,
         counting=COUNTING_LABELS,
+        tie_break=TIE_BREAK_LABELS,
+        true_figure=TRUE_FIGURE_LABELS,
         show_score=SHOW_SCORE_LABELS,
         prizes=PRIZE_LABELS,
     )

@@ -30,6 +30,12 @@ _PAGE = {
 }
 _PREDICTION = {"type": "integer", "minimum": 0, "maximum": PREDICTION_MAX}
 _TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset (+07:00)."}
+_SCORE_SHOWN = {
+    "type": "boolean",
+    "description": "Whether the participant may see the score and which answers were right: at once when the round"
+    " says `show_score: immediately`; with `after_publication`, only once its results are published (provisional"
+    " or final). While false, no score, result or keys are sent.",
+}
 
 
 _UNAUTHORIZED = _error("Missing, malformed, forged or expired bearer token.")
@@ -51,6 +57,7 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Area": {"type": "object", "required": ["id", "name"], "properties": {"id": _ID, "name": {"type": "string"}}},
+    "Unit": {"type": "object", "required": ["id", "name"], "properties": {"id": _ID, "name": {"type": "string"}}},
     "Contest": {
         "type": "object",
         "required": ["id", "slug", "title", "starts_at", "ends_at", "status"],
@@ -73,7 +80,17 @@ SCHEMAS: dict[str, Any] = {
         "description": "What a participant gives for one contest, as at registration.",
         "properties": {
             "area": {**_ID, "description": "An id from GET /api/v1/contests/{contest_id}/areas."},
-            "unit": {"type": "string", "maxLength": 200, "description": "Work unit (optional)."},
+            "unit": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "Work unit (optional): typed freely, or, when the contest lists units, one of their "
+                "exact names (422 naming `unit` otherwise).",
+            },
+            "unit_id": {
+                **_ID,
+                "description": "A work unit from GET /api/v1/contests/{contest_id}/units, when the contest lists "
+                "units (optional; 422 naming `unit_id` for one not in the list).",
+            },
         },
     },
     "Registration": {
@@ -94,8 +111,69 @@ SCHEMAS: dict[str, Any] = {
                 "century and sex digit and the last two digits of `birth_year`.",
             },
             "area": {**_ID, "description": "An id from GET /api/v1/areas."},
-            "unit": {"type": "string", "maxLength": 200},
+            "unit": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "Work unit (optional): typed freely, or, when the contest lists units, one of their "
+                "exact names (422 naming `unit` otherwise).",
+            },
+            "unit_id": {
+                **_ID,
+                "description": "A work unit from GET /api/v1/contests/{contest_id}/units, when the contest lists "
+                "units (optional; 422 naming `unit_id` for one not in the list).",
+            },
             "consent": {"type": "boolean", "const": True, "description": "Consent to personal data processing."},
+            "altcha": _ref("ChallengeSolution"),
+        },
+    },
+    "Challenge": {
+        "type": "object",
+        "description": "An ALTCHA proof-of-work challenge (https://altcha.org, SHA-256): find the whole number "
+        "`n` from 0 to `maxnumber` whose SHA-256 of `salt` followed by `n` in decimal, as lowercase hex, is "
+        "`challenge`. Solvable for 10 minutes (the `expires` in `salt`), and its solution is accepted once.",
+        "required": ["algorithm", "challenge", "maxnumber", "salt", "signature"],
+        "properties": {
+            "algorithm": {"type": "string", "const": "SHA-256"},
+            "challenge": {"type": "string", "description": "Hex SHA-256 of `salt` + the secret number."},
+            "maxnumber": {"type": "integer", "minimum": 1},
+            "salt": {"type": "string", "description": "Hex nonce, then `?expires=<unix seconds>&`; hash it as is."},
+            "signature": {"type": "string", "description": "The server's HMAC of `challenge`; send it back as is."},
+        },
+        "example": {
+            "algorithm": "SHA-256",
+            "challenge": "4c5e1f5b3a0d6d1a0a6e2b4d8f0c9e7a1b2c3d4e5f60718293a4b5c6d7e8f901",
+            "maxnumber": 100000,
+            "salt": "9f2c4e6a8b0d1e3f5a7c9e0b?expires=1796000000&",
+            "signature": "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e",
+        },
+    },
+    "ChallengeSolution": {
+        "type": "string",
+        "maxLength": 2000,
+        "description": "The solution of a challenge from GET /api/v1/challenge: base64 of the JSON object "
+        "`{algorithm, challenge, number, salt, signature}` (the challenge's fields as "
+        "received and the number found), what the ALTCHA widget puts in its `altcha` field. Registration always "
+        "needs one while challenges are on (`CONTEST_CHALLENGE`); a sign-in needs one after failures for the "
+        "login or many sign-ins from the address (429 `challenge_required`). Without one, a few requests per "
+        "address and hour are still accepted (browsers without JavaScript).",
+        "example": "eyJhbGdvcml0aG0iOiAiU0hBLTI1NiIsICJjaGFsbGVuZ2UiOiAiLi4uIiwgIm51bWJlciI6IDQyLCAic2FsdCI6ICIu"
+        "Li4iLCAic2lnbmF0dXJlIjogIi4uLiJ9",
+    },
+    "CodeSent": {
+        "type": "object",
+        "required": ["verification", "phone", "expires_in"],
+        "properties": {
+            "verification": {"type": "string", "enum": ["sent"]},
+            "phone": {"type": "string", "description": "The phone the code was sent to, masked (09xx xxx 678)."},
+            "expires_in": {"type": "integer", "description": "Seconds the code works."},
+        },
+    },
+    "CodeGiven": {
+        "type": "object",
+        "required": ["phone", "code"],
+        "properties": {
+            "phone": {"type": "string", "description": "The phone registered in step 1."},
+            "code": {"type": "string", "description": "The 6 digits sent by SMS."},
         },
     },
     "Token": {
@@ -196,7 +274,11 @@ SCHEMAS: dict[str, Any] = {
                 "items": _ID,
                 "description": 'Questions the participant flagged "Xem lại sau" (to review later).',
             },
-            "result": {"oneOf": [_ref("Result"), {"type": "null"}]},
+            "result": {
+                "oneOf": [_ref("Result"), {"type": "null"}],
+                "description": "Null while in progress, and while `score_shown` is false.",
+            },
+            "score_shown": _SCORE_SHOWN,
         },
     },
     "SavedAnswer": {
@@ -224,14 +306,21 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "SubmitResult": {
-        "allOf": [
-            _ref("Result"),
-            {
-                "type": "object",
-                "required": ["status"],
-                "properties": {"id": _ID, "status": {"type": "string", "enum": ["submitted", "expired"]}},
-            },
-        ]
+        "type": "object",
+        "required": ["status", "submitted_at", "score_shown"],
+        "description": "The attempt as submitted, with its result (`correct`, `total`, `score`, "
+        "`duration_seconds`) when `score_shown`; otherwise say: «Bài thi đã được nộp lúc … Điểm sẽ được công bố "
+        "cùng kết quả».",
+        "properties": {
+            "id": _ID,
+            "status": {"type": "string", "enum": ["submitted", "expired"]},
+            "submitted_at": {"oneOf": [_TIME, {"type": "null"}]},
+            "score_shown": _SCORE_SHOWN,
+            "correct": {"type": "integer"},
+            "total": {"type": "integer"},
+            "score": {"type": "integer"},
+            "duration_seconds": {"type": "number"},
+        },
     },
     "Complaint": {
         "type": "object",
@@ -328,6 +417,17 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/v1/contests/{contest_id}/units": {
+        "get": {
+            "summary": "Work units a participant may choose when registering under or joining this contest",
+            "description": "Empty when the contest lists no units: the unit is then typed freely.",
+            "parameters": [_CONTEST_ID],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Unit")}, "The contest's units, in the list's order."),
+                "404": _error("No such contest."),
+            },
+        }
+    },
     "/api/v1/contests/{contest_id}/join": {
         "post": {
             "summary": "Join a contest (a participant registered under another one)",
@@ -356,19 +456,129 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/v1/challenge": {
+        "get": {
+            "summary": "A proof-of-work challenge to solve before registering or signing in",
+            "description": "Solve it (docs/api.md shows how) and send the solution as `altcha` with "
+            "POST /api/v1/register or POST /api/v1/token. Never cached: fetch one per request.",
+            "responses": {"200": _json(_ref("Challenge"), "A new challenge.")},
+        }
+    },
     "/api/v1/register": {
         "post": {
             "summary": "Register a participant",
+            "description": "Limited per client address and per network (IPv4 /24, IPv6 /64): a few registrations "
+            "every 10 minutes, where an answer that a phone, CCCD or email is taken counts too. Needs `altcha`, "
+            "the solution of GET /api/v1/challenge, while challenges are on.",
             "requestBody": _body(_ref("Registration")),
             "responses": {
                 "201": _json({"type": "object"}, "Registered."),
-                "400": _BAD_JSON,
+                "202": _json(
+                    _ref("CodeSent"),
+                    "The contest verifies phones (`verify_phone`): a code was sent by SMS, to be given to "
+                    "POST /api/v1/register/verify. The same answer whether or not the phone has an account (its "
+                    "owner is told so by SMS instead).",
+                ),
+                "503": _error(
+                    "The contest verifies phones but the site has no SMS sender (`sender_unavailable`), or the SMS "
+                    "gateway did not take the message (`send_failed`): try again later."
+                ),
+                "400": _error(
+                    "Malformed JSON (`malformed_json`, `json_not_object`), or an `altcha` solution that is "
+                    "wrong, expired or already used (`challenge_invalid`): solve a new challenge."
+                ),
+                "429": _error(
+                    "Too many registrations from this address or network (`too_many_requests`), or "
+                    "`challenge_required`: send `altcha`. See the Retry-After header."
+                ),
                 "409": _error(
                     "Phone, personal identification number or email already registered (`account_exists`; "
                     "`errors` names the field), or `contest_over` when the contest has ended."
                 ),
                 "413": _TOO_LARGE,
                 "422": _error("Invalid fields; `errors` maps each field to a Vietnamese message."),
+            },
+        }
+    },
+    "/api/v1/register/verify": {
+        "post": {
+            "summary": "Finish a registration with the code sent to the phone",
+            "description": "Step 2 when POST /api/v1/register answered 202. A code works for "
+            "`CONTEST_CODE_TTL_SECONDS`, once, for `CONTEST_CODE_MAX_TRIES` tries.",
+            "requestBody": _body(_ref("CodeGiven")),
+            "responses": {
+                "201": _json({"type": "object"}, "Registered, as POST /api/v1/register answers."),
+                "400": _error("Malformed JSON (`malformed_json`, `json_not_object`)."),
+                "409": _error(
+                    "The personal identification number or email was registered since step 1 (`account_exists`)."
+                ),
+                "413": _TOO_LARGE,
+                "422": _error(
+                    "Invalid `phone` or `code`: a wrong code says how many tries are left; an expired, used or "
+                    "spent one asks for a new one."
+                ),
+            },
+        }
+    },
+    "/api/v1/password-reset": {
+        "post": {
+            "summary": "Forgot password: send a code to a phone or a link to an email",
+            "description": "The same answer whether or not an account has this phone or email; only an account's "
+            "own phone or email is sent anything. Limited per phone or email and per client address.",
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["login"],
+                    "properties": {"login": {"type": "string", "description": "A mobile phone or an email."}},
+                }
+            ),
+            "responses": {
+                "202": _json(
+                    {
+                        "type": "object",
+                        "required": ["sent", "to"],
+                        "properties": {
+                            "sent": {"type": "string", "enum": ["phone", "email"]},
+                            "to": {"type": "string", "description": "The phone or email, masked."},
+                        },
+                    },
+                    "Sent, if an account has it.",
+                ),
+                "400": _error("Malformed JSON (`malformed_json`, `json_not_object`)."),
+                "413": _TOO_LARGE,
+                "422": _error("`login` is neither a mobile phone nor an email."),
+                "429": _error("Too many codes sent to this phone or email, or from this address; see Retry-After."),
+                "503": _error(
+                    "No SMS or email sender configured (`sender_unavailable`), or it did not take the message "
+                    "(`send_failed`)."
+                ),
+            },
+        }
+    },
+    "/api/v1/password-reset/confirm": {
+        "post": {
+            "summary": "Set a new password with the code sent to the phone, or an emailed link's token",
+            "description": "Every session and token of the account ends.",
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["password"],
+                    "properties": {
+                        "phone": {"type": "string"},
+                        "code": {"type": "string"},
+                        "token": {"type": "string", "description": "From the emailed link, instead of phone and code."},
+                        "password": {"type": "string", "description": "The new password: 8 to 128 characters."},
+                    },
+                }
+            ),
+            "responses": {
+                "204": {"description": "The password is set; sign in with it."},
+                "400": _error("Malformed JSON (`malformed_json`, `json_not_object`)."),
+                "413": _TOO_LARGE,
+                "422": _error(
+                    "Invalid `phone`, `code`, `token` or `password` (`errors` names it): a wrong code says how many "
+                    "tries are left; an expired or used code or link asks for a new one."
+                ),
             },
         }
     },
@@ -379,14 +589,25 @@ PATHS: dict[str, Any] = {
                 {
                     "type": "object",
                     "required": ["login", "password"],
-                    "properties": {"login": {"type": "string"}, "password": {"type": "string"}},
+                    "properties": {
+                        "login": {"type": "string"},
+                        "password": {"type": "string"},
+                        "altcha": _ref("ChallengeSolution"),
+                    },
                 }
             ),
             "responses": {
                 "200": _json(_ref("Token"), "A signed token."),
-                "400": _BAD_JSON,
+                "400": _error(
+                    "Malformed JSON (`malformed_json`, `json_not_object`), or an `altcha` solution that is "
+                    "wrong, expired or already used (`challenge_invalid`)."
+                ),
                 "401": _error("Wrong login or password."),
-                "429": _error("Too many failed sign-ins; see the Retry-After header."),
+                "429": _error(
+                    "`challenge_required`: after failures for this login or many sign-ins from this address, "
+                    "send `altcha` (the right password with a solution always gets in). With challenges off "
+                    "(`too_many_requests`): too many failed sign-ins; see the Retry-After header."
+                ),
             },
         }
     },
@@ -409,7 +630,12 @@ PATHS: dict[str, Any] = {
                 "201": _json(_ref("Attempt"), "A new attempt: questions drawn and shuffled."),
                 "200": _json(_ref("Attempt"), "The attempt already in progress (a repeated start)."),
                 "401": _UNAUTHORIZED,
-                "403": _error("Staff accounts do not take part."),
+                "403": _error(
+                    "Staff accounts do not take part (`forbidden`), or this participant may not enter the round, "
+                    "the message saying why in Vietnamese: `not_eligible_unit` or `not_eligible_area` (a round "
+                    "kept to some units or areas), `qualifying_not_final` (a final whose qualifying rounds' "
+                    "results are not final yet), `not_qualified`."
+                ),
                 "404": _error("No such round."),
                 "409": _error(
                     "`round_not_open`, `no_attempts_left`, or `not_joined` (join the round's contest first: "
@@ -860,6 +1086,83 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/v1/contests/{contest}/leaderboard": {
+        "get": {
+            "summary": "A page of a contest's overall leaderboard across its published rounds",
+            "description": "404 until one of the contest's rounds has published results. Each participant's "
+            "counting scores of the published rounds (provisional or final; `provisional` true while any is) "
+            "summed; ties broken as `rule` says (summed prediction error, summed time, the latest submission). "
+            "Stored when a round's standings are; phones are masked (`09xx xxx 123`).",
+            "parameters": [
+                {
+                    "name": "contest",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                    "description": "The contest's id, or its address (slug).",
+                },
+                _PAGE,
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["contest_id", "provisional", "rule", "rounds", "entries", "page", "pages"],
+                        "properties": {
+                            "contest_id": _ID,
+                            "provisional": {"type": "boolean"},
+                            "rule": {"type": "string", "description": "The overall rule in Vietnamese."},
+                            "rounds": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["round_id", "title", "phase"],
+                                    "properties": {
+                                        "round_id": _ID,
+                                        "title": {"type": "string"},
+                                        "phase": {"enum": ["provisional", "final"]},
+                                    },
+                                },
+                            },
+                            "entries": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": [
+                                        "rank",
+                                        "name",
+                                        "phone",
+                                        "area",
+                                        "unit",
+                                        "rounds",
+                                        "score",
+                                        "prediction_error",
+                                        "duration_seconds",
+                                    ],
+                                    "properties": {
+                                        "rank": _ID,
+                                        "name": {"type": "string"},
+                                        "phone": {"type": "string"},
+                                        "area": {"type": "string"},
+                                        "unit": {"type": "string"},
+                                        "rounds": _ID,
+                                        "score": {"type": "integer"},
+                                        "prediction_error": {"type": "integer", "minimum": 0},
+                                        "duration_seconds": {"type": "number"},
+                                    },
+                                },
+                            },
+                            "page": _ID,
+                            "pages": _ID,
+                        },
+                    },
+                    "One page (50 entries).",
+                ),
+                "404": _error("No such contest, or none of its rounds has published results."),
+                "422": _error("The page is not a whole number from 1."),
+            },
+        }
+    },
     "/api/v1/me/results": {
         "get": {
             "summary": "The participant's rank in each published round",
@@ -881,7 +1184,11 @@ PATHS: dict[str, Any] = {
                                         "rank": _ID,
                                         "of": _ID,
                                         "score": {"type": "integer"},
-                                        "prize": {"type": ["string", "null"]},
+                                        "prize": {
+                                            "enum": ["first", "second", "third", "consolation", None],
+                                            "description": "The prize the round's quotas give (null: none, or a"
+                                            " tie across a prize boundary the judges have not settled).",
+                                        },
                                     },
                                 },
                             }
@@ -906,6 +1213,35 @@ _NAMED_COUNT: dict[str, Any] = {
     "properties": {"name": {"type": "string"}, "participants": _COUNT},
 }
 _STATISTICS_ONLY = _error("Only organisers, judges and admins (`staff_only`).")
+_PARTICIPATION: dict[str, Any] = {
+    "type": "object",
+    "required": ["by_day", "by_area", "by_unit"],
+    "properties": {
+        "by_day": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["date", "participants"],
+                "properties": {
+                    "date": {"type": "string", "format": "date"},
+                    "participants": _COUNT,
+                },
+            },
+        },
+        "by_area": {"type": "array", "items": _NAMED_COUNT},
+        "by_unit": {
+            "type": "array",
+            "items": {
+                **_NAMED_COUNT,
+                "properties": {
+                    **_NAMED_COUNT["properties"],
+                    "headcount": {"type": ["integer", "null"], "minimum": 1},
+                    "rate": {"type": ["number", "null"], "minimum": 0},
+                },
+            },
+        },
+    },
+}
 
 PATHS.update(
     {
@@ -937,35 +1273,7 @@ PATHS.update(
                                     "type": ["integer", "null"],
                                     "description": "Until the round closes; null unless it is open.",
                                 },
-                                "participation": {
-                                    "type": "object",
-                                    "required": ["by_day", "by_area", "by_unit"],
-                                    "properties": {
-                                        "by_day": {
-                                            "type": "array",
-                                            "items": {
-                                                "type": "object",
-                                                "required": ["date", "participants"],
-                                                "properties": {
-                                                    "date": {"type": "string", "format": "date"},
-                                                    "participants": _COUNT,
-                                                },
-                                            },
-                                        },
-                                        "by_area": {"type": "array", "items": _NAMED_COUNT},
-                                        "by_unit": {
-                                            "type": "array",
-                                            "items": {
-                                                **_NAMED_COUNT,
-                                                "properties": {
-                                                    **_NAMED_COUNT["properties"],
-                                                    "headcount": {"type": ["integer", "null"], "minimum": 1},
-                                                    "rate": {"type": ["number", "null"], "minimum": 0},
-                                                },
-                                            },
-                                        },
-                                    },
-                                },
+                                "participation": _PARTICIPATION,
                             },
                         },
                         "Figures now (not cached).",
@@ -973,6 +1281,35 @@ PATHS.update(
                     "401": _UNAUTHORIZED,
                     "403": _STATISTICS_ONLY,
                     "404": _error("No such round."),
+                },
+            }
+        },
+        "/api/v1/staff/contests/{contest_id}/stats": {
+            "get": {
+                "summary": "Staff: a contest's participation by day, area and unit, all its rounds together",
+                "description": "As a round's participation, over every round of the contest: each participant once"
+                " a day, once in their area and unit whatever the rounds they took; the most participants first"
+                " (the units and areas collective prizes are decided on). `participants`: distinct accounts that"
+                " started an attempt in any of its rounds.",
+                "security": _SECURED,
+                "parameters": [{"name": "contest_id", "in": "path", "required": True, "schema": _ID}],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["contest_id", "title", "participants", "participation"],
+                            "properties": {
+                                "contest_id": _ID,
+                                "title": {"type": "string"},
+                                "participants": _COUNT,
+                                "participation": _PARTICIPATION,
+                            },
+                        },
+                        "Figures now (not cached).",
+                    ),
+                    "401": _UNAUTHORIZED,
+                    "403": _STATISTICS_ONLY,
+                    "404": _error("No such contest."),
                 },
             }
         },

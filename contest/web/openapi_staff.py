@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from contest.domain.contests import AREA_MAX, SLUG_MAX, TITLE_MAX, WEEKS_MAX
-from contest.domain.models import Counting, ShowScore
+from contest.domain.models import Counting, ShowScore, TieBreak, TrueFigure
 from contest.web.openapi_parts import BAD_JSON as _BAD_JSON
 from contest.web.openapi_parts import SECURED as _SECURED
 from contest.web.openapi_parts import error as _error
@@ -39,8 +39,29 @@ _ROUND_SETTINGS: dict[str, Any] = {
         "additionalProperties": {"type": "integer", "minimum": 1},
         "description": "So many questions of each topic; the rest are drawn from any topic.",
     },
+    "difficulty_quota": {
+        "type": "object",
+        "properties": {level: {"type": "integer", "minimum": 0} for level in ("easy", "medium", "hard")},
+        "additionalProperties": False,
+        "description": "So many questions of each difficulty, adding up to `question_count` (a difficulty left out:"
+        " none of it; all left out or 0: any difficulty). Drawn together with `topic_quota`: 422 when the bank's"
+        " current version cannot supply both (per topic and difficulty).",
+    },
     "attempts_allowed": {"type": "integer", "minimum": 1},
     "counting": {"type": "string", "enum": [c.value for c in Counting], "description": "Which attempt counts."},
+    "tie_break": {
+        "type": "string",
+        "enum": [t.value for t in TieBreak],
+        "description": "The order after the score: `prediction` (error, time, submission; the default),"
+        " `prediction_if_perfect` (error only among perfect scores), `prediction_then_submission` (error,"
+        " submission), `no_prediction` (time, submission). Fixed once the round has attempts (409).",
+    },
+    "true_figure": {
+        "type": "string",
+        "enum": [f.value for f in TrueFigure],
+        "description": "What the prediction predicts: `all_correct` (participants whose counting attempt answered"
+        " every question right; the default), `participants`, `attempts`. Fixed once the round has attempts (409).",
+    },
     "bank_id": {**_ID, "description": "An id from GET /api/v1/staff/banks; its current version is drawn from."},
     "prediction_question": {"type": "string", "description": "Empty: the round asks no prediction."},
     "show_score": {"type": "string", "enum": [s.value for s in ShowScore]},
@@ -49,6 +70,31 @@ _ROUND_SETTINGS: dict[str, Any] = {
         "type": "object",
         "properties": {kind: _COUNT for kind in ("first", "second", "third", "consolation")},
         "description": "How many prizes of each kind (a kind left out: 0, or unchanged by PATCH).",
+    },
+    "eligible_units": {
+        "type": "array",
+        "items": _ID,
+        "description": "A round kept to these units (ids from the contest's list; empty: no such limit). Not with "
+        "`eligible_areas`. Fixed once the round has attempts (409), as every rule on who may enter.",
+    },
+    "eligible_areas": {
+        "type": "array",
+        "items": _ID,
+        "description": "A round kept to participants living in these areas (ids from the contest's list).",
+    },
+    "qualify_from": {
+        "type": "array",
+        "items": _ID,
+        "description": "A final: the earlier rounds of the same contest it qualifies from, each closing before it "
+        "opens; with exactly one of `qualify_top` and `qualify_min_score`. Only their final results count.",
+    },
+    "qualify_top": {
+        "oneOf": [{"type": "integer", "minimum": 1}, {"type": "null"}],
+        "description": "The best N of each named round qualify (ties at N included).",
+    },
+    "qualify_min_score": {
+        "oneOf": [{"type": "integer", "minimum": 0}, {"type": "null"}],
+        "description": "A score of at least S in any named round qualifies (S up to their question count).",
     },
 }
 
@@ -87,6 +133,11 @@ SCHEMAS: dict[str, Any] = {
             "rules": {"type": "string", "description": "Thể lệ, as Markdown."},
             "privacy_notice": {"type": "string"},
             "min_age": {"type": "integer", "minimum": 1, "maximum": 119},
+            "verify_phone": {
+                "type": "boolean",
+                "description": "Registration proves the phone with a code sent by SMS (`POST /api/v1/register` "
+                "answers 202, then `POST /api/v1/register/verify`).",
+            },
             "areas": {"type": "array", "minItems": 1, "items": _NAMED},
             "units": {
                 "type": "array",

@@ -18,16 +18,19 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from contest.domain import timing
+from contest.domain import phases, timing
 from contest.domain.contests import Listing
 from contest.domain.models import MAX_OPTIONS, Attempt, Contest, Round, RoundStatus, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, can
+from contest.domain.publication import mask_phone
 from contest.domain.registration import FIELDS, JOIN_FIELDS
 from contest.errors import Conflict, ContestError, Invalid, NotFound, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
 from contest.services.attempts import BASE_LABEL, REVISIONS, PageForm, Review, RoundAttempts
 from contest.services.certificates import Certificate
+from contest.services.challenges import FIELD as CHALLENGE_FIELD
+from contest.services.challenges import ChallengeInvalid
 from contest.services.container import Services
 from contest.services.contests import AlreadyJoined, NotJoined
 from contest.web.api import saved_answer_response
@@ -118,7 +121,11 @@ async def _contest_view(request: Request, contest: Contest, *, listing: Listing 
     for r in await s.catalog.rounds(contest.id):
         current = mine[r.id].in_progress(now) if r.id in mine else None
         used = mine[r.id].used if r.id in mine else 0
-        rounds.append({"round": r, "status": timing.round_status(r, now).value, "used": used, "current": current})
+        status = timing.round_status(r, now)
+        refusal = None
+        if joined and user is not None and status is not RoundStatus.CLOSED and current is None:
+            refusal = await s.contests.refusal(user, r)
+        rounds.append({"round": r, "status": status.value, "used": used, "current": current, "refusal": refusal})
     return render(
         request,
         "public/contest.html",
@@ -148,19 +155,55 @@ async def register(request: Request) -> Response:
     contest = await _contest(request)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    status = 200
+    refused: ContestError | None = None
     if request.method == "POST":
         form = await read_form(request)
         values = {name: form.get(name, "") for name in FIELDS}
         try:
-            user = await s.accounts.register(contest, values)
+            if contest.verify_phone:
+                phone = await s.signups.start(
+                    contest, values, client=client_address(request), solution=form.get(CHALLENGE_FIELD)
+                )
+                return render(  # step 2: the code's form (web/one_time.py takes it)
+                    request,
+                    "public/register_verify.html",
+                    action=f"/contests/{contest.slug}/register/verify",
+                    phone=phone,
+                    masked=mask_phone(phone),
+                    values={},
+                    errors={},
+                )
+            user = await s.accounts.register(
+                contest, values, client=client_address(request), solution=form.get(CHALLENGE_FIELD)
+            )
         except (Invalid, AccountTaken) as exc:
-            errors, status = exc.errors, exc.status
+            errors, refused = exc.errors, exc
+        except (TooManyRequests, ChallengeInvalid) as exc:
+            refused = exc
         else:
             await sign_in(request, user)
             return redirect(f"/contests/{contest.slug}?registered=1")
         values.pop("password", None)
-    return render(request, "public/register.html", status, contest=contest, values=values, errors=errors)
+    return _answer(
+        render(
+            request,
+            "public/register.html",
+            refused.status if refused else 200,
+            contest=contest,
+            values=values,
+            errors=errors,
+            error="" if errors or refused is None else refused.message,
+            challenge=s.challenges.enabled,
+        ),
+        refused,
+    )
+
+
+def _answer(response: Response, refused: ContestError | None) -> Response:
+    """``response``, with Retry-After when it refuses for a while (429)."""
+    if isinstance(refused, TooManyRequests):
+        response.headers["retry-after"] = str(refused.retry_after)
+    return response
 
 
 @signed_in
@@ -191,21 +234,35 @@ async def join(request: Request, user: User) -> Response:
 
 async def login(request: Request) -> Response:
     next_url = safe_next(request.query_params.get("next"))
-    error, login_value, status = "", "", 200
+    login_value = ""
+    refused: ContestError | None = None
     if request.method == "POST":
         form = await read_form(request)
         login_value = str(form.get("login", ""))
         next_url = safe_next(form.get("next"))
         try:
             user = await services(request).accounts.authenticate(
-                login_value, form.get("password", ""), client=client_address(request)
+                login_value,
+                form.get("password", ""),
+                client=client_address(request),
+                solution=form.get(CHALLENGE_FIELD),
             )
-        except (Unauthorized, TooManyRequests) as exc:
-            error, status = exc.message, exc.status
+        except (Unauthorized, TooManyRequests, ChallengeInvalid) as exc:
+            refused = exc
         else:
             await sign_in(request, user)
             return redirect(landing(user, next_url))
-    return render(request, "public/login.html", status, error=error, login_value=login_value, next_url=next_url)
+    page = render(
+        request,
+        "public/login.html",
+        refused.status if refused else 200,
+        error=refused.message if refused else "",
+        login_value=login_value,
+        next_url=next_url,
+        # After a refusal the next try may need the proof-of-work check: the widget solves it meanwhile.
+        challenge=refused is not None and services(request).challenges.enabled,
+    )
+    return _answer(page, refused)
 
 
 async def logout(request: Request) -> Response:
@@ -445,6 +502,7 @@ async def _result(
     round_ = await s.catalog.round(attempt.round_id)
     mine = next(r for r in await s.attempts.by_round(user) if r.round.id == round_.id)
     clock = timing.round_status(round_, s.clock.now())
+    shown = phases.scores_shown(round_, s.clock.now())
     window = await s.judging.complaint_window(round_.id)
     return render(
         request,
@@ -453,7 +511,8 @@ async def _result(
         attempt=attempt,
         round=round_,
         mine=mine,
-        reveal=clock is RoundStatus.CLOSED,
+        shown=shown,
+        reveal=shown and clock is RoundStatus.CLOSED,
         can_retry=clock is RoundStatus.OPEN and mine.used < round_.rules.attempts_allowed,
         complaints=await s.judging.my_complaints(user, attempt.id),
         certificate=await _certificate(s, user, round_),
@@ -506,7 +565,10 @@ async def my_attempts(request: Request, user: User) -> Response:
     ]
     contests = {c: await s.catalog.contest(c) for c in {r.round.contest_id for r, _status in rounds}}
     places = {r.round.id: r for r in await s.leaderboards.mine(user)}
-    return render(request, "participant/attempts.html", rounds=rounds, contests=contests, places=places, now=now)
+    shown = {r.round.id for r, _status in rounds if phases.scores_shown(r.round, now)}
+    return render(
+        request, "participant/attempts.html", rounds=rounds, contests=contests, places=places, shown=shown, now=now
+    )
 
 
 async def set_language(request: Request) -> Response:

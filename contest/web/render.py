@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse
 
 from contest.domain import phases
 from contest.domain.models import Round
+from contest.domain.name_lists import grouped
 from contest.domain.permissions import Capability, can
 from contest.resources import resource_dir
 from contest.web.auth import CONSOLE_CAPABILITY, csrf_token, session_user
@@ -165,6 +166,7 @@ class Renderer:
             phase=phase_label,
             whole=keep_whole,
             markdown=markdown,
+            grouped_areas=lambda areas: grouped((a, a.name) for a in areas),
         )
         self.env.globals.update(
             static_url=static_url,

@@ -84,6 +84,7 @@ def test_a_contest_is_set_up_from_an_empty_database_and_taken(
     areas = tmp_path / "dia-ban.csv"
     areas.write_text("Tên,Thuộc\nXã Tân Phước,Tỉnh Đồng Tháp\nPhường Mỹ Tho,Tỉnh Đồng Tháp\n", encoding="utf-8-sig")
     organiser.get_by_label("Nhập nơi cư trú từ tệp").set_input_files(str(areas))
+    organiser.locator("#units").fill("Sở Tư pháp | 120\nCông an tỉnh")
     organiser.get_by_role("button", name="Tạo cuộc thi").click()
     expect(organiser.get_by_role("heading", level=1)).to_have_text("Tìm hiểu pháp luật về chuyển đổi số")
     expect(organiser.get_by_text("Tỉnh Đồng Tháp > Xã Tân Phước")).to_be_visible()
@@ -123,7 +124,8 @@ def test_a_contest_is_set_up_from_an_empty_database_and_taken(
     participant.get_by_label("Mật khẩu").fill("mat-khau-trinh-duyet")
     participant.get_by_label("Năm sinh").fill("1999")
     participant.get_by_label(re.compile("CCCD")).fill("082199000555")
-    participant.get_by_label("Nơi cư trú").select_option(label="Tỉnh Đồng Tháp > Phường Mỹ Tho")
+    participant.get_by_label("Nơi cư trú").select_option(label="Phường Mỹ Tho")  # under «Tỉnh Đồng Tháp»
+    participant.get_by_label("Đơn vị công tác").select_option(label="Công an tỉnh")
     participant.locator('input[name="consent"]').check()
     participant.get_by_role("button", name="Đăng ký").click()
     expect(participant.get_by_text("Đăng ký thành công.")).to_be_visible()
