@@ -81,20 +81,55 @@ class Settings:
     )
     login_max_failures: int = _setting(
         5,
-        "Failed sign-ins allowed for one login name from one client address within `login_window_seconds`; "
-        "then that pair is locked for the rest of the window.",
-    )
-    login_name_max_failures: int = _setting(
-        50,
-        "Failed sign-ins allowed for one login name from all addresses together (slows guessing spread over "
-        "many addresses; high enough that one stranger cannot lock a participant out).",
+        "Failed sign-ins for one login name within `login_window_seconds` after which signing in to it needs a "
+        "proof-of-work challenge (`challenge`), so the owner with the right password always gets in. With "
+        "challenges off, counted per login name and address together, and that pair waits out the window.",
     )
     login_ip_max_failures: int = _setting(
         100,
-        "Failed sign-ins allowed from one client address for all names together. Mobile carriers put many "
-        "people behind one address, so keep it well above the per-name limit.",
+        "Failed sign-ins from one client address for all names together after which its sign-ins need a "
+        "challenge (with challenges off: wait out the window). Mobile carriers put many people behind one "
+        "address, so keep it well above the per-name limit.",
     )
     login_window_seconds: int = _setting(900, "Window over which failed sign-ins are counted.")
+    challenge: bool = _setting(
+        True,
+        "Ask for an ALTCHA proof-of-work challenge (solved by the browser, or by the citizen app: `api.md`) at "
+        "every registration and at sign-ins after failures. `off` for a deployment that verifies phones "
+        "instead; the per-address limits stay.",
+    )
+    challenge_max_number: int = _setting(
+        100_000,
+        "The largest secret number a challenge hides: a client tries half as many SHA-256 hashes on average "
+        "(well under a second in a phone's browser).",
+    )
+    challenge_seconds: int = _setting(600, "How long a challenge stays solvable and its solution usable, once.")
+    limit_window_seconds: int = _setting(
+        600, "Window over which registrations and sign-ins are counted per address and per network."
+    )
+    register_max_per_address: int = _setting(
+        5,
+        "Registrations (and answers that a phone, CCCD or email is taken) from one client address within "
+        "`limit_window_seconds`; then 429 until the window passes.",
+    )
+    register_max_per_network: int = _setting(
+        30,
+        "The same from one network (IPv4 /24, IPv6 /64). A school or office registering together behind one "
+        "address needs both raised for that day.",
+    )
+    signin_max_per_address: int = _setting(
+        30,
+        "Sign-ins from one client address within `limit_window_seconds` after which its sign-ins need a "
+        "challenge (with challenges off: 429 until the window passes).",
+    )
+    signin_max_per_network: int = _setting(300, "The same from one network (IPv4 /24, IPv6 /64).")
+    nojs_max_per_address: int = _setting(
+        2,
+        "Registrations, and sign-ins that need a challenge, accepted without a solution (a browser without "
+        "JavaScript cannot solve one) from one client address within `nojs_window_seconds`.",
+    )
+    nojs_max_per_network: int = _setting(10, "The same from one network (IPv4 /24, IPv6 /64).")
+    nojs_window_seconds: int = _setting(3_600, "Window over which submissions without a solution are counted.")
     argon2_time_cost: int = _setting(3, "Argon2id passes when hashing a password.")
     argon2_memory_kib: int = _setting(65_536, "Argon2id memory in KiB when hashing a password.")
     sweep_interval_seconds: int = _setting(

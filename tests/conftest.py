@@ -25,6 +25,16 @@ from tests.backends import ON_POSTGRES, SERVER, PostgresDatabase
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
 PASSWORD = "mật-khẩu-an-toàn"
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
+OPEN_DOORS: dict[str, Any] = {
+    "challenge": False,
+    "register_max_per_address": 100_000,
+    "register_max_per_network": 100_000,
+    "signin_max_per_address": 100_000,
+    "signin_max_per_network": 100_000,
+}
+"""Tests register and sign in many people from one test client: no
+proof-of-work and no per-address limits, except in the tests of those
+(tests/services/test_limits.py, tests/web/test_challenges.py)."""
 
 
 def make_bank(count: int = 40) -> list[Question]:
@@ -103,6 +113,7 @@ def settings(database_url: str) -> Settings:
         secret_key="test-secret-key-" + "x" * 32,
         catalog_check_seconds=0,  # every change is seen at once, as another node sees it a second later
         **FAST_HASHING,
+        **OPEN_DOORS,
     )
 
 

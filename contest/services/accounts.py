@@ -9,9 +9,12 @@ from datetime import timedelta
 from contest.clock import Clock
 from contest.config import Settings
 from contest.domain.contests import check_still_open
+from contest.domain.limits import address_keys
 from contest.domain.models import Contest, User
 from contest.domain.registration import normalize_login, password_error, validate_registration
 from contest.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
+from contest.services.challenges import Challenges
+from contest.services.limits import Limits
 from contest.services.passwords import Passwords
 from contest.storage import Duplicate, Storage
 
@@ -24,6 +27,8 @@ TAKEN = {
 
 
 DISABLED = "Tài khoản này đã bị khoá. Vui lòng liên hệ Ban Tổ chức."
+TOO_MANY_REGISTRATIONS = "Có quá nhiều lượt đăng ký từ địa chỉ mạng của bạn. Vui lòng thử lại sau ít phút."
+TOO_MANY_SIGN_INS = "Có quá nhiều lượt đăng nhập từ địa chỉ mạng của bạn. Vui lòng thử lại sau ít phút."
 
 
 class AccountTaken(Conflict):
@@ -36,58 +41,98 @@ class AccountTaken(Conflict):
 
 
 class Accounts:
-    def __init__(self, storage: Storage, passwords: Passwords, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        passwords: Passwords,
+        settings: Settings,
+        clock: Clock,
+        *,
+        limits: Limits,
+        challenges: Challenges,
+    ) -> None:
         self._storage = storage
         self._passwords = passwords
         self._settings = settings
         self._clock = clock
+        self._limits = limits
+        self._challenges = challenges
 
-    async def register(self, contest: Contest, fields: Mapping[str, object]) -> User:
+    async def register(
+        self, contest: Contest, fields: Mapping[str, object], *, client: str | None = None, solution: object = None
+    ) -> User:
         """A new account that joins ``contest``: :class:`Invalid` naming wrong
         fields, :class:`AccountTaken` naming those another account holds,
-        Conflict ``contest_over`` once the contest has ended."""
+        Conflict ``contest_over`` once the contest has ended.
+
+        From a client address (``client``; None only for callers that are no
+        network client: the command line, tests of other use cases), within
+        the per-address and per-network limits (:class:`Limits`
+        ``registration``, where an identifier found taken counts too, so
+        probing whether a phone is registered is bounded): else 429. With
+        challenges on, a proof-of-work ``solution`` is needed
+        (:meth:`Challenges.admit`: 400 ``challenge_invalid``, or 429
+        ``challenge_required`` past the no-solution limit)."""
         now = self._clock.now()
         check_still_open(contest, now)
+        if client is not None:
+            await self._limits.check(self._limits.registration, client, message=TOO_MANY_REGISTRATIONS)
         registration = validate_registration(fields, contest=contest, today=now.date())
+        if client is not None and self._challenges.enabled:
+            await self._challenges.admit(solution, client=client, without=self._limits.registration_without_solution)
         password_hash = await self._passwords.hash(registration.password)
         try:
             return await self._storage.accounts.create_participant(registration, password_hash=password_hash, now=now)
         except Duplicate as taken:
             raise AccountTaken(taken.fields) from None
+        finally:
+            if client is not None:
+                await self._limits.count(self._limits.registration, client)
 
-    async def authenticate(self, login: object, password: object, *, client: str) -> User:
-        """The account for these credentials, or Unauthorized. Failed attempts
-        are counted per login name and address together, per login name, and
-        per address; past any limit the answer is 429 until the window passes,
-        whatever the password. Counting the pair first means a stranger who
-        types a participant's phone with wrong passwords locks only themself."""
+    async def authenticate(self, login: object, password: object, *, client: str, solution: object = None) -> User:
+        """The account for these credentials, or Unauthorized.
+
+        Nothing a stranger does locks an account: after
+        ``login_max_failures`` failures for a login name, or
+        ``login_ip_max_failures`` from the client's address, or past the
+        per-address sign-in limit (:class:`Limits` ``sign_in``), a sign-in
+        needs a proof-of-work ``solution`` (:meth:`Challenges.admit`: 400
+        ``challenge_invalid``, 429 ``challenge_required``), and the owner with
+        the right password who solves it gets in. With challenges off there is
+        nothing to ask: failures are counted per login name and address
+        together and per address, and past a limit the answer is 429 until
+        the window passes."""
         name = normalize_login(login)
         now = self._clock.now()
         since = now - timedelta(seconds=self._settings.login_window_seconds)
-        limits = {
-            f"login:{name}|ip:{client}": self._settings.login_max_failures,
-            f"login:{name}": self._settings.login_name_max_failures,
-            f"ip:{client}": self._settings.login_ip_max_failures,
-        }
-        keys = list(limits)
-        counts = await self._storage.accounts.login_failures(keys, since=since)
-        if any(counts.get(key, 0) >= limit for key, limit in limits.items()):
+        address, _network = address_keys(client)
+        pair, by_name = f"login:{name}|{address}", f"login:{name}"
+        counts = await self._storage.accounts.login_failures([pair, by_name, address], since=since)
+        many = counts.get(address, 0) >= self._settings.login_ip_max_failures
+        busy = await self._limits.reached(self._limits.sign_in, client)
+        if self._challenges.enabled:
+            if busy or many or counts.get(by_name, 0) >= self._settings.login_max_failures:
+                await self._challenges.admit(solution, client=client, without=self._limits.sign_in_without_solution)
+        elif busy:
+            raise TooManyRequests(TOO_MANY_SIGN_INS, retry_after=self._settings.limit_window_seconds)
+        elif many or counts.get(pair, 0) >= self._settings.login_max_failures:
             minutes = max(1, self._settings.login_window_seconds // 60)
             raise TooManyRequests(
                 f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
                 retry_after=self._settings.login_window_seconds,
             )
+        await self._limits.count(self._limits.sign_in, client)
         found = await self._storage.accounts.for_login(name) if name else None
         text = password if isinstance(password, str) else ""
         if not await self._passwords.verify(found[1] if found else None, text) or found is None:
-            await self._storage.accounts.record_login_failure(keys, now=now, since=since)
+            await self._storage.accounts.record_login_failure([pair, by_name, address], now=now, since=since)
             raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu.", code="invalid_credentials")
         user, password_hash = found
         standing = await self._storage.standing.get(user.id)
         if standing is None or standing.disabled:
             raise Unauthorized(DISABLED, code="account_disabled")
-        if counts.get(keys[0]):
-            await self._storage.accounts.clear_login_failures(keys[0])
+        if counts.get(pair):
+            await self._storage.accounts.clear_login_failures(pair)
         if self._passwords.needs_rehash(password_hash):
             await self._storage.accounts.set_password_hash(user.id, await self._passwords.hash(text))
         return replace(user, generation=standing.generation)

@@ -13,10 +13,12 @@ from contest.services.attempts import Attempts
 from contest.services.banks import Banks
 from contest.services.catalog import Catalog
 from contest.services.certificates import Certificates
+from contest.services.challenges import Challenges
 from contest.services.contests import Contests
 from contest.services.journal import Journal
 from contest.services.judging import Judging
 from contest.services.leaderboards import Leaderboards
+from contest.services.limits import Limits
 from contest.services.participants import Participants
 from contest.services.passwords import Passwords
 from contest.services.previews import Previews
@@ -37,6 +39,8 @@ class Services:
     catalog: Catalog
     contests: Contests
     passwords: Passwords
+    limits: Limits
+    challenges: Challenges
     accounts: Accounts
     attempts: Attempts
     banks: Banks
@@ -62,6 +66,8 @@ class Services:
         passwords = Passwords(settings)
         contests = Contests(storage, catalog, clock, cache_size=settings.attempt_cache_size)
         leaderboards = Leaderboards(storage, catalog, clock)
+        limits = Limits(storage, settings, clock)
+        challenges = Challenges(storage, settings, clock, limits)
         return cls(
             storage=storage,
             settings=settings,
@@ -69,7 +75,9 @@ class Services:
             catalog=catalog,
             contests=contests,
             passwords=passwords,
-            accounts=Accounts(storage, passwords, settings, clock),
+            limits=limits,
+            challenges=challenges,
+            accounts=Accounts(storage, passwords, settings, clock, limits=limits, challenges=challenges),
             attempts=Attempts(storage, catalog, settings, clock, contests=contests, rng=rng),
             banks=Banks(storage, catalog, settings, clock),
             rounds=Rounds(storage, catalog, clock, leaderboards),

@@ -18,6 +18,7 @@ from contest.storage.interface import (
     DataVersionStorage,
     JudgingStorage,
     LeaderboardStorage,
+    LimitStorage,
     ParticipantStorage,
     ParticipationStorage,
     PhaseStorage,
@@ -28,6 +29,7 @@ from contest.storage.interface import (
 )
 from contest.storage.judging import JudgingStore
 from contest.storage.leaderboards import LeaderboardStore
+from contest.storage.limits import LimitStore
 from contest.storage.participants import ParticipantStore
 from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
@@ -55,6 +57,7 @@ class Storage(ABC):
         self.participants: ParticipantStorage = ParticipantStore(db)
         self.publications: PublicationStorage = PublicationStore(db)
         self.accounts: AccountStorage = AccountStore(db)
+        self.limits: LimitStorage = LimitStore(db)
         self.standing: StandingStorage = StandingStore(db)
         self.sessions: SessionStorage = SessionStore(db)
         self.phases: PhaseStorage = PhaseStore(db)

@@ -1,0 +1,54 @@
+"""Registrations and sign-ins counted per client address and per network
+(:mod:`contest.domain.limits`), in the database, so every node shares the
+counts. What a request counts against is where it comes from, never the
+account it names, so no one can spend somebody else's allowance."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from contest.clock import Clock
+from contest.config import Settings
+from contest.domain.limits import Rule
+from contest.errors import TooManyRequests
+from contest.storage import Storage
+
+
+class Limits:
+    """The rules (from settings) and their counts. ``registration``: every
+    registration accepted or refused because an identifier is taken;
+    ``sign_in``: every sign-in; ``*_without_solution``: those let through
+    without a proof-of-work solution while one is asked for (a browser
+    without JavaScript cannot solve one)."""
+
+    def __init__(self, storage: Storage, settings: Settings, clock: Clock) -> None:
+        self._storage = storage
+        self._clock = clock
+        window, nojs = settings.limit_window_seconds, settings.nojs_window_seconds
+        self.registration = Rule(
+            "register", settings.register_max_per_address, settings.register_max_per_network, window
+        )
+        self.sign_in = Rule("signin", settings.signin_max_per_address, settings.signin_max_per_network, window)
+        self.registration_without_solution = Rule(
+            "register-nojs", settings.nojs_max_per_address, settings.nojs_max_per_network, nojs
+        )
+        self.sign_in_without_solution = Rule(
+            "signin-nojs", settings.nojs_max_per_address, settings.nojs_max_per_network, nojs
+        )
+        self._longest = max(window, nojs)
+
+    async def reached(self, rule: Rule, client: str) -> bool:
+        """Whether ``client`` (an address) or its network has used up ``rule``."""
+        since = self._clock.now() - timedelta(seconds=rule.window_seconds)
+        return rule.reached(await self._storage.limits.counts(rule.keys(client), since=since), client)
+
+    async def check(self, rule: Rule, client: str, *, message: str) -> None:
+        """TooManyRequests (429, ``message`` and Retry-After: the window)
+        when ``client`` has used up ``rule``."""
+        if await self.reached(rule, client):
+            raise TooManyRequests(message, retry_after=rule.window_seconds)
+
+    async def count(self, rule: Rule, client: str) -> None:
+        """One more request under ``rule`` from ``client`` and its network."""
+        now = self._clock.now()
+        await self._storage.limits.hit(rule.keys(client), now=now, forget_before=now - timedelta(seconds=self._longest))

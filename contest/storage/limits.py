@@ -1,0 +1,55 @@
+"""Requests counted per address and network, and spent proof-of-work
+solutions: shared by every node through the database (migration 0013)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from contest.storage.codec import to_ms
+from contest.storage.sql import Conn, Database
+
+
+class LimitStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def counts(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]:
+        """Requests counted under each of ``keys`` at or after ``since``
+        (keys with none are absent)."""
+
+        def fn(conn: Conn) -> dict[str, int]:
+            marks = ", ".join("?" for _ in keys)
+            rows = conn.execute(
+                f"SELECT key, COUNT(*) AS hits FROM limit_hits WHERE key IN ({marks}) AND at >= ? GROUP BY key",
+                (*keys, to_ms(since)),
+            )
+            return {r["key"]: r["hits"] for r in rows}
+
+        return await self.db.read(fn)
+
+    async def hit(self, keys: Sequence[str], *, now: datetime, forget_before: datetime) -> None:
+        """Count one request at ``now`` under each of ``keys``, and forget
+        every request (under any key) older than ``forget_before``."""
+
+        def fn(conn: Conn) -> None:
+            conn.execute("DELETE FROM limit_hits WHERE at < ?", (to_ms(forget_before),))
+            conn.executemany("INSERT INTO limit_hits (key, at) VALUES (?, ?)", [(key, to_ms(now)) for key in keys])
+
+        await self.db.write(fn)
+
+    async def spend(self, signature: str, *, expires_at: datetime, now: datetime) -> bool:
+        """Record the solution of the challenge signed ``signature`` as used
+        until ``expires_at``: False when it was used already. Forgets the
+        solutions whose challenges expired before ``now``."""
+
+        def fn(conn: Conn) -> bool:
+            conn.execute("DELETE FROM spent_challenges WHERE expires_at < ?", (to_ms(now),))
+            row = conn.execute(
+                "INSERT INTO spent_challenges (signature, expires_at) VALUES (?, ?)"
+                " ON CONFLICT (signature) DO NOTHING RETURNING signature",
+                (signature, to_ms(expires_at)),
+            ).fetchone()
+            return row is not None
+
+        return await self.db.write(fn)
