@@ -43,7 +43,7 @@ depends on the order of the input.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -160,6 +160,14 @@ class Scored(NamedTuple):
         )
 
 
+ScoredRow = tuple[int, int, int, int, int, int, int, int, int | None]
+"""A :class:`Scored` as a plain tuple, the same fields in the same order:
+what a store reads (a million named tuples take a second to make)."""
+
+Key = Callable[[ScoredRow], int]
+"""A sort key of the order (:func:`order_key`)."""
+
+
 class RankedEntry(NamedTuple):
     """One participant's place (the output): ``rank`` (ties share it), the
     counting attempt and its figures; ``error`` is |prediction − true figure|,
@@ -188,127 +196,112 @@ class Standings:
     entries: tuple[RankedEntry, ...]
 
 
-def _error(a: Scored, figure: int | None) -> int:
-    if figure is None:
-        return 0
-    return _MISSING if a.prediction is None else abs(a.prediction - figure)
-
-
 _SCORE_TOP = 1 << 40
-"""Scores, errors and times are packed into one integer key (below): a
-million keys compare in C instead of as tuples, several times faster. Each
-field has room to spare: scores below 2**40, errors below 2**63 (a missing
-prediction is 2**62), times below 2**48 ms (about 8,900 years)."""
+"""Scores, errors and times are packed into one integer key
+(:func:`order_key`): a million keys compare in C instead of as tuples,
+several times faster. Each field has room to spare: scores below 2**40,
+errors below 2**63 (a missing prediction is 2**62), times below 2**48 ms
+(about 8,900 years). From the top: 40 bits of (2**40 − score), one bit
+"not perfect", 64 of error, 48 of time taken, 48 of submission time."""
+
+_LOW = (1 << 64) - 1
+"""The lowest 64 bits, where :func:`rank` packs a user id (or an attempt id)
+below a key."""
 
 
-def _pack(score: int, imperfect: int, error: int, duration_ms: int, submitted_ms: int) -> int:
-    return (((((_SCORE_TOP - score) << 1 | imperfect) << 64 | error) << 48 | duration_ms) << 48) | submitted_ms
-
-
-def order_key(rule: RankingRule, figure: int | None) -> Callable[[Scored], int]:
+def order_key(rule: RankingRule, figure: int | None) -> Key:
     """The sort key of the rule's order for a figure (None: not known yet,
     the prediction step is skipped): smaller is better; equal keys are
-    equal at every step of the order. Steps a variant skips are 0."""
+    equal at every step of the order. Steps a variant skips are 0. Each key
+    is one expression on the attempt's fields by position (no call inside):
+    a round at close computes two million of them."""
+    top, missing = _SCORE_TOP, _MISSING
     tie = rule.tie_break
     if tie is TieBreak.NO_PREDICTION or figure is None:
-        return lambda a: _pack(a.score, 0, 0, a.duration_ms, a.submitted_ms)
+        return lambda a: (top - a[3]) << 161 | a[6] << 48 | a[7]
     if tie is TieBreak.PREDICTION_IF_PERFECT:
-        return lambda a: _pack(
-            a.score, 0 if a.perfect else 1, _error(a, figure) if a.perfect else 0, a.duration_ms, a.submitted_ms
+        return lambda a: (
+            (top - a[3]) << 161 | (missing if a[8] is None else abs(a[8] - figure)) << 96 | a[6] << 48 | a[7]
+            if a[4] == a[5]
+            else (top - a[3]) << 161 | 1 << 160 | a[6] << 48 | a[7]
         )
     if tie is TieBreak.PREDICTION_THEN_SUBMISSION:
-        return lambda a: _pack(a.score, 0, _error(a, figure), 0, a.submitted_ms)
-    return lambda a: _pack(a.score, 0, _error(a, figure), a.duration_ms, a.submitted_ms)
+        return lambda a: (top - a[3]) << 161 | (missing if a[8] is None else abs(a[8] - figure)) << 96 | a[7]
+    return lambda a: (top - a[3]) << 161 | (missing if a[8] is None else abs(a[8] - figure)) << 96 | a[6] << 48 | a[7]
 
 
-Key = Callable[[Scored], int]
+def _choose(attempts: Sequence[ScoredRow], counting: Counting, key: Key) -> dict[int, int]:
+    """Each participant's counting attempt (user id -> its index in
+    ``attempts``): the best by ``key`` (smaller is better; among equal keys
+    the lower attempt id), else the first or last by attempt number (among
+    equal numbers the first listed). One packed whole number per attempt
+    (key, attempt id, index) and one comparison: a million attempts in a
+    fraction of a second."""
+    if counting is Counting.BEST:
+        packed = [(key(a) << 64 | a[0]) << 32 | i for i, a in enumerate(attempts)]
+    else:
+        sign = 1 if counting is Counting.FIRST else -1
+        packed = [sign * a[2] << 32 | i for i, a in enumerate(attempts)]
+    best: dict[int, int] = {}
+    held = best.get
+    for k, a in zip(packed, attempts, strict=True):
+        if k < held(a[1], k + 1):
+            best[a[1]] = k
+    return {user: k & 0xFFFFFFFF for user, k in best.items()}
 
 
-def _choose(attempts: Iterable[Scored], counting: Counting, key: Key) -> dict[int, tuple[tuple[int, int], Scored]]:
-    """Each participant's counting attempt with its key (user id -> (key
-    and attempt id, attempt)); each key computed once. Among equal keys the
-    lower attempt id counts."""
-    chosen: dict[int, tuple[tuple[int, int], Scored]] = {}
-    for a in attempts:
-        if counting is Counting.BEST:
-            k = (key(a), a.attempt_id)
-        else:
-            k = (a.number if counting is Counting.FIRST else -a.number, 0)
-        held = chosen.get(a.user_id)
-        if held is None or k < held[0]:
-            chosen[a.user_id] = (k, a)
-    return chosen
-
-
-def counting_attempts(attempts: Iterable[Scored], counting: Counting, key: Key) -> dict[int, Scored]:
+def counting_attempts(attempts: Iterable[ScoredRow], counting: Counting, key: Key) -> dict[int, ScoredRow]:
     """Each participant's counting attempt (user id -> attempt): by
     ``key`` (smaller is better) for the best, else by attempt number; among
     equal keys the lower attempt id."""
-    return {user: a for user, (_k, a) in _choose(attempts, counting, key).items()}
+    listed = list(attempts)
+    return {user: listed[i] for user, i in _choose(listed, counting, key).items()}
 
 
-def true_figure(attempts: Collection[Scored], rule: RankingRule) -> int:
+def true_figure(attempts: Sequence[ScoredRow], rule: RankingRule) -> int:
     """The true figure by the rule (module docstring), of attempts already
     cleared of exclusions."""
     if rule.true_figure is TrueFigure.ATTEMPTS:
         return len(attempts)
     if rule.true_figure is TrueFigure.PARTICIPANTS:
-        return len({a.user_id for a in attempts})
-    counted = counting_attempts(attempts, rule.counting, order_key(rule, None))
-    return sum(1 for a in counted.values() if a.perfect)
+        return len({a[1] for a in attempts})
+    counted = _choose(attempts, rule.counting, order_key(rule, None)).values()
+    return sum(1 for i in counted if attempts[i][4] == attempts[i][5])
 
 
 def rank(
-    attempts: Iterable[Scored],
+    attempts: Iterable[ScoredRow],
     rule: RankingRule = RankingRule(),
     *,
     figure_known: bool = True,
     excluded_users: Collection[int] = frozenset(),
     excluded_attempts: Collection[int] = frozenset(),
 ) -> Standings:
-    """The round's standings. ``figure_known`` False ranks before the round
-    closes (the prediction step skipped, no figure); exclusions are the
-    judges' disqualifications of participants and of single attempts."""
+    """The round's standings. ``attempts``: :class:`Scored`, or plain tuples
+    in its order (a store's read of a million rows). ``figure_known`` False
+    ranks before the round closes (the prediction step skipped, no figure);
+    exclusions are the judges' disqualifications of participants and of
+    single attempts. User and attempt ids are below 2**64."""
     if excluded_users or excluded_attempts:
-        kept = [a for a in attempts if a.user_id not in excluded_users and a.attempt_id not in excluded_attempts]
+        kept = [a for a in attempts if a[1] not in excluded_users and a[0] not in excluded_attempts]
     else:
         kept = list(attempts)
     figure = true_figure(kept, rule) if figure_known and rule.tie_break.uses_prediction else None
     key = order_key(rule, figure)
-    if rule.counting is Counting.BEST:
-        # One sort of every attempt by (key, user, attempt id): each
-        # participant's first attempt in it is their best, and those firsts
-        # are already in the standings' order.
-        seen: set[int] = set()
-        counted = []
-        for a in sorted(kept, key=lambda a: (key(a) << 64 | a.user_id) << 64 | a.attempt_id):
-            if a.user_id not in seen:
-                seen.add(a.user_id)
-                counted.append((key(a), a))
-    else:
-        chosen = sorted((key(a), a.user_id, a) for _k, a in _choose(kept, rule.counting, key).values())
-        counted = [(k, a) for k, _user, a in chosen]
+    chosen = _choose(kept, rule.counting, key)
+    # The standings' order, tied entries by user id: one sort of whole numbers (key, user id).
+    order = sorted(key(kept[i]) << 64 | user for user, i in chosen.items())
     entries: list[RankedEntry] = []
-    previous: int | None = None
+    previous = -1
     place = 0
-    for position, (k, a) in enumerate(counted, start=1):
+    for position, packed in enumerate(order, start=1):
+        k = packed >> 64
         if k != previous:
             place, previous = position, k
-        error = None if figure is None or a.prediction is None else abs(a.prediction - figure)
-        entries.append(
-            RankedEntry(
-                place,
-                a.user_id,
-                a.attempt_id,
-                a.score,
-                a.correct,
-                a.total,
-                a.duration_ms,
-                a.submitted_ms,
-                a.prediction,
-                error,
-            )
-        )
+        a = kept[chosen[packed & _LOW]]
+        p = a[8]
+        error = None if figure is None or p is None else abs(p - figure)
+        entries.append(RankedEntry(place, a[1], a[0], a[3], a[4], a[5], a[6], a[7], p, error))
     return Standings(rule, figure, tuple(entries))
 
 
@@ -319,7 +312,7 @@ def best_attempt(attempts: Iterable[AttemptSummary], *, actual: int | None = Non
     chosen = counting_attempts(
         (Scored.of(a) for a in finished.values()), Counting.BEST, order_key(RankingRule(), actual)
     )
-    return next((finished[s.attempt_id] for s in chosen.values()), None)
+    return next((finished[s[0]] for s in chosen.values()), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,13 @@
 """Stored standings and the public leaderboards read from them.
 
-:meth:`Leaderboards.refresh` ranks a round (``domain/ranking.rank``: the only
-ranking) and stores the result with the digest and signature of its public
-document (``domain/publication.py``); it runs when a judge moves the round's
-phase, so the standings are there from the first review on and the published
+A round is ranked (``domain/ranking.rank``: the only ranking) once when the
+clock closes it (:meth:`Leaderboards.rank_closed`, from the sweeper), so the
+true figure is the one known at close and the judges' review opens on stored
+standings; again when a judge's action changes what the ranking reads
+(:meth:`Leaderboards.refresh`: a disqualification, a reinstatement; a
+re-scoring marks the standings out of date). A phase move keeps the stored
+standings when they are current (:meth:`Leaderboards.settle`); publishing
+signs them (``domain/publication.py``) from the stored rows, so the published
 ones are exactly what was signed. Every page, API answer and export reads
 pages of the stored rows: nothing ranks per request.
 
@@ -17,7 +21,8 @@ import asyncio
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from contest.clock import Clock
@@ -25,17 +30,20 @@ from contest.domain import publication, ranking
 from contest.domain.models import Phase, Round, User
 from contest.domain.numbers import parse_int
 from contest.domain.publication import PublicEntry
-from contest.domain.ranking import RankingRule, Scored, Standings
+from contest.domain.ranking import RankingRule, ScoredRow
 from contest.errors import NotFound
 from contest.services.catalog import Catalog
 from contest.storage import Storage
-from contest.storage.leaderboards import Head, Person, StoredEntry
+from contest.storage.leaderboards import Head, PersonRow, StoredEntry
 
+CLAIM_LEASE = timedelta(minutes=10)
+"""How long a node's claim to rank a round at close stands: ranking a
+million attempts takes seconds, so a claim this old is a node that died."""
 PAGE_SIZE = 50
 PAGE_MAX = 1_000_000
 PUBLISHED = frozenset({Phase.PROVISIONAL, Phase.FINAL})
 NOT_PUBLISHED = "Kết quả của vòng thi này chưa được công bố."
-_NOBODY = Person("", None, "", "")
+_NOBODY = ("", "", "", "")
 
 
 @contextmanager
@@ -64,52 +72,30 @@ def public_entry(e: StoredEntry) -> PublicEntry:
     return PublicEntry(e.rank, e.name, e.phone, e.area, e.unit, e.score, e.correct, e.prediction, e.duration_ms / 1000)
 
 
-def _build(
-    scored: list[Scored],
-    people: dict[int, Person],
+def _rows(
+    scored: list[ScoredRow],
+    people: list[PersonRow],
     rule: RankingRule,
     excluded_users: frozenset[int],
     excluded_attempts: frozenset[int],
     round_id: int,
-    round_title: str,
-    phase: Phase,
-) -> tuple[Standings, list[StoredEntry], bytes]:
-    """Rank, make the stored rows and the canonical document to sign."""
+) -> tuple[int | None, list[tuple[Any, ...]]]:
+    """Rank (``ranking.rank``) and make the rows to store
+    (``STANDING_COLUMNS`` order, the phone masked); with the true figure."""
     with _collector_paused():
         standings = ranking.rank(scored, rule, excluded_users=excluded_users, excluded_attempts=excluded_attempts)
-        rows = []
-        for position, e in enumerate(standings.entries, start=1):
-            p = people.get(e.user_id, _NOBODY)
-            rows.append(
-                StoredEntry(
-                    position,
-                    e.rank,
-                    e.user_id,
-                    e.attempt_id,
-                    e.score,
-                    e.correct,
-                    e.total,
-                    e.duration_ms,
-                    e.submitted_ms,
-                    e.prediction,
-                    e.error,
-                    p.name,
-                    publication.mask_phone(p.phone),
-                    p.area,
-                    p.unit,
-                )
-            )
-        data = publication.canonical(
-            publication.document(
-                round_id=round_id,
-                round_title=round_title,
-                phase=phase.value,
-                rule=rule.describe(),
-                true_figure=standings.true_figure,
-                entries=(public_entry(r) for r in rows),
-            )
-        )
-    return standings, rows, data
+        shown = {user: (name, publication.mask_phone(phone), area, unit) for user, name, phone, area, unit in people}
+        rows = [
+            (round_id, position, *e, *shown.get(e[1], _NOBODY)) for position, e in enumerate(standings.entries, start=1)
+        ]
+    return standings.true_figure, rows
+
+
+def _signed(doc: dict[str, Any], private_pem: str) -> tuple[str, str]:
+    """The digest and signature of a leaderboard document."""
+    with _collector_paused():
+        data = publication.canonical(doc)
+    return publication.digest(data), publication.sign(data, private_pem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,34 +130,91 @@ class Leaderboards:
     async def refresh(self, round_id: int, phase: Phase) -> Head:
         """Rank the round now (the true figure known: it has closed), without
         the participants and attempts the judges disqualified, and store the
-        standings for ``phase`` with their document's digest and signature.
-        Whoever changes what the ranking reads (a phase move, a
-        disqualification, a re-scoring) calls this."""
-        store = self._storage.leaderboards
+        standings for ``phase``, signed when published. Whoever changes what
+        the ranking reads (a disqualification, a reinstatement) calls this."""
         round_ = await self._catalog.round(round_id)
+        head = await self._rank(round_, phase, round_.closes_at)
+        assert head is not None  # stored whatever the round's phase
+        if phase in PUBLISHED:
+            head = await self._sign(round_, head)
+        return head
+
+    async def settle(self, round_id: int, phase: Phase) -> Head:
+        """The round's standings for ``phase`` (a judge's phase move): the
+        stored ones when they rank the attempts as of the round's present
+        close (ranked at close, :meth:`rank_closed`, or since by a judge's
+        action), else ranked now (:meth:`refresh`); signed when published."""
+        round_ = await self._catalog.round(round_id)
+        head = await self._storage.leaderboards.head(round_id)
+        if head is None or head.closes_at != round_.closes_at:
+            return await self.refresh(round_id, phase)
+        head = replace(head, phase=phase, digest="", signature="")
+        if phase in PUBLISHED:
+            head = await self._sign(round_, head)
+        else:
+            await self._storage.leaderboards.restamp(round_id, phase, digest="", signature="")
+        return head
+
+    async def rank_closed(self, *, grace: timedelta) -> int:
+        """Rank, once, each round the clock closed (``grace`` ago, so every
+        answer sent in time is in) that no judge has moved on yet and whose
+        standings are not for its present close: the true figure is known
+        at close, and the judges' review opens on stored standings. A close
+        moved later is ranked again after the new close. Several nodes
+        sweeping at once: each round is ranked by the one that claims it
+        (a claim left by a node that died is taken over after
+        :data:`CLAIM_LEASE`). Returns how many rounds were ranked."""
+        store = self._storage.leaderboards
+        now = self._clock.now()
+        ranked = 0
+        for round_id, closes_at in await store.due(closed_before=now - grace):
+            if not await store.claim(round_id, closes_at, now=now, expired_before=now - CLAIM_LEASE):
+                continue
+            try:
+                round_ = await self._catalog.round(round_id)
+                if await self._rank(round_, Phase.CLOSED, closes_at, undecided_only=True) is not None:
+                    ranked += 1
+            finally:
+                await store.release(round_id)
+        return ranked
+
+    async def _rank(
+        self, round_: Round, phase: Phase, closes_at: datetime, *, undecided_only: bool = False
+    ) -> Head | None:
+        """Rank the round and store its standings for ``phase``, unsigned;
+        with ``undecided_only``, only while no judge has moved the round on
+        (None when one has)."""
+        store = self._storage.leaderboards
         rule = rule_of(round_)
-        users, attempts = await self._storage.judging.excluded(round_id)
-        scored = await store.scored(round_id)
-        people = await store.people(round_id)
+        users, attempts = await self._storage.judging.excluded(round_.id)
+        # Both reads at once (each waits on the database more than on Python).
+        scored, people = await asyncio.gather(store.scored(round_.id), store.people(round_.id))
         # Seconds of CPU for a big round: off the event loop, so participants'
         # requests are still answered meanwhile.
-        standings, rows, data = await asyncio.to_thread(
-            _build, scored, people, rule, users, attempts, round_id, round_.title, phase
+        figure, rows = await asyncio.to_thread(_rows, scored, people, rule, users, attempts, round_.id)
+        del scored, people
+        head = Head(round_.id, phase, rule.describe(), figure, len(rows), self._clock.now(), "", "", closes_at)
+        return head if await store.save(head, rows, undecided_only=undecided_only) else None
+
+    async def _sign(self, round_: Round, head: Head) -> Head:
+        """Sign the stored standings as ``head`` publishes them (the
+        document :meth:`export` gives, from the stored rows) and store the
+        digest and signature."""
+        store = self._storage.leaderboards
+        rows = await store.entries(round_.id)
+        doc = publication.document(
+            round_id=round_.id,
+            round_title=round_.title,
+            phase=head.phase.value,
+            rule=head.rule,
+            true_figure=head.true_figure,
+            entries=(public_entry(r) for r in rows),
         )
-        text = rule.describe()
+        del rows
         keys = await store.key_pair(publication.new_key_pair(), self._clock.now())
-        head = Head(
-            round_id,
-            phase,
-            text,
-            standings.true_figure,
-            len(rows),
-            self._clock.now(),
-            publication.digest(data),
-            publication.sign(data, keys.private_pem),
-        )
-        await store.save(head, rows)
-        return head
+        digest, signature = await asyncio.to_thread(_signed, doc, keys.private_pem)
+        await store.restamp(round_.id, head.phase, digest=digest, signature=signature)
+        return replace(head, digest=digest, signature=signature)
 
     async def _published(self, round_id: int) -> tuple[Round, Head]:
         round_ = await self._catalog.round(round_id)

@@ -36,9 +36,10 @@ class Rounds:
         move the phase machine does not allow, final results while the
         complaint window is open or a complaint has no answer
         (:func:`judging.check_final`), or when someone moved the round
-        meanwhile. The round's standings are ranked and stored for the new
-        phase (:meth:`Leaderboards.refresh`); publishing again logs who moved
-        from which rank to which."""
+        meanwhile. The round's standings stand for the new phase (the stored
+        ones when current, else ranked now: :meth:`Leaderboards.settle`),
+        signed when published; publishing again logs who moved from which
+        rank to which."""
         require(user, Capability.JUDGE_ROUND)
         target = next((p for p in Phase if p.value == to), None)
         if target is None:
@@ -62,7 +63,7 @@ class Rounds:
         )
         if not moved:
             raise phases.PhaseRefused(MOVED_MEANWHILE)
-        await self._leaderboards.refresh(round_id, target)
+        await self._leaderboards.settle(round_id, target)
         if target in (Phase.PROVISIONAL, Phase.FINAL):
             await self._publish(round_id, user, now)
         return target

@@ -412,7 +412,9 @@ class AttemptStore:
         """Re-apply the keys in ``bank`` (by question code) to every attempt of
         the round and re-score the finished ones. With ``apply`` False nothing
         is written and the report says what would change. Runs in batches so
-        the writer is never held for long; the log entry is written last."""
+        the writer is never held for long; the log entry is written last,
+        with the round's stored standings marked out of date (ranked again:
+        ``services/leaderboards.py``)."""
         report = RescoreReport()
         after = 0
         while True:
@@ -425,6 +427,9 @@ class AttemptStore:
             if part.attempts_checked < batch:
                 break
         if apply:
+            await self.db.write(
+                lambda c: c.execute("UPDATE standings SET closes_at = NULL WHERE round_id = ?", (round_id,))
+            )
             await self.audit.record(
                 actor_id=actor_id,
                 action="round.rescore",

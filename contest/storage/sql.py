@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 import psycopg
 import psycopg.errors
-from psycopg.rows import RowMaker
+from psycopg.rows import RowMaker, tuple_row
 
 Params = Sequence[Any] | Mapping[str, Any]
 T = TypeVar("T")
@@ -165,6 +165,51 @@ def skip_locked(conn: Conn) -> str:
     nodes sweeping at once never take the same row. SQLite has one writer per
     file and neither needs nor knows it."""
     return " FOR UPDATE SKIP LOCKED" if is_postgres(conn) else ""
+
+
+def tuples(conn: Conn, sql: str, parameters: Params = (), /) -> list[tuple[Any, ...]]:
+    """Every row of a query as a plain tuple: for the reads of hundreds of
+    thousands of rows (a round's ranking), where a row object per row costs
+    more than the query."""
+    if isinstance(conn, PgConn):
+        with conn.raw.cursor(row_factory=tuple_row) as cursor:
+            return cursor.execute(to_pyformat(sql), parameters).fetchall()
+    assert isinstance(conn, sqlite3.Connection)
+    plain = conn.cursor()
+    plain.row_factory = None
+    return plain.execute(sql, parameters).fetchall()
+
+
+BULK_CACHE_KIB = 65_536
+"""SQLite's page cache while :func:`bulk_insert` runs: big enough that an
+index filled in random order (standings by user) stays in memory. With the
+default 2 MB, 500,000 standings rows took 2.6 s to insert, 1.7 s with this."""
+
+
+def bulk_insert(conn: Conn, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert many rows in the caller's transaction: PostgreSQL's ``COPY``,
+    SQLite's ``executemany`` with a larger page cache (:data:`BULK_CACHE_KIB`).
+    ``table`` and ``columns`` are the caller's constants, never input."""
+    names = ", ".join(columns)
+    if isinstance(conn, PgConn):
+        with conn.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def for_update(conn: Conn) -> str:
+    """The clause that locks the rows a selection reads until the
+    transaction ends (``FOR UPDATE``), so that a decision taken on them holds
+    against another node's change. SQLite's one writer already holds the
+    whole file."""
+    return " FOR UPDATE" if is_postgres(conn) else ""
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -138,7 +139,8 @@ def _handlers(handler: Any) -> dict[Any, Any]:
 
 class _Sweeper:
     """Closes attempts whose time ran out even if nobody comes back to them,
-    and forgets bank uploads nobody confirmed within a day."""
+    forgets bank uploads nobody confirmed within a day, and ranks rounds the
+    clock closed (``Leaderboards.rank_closed``)."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
@@ -160,6 +162,12 @@ class _Sweeper:
                 await self._services.banks.sweep_uploads()
             except Exception:
                 log.exception("sweeping expired attempts failed; will retry")
+            try:
+                # After the attempts' sweep: a round is ranked with its last attempts closed.
+                grace = timedelta(seconds=self._services.settings.grace_seconds)
+                await self._services.leaderboards.rank_closed(grace=grace)
+            except Exception:
+                log.exception("ranking rounds at close failed; will retry")
             await asyncio.sleep(self._services.settings.sweep_interval_seconds)
 
 
