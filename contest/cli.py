@@ -37,6 +37,7 @@ from contest.resources import resource_dir
 from contest.services.banks import bank_name
 from contest.services.container import Services
 from contest.services.facts import reported
+from contest.services.senders import email_sender, sms_sender
 from contest.services.staff import OPERATOR
 from contest.storage import DatabaseUnavailable, Duplicate, UnsupportedDatabase, configured_storage
 from contest.storage.migrate import SchemaTooNew
@@ -107,11 +108,17 @@ def serve(args: argparse.Namespace) -> int:
                 "(only `contest serve --demo` runs without it, with a key that changes on every start)."
             )
         os.environ["CONTEST_SECRET_KEY"] = secrets.token_urlsafe(48)
+    if args.demo:  # one-time codes and reset links are written to the log
+        os.environ.setdefault("CONTEST_SMS_SENDER", "log")
+        os.environ.setdefault("CONTEST_EMAIL_SENDER", "log")
+        os.environ.setdefault("CONTEST_PUBLIC_URL", f"http://{args.host}:{args.port}")
     try:
         settings = Settings.from_env()
         if args.workers > 1 and settings.database_url.startswith("sqlite:"):
             return _fail(ONE_SQLITE_WORKER)
         proxies = settings.proxies()
+        sms_sender(settings)  # ValueError naming a sender setting that cannot work
+        email_sender(settings)
         asyncio.run(_prepare(demo=args.demo))
     except (UnsupportedDatabase, DatabaseUnavailable, SchemaTooNew, ValueError) as exc:
         return _fail(str(exc))

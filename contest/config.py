@@ -152,6 +152,55 @@ class Settings:
         "or password): such an account loses its sessions and tokens on every node within this many seconds. "
         "0 reads it on every signed-in request.",
     )
+    sms_sender: str = _setting(
+        "",
+        "How one-time codes reach phones (registration with a verified phone, a forgotten password): `webhook` "
+        "posts each message to the province's SMS gateway (`sms_webhook_*`); `log` writes it to the server's log "
+        "(development, tests; `--demo` uses it); empty: none, and what needs one says it is not available.",
+    )
+    sms_webhook_url: str = _setting("", "The SMS gateway's address that `sms_sender=webhook` posts to.")
+    sms_webhook_headers: str = _setting(
+        "{}",
+        'Headers sent with each SMS webhook request, as a JSON object, e.g. `{"Authorization": "Bearer …"}`.',
+    )
+    sms_webhook_body: str = _setting(
+        '{"to": "{phone}", "text": "{message}"}',
+        "The SMS webhook's request body: `{phone}` (0xxxxxxxxx) and `{message}` are replaced by their values, "
+        "JSON-escaped (so put them inside quotes); sent as `application/json` unless `sms_webhook_headers` "
+        "names another Content-Type.",
+    )
+    email_sender: str = _setting(
+        "",
+        "How password-reset links reach email addresses: `webhook` posts each message to a mail service "
+        "(`email_webhook_*`); `log` writes it to the server's log; empty: none (resetting by phone still works).",
+    )
+    email_webhook_url: str = _setting("", "The mail service's address that `email_sender=webhook` posts to.")
+    email_webhook_headers: str = _setting("{}", "Headers sent with each email webhook request, as a JSON object.")
+    email_webhook_body: str = _setting(
+        '{"to": "{email}", "subject": "{subject}", "text": "{message}"}',
+        "The email webhook's request body: `{email}`, `{subject}` and `{message}` replaced, JSON-escaped.",
+    )
+    sender_timeout_seconds: int = _setting(
+        10, "Seconds to wait for the SMS gateway or mail service before telling the person to try again."
+    )
+    public_url: str = _setting(
+        "",
+        "The site's address as participants reach it, e.g. `https://hoithi.example.gov.vn`: the start of the "
+        "links in emails. Emailed reset links are off without it (a link is never built from the request's "
+        "Host header, which anyone can forge).",
+    )
+    code_ttl_seconds: int = _setting(600, "How long a one-time code sent by SMS works.")
+    code_max_tries: int = _setting(
+        5, "Codes that may be typed against one sent code (right or wrong); then it stops working."
+    )
+    code_sends_per_target: int = _setting(
+        3, "Messages with a code sent to one phone or email within `code_window_seconds`."
+    )
+    code_sends_per_address: int = _setting(
+        20, "Messages with a code asked for from one client address within `code_window_seconds`."
+    )
+    code_window_seconds: int = _setting(3_600, "Window over which messages with a code are counted.")
+    reset_link_ttl_seconds: int = _setting(3_600, "How long an emailed password-reset link works (once).")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -14,6 +14,7 @@ from contest.services.banks import Banks
 from contest.services.catalog import Catalog
 from contest.services.certificates import Certificates
 from contest.services.challenges import Challenges
+from contest.services.codes import Codes
 from contest.services.contests import Contests
 from contest.services.journal import Journal
 from contest.services.judging import Judging
@@ -24,8 +25,11 @@ from contest.services.passwords import Passwords
 from contest.services.previews import Previews
 from contest.services.publications import Publications
 from contest.services.records import Records
+from contest.services.resets import Resets
 from contest.services.rounds import Rounds
+from contest.services.senders import email_sender, sms_sender
 from contest.services.sessions import Sessions
+from contest.services.signups import Signups
 from contest.services.staff import Staff
 from contest.services.statistics import Statistics
 from contest.storage import Storage
@@ -56,6 +60,9 @@ class Services:
     journal: Journal
     publications: Publications
     previews: Previews
+    codes: Codes
+    signups: Signups
+    resets: Resets
 
     @classmethod
     def build(
@@ -68,6 +75,8 @@ class Services:
         leaderboards = Leaderboards(storage, catalog, clock)
         limits = Limits(storage, settings, clock)
         challenges = Challenges(storage, settings, clock, limits)
+        accounts = Accounts(storage, passwords, settings, clock, limits=limits, challenges=challenges)
+        codes = Codes(storage, settings, clock, sms=sms_sender(settings), email=email_sender(settings))
         return cls(
             storage=storage,
             settings=settings,
@@ -77,7 +86,7 @@ class Services:
             passwords=passwords,
             limits=limits,
             challenges=challenges,
-            accounts=Accounts(storage, passwords, settings, clock, limits=limits, challenges=challenges),
+            accounts=accounts,
             attempts=Attempts(storage, catalog, settings, clock, contests=contests, rng=rng),
             banks=Banks(storage, catalog, settings, clock),
             rounds=Rounds(storage, catalog, clock, leaderboards),
@@ -92,4 +101,7 @@ class Services:
             journal=Journal(storage, catalog),
             publications=Publications(storage, catalog, settings, clock),
             previews=Previews(catalog),
+            codes=codes,
+            signups=Signups(storage, passwords, codes, clock, limits=limits, challenges=challenges),
+            resets=Resets(storage, accounts, codes, settings),
         )

@@ -8,12 +8,14 @@ from contest.storage.accounts import AccountStore
 from contest.storage.attempts import AttemptStore
 from contest.storage.audit import AuditLog
 from contest.storage.banks import BankStore
+from contest.storage.codes import CodeStore
 from contest.storage.contests import ContestStore
 from contest.storage.interface import (
     AccountStorage,
     AttemptStorage,
     AuditStorage,
     BankStorage,
+    CodeStorage,
     ContestStorage,
     DataVersionStorage,
     JudgingStorage,
@@ -60,6 +62,7 @@ class Storage(ABC):
         self.limits: LimitStorage = LimitStore(db)
         self.standing: StandingStorage = StandingStore(db)
         self.sessions: SessionStorage = SessionStore(db)
+        self.codes: CodeStorage = CodeStore(db)
         self.phases: PhaseStorage = PhaseStore(db)
         self.judging: JudgingStorage = JudgingStore(db)
         self.banks: BankStorage = BankStore(db)

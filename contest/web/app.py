@@ -38,6 +38,7 @@ from contest.web import (
     console_stats,
     judges,
     leaderboards,
+    one_time,
     organiser,
     pages,
     publications,
@@ -197,6 +198,7 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
     )
     page_app = Starlette(
         routes=pages.routes
+        + one_time.routes
         + leaderboards.page_routes
         + organiser.routes
         + console_contests.routes

@@ -479,10 +479,7 @@ PATHS: dict[str, Any] = {
                     "POST /api/v1/register/verify. The same answer whether or not the phone has an account (its "
                     "owner is told so by SMS instead).",
                 ),
-                "503": _error(
-                    "The contest verifies phones but the site has no SMS sender (`sender_unavailable`), or the SMS "
-                    "gateway did not take the message (`send_failed`): try again later."
-                ),
+                "503": _error("The SMS gateway did not take the message (`send_failed`): try again later."),
                 "400": _error(
                     "Malformed JSON (`malformed_json`, `json_not_object`), or an `altcha` solution that is "
                     "wrong, expired or already used (`challenge_invalid`): solve a new challenge."
@@ -493,7 +490,8 @@ PATHS: dict[str, Any] = {
                 ),
                 "409": _error(
                     "Phone, personal identification number or email already registered (`account_exists`; "
-                    "`errors` names the field), or `contest_over` when the contest has ended."
+                    "`errors` names the field), or `contest_over` when the contest has ended, or the contest "
+                    "verifies phones but the site has no SMS sender (`sender_unavailable`)."
                 ),
                 "413": _TOO_LARGE,
                 "422": _error("Invalid fields; `errors` maps each field to a Vietnamese message."),
@@ -548,10 +546,8 @@ PATHS: dict[str, Any] = {
                 "413": _TOO_LARGE,
                 "422": _error("`login` is neither a mobile phone nor an email."),
                 "429": _error("Too many codes sent to this phone or email, or from this address; see Retry-After."),
-                "503": _error(
-                    "No SMS or email sender configured (`sender_unavailable`), or it did not take the message "
-                    "(`send_failed`)."
-                ),
+                "409": _error("The site has no SMS or email sender for this (`sender_unavailable`)."),
+                "503": _error("The SMS gateway or mail service did not take the message (`send_failed`)."),
             },
         }
     },

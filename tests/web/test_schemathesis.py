@@ -45,6 +45,9 @@ STATE_DEPENDENT = {
     "the identification number matching the birth year",
     "PUT /api/v1/attempts/{attempt_id}/answers/{question_id}": "option ids depend on the question",
     "POST /api/v1/attempts/{attempt_id}/submit": "the prediction is required when the round asks one",
+    "POST /api/v1/register/verify": "the code must be the one sent to the phone",
+    "POST /api/v1/password-reset": "the login must be a mobile phone or an email",
+    "POST /api/v1/password-reset/confirm": "the code or token must be one sent",
 }
 """Operations where a request the document allows may still get 422 for a rule
 the document states in words only: every other operation must accept every

@@ -1,0 +1,65 @@
+"""One-time codes: six digits sent by SMS (registration with a verified phone,
+a password reset) or a random nonce inside an emailed link.
+
+A code is never stored as typed: the database keeps its HMAC-SHA256 under the
+site's secret key, bound to what it is for and whom it was sent to
+(:func:`digest`), so a stolen database yields no usable code and a code sent
+for one phone or purpose matches nothing else. Generating a code takes the
+random source as an argument (services pass :mod:`secrets`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from enum import StrEnum
+from hashlib import sha256
+from typing import Protocol
+
+CODE_DIGITS = 6
+
+UNUSABLE = ""
+"""The digest stored for a send that carried no code (the "you already have
+an account" message, a reset asked for an unknown account): nothing typed
+matches it, so such a row answers exactly like a wrong code."""
+
+
+class Purpose(StrEnum):
+    REGISTER = "register"
+    RESET = "reset"
+    RESET_LINK = "reset_link"
+
+
+class Below(Protocol):
+    def randbelow(self, exclusive_upper_bound: int, /) -> int: ...
+
+
+def new_code(rng: Below) -> str:
+    """Six decimal digits, leading zeros kept (``"004215"``)."""
+    return f"{rng.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def normalize_code(value: object) -> str | None:
+    """What someone typed as a code, without spaces, dots or dashes (``"123 456"``
+    is ``"123456"``); None unless exactly six ASCII digits remain."""
+    text = re.sub(r"[\s.\-]", "", value if isinstance(value, str) else "")
+    return text if re.fullmatch(rf"[0-9]{{{CODE_DIGITS}}}", text) else None
+
+
+def digest(key: bytes, *, purpose: Purpose, target: str, code: str) -> str:
+    """HMAC-SHA256 (hex) of ``code`` for ``purpose`` and ``target`` (the phone
+    or email it was sent to) under ``key``."""
+    return hmac.new(key, f"{purpose.value}|{target}|{code}".encode(), sha256).hexdigest()
+
+
+def matches(stored: str, given: str) -> bool:
+    """Whether a stored digest is ``given``, in constant time; never for
+    :data:`UNUSABLE`."""
+    return stored != UNUSABLE and hmac.compare_digest(stored, given)
+
+
+def mask_email(email: str) -> str:
+    """An email with its name hidden but its first letter and its domain
+    (``"n***@example.vn"``)."""
+    name, at, domain = email.partition("@")
+    return f"{name[:1]}***{at}{domain}"

@@ -1,0 +1,144 @@
+"""A forgotten password: a code by SMS to the account's phone, or a link by
+email, then a new password that ends every session and token of the account
+(:meth:`Accounts.set_password <contest.services.accounts.Accounts.set_password>`).
+
+Asking answers the same whether or not an account has that phone or email: a
+row is stored either way (so the send limits count the same), but only an
+existing account is sent anything, and no code matches a row made for no
+account. An emailed link carries a token signed with itsdangerous (dated,
+``CONTEST_RESET_LINK_TTL_SECONDS``) naming the account, the address and a
+nonce whose HMAC is the row's code, so it works once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from contest.config import Settings
+from contest.domain.codes import Purpose, mask_email, normalize_code
+from contest.domain.publication import mask_phone
+from contest.domain.registration import normalize_phone, password_error
+from contest.errors import Invalid
+from contest.services.accounts import Accounts
+from contest.services.codes import Codes, Unavailable
+from contest.services.signups import sms_text
+from contest.storage import Storage
+
+RESET_SMS = "Ma dat lai mat khau Hoi thi truc tuyen: {code}. Het han sau {minutes} phut. Khong dua ma cho ai."
+RESET_SUBJECT = "Đặt lại mật khẩu Hội thi trực tuyến"
+RESET_EMAIL = (
+    "Chào bạn,\n\nAi đó (có thể là bạn) vừa yêu cầu đặt lại mật khẩu tài khoản Hội thi trực tuyến gắn với email "
+    "này. Mở liên kết sau để đặt mật khẩu mới (dùng một lần, hết hạn sau {minutes} phút):\n\n{link}\n\n"
+    "Nếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu của bạn không đổi."
+)
+BAD_LINK = "Liên kết đặt lại mật khẩu không đúng, đã dùng hoặc đã hết hạn. Vui lòng yêu cầu liên kết mới."
+LOGIN_NEEDED = "Nhập số điện thoại di động hoặc email của tài khoản."
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """Where a reset was sent, as the page may say it: ``channel`` ``phone``
+    or ``email``, ``to`` masked, ``phone`` the normalised number to carry to
+    the next step (empty for email)."""
+
+    channel: str
+    to: str
+    phone: str = ""
+
+
+class Resets:
+    def __init__(self, storage: Storage, accounts: Accounts, codes: Codes, settings: Settings) -> None:
+        self._storage = storage
+        self._accounts = accounts
+        self._codes = codes
+        self._settings = settings
+        self._links = URLSafeTimedSerializer(settings.secret_key, salt="contest.password-reset")
+
+    @property
+    def by_email(self) -> bool:
+        """Whether links can be emailed (an email sender and ``CONTEST_PUBLIC_URL``)."""
+        return self._codes.email is not None and bool(self._settings.public_url)
+
+    async def request(self, login: object, *, client: str) -> Sent:
+        """Send a code to a phone or a link to an email, if an account has
+        it; the answer is the same if none has. :class:`Invalid` (``login``)
+        for neither a phone nor an email, TooManyRequests past a send limit,
+        ``Unavailable`` (409) without the sender it needs, ``SendFailed`` (503)."""
+        text = login.strip() if isinstance(login, str) else ""
+        phone = normalize_phone(text)
+        if phone is not None:
+            sms = self._codes.need_sms()
+            found = await self._storage.accounts.for_login(phone)
+            code = await self._codes.issue(
+                Purpose.RESET, phone, client=client, payload=str(found[0].id) if found else "", usable=bool(found)
+            )
+            if found:
+                await sms.send_sms(phone, sms_text(RESET_SMS.format(code=code, minutes=self._codes.minutes)))
+            return Sent("phone", mask_phone(phone), phone)
+        if "@" in text and len(text) <= 254 and text.isprintable():
+            email = text.lower()
+            if self._codes.email is None or not self._settings.public_url:
+                raise Unavailable(
+                    "Trang web chưa được cấu hình để gửi email. Vui lòng đặt lại mật khẩu bằng số điện thoại."
+                )
+            found = await self._storage.accounts.for_login(email)
+            nonce = await self._codes.issue(
+                Purpose.RESET_LINK, email, client=client, payload=str(found[0].id) if found else "", usable=bool(found)
+            )
+            if found:
+                token = self._links.dumps({"u": found[0].id, "e": email, "n": nonce})
+                link = f"{self._settings.public_url.rstrip('/')}/password-reset/link?token={token}"
+                minutes = max(1, self._settings.reset_link_ttl_seconds // 60)
+                await self._codes.email.send_email(email, RESET_SUBJECT, RESET_EMAIL.format(minutes=minutes, link=link))
+            return Sent("email", mask_email(email))
+        raise Invalid({"login": LOGIN_NEEDED})
+
+    async def _check_password(self, user_id: int, password: object) -> None:
+        """:class:`Invalid` (``password``) before a code is spent on a password that cannot be set."""
+        account = await self._storage.accounts.get(user_id)
+        if (message := password_error(password, phone=account.phone if account else None)) is not None:
+            raise Invalid({"password": message})
+
+    async def confirm_code(self, phone: object, code: object, password: object) -> None:
+        """Set ``password`` with the code sent to ``phone``; every session and
+        token of the account ends. :class:`Invalid` naming ``phone``, ``code``
+        (how many tries are left) or ``password``."""
+        normal_phone, normal_code = normalize_phone(phone), normalize_code(code)
+        errors = {}
+        if normal_phone is None:
+            errors["phone"] = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
+        if normal_code is None:
+            errors["code"] = "Mã xác minh gồm 6 chữ số, trong tin nhắn vừa gửi tới điện thoại của bạn."
+        if (message := password_error(password, phone=normal_phone)) is not None:
+            errors["password"] = message
+        if errors:
+            raise Invalid(errors)
+        assert normal_phone is not None and normal_code is not None
+        user_id = int(await self._codes.use(Purpose.RESET, normal_phone, normal_code))
+        await self._accounts.set_password(user_id, password)
+
+    def _claim(self, token: object) -> dict[str, Any]:
+        try:
+            data = self._links.loads(str(token or ""), max_age=self._settings.reset_link_ttl_seconds)
+        except BadSignature:
+            raise Invalid({"token": BAD_LINK}) from None
+        if not isinstance(data, dict) or not {"u", "e", "n"} <= data.keys():
+            raise Invalid({"token": BAD_LINK})
+        return data
+
+    def check_link(self, token: object) -> None:
+        """:class:`Invalid` (``token``) unless the link's signature holds and it has not expired."""
+        self._claim(token)
+
+    async def confirm_link(self, token: object, password: object) -> None:
+        """Set ``password`` with an emailed link (once); every session and
+        token of the account ends. :class:`Invalid` naming ``token`` or ``password``."""
+        data = self._claim(token)
+        await self._check_password(int(data["u"]), password)
+        user_id = int(await self._codes.use(Purpose.RESET_LINK, str(data["e"]), str(data["n"]), field="token"))
+        if user_id != int(data["u"]):
+            raise Invalid({"token": BAD_LINK})
+        await self._accounts.set_password(user_id, password)

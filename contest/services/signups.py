@@ -1,0 +1,118 @@
+"""Registration with a verified phone, for contests that ask for it
+(``Contest.verify_phone``): two steps, and no oracle.
+
+Step 1 (:meth:`Signups.start`) checks the details as registration does, hashes
+the password, and sends a code to the phone, keeping the details with the
+code's row. Step 2 (:meth:`Signups.finish`) takes the code and makes the
+account. When the phone already has an account, step 1 answers exactly the
+same but the SMS tells the owner they have an account and how to reset its
+password, and no code will match: whoever typed someone else's phone learns
+nothing from the page or the API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict
+
+from contest.clock import Clock
+from contest.domain.banks.diacritics import strip_accents
+from contest.domain.codes import Purpose, normalize_code
+from contest.domain.contests import check_still_open
+from contest.domain.models import Contest, User
+from contest.domain.registration import Registration, normalize_phone, validate_registration
+from contest.errors import Invalid
+from contest.services.accounts import TOO_MANY_REGISTRATIONS, AccountTaken
+from contest.services.challenges import Challenges
+from contest.services.codes import Codes
+from contest.services.limits import Limits
+from contest.services.passwords import Passwords
+from contest.storage import Duplicate, Storage
+
+CODE_SMS = "Ma xac minh dang ky {title}: {code}. Ma dung mot lan, het han sau {minutes} phut. Khong dua ma cho ai."
+HAVE_ACCOUNT = (
+    "So dien thoai nay da co tai khoan Hoi thi truc tuyen. Neu quen mat khau, chon 'Quen mat khau?' o trang dang"
+    " nhap de dat lai. Neu ban khong dang ky, hay bo qua tin nay."
+)
+"""SMS texts without diacritics: a message with any Vietnamese letter is sent as
+UCS-2 by carriers, 70 characters a part instead of 160."""
+
+
+def sms_text(text: str) -> str:
+    """``text`` as an SMS carries it in one 160-character part: without
+    diacritics (đ → d), ASCII only."""
+    return strip_accents(text).encode("ascii", "ignore").decode()
+
+
+class Signups:
+    def __init__(
+        self,
+        storage: Storage,
+        passwords: Passwords,
+        codes: Codes,
+        clock: Clock,
+        *,
+        limits: Limits,
+        challenges: Challenges,
+    ) -> None:
+        self._storage = storage
+        self._passwords = passwords
+        self._codes = codes
+        self._clock = clock
+        self._limits = limits
+        self._challenges = challenges
+
+    async def start(
+        self, contest: Contest, fields: Mapping[str, object], *, client: str, solution: object = None
+    ) -> str:
+        """Step 1: the phone (normalised) a code was sent to. Within the
+        registration limits and challenge as :meth:`Accounts.register
+        <contest.services.accounts.Accounts.register>` (every step 1 counts),
+        and the code send limits. :class:`Invalid` naming wrong fields,
+        Conflict ``contest_over``, TooManyRequests, ``Unavailable`` (409)
+        without an SMS sender, ``SendFailed`` (503) when the gateway did not
+        take the message."""
+        now = self._clock.now()
+        check_still_open(contest, now)
+        await self._limits.check(self._limits.registration, client, message=TOO_MANY_REGISTRATIONS)
+        registration = validate_registration(fields, contest=contest, today=now.date())
+        sms = self._codes.need_sms()
+        if self._challenges.enabled:
+            await self._challenges.admit(solution, client=client, without=self._limits.registration_without_solution)
+        await self._limits.count(self._limits.registration, client)
+        password_hash = await self._passwords.hash(registration.password)  # in both cases: the same time
+        phone = registration.phone
+        if await self._storage.accounts.for_login(phone) is not None:
+            await self._codes.issue(Purpose.REGISTER, phone, client=client, usable=False)
+            await sms.send_sms(phone, HAVE_ACCOUNT)
+            return phone
+        details = {**asdict(registration), "password": "", "password_hash": password_hash}
+        code = await self._codes.issue(Purpose.REGISTER, phone, client=client, payload=json.dumps(details))
+        text = CODE_SMS.format(title=sms_text(contest.title)[:60], code=code, minutes=self._codes.minutes)
+        await sms.send_sms(phone, text)
+        return phone
+
+    async def finish(self, phone: object, code: object) -> User:
+        """Step 2: the new account, joined to the contest it registered under.
+        :class:`Invalid` naming ``phone`` or ``code`` (a wrong code says how
+        many tries are left), :class:`AccountTaken` when its phone, number or
+        email was taken since step 1."""
+        normal_phone, normal_code = normalize_phone(phone), normalize_code(code)
+        errors = {}
+        if normal_phone is None:
+            errors["phone"] = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
+        if normal_code is None:
+            errors["code"] = "Mã xác minh gồm 6 chữ số, trong tin nhắn vừa gửi tới điện thoại của bạn."
+        if errors:
+            raise Invalid(errors)
+        assert normal_phone is not None and normal_code is not None
+        details = json.loads(await self._codes.use(Purpose.REGISTER, normal_phone, normal_code))
+        password_hash = details.pop("password_hash")
+        registration = Registration(**details)
+        try:
+            return await self._storage.accounts.create_participant(
+                registration, password_hash=password_hash, now=self._clock.now()
+            )
+        except Duplicate as taken:
+            raise AccountTaken(taken.fields) from None

@@ -1,0 +1,116 @@
+"""Pages that take a one-time code or link, without JavaScript: finishing a
+registration with a verified phone (its first step is the registration form,
+``pages.register``), and "Quên mật khẩu?": ask for a code or a link, then
+set a new password, which ends every session and token of the account.
+
+The pages answer the same whether or not an account has the phone or email
+given (``services/resets.py``, ``services/signups.py``). Phones travel from
+step to step in the form's hidden field, never in an address (addresses end
+up in logs).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest.domain.publication import mask_phone
+from contest.errors import BadRequest, ContestError, Invalid, TooManyRequests
+from contest.services.accounts import AccountTaken
+from contest.web.auth import sign_in
+from contest.web.pages import _contest, read_form, redirect, render, services
+from contest.web.requests import client_address
+
+
+def _page(request: Request, name: str, refused: ContestError | None = None, **context: Any) -> Response:
+    """``name`` rendered, with ``refused``'s status and message (Retry-After for a 429)."""
+    page = render(
+        request,
+        name,
+        refused.status if refused else 200,
+        errors=refused.errors if isinstance(refused, Invalid | AccountTaken) else {},
+        error="" if refused is None or isinstance(refused, Invalid) else refused.message,
+        values={},
+        **context,
+    )
+    if isinstance(refused, TooManyRequests):
+        page.headers["retry-after"] = str(refused.retry_after)
+    return page
+
+
+async def register_verify(request: Request) -> Response:
+    s = services(request)
+    contest = await _contest(request)
+    form = await read_form(request)
+    phone = str(form.get("phone", ""))
+    try:
+        user = await s.signups.finish(phone, form.get("code", ""))
+    except (Invalid, AccountTaken) as exc:
+        return _page(
+            request,
+            "public/register_verify.html",
+            exc,
+            action=request.url.path,
+            phone=phone,
+            masked=mask_phone(phone),
+        )
+    await sign_in(request, user)
+    return redirect(f"/contests/{contest.slug}?registered=1")
+
+
+async def reset(request: Request) -> Response:
+    """Ask for a code (phone) or a link (email)."""
+    s = services(request)
+    if request.method == "GET":
+        return _page(request, "public/password_reset.html", step="ask", login_value="", by_email=s.resets.by_email)
+    form = await read_form(request)
+    login_value = str(form.get("login", ""))
+    try:
+        sent = await s.resets.request(login_value, client=client_address(request))
+    except (Invalid, TooManyRequests) as exc:
+        return _page(
+            request, "public/password_reset.html", exc, step="ask", login_value=login_value, by_email=s.resets.by_email
+        )
+    return _page(request, "public/password_reset.html", step=sent.channel, to=sent.to, phone=sent.phone)
+
+
+async def reset_confirm(request: Request) -> Response:
+    """A new password with the code sent to the phone."""
+    form = await read_form(request)
+    phone = str(form.get("phone", ""))
+    try:
+        await services(request).resets.confirm_code(phone, form.get("code", ""), form.get("password", ""))
+    except Invalid as exc:
+        return _page(request, "public/password_reset.html", exc, step="phone", to=mask_phone(phone), phone=phone)
+    return _page(request, "public/password_reset.html", step="done")
+
+
+async def reset_link(request: Request) -> Response:
+    """A new password with an emailed link (its token in the address, then in the form)."""
+    s = services(request)
+    token = request.query_params.get("token", "")
+    try:
+        if request.method == "GET":
+            s.resets.check_link(token)
+            return _page(request, "public/password_reset.html", step="link", token=token)
+        form = await read_form(request)
+        token = str(form.get("token", ""))
+        await s.resets.confirm_link(token, form.get("password", ""))
+    except Invalid as exc:
+        if "token" in exc.errors:
+            refused = BadRequest(exc.errors["token"], code="reset_link_invalid")
+            return _page(request, "public/password_reset.html", refused, step="bad_link")
+        return _page(request, "public/password_reset.html", exc, step="link", token=token)
+    return _page(request, "public/password_reset.html", step="done")
+
+
+routes = [
+    Route("/register/verify", register_verify, methods=["POST"]),
+    Route("/contests/{slug:slug}/register/verify", register_verify, methods=["POST"]),
+    Route("/password-reset", reset, methods=["GET", "POST"]),
+    Route("/password-reset/confirm", reset_confirm, methods=["POST"]),
+    Route("/password-reset/link", reset_link, methods=["GET", "POST"]),
+]

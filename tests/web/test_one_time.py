@@ -1,0 +1,226 @@
+"""Registration with a verified phone and "Quên mật khẩu?", as pages without
+JavaScript and through the API, and the console's switch for verification.
+Codes and links are read where the log sender writes them."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from contest.config import Settings
+from contest.domain.models import Role
+from tests.conftest import PASSWORD, World, registration
+from tests.web.test_organiser import sign_in_staff
+from tests.web.test_pages import csrf, register
+
+NEW_PASSWORD = "mật-khẩu-mới-2026"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return dataclasses.replace(
+        settings,
+        sms_sender="log",
+        email_sender="log",
+        public_url="https://hoithi.example.vn",
+        session_check_seconds=0,  # a session's end is seen at once
+    )
+
+
+@pytest.fixture(autouse=True)
+def _log(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="contest.services.senders")
+
+
+def verify_phones(client: TestClient, world: World) -> None:
+    client.portal.call(  # type: ignore[union-attr]
+        lambda: world.services.storage.db.write(
+            lambda c: c.execute("UPDATE contests SET verify_phone = 1 WHERE id = ?", (world.contest_id,))
+        )
+    )
+
+
+def last_message(caplog: pytest.LogCaptureFixture) -> str:
+    return [r.getMessage() for r in caplog.records if r.name == "contest.services.senders"][-1]
+
+
+def last_code(caplog: pytest.LogCaptureFixture) -> str:
+    return str(re.findall(r"\b(\d{6})\b", last_message(caplog))[0])
+
+
+def form(fields: dict[str, Any]) -> dict[str, str]:
+    return {k: ("on" if v is True else str(v)) for k, v in fields.items() if v is not False}
+
+
+def start_on_page(client: TestClient, world: World, fields: dict[str, Any]) -> str:
+    data = {**form(fields), "csrf_token": csrf(client.get("/contests/thu/register").text)}
+    page = client.post("/contests/thu/register", data=data)
+    assert page.status_code == 200, page.text
+    return page.text
+
+
+def test_register_page_with_verification_takes_the_code_without_javascript(
+    client: TestClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    verify_phones(client, world)
+    fields = registration(world)
+    page = start_on_page(client, world, fields)
+    assert f"Chúng tôi đã gửi mã tới số 09xx xxx {fields['phone'][-3:]}" in page
+    assert 'action="/contests/thu/register/verify"' in page
+    wrong = client.post(
+        "/contests/thu/register/verify",
+        data={"csrf_token": csrf(page), "phone": fields["phone"], "code": "12345"},
+    )
+    assert wrong.status_code == 422 and "Mã xác minh gồm 6 chữ số" in wrong.text
+    done = client.post(
+        "/contests/thu/register/verify",
+        data={"csrf_token": csrf(page), "phone": fields["phone"], "code": last_code(caplog)},
+        follow_redirects=False,
+    )
+    assert (done.status_code, done.headers["location"]) == (303, "/contests/thu?registered=1")
+    assert client.get("/me/attempts", follow_redirects=False).status_code == 200
+
+
+def test_register_page_answers_the_same_for_a_taken_phone(
+    client: TestClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    owner = register(client, world)  # before verification: registered at once
+    client.cookies.clear()
+    verify_phones(client, world)
+    fresh = registration(world)
+    taken = registration(world, phone=owner["phone"][:-3] + "000")
+    answers = []
+    for fields in (fresh, taken):
+        page = start_on_page(client, world, fields)
+        answers.append(re.sub(r'value="[^"]*"|xxx \d{3}', "", page))
+    assert answers[0] == answers[1]
+    stranger = registration(world, phone=owner["phone"])
+    page = start_on_page(client, world, stranger)
+    assert f"Chúng tôi đã gửi mã tới số 09xx xxx {owner['phone'][-3:]}" in page
+    assert "da co tai khoan" in last_message(caplog)
+
+
+def test_api_registration_with_verification(client: TestClient, world: World, caplog: pytest.LogCaptureFixture) -> None:
+    verify_phones(client, world)
+    fields = registration(world)
+    sent = client.post("/api/v1/register", json=fields)
+    assert sent.status_code == 202, sent.text
+    assert sent.json() == {
+        "verification": "sent",
+        "phone": f"09xx xxx {fields['phone'][-3:]}",
+        "expires_in": world.services.settings.code_ttl_seconds,
+    }
+    code = last_code(caplog)
+    wrong = client.post(
+        "/api/v1/register/verify", json={"phone": fields["phone"], "code": f"{(int(code) + 1) % 10**6:06d}"}
+    )
+    assert wrong.status_code == 422 and wrong.json()["errors"]["code"].startswith("Mã xác minh không đúng.")
+    made = client.post("/api/v1/register/verify", json={"phone": fields["phone"], "code": code})
+    assert made.status_code == 201, made.text
+    assert made.json()["phone"] == fields["phone"]
+    token = client.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD})
+    assert token.status_code == 200
+    again = client.post("/api/v1/register", json=registration(world, phone=fields["phone"]))
+    assert again.status_code == 202 and again.json() == sent.json()
+
+
+def test_reset_pages_by_phone_end_the_old_sessions(
+    client: TestClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    fields = register(client, world)
+    assert client.get("/me/attempts", follow_redirects=False).status_code == 200
+    login = client.get("/login").text
+    assert '<a href="/password-reset">Quên mật khẩu?</a>' in login
+    signed_in = dict(client.cookies)
+    client.cookies.clear()  # someone else, elsewhere
+    asked = client.post(
+        "/password-reset", data={"csrf_token": csrf(client.get("/password-reset").text), "login": fields["phone"]}
+    )
+    assert asked.status_code == 200
+    assert f"Nếu số 09xx xxx {fields['phone'][-3:]} có tài khoản" in asked.text
+    done = client.post(
+        "/password-reset/confirm",
+        data={
+            "csrf_token": csrf(asked.text),
+            "phone": fields["phone"],
+            "code": last_code(caplog),
+            "password": NEW_PASSWORD,
+        },
+    )
+    assert done.status_code == 200 and "Đã đặt mật khẩu mới" in done.text
+    client.cookies.clear()
+    client.cookies.update(signed_in)
+    assert client.get("/me/attempts", follow_redirects=False).headers["location"].startswith("/login")
+    refused = client.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD})
+    assert refused.status_code == 401
+    assert client.post("/api/v1/token", json={"login": fields["phone"], "password": NEW_PASSWORD}).status_code == 200
+
+
+def test_reset_page_answers_the_same_for_an_unknown_phone(client: TestClient, world: World) -> None:
+    fields = register(client, world)
+    client.cookies.clear()
+    pages = []
+    for phone in (fields["phone"], fields["phone"][:-3] + "999"):
+        asked = client.post(
+            "/password-reset", data={"csrf_token": csrf(client.get("/password-reset").text), "login": phone}
+        )
+        pages.append(re.sub(r'value="[^"]*"|xxx \d{3}', "", asked.text))
+    assert pages[0] == pages[1]
+
+
+def test_reset_link_pages_work_once(client: TestClient, world: World, caplog: pytest.LogCaptureFixture) -> None:
+    fields = register(client, world)
+    asked = client.post(
+        "/password-reset", data={"csrf_token": csrf(client.get("/password-reset").text), "login": fields["email"]}
+    )
+    assert "chúng tôi đã gửi tới đó một liên kết" in asked.text
+    link = re.findall(r"https://hoithi\.example\.vn(/password-reset/link\?token=\S+)", last_message(caplog))[0]
+    page = client.get(link)
+    assert page.status_code == 200 and 'name="token"' in page.text
+    data = {"csrf_token": csrf(page.text), "token": link.split("=", 1)[1], "password": NEW_PASSWORD}
+    assert "Đã đặt mật khẩu mới" in client.post("/password-reset/link", data=data).text
+    used = client.post("/password-reset/link", data={**data, "csrf_token": csrf(client.get("/login").text)})
+    assert used.status_code == 400 and "đã dùng hoặc đã hết hạn" in used.text
+    assert client.get("/password-reset/link?token=giả").status_code == 400
+
+
+def test_reset_api_by_phone(client: TestClient, world: World, caplog: pytest.LogCaptureFixture, api_user: Any) -> None:
+    fields = registration(world)
+    assert client.post("/api/v1/register", json=fields).status_code == 201
+    token = client.post("/api/v1/token", json={"login": fields["phone"], "password": PASSWORD}).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/rounds", headers=headers).status_code == 200
+    asked = client.post("/api/v1/password-reset", json={"login": fields["phone"]})
+    assert asked.status_code == 202 and asked.json() == {"sent": "phone", "to": f"09xx xxx {fields['phone'][-3:]}"}
+    unknown = client.post("/api/v1/password-reset", json={"login": fields["phone"][:-3] + "999"})
+    assert unknown.status_code == 202 and unknown.json()["sent"] == "phone"
+    confirm = {"phone": fields["phone"], "code": last_code(caplog), "password": NEW_PASSWORD}
+    assert client.post("/api/v1/password-reset/confirm", json=confirm).status_code == 204
+    assert client.post("/api/v1/password-reset/confirm", json=confirm).status_code == 422
+    assert client.get("/api/v1/attempts/1", headers=headers).status_code == 401
+
+
+def test_console_turns_phone_verification_on(client: TestClient, world: World) -> None:
+    sign_in_staff(client, world, Role.ORGANISER)
+    path = f"/organiser/contests/{world.contest_id}/edit"
+    page = client.get(path)
+    assert 'id="verify_phone"' in page.text and "checked" not in page.text.split('id="verify_phone"')[1][:80]
+    data = {
+        "csrf_token": csrf(page.text),
+        "title": "Cuộc thi thử",
+        "starts_at": "2026-11-13T10:00",
+        "ends_at": "2026-12-31T23:00",
+        "verify_phone": "on",
+    }
+    assert client.post(path, data=data, files={"none": ("", b"")}, follow_redirects=False).status_code == 303
+    contest = client.portal.call(world.services.catalog.contest, world.contest_id)  # type: ignore[union-attr]
+    assert contest.verify_phone is True
+    entries = client.portal.call(  # type: ignore[union-attr]
+        lambda: world.services.storage.audit.entries(subject=f"contest:{world.contest_id}")
+    )
+    assert (entries[0].details["before"]["verify_phone"], entries[0].details["after"]["verify_phone"]) == (False, True)
