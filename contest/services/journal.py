@@ -14,8 +14,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from contest.domain.contests import COUNTING_LABELS, PRIZE_LABELS, SHOW_SCORE_LABELS, VIETNAM
-from contest.domain.models import User
+from contest.domain.contests import (
+    COUNTING_LABELS,
+    PRIZE_LABELS,
+    SHOW_SCORE_LABELS,
+    TIE_BREAK_LABELS,
+    TRUE_FIGURE_LABELS,
+    VIETNAM,
+)
+from contest.domain.models import Difficulty, User
 from contest.domain.numbers import int_or_none
 from contest.domain.permissions import ROLE_NAMES, Capability, require
 from contest.domain.phases import LABELS
@@ -119,6 +126,10 @@ def _setting(name: str, value: Any, banks: Mapping[int, str]) -> str:
         return datetime.fromisoformat(str(value)).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
     if name == "counting":
         return next((label for c, label in COUNTING_LABELS.items() if c.value == value), "")
+    if name == "tie_break":
+        return next((label for c, label in TIE_BREAK_LABELS.items() if c.value == value), "")
+    if name == "true_figure":
+        return next((label for c, label in TRUE_FIGURE_LABELS.items() if c.value == value), "")
     if name == "show_score":
         return next((label for c, label in SHOW_SCORE_LABELS.items() if c.value == value), "")
     if name == "bank_id":
@@ -127,6 +138,8 @@ def _setting(name: str, value: Any, banks: Mapping[int, str]) -> str:
         return ", ".join(f"{label} {n}" for label, n in zip(PRIZE_LABELS.values(), value, strict=False))
     if name == "topic_quota":
         return ", ".join(f"{topic}: {n}" for topic, n in value.items()) or "không"
+    if name == "difficulty_quota":
+        return ", ".join(f"{Difficulty(level).label}: {n}" for level, n in value.items()) or "không"
     if isinstance(value, str):
         return f"«{value}»"
     return str(value)
