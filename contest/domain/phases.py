@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from contest.domain import timing
-from contest.domain.models import Phase, Round, RoundStatus
+from contest.domain.models import Phase, Round, RoundStatus, ShowScore
 from contest.errors import Conflict
 
 LABELS: dict[Phase, str] = {
@@ -36,6 +36,9 @@ BY_CLOCK: dict[RoundStatus, Phase] = {
 }
 DECIDED = frozenset({Phase.UNDER_REVIEW, Phase.PROVISIONAL, Phase.FINAL})
 """The phases people decide; the others are the clock's."""
+PUBLISHED = frozenset({Phase.PROVISIONAL, Phase.FINAL})
+"""The phases in which a round's results are published: participants see
+the leaderboard, their rank and (whatever the round says) their score."""
 
 MOVES: dict[Phase, frozenset[Phase]] = {
     Phase.CLOSED: frozenset({Phase.UNDER_REVIEW}),
@@ -54,6 +57,15 @@ def effective(round_: Round, now: datetime) -> Phase:
     if round_.stored_phase in DECIDED:
         return round_.stored_phase
     return BY_CLOCK[timing.round_status(round_, now)]
+
+
+def scores_shown(round_: Round, now: datetime) -> bool:
+    """Whether a participant sees their score, which answers were right and
+    which attempt counts: right after submitting when the round says
+    ``show_score = immediately``; with ``after_publication``, only once its
+    results are published (provisional or final). The round's rules (thể lệ)
+    state which; the organiser sets it on the round."""
+    return round_.rules.show_score is ShowScore.IMMEDIATELY or effective(round_, now) in PUBLISHED
 
 
 def check_move(current: Phase, to: Phase) -> None:

@@ -23,12 +23,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contest.clock import Clock
-from contest.domain import publication, ranking
+from contest.domain import prizes, publication, ranking
 from contest.domain.models import Phase, Round, User
 from contest.domain.numbers import parse_int
+from contest.domain.phases import PUBLISHED
+from contest.domain.prizes import Prize
 from contest.domain.publication import PublicEntry
 from contest.domain.ranking import RankingRule, ScoredRow
 from contest.errors import NotFound
@@ -36,12 +38,14 @@ from contest.services.catalog import Catalog
 from contest.storage import Storage
 from contest.storage.leaderboards import Head, PersonRow, StoredEntry
 
+if TYPE_CHECKING:
+    from contest.services.overall import Overall
+
 CLAIM_LEASE = timedelta(minutes=10)
 """How long a node's claim to rank a round at close stands: ranking a
 million attempts takes seconds, so a claim this old is a node that died."""
 PAGE_SIZE = 50
 PAGE_MAX = 1_000_000
-PUBLISHED = frozenset({Phase.PROVISIONAL, Phase.FINAL})
 NOT_PUBLISHED = "Kết quả của vòng thi này chưa được công bố."
 _NOBODY = ("", "", "", "")
 
@@ -63,9 +67,10 @@ def _collector_paused() -> Iterator[None]:
 
 
 def rule_of(round_: Round) -> RankingRule:
-    """The round's ranking rule (the platform's default order and figure;
-    which attempt counts is the round's setting)."""
-    return RankingRule(counting=round_.rules.counting)
+    """The round's ranking rule, all of it the round's settings: which
+    attempt counts, the order after the score, what the prediction predicts."""
+    rules = round_.rules
+    return RankingRule(counting=rules.counting, tie_break=rules.tie_break, true_figure=rules.true_figure)
 
 
 def public_entry(e: StoredEntry) -> PublicEntry:
@@ -98,6 +103,17 @@ def _signed(doc: dict[str, Any], private_pem: str) -> tuple[str, str]:
     return publication.digest(data), publication.sign(data, private_pem)
 
 
+async def prize_reach(storage: Storage, round_id: int, slots: int) -> list[StoredEntry]:
+    """The entries the prizes reach, and the whole group tied at the last
+    place they reach (read in growing pages until the rank changes)."""
+    limit = slots + 1
+    while True:
+        entries = await storage.leaderboards.entries(round_id, limit=limit)
+        if len(entries) < limit or slots == 0 or entries[-1].rank != entries[slots - 1].rank:
+            return entries
+        limit *= 2
+
+
 @dataclass(frozen=True, slots=True)
 class LeaderboardPage:
     """One page of a published leaderboard (``page`` from 1; ``pages`` at
@@ -119,13 +135,17 @@ class MyResult:
     rank: int
     score: int
     size: int
+    prize: Prize | None
+    """By the round's quotas (``domain/prizes.assign``); None for no prize
+    or a tie across a prize boundary the judges have not settled."""
 
 
 class Leaderboards:
-    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock) -> None:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock, overall: Overall) -> None:
         self._storage = storage
         self._catalog = catalog
         self._clock = clock
+        self._overall = overall
 
     async def refresh(self, round_id: int, phase: Phase) -> Head:
         """Rank the round now (the true figure known: it has closed), without
@@ -137,6 +157,7 @@ class Leaderboards:
         assert head is not None  # stored whatever the round's phase
         if phase in PUBLISHED:
             head = await self._sign(round_, head)
+        await self._overall.store(round_.contest_id)
         return head
 
     async def settle(self, round_id: int, phase: Phase) -> Head:
@@ -153,6 +174,7 @@ class Leaderboards:
             head = await self._sign(round_, head)
         else:
             await self._storage.leaderboards.restamp(round_id, phase, digest="", signature="")
+        await self._overall.store(round_.contest_id)
         return head
 
     async def rank_closed(self, *, grace: timedelta) -> int:
@@ -254,8 +276,17 @@ class Leaderboards:
         for place in await self._storage.leaderboards.places(user.id):
             if place.phase in PUBLISHED:
                 round_ = await self._catalog.round(place.round_id)
-                result.append(MyResult(round_, place.phase, place.rank, place.score, place.size))
+                prize = await self._prize(round_, user.id, place.rank)
+                result.append(MyResult(round_, place.phase, place.rank, place.score, place.size, prize))
         return result
+
+    async def _prize(self, round_: Round, user_id: int, rank: int) -> Prize | None:
+        quotas = round_.rules.prizes
+        slots = quotas.first + quotas.second + quotas.third + quotas.consolation
+        if rank > slots:
+            return None
+        entries = await prize_reach(self._storage, round_.id, slots)
+        return prizes.assign([(e.user_id, e.rank) for e in entries], quotas).prizes.get(user_id)
 
     async def public_key(self) -> str:
         """The site's public key (PEM), made with its pair on first need."""

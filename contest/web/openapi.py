@@ -14,7 +14,7 @@ from contest.domain.judging import ANSWER_MAX, COMPLAINT_MAX, REASON_MAX
 from contest.domain.models import Phase
 from contest.services.leaderboards import PAGE_MAX
 from contest.services.rounds import NOTE_MAX
-from contest.web import openapi_staff
+from contest.web import openapi_account, openapi_staff
 from contest.web.openapi_parts import BAD_JSON as _BAD_JSON
 from contest.web.openapi_parts import SECURED as _SECURED
 from contest.web.openapi_parts import error as _error
@@ -605,7 +605,8 @@ PATHS: dict[str, Any] = {
                     "(`too_many_requests`): too many failed sign-ins; see the Retry-After header."
                 ),
             },
-        }
+        },
+        "delete": openapi_account.WITHDRAW,
     },
     "/api/v1/rounds": {
         "get": {
@@ -1356,9 +1357,9 @@ def spec() -> dict[str, Any]:
             "description": "JSON API for taking part in a contest from another app. Times are ISO 8601 "
             "with offset; messages are Vietnamese.",
         },
-        "paths": {**PATHS, **openapi_staff.PATHS},
+        "paths": {**PATHS, **openapi_staff.PATHS, **openapi_account.PATHS},
         "components": {
-            "schemas": {**SCHEMAS, **openapi_staff.SCHEMAS},
+            "schemas": {**SCHEMAS, **openapi_staff.SCHEMAS, **openapi_account.SCHEMAS},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from contest.domain import phases, timing
 from contest.domain.contests import Listing
+from contest.domain.eligibility import describe
 from contest.domain.models import MAX_OPTIONS, Attempt, Contest, Round, RoundStatus, User
 from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, can
@@ -118,14 +119,27 @@ async def _contest_view(request: Request, contest: Contest, *, listing: Listing 
         mine = {r.round.id: r for r in await s.attempts.by_round(user)}
         joined = contest.id in await s.contests.joined(user)
     rounds = []
-    for r in await s.catalog.rounds(contest.id):
+    every = await s.catalog.rounds(contest.id)
+    titles = {r.id: r.title for r in every}
+    for r in every:
         current = mine[r.id].in_progress(now) if r.id in mine else None
         used = mine[r.id].used if r.id in mine else 0
         status = timing.round_status(r, now)
         refusal = None
         if joined and user is not None and status is not RoundStatus.CLOSED and current is None:
             refusal = await s.contests.refusal(user, r)
-        rounds.append({"round": r, "status": status.value, "used": used, "current": current, "refusal": refusal})
+        rounds.append(
+            {
+                "round": r,
+                "status": status.value,
+                "used": used,
+                "current": current,
+                "refusal": refusal,
+                "eligibility": []
+                if r.rules.eligibility.open_to_all
+                else describe(r.rules.eligibility, contest=contest, titles=titles),
+            }
+        )
     return render(
         request,
         "public/contest.html",

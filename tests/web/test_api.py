@@ -178,6 +178,8 @@ def test_submit_scores_and_second_submit_changes_nothing(client: TestClient, wor
     assert response.json() == {
         "id": attempt["id"],
         "status": "submitted",
+        "submitted_at": "2026-11-27T10:01:30+07:00",
+        "score_shown": True,
         "correct": 0,
         "total": 5,
         "score": 0,
