@@ -14,7 +14,7 @@ from contest.domain.flags import Flag
 from contest.domain.judging import Review
 from contest.domain.models import Attempt, AttemptSummary, Phase, User
 from contest.domain.numbers import int_or_none, parse_int
-from contest.domain.permissions import Capability, require
+from contest.domain.permissions import Capability, can, require
 from contest.domain.search import matches
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
@@ -278,8 +278,9 @@ class Judging:
         return ReviewPage(head, rows, found, number, max(1, -(-found // REVIEW_PAGE_SIZE)))
 
     async def open_attempt(self, user: User, attempt_id: int) -> AttemptReview:
-        """An attempt as judges review it (:class:`AttemptReview`); NotFound
-        for no such attempt."""
+        """An attempt as judges review it (:class:`AttemptReview`), the
+        participant's account with it only when a flag was raised or ``user``
+        may see personal data anyway (an admin); NotFound for no such attempt."""
         require(user, Capability.JUDGE_ROUND)
         attempt = await self._storage.attempts.get(attempt_id)
         if attempt is None:
@@ -294,7 +295,8 @@ class Judging:
             flags.same_person(twins.get(attempt.user_id, 0)),
         )
         found = tuple(f for f in raised if f is not None)
-        account = await self._storage.accounts.get(attempt.user_id) if found else None
+        personal = found or can(user, Capability.VIEW_PERSONAL_DATA)
+        account = await self._storage.accounts.get(attempt.user_id) if personal else None
         saved = await self._storage.judging.saved_at(attempt_id)
         return AttemptReview(attempt, saved, found, account, await self._storage.judging.client(attempt_id))
 

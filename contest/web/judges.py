@@ -170,8 +170,19 @@ async def record_pdf(request: Request, user: User) -> Response:
     )
 
 
+@judge_page
+async def attempt_page(request: Request, user: User) -> Response:
+    """One attempt as judges review it: each answer against the key, when it
+    was saved, its flags, and the participant's personal data only when a
+    flag was raised (or for an admin, who may see it anyway)."""
+    s = services(request)
+    found = await s.judging.open_attempt(user, request.path_params["attempt_id"])
+    return render(request, "judge/attempt.html", found=found, round=await s.catalog.round(found.attempt.round_id))
+
+
 routes = [
     Route("/judging", rounds, methods=["GET"]),
+    Route("/judging/attempts/{attempt_id:id}", attempt_page, methods=["GET"]),
     Route("/judging/rounds/{round_id:id}", round_page, methods=["GET"]),
     Route("/judging/rounds/{round_id:id}/phase", move, methods=["POST"]),
     Route("/judging/rounds/{round_id:id}/record", record, methods=["GET"]),

@@ -31,7 +31,7 @@ WHO = ("anonymous", "participant", "judge", "organiser", "admin")
 LOGIN = "login"
 """303 to the sign-in page, which brings them back afterwards."""
 
-PATH_VALUES = {"id": "1", "slug": "thu", "fmt": "xlsx", "lang": "en", "path": "app.css", "code": "1-1-0"}
+PATH_VALUES = {"id": "1", "slug": "thu", "fmt": "xlsx", "lang": "en", "path": "app.css", "code": "1-1-0", "str": "1"}
 
 # Reading the table: staff asking for a participant's attempt get 404 (someone
 # else's attempt does not exist for them); 4xx other than 401/403 and 303s to
@@ -71,6 +71,11 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/attempts/{id}/result"):                           (LOGIN, 303, 404, 404, 404),
     ("POST", "/attempts/{id}/complaints"):                      (LOGIN, 303, 404, 404, 404),
     ("GET", "/me/attempts"):                                    (LOGIN, 200, 200, 200, 200),
+    ("GET", "/me/account"):                                     (LOGIN, 200, 200, 200, 200),
+    ("POST", "/me/account/profile"):                            (LOGIN, 303, 403, 403, 403),
+    ("POST", "/me/account/password"):                           (LOGIN, 422, 422, 422, 422),
+    ("POST", "/me/sessions/end-all"):                           (LOGIN, 303, 303, 303, 303),
+    ("POST", "/me/sessions/{str}/end"):                         (LOGIN, 404, 404, 404, 404),
     ("GET", "/lang/{lang}"):                                    (303, 303, 303, 303, 303),
     ("GET", "/healthz"):                                        (200, 200, 200, 200, 200),
     ("GET", "/favicon.ico"):                                    (200, 200, 200, 200, 200),
@@ -112,7 +117,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/judging/rounds/{id}"):                            (LOGIN, 403, 200, 403, 200),
     ("GET", "/judging/rounds/{id}/record"):                     (LOGIN, 403, 409, 403, 409),
     ("GET", "/judging/rounds/{id}/record.pdf"):                 (LOGIN, 403, 409, 403, 409),
-    ("GET", "/judging/attempts/{id}"):                          (LOGIN, 403, 404, 403, 404),
+    ("GET", "/judging/attempts/{id}"):                          (LOGIN, 403, 200, 403, 200),
     ("GET", "/organiser/rounds/{id}/winners"):                  (LOGIN, 403, 403, 409, 409),
     ("GET", "/organiser/rounds/{id}/winners.xlsx"):             (LOGIN, 403, 403, 409, 409),
     ("POST", "/judging/rounds/{id}/phase"):                     (LOGIN, 403, 422, 403, 422),
@@ -125,6 +130,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/organiser/participants/{id}/enable"):            (LOGIN, 403, 403, 303, 303),
     ("POST", "/organiser/participants/{id}/duplicate"):         (LOGIN, 403, 403, 422, 422),
     ("POST", "/organiser/participants/{id}/unduplicate"):       (LOGIN, 403, 403, 303, 303),
+    ("POST", "/organiser/participants/{id}/password"):          (LOGIN, 403, 403, 200, 200),
     ("GET", "/organiser/log"):                                  (LOGIN, 403, 403, 200, 200),
     ("GET", "/contests/{slug}/news"):                           (200, 200, 200, 200, 200),
     ("GET", "/contests/{slug}/documents/{id}"):                 (404, 404, 404, 404, 404),
@@ -151,6 +157,13 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/api/v1/password-reset"):                         (422, 422, 422, 422, 422),
     ("POST", "/api/v1/password-reset/confirm"):                 (422, 422, 422, 422, 422),
     ("POST", "/api/v1/token"):                                  (401, 401, 401, 401, 401),
+    ("DELETE", "/api/v1/token"):                                (401, 204, 204, 204, 204),
+    ("GET", "/api/v1/me"):                                      (401, 200, 403, 403, 403),
+    ("PATCH", "/api/v1/me"):                                    (401, 200, 403, 403, 403),
+    ("POST", "/api/v1/me/password"):                            (401, 422, 422, 422, 422),
+    ("GET", "/api/v1/me/sessions"):                             (401, 200, 200, 200, 200),
+    ("DELETE", "/api/v1/me/sessions"):                          (401, 200, 200, 200, 200),
+    ("DELETE", "/api/v1/me/sessions/{str}"):                    (401, 404, 404, 404, 404),
     ("GET", "/api/v1/rounds"):                                  (200, 200, 200, 200, 200),
     ("GET", "/api/v1/contests"):                                (200, 200, 200, 200, 200),
     ("GET", "/api/v1/contests/{id}/rounds"):                    (200, 200, 200, 200, 200),
@@ -235,6 +248,24 @@ def prepare(client: TestClient, world: World) -> str:
     return str(fields["phone"])
 
 
+ENDS_SESSION = {
+    ("POST", "/logout"),
+    ("POST", "/me/sessions/end-all"),
+    ("DELETE", "/api/v1/token"),
+    ("DELETE", "/api/v1/me/sessions"),
+}
+"""Routes that end the asker's session on the server (every session, for the
+last two): the asker signs in again after each."""
+
+
+def again(client: TestClient, login: str) -> dict[str, str]:
+    """Sign the account in again, in the browser and the app (its bearer headers)."""
+    form = {"csrf_token": csrf(client.get("/login").text), "login": login, "password": PASSWORD}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    token = client.post("/api/v1/token", json={"login": login, "password": PASSWORD}).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
 def sign_in_as(client: TestClient, world: World, who: str, participant: str) -> dict[str, str]:
     """Sign ``who`` in on the client (the participant: the owner of attempt
     1; organisers and admins with upload 1 of their own waiting); returns the
@@ -273,7 +304,8 @@ def ask(client: TestClient, method: str, path: str, bearer: dict[str, str]) -> t
 
 @pytest.mark.parametrize("who", WHO)
 def test_each_route_answers_each_role_as_the_table_says(client: TestClient, world: World, who: str) -> None:
-    bearer = sign_in_as(client, world, who, prepare(client, world))
+    participant = prepare(client, world)
+    bearer = sign_in_as(client, world, who, participant)
     cookies = dict(client.cookies)
     column = WHO.index(who)
     wrong = []
@@ -281,9 +313,13 @@ def test_each_route_answers_each_role_as_the_table_says(client: TestClient, worl
         if (method, template) not in EXPECTED:
             continue  # test_every_route_has_an_entry names it
         client.cookies.clear()
-        client.cookies.update(cookies)  # the same identity for every request (POST /logout ends it)
+        client.cookies.update(cookies)  # the same identity for every request
         path = concrete(template)
         status, location = ask(client, method, path, bearer)
+        if (method, template) in ENDS_SESSION and who != "anonymous":
+            client.cookies.clear()
+            bearer = again(client, participant if who == "participant" else f"tk-{who}")
+            cookies = dict(client.cookies)
         expected = EXPECTED[method, template][column]
         got: int | str = LOGIN if status == 303 and location.startswith("/login?next=") else status
         if got != expected:
