@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 VIETNAM_OFFSET_MS = 7 * 3600 * 1000
 """Asia/Ho_Chi_Minh's offset from UTC in milliseconds, the same all year:
@@ -163,6 +163,19 @@ class ItemStats:
     """None when either group never drew the question."""
     miskey: frozenset[str] | None
     """The wrong answer the upper group mostly chose (bank letters), if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A round's item analysis: each question's figures (:class:`ItemStats`)
+    over ``attempts`` finished attempts. ``computed_at``: when it was kept
+    after the round closed (None: computed for this page, while the round is
+    open, over its first ``attempts`` only when ``partial``)."""
+
+    items: list[ItemStats]
+    attempts: int
+    computed_at: datetime | None = None
+    partial: bool = False
 
 
 class ItemAnalysis:

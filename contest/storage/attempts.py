@@ -413,8 +413,9 @@ class AttemptStore:
         the round and re-score the finished ones. With ``apply`` False nothing
         is written and the report says what would change. Runs in batches so
         the writer is never held for long; the log entry is written last,
-        with the round's stored standings marked out of date (ranked again:
-        ``services/leaderboards.py``)."""
+        with the round's stored standings and item analysis marked out of
+        date (ranked and analysed again: ``services/leaderboards.py``,
+        ``services/statistics.py``)."""
         report = RescoreReport()
         after = 0
         while True:
@@ -429,6 +430,9 @@ class AttemptStore:
         if apply:
             await self.db.write(
                 lambda c: c.execute("UPDATE standings SET closes_at = NULL WHERE round_id = ?", (round_id,))
+            )
+            await self.db.write(
+                lambda c: c.execute("UPDATE round_statistics SET closes_at = NULL WHERE round_id = ?", (round_id,))
             )
             await self.audit.record(
                 actor_id=actor_id,

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from contest.domain.exports import ExportedAttempt, ExportedParticipant, ExportedResult, Person
 from contest.domain.models import AttemptStatus
-from contest.domain.statistics import DAY_MS, Answered, Response
-from contest.storage.codec import from_ms, keys_from_json, maybe_from_ms
+from contest.domain.statistics import DAY_MS, Analysis, Answered, ItemStats, Response
+from contest.storage.codec import dumps, from_ms, keys_from_json, maybe_from_ms, to_ms
 from contest.storage.sql import Conn, Database
 
 BATCH = 1000
@@ -109,6 +110,74 @@ class StatisticsStore:
                 conn, f"SELECT duration_ms / 1000, COUNT(*) {finished} GROUP BY duration_ms / 1000", (round_id,)
             )
             return scores, seconds
+
+        return await self.db.read(fn)
+
+    async def analysis(self, round_id: int, *, closes_at: datetime) -> Analysis | None:
+        """The round's kept item analysis if it covers the close ``closes_at``
+        (None: none kept, kept for another close, or out of date after a
+        re-scoring)."""
+
+        def fn(conn: Conn) -> Analysis | None:
+            row = conn.execute(
+                "SELECT computed_at, attempts, items FROM round_statistics WHERE round_id = ? AND closes_at = ?",
+                (round_id, to_ms(closes_at)),
+            ).fetchone()
+            if row is None:
+                return None
+            items = [
+                ItemStats(
+                    code=i["code"],
+                    drawn=i["drawn"],
+                    facility=i["facility"],
+                    discrimination=i["discrimination"],
+                    miskey=None if i["miskey"] is None else frozenset(i["miskey"]),
+                )
+                for i in json.loads(row["items"])
+            ]
+            return Analysis(items, row["attempts"], from_ms(row["computed_at"]))
+
+        return await self.db.read(fn)
+
+    async def keep_analysis(self, round_id: int, analysis: Analysis, *, closes_at: datetime, now: datetime) -> None:
+        """Keep ``analysis`` as the round's for the close ``closes_at``
+        (replacing one kept before)."""
+        items = dumps(
+            [
+                {
+                    "code": i.code,
+                    "drawn": i.drawn,
+                    "facility": i.facility,
+                    "discrimination": i.discrimination,
+                    "miskey": None if i.miskey is None else sorted(i.miskey),
+                }
+                for i in analysis.items
+            ]
+        )
+        await self.db.write(
+            lambda conn: conn.execute(
+                "INSERT INTO round_statistics (round_id, closes_at, computed_at, attempts, items)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET closes_at = excluded.closes_at,"
+                " computed_at = excluded.computed_at, attempts = excluded.attempts, items = excluded.items",
+                (round_id, to_ms(closes_at), to_ms(now), analysis.attempts, items),
+            )
+        )
+
+    async def unanalysed(self, *, closed_before: datetime) -> list[tuple[int, datetime]]:
+        """Rounds (id, close) closed before ``closed_before`` without an item
+        analysis kept for their present close (none yet, a close moved later,
+        a re-scoring since), the earliest closed first."""
+
+        def fn(conn: Conn) -> list[tuple[int, datetime]]:
+            return [
+                (r[0], from_ms(r[1]))
+                for r in conn.execute(
+                    "SELECT r.id, r.closes_at FROM rounds r LEFT JOIN round_statistics s ON s.round_id = r.id"
+                    " WHERE r.closes_at < ? AND (s.closes_at IS NULL OR s.closes_at <> r.closes_at)"
+                    " ORDER BY r.closes_at, r.id",
+                    (to_ms(closed_before),),
+                )
+            ]
 
         return await self.db.read(fn)
 

@@ -1,7 +1,8 @@
-"""Staff API for what a committee reports (``/api/v1/staff/rounds/{id}/…``):
-a round's live figures with its participation, and its attempts as a
-spreadsheet. Bearer tokens of staff accounts (``POST /api/v1/token`` with a
-username); the service checks the same capabilities as the console."""
+"""Staff API for what a committee reports (``/api/v1/staff/…``): a round's
+live figures with its participation, a contest's participation over all its
+rounds, and a round's attempts as a spreadsheet. Bearer tokens of staff
+accounts (``POST /api/v1/token`` with a username); the service checks the
+same capabilities as the console."""
 
 from __future__ import annotations
 
@@ -53,6 +54,20 @@ async def stats(request: Request) -> Response:
     )
 
 
+async def contest_stats(request: Request) -> Response:
+    user = await api_user(request)
+    report = await services(request).statistics.contest(user, request.path_params["contest_id"])
+    return JSONResponse(
+        {
+            "contest_id": report.contest.id,
+            "title": report.contest.title,
+            "participants": report.participants,
+            "participation": participation_json(report.participation),
+        },
+        headers={"cache-control": "no-store"},
+    )
+
+
 def download(export: Export) -> Response:
     """An export streamed as an attachment, never cached."""
     return StreamingResponse(
@@ -71,5 +86,6 @@ async def export(request: Request) -> Response:
 
 routes = [
     Route("/v1/staff/rounds/{round_id:id}/stats", stats, methods=["GET"]),
+    Route("/v1/staff/contests/{contest_id:id}/stats", contest_stats, methods=["GET"]),
     Route("/v1/staff/rounds/{round_id:id}/export", export, methods=["GET"]),
 ]

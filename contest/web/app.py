@@ -28,6 +28,8 @@ from contest.config import Settings
 from contest.errors import ContestError, TooManyRequests
 from contest.services.container import Services
 from contest.web import (
+    account,
+    account_api,
     api,
     api_statistics,
     certificates,
@@ -140,21 +142,33 @@ def _handlers(handler: Any) -> dict[Any, Any]:
 
 class _Sweeper:
     """Closes attempts whose time ran out even if nobody comes back to them,
-    forgets bank uploads nobody confirmed within a day, and ranks rounds the
-    clock closed (``Leaderboards.rank_closed``)."""
+    forgets bank uploads nobody confirmed within a day, ranks rounds the
+    clock closed (``Leaderboards.rank_closed``) and keeps their item analysis."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
         self._task: asyncio.Task[None] | None = None
+        self._analysis: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._analysis):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _analyse(self) -> None:
+        """Keep the item analysis of rounds closed since (``Statistics.analyse_closed``;
+        half a minute for a round of 1,000,000 attempts: beside the sweep, never holding it up)."""
+        try:
+            await self._services.statistics.analyse_closed(
+                grace=timedelta(seconds=self._services.settings.grace_seconds)
+            )
+        except Exception:
+            log.exception("analysing closed rounds failed; will retry")
 
     async def _run(self) -> None:
         while True:
@@ -169,6 +183,8 @@ class _Sweeper:
                 await self._services.leaderboards.rank_closed(grace=grace)
             except Exception:
                 log.exception("ranking rounds at close failed; will retry")
+            if self._analysis is None or self._analysis.done():
+                self._analysis = asyncio.create_task(self._analyse())
             await asyncio.sleep(self._services.settings.sweep_interval_seconds)
 
 
@@ -193,11 +209,17 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
             await services.storage.close()
 
     api_app = Starlette(
-        routes=api.routes + leaderboards.api_routes + review_api.routes + staff_api.routes + api_statistics.routes,
+        routes=api.routes
+        + account_api.routes
+        + leaderboards.api_routes
+        + review_api.routes
+        + staff_api.routes
+        + api_statistics.routes,
         exception_handlers=_handlers(json_error),
     )
     page_app = Starlette(
         routes=pages.routes
+        + account.routes
         + one_time.routes
         + leaderboards.page_routes
         + organiser.routes

@@ -1,6 +1,7 @@
 """The console's statistics of a round (figures, participation, item
-analysis, distributions, each chart beside its table) and its downloads: the
-round's attempts and results, the contest's participants, as xlsx or CSV."""
+analysis, distributions, each chart beside its table) and of a contest (its
+participation over all rounds), and the downloads: the round's attempts and
+results, the contest's participants, as xlsx or CSV."""
 
 from __future__ import annotations
 
@@ -62,6 +63,19 @@ async def stats(request: Request, user: User) -> Response:
 
 
 @staff_page(Capability.VIEW_STATISTICS)
+async def contest_stats(request: Request, user: User) -> Response:
+    report = await services(request).statistics.contest(user, request.path_params["contest_id"])
+    return render(
+        request,
+        "organiser/contest_stats.html",
+        report=report,
+        bars=charts.bars,
+        columns=charts.columns,
+        rows=_rows(report.participation),
+    )
+
+
+@staff_page(Capability.VIEW_STATISTICS)
 async def export_attempts(request: Request, user: User) -> Response:
     s = services(request)
     return download(
@@ -85,6 +99,7 @@ async def export_participants(request: Request, user: User) -> Response:
 
 routes = [
     Route("/organiser/rounds/{round_id:id}/stats", stats, methods=["GET"]),
+    Route("/organiser/contests/{contest_id:id}/stats", contest_stats, methods=["GET"]),
     Route("/organiser/rounds/{round_id:id}/attempts/{fmt}", export_attempts, methods=["GET"]),
     Route("/organiser/rounds/{round_id:id}/results/{fmt}", export_results, methods=["GET"]),
     Route("/organiser/contests/{contest_id:id}/participants/{fmt}", export_participants, methods=["GET"]),
