@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from contest.domain.models import Counting
 from contest.domain.ranking import (
+    RankedEntry,
     RankingRule,
     Scored,
+    Standings,
     TieBreak,
     TrueFigure,
     overall,
@@ -200,3 +202,101 @@ def test_rank_property_equal_entries_share_a_rank_and_the_next_skips(
         same = (a.score, a.error, a.duration_ms, a.submitted_ms) == (b.score, b.error, b.duration_ms, b.submitted_ms)
         if rule.tie_break is TieBreak.PREDICTION and (a.error is not None) == (b.error is not None):
             assert (a.rank == b.rank) == same
+
+
+def _reference(
+    attempts: list[Scored], rule: RankingRule, *, figure_known: bool, excluded: tuple[set[int], set[int]]
+) -> Standings:
+    """The rule as the module docstring states it, with tuples, ``min`` and
+    ``sorted``: what ``rank`` (packed keys, one pass, one sort) must equal."""
+    kept = [a for a in attempts if a.user_id not in excluded[0] and a.attempt_id not in excluded[1]]
+    tie = rule.tie_break
+
+    def steps(a: Scored, figure: int | None) -> tuple[int, ...]:
+        if figure is None or tie is TieBreak.NO_PREDICTION:
+            return (-a.score, 0, 0, a.duration_ms, a.submitted_ms)
+        error = 1 << 62 if a.prediction is None else abs(a.prediction - figure)
+        if tie is TieBreak.PREDICTION_IF_PERFECT and a.correct != a.total:
+            return (-a.score, 1, 0, a.duration_ms, a.submitted_ms)
+        if tie is TieBreak.PREDICTION_THEN_SUBMISSION:
+            return (-a.score, 0, error, 0, a.submitted_ms)
+        return (-a.score, 0, error, a.duration_ms, a.submitted_ms)
+
+    def counting(figure: int | None) -> list[Scored]:
+        users: dict[int, list[Scored]] = {}
+        for a in kept:
+            users.setdefault(a.user_id, []).append(a)
+        if rule.counting is Counting.FIRST:
+            return [min(xs, key=lambda a: a.number) for xs in users.values()]
+        if rule.counting is Counting.LAST:
+            return [max(xs, key=lambda a: a.number) for xs in users.values()]
+        return [min(xs, key=lambda a: (steps(a, figure), a.attempt_id)) for xs in users.values()]
+
+    figure = None
+    if figure_known and tie.uses_prediction:
+        figure = {
+            TrueFigure.ATTEMPTS: len(kept),
+            TrueFigure.PARTICIPANTS: len({a.user_id for a in kept}),
+            TrueFigure.ALL_CORRECT: sum(1 for a in counting(None) if a.correct == a.total),
+        }[rule.true_figure]
+    ordered = sorted(counting(figure), key=lambda a: (steps(a, figure), a.user_id))
+    entries = []
+    for a in ordered:
+        tied = next(i for i, b in enumerate(ordered, start=1) if steps(b, figure) == steps(a, figure))
+        error = None if figure is None or a.prediction is None else abs(a.prediction - figure)
+        entries.append(
+            RankedEntry(
+                tied,
+                a.user_id,
+                a.attempt_id,
+                a.score,
+                a.correct,
+                a.total,
+                a.duration_ms,
+                a.submitted_ms,
+                a.prediction,
+                error,
+            )
+        )
+    return Standings(rule, figure, tuple(entries))
+
+
+_wide = st.lists(
+    st.tuples(
+        st.integers(0, 6) | st.integers(0, 1 << 40),  # user
+        st.integers(0, 3),  # number
+        st.integers(0, 1000),  # score; correct and total below
+        st.booleans(),  # perfect
+        st.sampled_from([0, 1, 1 << 47]) | st.integers(0, (1 << 48) - 1),  # duration ms
+        st.sampled_from([0, 5, 1 << 47]) | st.integers(0, (1 << 48) - 1),  # submitted ms
+        st.none() | st.integers(0, 12) | st.integers(0, 1 << 40),  # prediction
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=400)
+@given(_wide, _rules, st.booleans(), st.data())
+def test_rank_property_equals_the_rule_as_stated_on_plain_tuples(
+    rows: list[tuple[int, int, int, bool, int, int, int | None]],
+    rule: RankingRule,
+    figure_known: bool,
+    data: st.DataObject,
+) -> None:
+    users = sorted({r[0] for r in rows})
+    plain = [  # as a store reads them
+        (aid, user, n, s, 10 if perfect else 9, 10, ms, at, p)
+        for aid, (user, n, s, perfect, ms, at, p) in enumerate(rows, start=1)
+    ]
+    attempts = [Scored(*a) for a in plain]
+    excluded_users = set(data.draw(st.lists(st.sampled_from(users), max_size=2))) if users else set()
+    excluded_attempts = set(data.draw(st.lists(st.integers(1, len(rows) + 1), max_size=2)))
+    fast = rank(
+        plain,
+        rule,
+        figure_known=figure_known,
+        excluded_users=excluded_users,
+        excluded_attempts=excluded_attempts,
+    )
+    expected = _reference(attempts, rule, figure_known=figure_known, excluded=(excluded_users, excluded_attempts))
+    assert fast == expected
