@@ -79,6 +79,7 @@ def test_registration_page_offers_the_lists_and_keeps_the_unit_picked(client: Te
         sent.status_code == 200
         and "Vòng này dành cho thí sinh cư trú tại: «Tỉnh Đồng Tháp &gt; Phường Mỹ Tho»." in sent.text
     )
+    assert "Dành cho thí sinh thuộc các đơn vị: «Sở Tư pháp»." in sent.text  # each restricted round says for whom
     token = csrf(sent.text)
     started = client.post(f"/rounds/{unit_round}/start", data={"csrf_token": token}, follow_redirects=False)
     assert started.status_code == 303 and "/attempts/" in started.headers["location"]
@@ -274,3 +275,19 @@ def test_console_round_form_sets_who_may_enter_and_says_what_is_wrong(client: Te
     again = client.get(url).text
     assert f'name="eligible_areas" value="{world.area_ids[1]}" checked' in again
     assert 'name="qualify_by" value="top" checked' in again
+
+
+def test_joining_another_contest_picks_the_unit_from_its_list(
+    client: TestClient, world: World, api_user: Callable[..., dict[str, str]]
+) -> None:
+    headers = api_user()  # registered under the seeded contest, which lists no units
+    contest, unit_round, _ = listed_contest(client, world)
+    url = f"/api/v1/contests/{contest.id}/join"
+    refused = client.post(url, headers=headers, json={"area": contest.areas[2].id, "unit_id": 999_999})
+    assert (refused.status_code, refused.json()["errors"]) == (
+        422,
+        {"unit_id": "Vui lòng chọn đơn vị công tác trong danh sách."},
+    )
+    joined = client.post(url, headers=headers, json={"area": contest.areas[2].id, "unit_id": contest.units[0].id})
+    assert (joined.status_code, joined.json()["unit"]) == (201, "Sở Tư pháp")
+    assert client.post(f"/api/v1/rounds/{unit_round}/attempts", headers=headers).status_code == 201
