@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from contest.storage import open_storage
-from tests.conftest import FAST_HASHING, RULES, seed_contest
+from tests.conftest import FAST_HASHING, OPEN_DOORS, RULES, seed_contest
 
 CONTEST = shutil.which("contest", path=str(Path(sys.executable).parent)) or "contest"
 
@@ -52,6 +52,7 @@ def environment(database: Path | str) -> dict[str, str]:
         CONTEST_SECRET_KEY="e2e-secret-" + "k" * 40,
         CONTEST_ARGON2_TIME_COST=str(FAST_HASHING["argon2_time_cost"]),
         CONTEST_ARGON2_MEMORY_KIB=str(FAST_HASHING["argon2_memory_kib"]),
+        **{f"CONTEST_{name.upper()}": str(value) for name, value in OPEN_DOORS.items()},
     )
     return env
 
