@@ -42,12 +42,11 @@ depends on the order of the input.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from contest.domain.models import AttemptSummary, Counting
+from contest.domain.models import AttemptSummary, Counting, TieBreak, TrueFigure
 
 _MISSING = 1 << 62
 """The error of an attempt without a prediction once the figure is known:
@@ -60,47 +59,6 @@ COUNTING_LABELS: dict[Counting, str] = {
     Counting.LAST: "lượt cuối cùng",
 }
 """Which attempt counts (the round's setting, :class:`models.Counting`), as the rule says it."""
-
-
-class TieBreak(enum.StrEnum):
-    """The order after the score, as the contest chooses (module docstring)."""
-
-    PREDICTION = "prediction"
-    PREDICTION_IF_PERFECT = "prediction_if_perfect"
-    PREDICTION_THEN_SUBMISSION = "prediction_then_submission"
-    NO_PREDICTION = "no_prediction"
-
-    @property
-    def label(self) -> str:
-        return {
-            "prediction": "điểm cao hơn, rồi dự đoán sát hơn, rồi thời gian làm bài ngắn hơn, rồi nộp bài sớm hơn",
-            "prediction_if_perfect": (
-                "điểm cao hơn; với bài đúng hết mọi câu, dự đoán sát hơn; rồi thời gian làm bài ngắn hơn,"
-                " rồi nộp bài sớm hơn"
-            ),
-            "prediction_then_submission": "điểm cao hơn, rồi dự đoán sát hơn, rồi nộp bài sớm hơn",
-            "no_prediction": "điểm cao hơn, rồi thời gian làm bài ngắn hơn, rồi nộp bài sớm hơn",
-        }[self.value]
-
-    @property
-    def uses_prediction(self) -> bool:
-        return self is not TieBreak.NO_PREDICTION
-
-
-class TrueFigure(enum.StrEnum):
-    """What the prediction question asks participants to guess."""
-
-    ALL_CORRECT = "all_correct"
-    PARTICIPANTS = "participants"
-    ATTEMPTS = "attempts"
-
-    @property
-    def label(self) -> str:
-        return {
-            "all_correct": "số người có lượt được tính trả lời đúng tất cả các câu",
-            "participants": "số người tham gia",
-            "attempts": "số lượt thi",
-        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,3 +324,26 @@ def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTI
         n, score, error, duration = sums[user_id]
         result.append(OverallEntry(place, user_id, n, score, error, duration, latest[user_id]))
     return tuple(result)
+
+
+def overall_tie_break(rules: Iterable[RankingRule]) -> TieBreak:
+    """The order the overall leaderboard breaks ties in: the one the summed
+    rounds all use (prediction only for a perfect score sums every error,
+    as the default does), else the default."""
+    orders = {TieBreak.PREDICTION if r.tie_break is TieBreak.PREDICTION_IF_PERFECT else r.tie_break for r in rules}
+    return orders.pop() if len(orders) == 1 else TieBreak.PREDICTION
+
+
+def describe_overall(tie_break: TieBreak) -> str:
+    """The overall leaderboard's rule (:func:`overall`) in plain Vietnamese."""
+    steps = {
+        TieBreak.NO_PREDICTION: "tổng thời gian làm bài ngắn hơn, rồi lần nộp bài sau cùng sớm hơn",
+        TieBreak.PREDICTION_THEN_SUBMISSION: "tổng sai số dự đoán nhỏ hơn, rồi lần nộp bài sau cùng sớm hơn",
+    }.get(
+        tie_break,
+        "tổng sai số dự đoán nhỏ hơn, rồi tổng thời gian làm bài ngắn hơn, rồi lần nộp bài sau cùng sớm hơn",
+    )
+    return (
+        "Cộng điểm lượt được tính của mỗi vòng đã công bố kết quả; bằng tổng điểm thì xét "
+        f"{steps}. Những người bằng nhau ở mọi tiêu chí được xếp đồng hạng."
+    )

@@ -20,6 +20,7 @@ from contest.services.journal import Journal
 from contest.services.judging import Judging
 from contest.services.leaderboards import Leaderboards
 from contest.services.limits import Limits
+from contest.services.overall import Overall
 from contest.services.participants import Participants
 from contest.services.passwords import Passwords
 from contest.services.previews import Previews
@@ -50,6 +51,7 @@ class Services:
     banks: Banks
     rounds: Rounds
     leaderboards: Leaderboards
+    overall: Overall
     judging: Judging
     certificates: Certificates
     records: Records
@@ -72,7 +74,8 @@ class Services:
         catalog = Catalog(storage, check_seconds=settings.catalog_check_seconds)
         passwords = Passwords(settings)
         contests = Contests(storage, catalog, clock, cache_size=settings.attempt_cache_size)
-        leaderboards = Leaderboards(storage, catalog, clock)
+        overall = Overall(storage, catalog, clock)
+        leaderboards = Leaderboards(storage, catalog, clock, overall)
         limits = Limits(storage, settings, clock)
         challenges = Challenges(storage, settings, clock, limits)
         accounts = Accounts(storage, passwords, settings, clock, limits=limits, challenges=challenges)
@@ -91,6 +94,7 @@ class Services:
             banks=Banks(storage, catalog, settings, clock),
             rounds=Rounds(storage, catalog, clock, leaderboards),
             leaderboards=leaderboards,
+            overall=overall,
             judging=Judging(storage, catalog, clock, leaderboards),
             certificates=Certificates(storage, catalog, settings),
             records=Records(storage, catalog),

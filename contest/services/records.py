@@ -17,6 +17,7 @@ from contest.domain.permissions import Capability, require
 from contest.domain.phases import LABELS
 from contest.errors import Conflict
 from contest.services.catalog import Catalog
+from contest.services.leaderboards import prize_reach
 from contest.storage import Storage
 from contest.storage.judging import Complaint, Disqualification
 from contest.storage.leaderboards import Head, StoredEntry
@@ -54,17 +55,6 @@ class SignOff:
     changes: tuple[PhaseChange, ...]
 
 
-async def _top(storage: Storage, round_id: int, slots: int) -> list[StoredEntry]:
-    """The entries the prizes reach, and the whole group tied at the last
-    place they reach (read in growing pages until the rank changes)."""
-    limit = slots + 1
-    while True:
-        entries = await storage.leaderboards.entries(round_id, limit=limit)
-        if len(entries) < limit or slots == 0 or entries[-1].rank != entries[slots - 1].rank:
-            return entries
-        limit *= 2
-
-
 def _ties(entries: list[StoredEntry], awards: prizes.Awards) -> tuple[Tie, ...]:
     by_user = {e.user_id: e for e in entries}
     return tuple(
@@ -95,7 +85,7 @@ class Records:
     async def _awards(self, round_: Round) -> tuple[list[StoredEntry], prizes.Awards]:
         quotas = round_.rules.prizes
         slots = quotas.first + quotas.second + quotas.third + quotas.consolation
-        entries = await _top(self._storage, round_.id, slots)
+        entries = await prize_reach(self._storage, round_.id, slots)
         return entries, prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
 
     async def prize_ties(self, user: User, round_id: int) -> tuple[Tie, ...]:

@@ -21,6 +21,7 @@ from contest.storage.interface import (
     JudgingStorage,
     LeaderboardStorage,
     LimitStorage,
+    OverallStorage,
     ParticipantStorage,
     ParticipationStorage,
     PhaseStorage,
@@ -32,6 +33,7 @@ from contest.storage.interface import (
 from contest.storage.judging import JudgingStore
 from contest.storage.leaderboards import LeaderboardStore
 from contest.storage.limits import LimitStore
+from contest.storage.overall import OverallStore
 from contest.storage.participants import ParticipantStore
 from contest.storage.participations import ParticipationStore
 from contest.storage.phases import PhaseStore
@@ -69,6 +71,7 @@ class Storage(ABC):
         self.attempts: AttemptStorage = AttemptStore(db, audit)
         self.statistics: StatisticsStorage = StatisticsStore(db)
         self.leaderboards: LeaderboardStorage = LeaderboardStore(db)
+        self.overall: OverallStorage = OverallStore(db)
 
     @abstractmethod
     def migrate(self) -> list[int]:
