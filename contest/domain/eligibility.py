@@ -263,6 +263,15 @@ def check_eligibility(
         raise Invalid(errors)
 
 
+def check_still_before(round_id: int, *, closes_at: datetime, rounds: Sequence[Round]) -> None:
+    """:class:`Invalid` on ``closes_at`` when a round of ``rounds`` that
+    qualifies from ``round_id`` would open before ``round_id`` closes."""
+    finals = [r.title for r in rounds if round_id in r.rules.eligibility.rounds and r.opens_at < closes_at]
+    if finals:
+        message = f"Vòng {_names(finals)} xét vào từ kết quả vòng này nên vòng này phải đóng trước khi chúng mở."
+        raise Invalid({"closes_at": message})
+
+
 def to_json(rule: Eligibility) -> dict[str, object]:
     """The rule as stored and as the API and the log show it."""
     return {

@@ -29,7 +29,7 @@ from contest.domain.contests import (
     read_weeks,
     weekly,
 )
-from contest.domain.eligibility import Refusal, check_eligibility, to_json
+from contest.domain.eligibility import Refusal, check_eligibility, check_still_before, to_json
 from contest.domain.models import Contact, Contest, Eligibility, Participation, Round, RoundRules, User
 from contest.domain.permissions import Capability, can, require
 from contest.domain.registration import validate_joining
@@ -419,7 +419,10 @@ async def change_round(
     changed = [name for name in new if new[name] != old[name]]
     if not changed:
         return round_
-    await _check_eligibility(storage, contest, after, round_id=round_.id)
+    if "eligibility" in changed or "opens_at" in changed:
+        await _check_eligibility(storage, contest, after, round_id=round_.id)
+    if "closes_at" in changed:
+        check_still_before(round_.id, closes_at=after.closes_at, rounds=await storage.contests.rounds())
     if await storage.contests.has_attempts(round_.id):
         frozen = [name for name in changed if name not in CHANGEABLE_WITH_ATTEMPTS]
         if after.closes_at < before.closes_at:

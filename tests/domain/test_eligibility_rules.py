@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contest.domain.eligibility import Place, check_eligibility, describe, read_eligibility, refusal
+from contest.domain.eligibility import (
+    Place,
+    check_eligibility,
+    check_still_before,
+    describe,
+    read_eligibility,
+    refusal,
+)
 from contest.domain.models import Area, Contest, Eligibility, Round, RoundRules, Unit
 from contest.errors import Invalid
 
@@ -205,3 +213,13 @@ def test_describe_words_the_rule() -> None:
         "Dành cho thí sinh cư trú tại: «Xã Sóc Sơn».",
         "Vòng chung kết dành cho thí sinh đạt top 20 vòng «Vòng 1», «Vòng 2» (theo kết quả chính thức).",
     ]
+
+
+def test_a_qualifying_round_may_not_close_after_its_final_opens() -> None:
+    final = replace(round_(30, 30 * DAY), opens_at=NOW + 20 * DAY, rules=RoundRules(5, 600, 1, eligibility=TOP20))
+    check_still_before(11, closes_at=NOW + 20 * DAY, rounds=[*ROUNDS, final])
+    with pytest.raises(Invalid) as raised:
+        check_still_before(12, closes_at=NOW + 21 * DAY, rounds=[*ROUNDS, final])
+    assert raised.value.errors == {
+        "closes_at": "Vòng «Vòng 20» xét vào từ kết quả vòng này nên vòng này phải đóng trước khi chúng mở."
+    }

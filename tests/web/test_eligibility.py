@@ -177,6 +177,12 @@ def test_final_admits_the_best_of_the_qualifying_round_once_its_results_are_fina
     assert (refused.status_code, refused.json()["error"]) == (403, "not_qualified")
     assert refused.json()["message"] == "Bạn xếp hạng 2 ở vòng «Vòng mở»; cần xếp trong top 1."
     assert client.post(f"/api/v1/rounds/{final}/attempts", headers=an).status_code == 201
+    later = {"closes_at": (world.clock.now() + 6 * DAY).isoformat()}
+    moved = client.patch(f"/api/v1/staff/rounds/{world.open_round}", headers=organiser, json=later)
+    assert (moved.status_code, moved.json()["errors"]) == (
+        422,
+        {"closes_at": "Vòng «Chung kết» xét vào từ kết quả vòng này nên vòng này phải đóng trước khi chúng mở."},
+    )
 
     client.cookies.clear()
     login = client.get("/login").text
