@@ -2,7 +2,10 @@
 --demo: an admin made with `contest staff add --role admin` adds an
 organiser in the console; the organiser creates the contest, imports its
 area list from a file, uploads a bank and creates a round; a participant
-registers and takes it; the organiser sees the figures on the round's page."""
+registers and takes it; the organiser sees the figures on the round's page,
+downloads the round's attempts as xlsx through the browser (read back with
+openpyxl: Vietnamese headers, the participant's row) and opens the
+contest's statistics."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -142,3 +146,50 @@ def test_a_contest_is_set_up_from_an_empty_database_and_taken(
     expect(organiser.locator("#figure-in-progress")).to_have_text("0")
     expect(organiser.locator("#figure-participants")).to_have_text("1")
     expect(organiser.locator("#figure-left")).to_contain_text("6 ngày 23 giờ")
+
+    organiser.goto(round_page + "/stats")
+    with organiser.expect_download() as downloading:
+        organiser.get_by_role("link", name="Tải danh sách bài thi (Excel)").click()
+    download = downloading.value
+    assert download.suggested_filename == "bai-thi-tuan-1.xlsx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    sheet = openpyxl.load_workbook(saved, read_only=True).active
+    assert sheet is not None
+    header, *attempts = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header[:8] == [
+        "Mã bài",
+        "Họ và tên",
+        "Số điện thoại",
+        "Số CCCD",
+        "Thư điện tử",
+        "Năm sinh",
+        "Địa bàn",
+        "Đơn vị",
+    ]
+    assert header[8:] == [
+        "Lượt",
+        "Trạng thái",
+        "Bắt đầu",
+        "Nộp bài",
+        "Số câu đúng",
+        "Số câu",
+        "Điểm",
+        "Thời gian làm (giây)",
+        "Dự đoán",
+    ]
+    assert len(attempts) == 1
+    row = dict(zip(header, attempts[0] + [None] * (len(header) - len(attempts[0])), strict=True))  # blanks left off
+    assert (row["Họ và tên"], row["Số điện thoại"], row["Số CCCD"], row["Năm sinh"], row["Đơn vị"]) == (
+        "Võ Thị Mai",
+        "0901234567",
+        "082199000555",
+        1999,
+        "Công an tỉnh",
+    )
+    assert "Phường Mỹ Tho" in row["Địa bàn"]
+    assert (row["Lượt"], row["Trạng thái"], row["Số câu"]) == (1, "Đã nộp", 5)
+
+    organiser.goto(contest_page)
+    organiser.get_by_role("link", name="Thống kê cuộc thi").click()
+    expect(organiser.locator("#participants")).to_have_text("1")
