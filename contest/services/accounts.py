@@ -160,3 +160,30 @@ class Accounts:
         await self._storage.standing.set_password(
             user_id, password_hash, actor_id=actor_id, now=self._clock.now(), keep_session=keep_session
         )
+
+    async def change_password(self, user: User, current: object, new: object, *, session_id: str) -> None:
+        """The account's owner chooses a new password from the session
+        ``session_id``, which stays signed in while every other session and
+        token of the account ends (by id: the generation stays, so this
+        session's cookie or token needs no re-issuing). ``current`` must be
+        the password now (else :class:`Invalid` naming ``current_password``;
+        wrong guesses count like failed sign-ins, and past
+        ``login_max_failures`` within ``login_window_seconds`` the answer is
+        429, so a stolen session cannot try passwords); ``new`` follows
+        :meth:`set_password`'s rule (:class:`Invalid` naming ``password``)."""
+        now = self._clock.now()
+        since = now - timedelta(seconds=self._settings.login_window_seconds)
+        key = f"password:{user.id}"
+        if (await self._storage.accounts.login_failures([key], since=since)).get(key, 0) >= (
+            self._settings.login_max_failures
+        ):
+            minutes = max(1, self._settings.login_window_seconds // 60)
+            raise TooManyRequests(
+                f"Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+                retry_after=self._settings.login_window_seconds,
+            )
+        password_hash = await self._storage.accounts.password_hash(user.id)
+        if not await self._passwords.verify(password_hash, current if isinstance(current, str) else ""):
+            await self._storage.accounts.record_login_failure([key], now=now, since=since)
+            raise Invalid({"current_password": "Mật khẩu hiện tại không đúng."})
+        await self.set_password(user.id, new, actor_id=user.id, keep_session=session_id)

@@ -24,6 +24,7 @@ from contest.services.overall import Overall
 from contest.services.participants import Participants
 from contest.services.passwords import Passwords
 from contest.services.previews import Previews
+from contest.services.profiles import Profiles
 from contest.services.publications import Publications
 from contest.services.records import Records
 from contest.services.resets import Resets
@@ -62,6 +63,7 @@ class Services:
     journal: Journal
     publications: Publications
     previews: Previews
+    profiles: Profiles
     codes: Codes
     signups: Signups
     resets: Resets
@@ -105,6 +107,7 @@ class Services:
             journal=Journal(storage, catalog),
             publications=Publications(storage, catalog, settings, clock),
             previews=Previews(catalog),
+            profiles=Profiles(storage, catalog, clock),
             codes=codes,
             signups=Signups(storage, passwords, codes, clock, limits=limits, challenges=challenges),
             resets=Resets(storage, accounts, codes, settings),

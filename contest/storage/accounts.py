@@ -10,13 +10,13 @@ from contest.domain.models import (
     Role,
     User,
 )
-from contest.domain.registration import Registration
+from contest.domain.registration import Details, Registration
 from contest.storage.audit import record
 from contest.storage.codec import (
     to_ms,
 )
 from contest.storage.participations import INSERT as INSERT_PARTICIPATION
-from contest.storage.sql import Conn, Database, IntegrityError, savepoint
+from contest.storage.sql import Conn, Cursor, Database, IntegrityError, savepoint
 
 
 class Duplicate(Exception):
@@ -51,15 +51,22 @@ def _taken(conn: Conn, fields: Sequence[tuple[str, str | None]]) -> list[str]:
 
 def _insert_user(conn: Conn, fields: Sequence[tuple[str, str | None]], sql: str, params: Sequence[Any]) -> int:
     """Insert an account (``sql`` returns its id) unless another holds one of
-    its identifying ``fields``: :class:`Duplicate` naming them, also when a
-    registration on another connection took them between the check and the
-    insert (PostgreSQL; SQLite's one writer never lets that happen)."""
+    its identifying ``fields`` (:func:`_unique`)."""
+    return int(_unique(conn, fields, sql, params).fetchone()[0])
+
+
+def _unique(conn: Conn, fields: Sequence[tuple[str, str | None]], sql: str, params: Sequence[Any]) -> Cursor:
+    """Run ``sql`` (an account's insert or update) unless another account
+    holds one of the identifying ``fields`` (column, value) it writes:
+    :class:`Duplicate` naming them, also when a registration on another
+    connection took them between the check and the write (PostgreSQL;
+    SQLite's one writer never lets that happen)."""
     taken = _taken(conn, fields)
     if taken:
         raise Duplicate(taken)
     try:
         with savepoint(conn):
-            return int(conn.execute(sql, params).fetchone()[0])
+            return conn.execute(sql, params)
     except IntegrityError:
         taken = _taken(conn, fields)
         if not taken:
@@ -159,6 +166,36 @@ class AccountStore:
             return None if row is None else _user(row)
 
         return await self.db.read(fn)
+
+    async def password_hash(self, user_id: int) -> str | None:
+        """The account's password hash (None: no such account)."""
+
+        def fn(conn: Conn) -> str | None:
+            row = conn.execute("SELECT password_hash FROM users WHERE id = ?", (user_id,)).fetchone()
+            return None if row is None else str(row["password_hash"])
+
+        return await self.db.read(fn)
+
+    async def update_details(self, user_id: int, details: Details) -> None:
+        """The account's own details corrected (its profile page), in one
+        statement; :class:`Duplicate` naming the phone or email when another
+        account holds it."""
+
+        def fn(conn: Conn) -> None:
+            current = conn.execute("SELECT phone, email, cccd FROM users WHERE id = ?", (user_id,)).fetchone()
+            changed = [
+                (column, value)
+                for column, value in (("phone", details.phone), ("cccd", details.cccd), ("email", details.email))
+                if current is not None and current[column] != value
+            ]
+            _unique(
+                conn,
+                changed,
+                "UPDATE users SET full_name = ?, phone = ?, email = ?, birth_year = ?, cccd = ? WHERE id = ?",
+                (details.full_name, details.phone, details.email, details.birth_year, details.cccd, user_id),
+            )
+
+        await self.db.write(fn)
 
     async def set_password_hash(self, user_id: int, password_hash: str) -> None:
         await self.db.write(

@@ -57,18 +57,29 @@ async def search(request: Request, user: User) -> Response:
 
 
 async def _profile(
-    request: Request, user: User, user_id: int, *, status: int = 200, errors: Mapping[str, str] | None = None
+    request: Request,
+    user: User,
+    user_id: int,
+    *,
+    status: int = 200,
+    errors: Mapping[str, str] | None = None,
+    password: str = "",
 ) -> Response:
+    """The participant's page; ``password`` a new one, shown this once."""
     profile = await _participants(request).profile(user, user_id)
     form = await request.form() if request.method == "POST" else {}
-    return render(
+    response = render(
         request,
         "organiser/participant.html",
         status,
         profile=profile,
         errors=dict(errors or {}),
         values={k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)},
+        password=password,
     )
+    if password:
+        response.headers["cache-control"] = "no-store"
+    return response
 
 
 @people_page
@@ -100,6 +111,18 @@ async def change(request: Request, user: User) -> Response:
     except Conflict as exc:
         return await _profile(request, user, user_id, status=exc.status, errors={"of_login": exc.message})
     return redirect(f"/organiser/participants/{user_id}")
+
+
+@people_change
+async def reset_password(request: Request, user: User) -> Response:
+    """POST ``/organiser/participants/{id}/password``: a new password for the
+    participant, shown once on their page; their sessions and tokens end
+    (``Staff.reset_password``, logged without the password)."""
+    await read_form(request)
+    user_id: int = request.path_params["user_id"]
+    await _participants(request).profile(user, user_id)  # NotFound unless a participant
+    password = await services(request).staff.reset_password(user, user_id)
+    return await _profile(request, user, user_id, password=password)
 
 
 @staff_page(Capability.VIEW_AUDIT_LOG)
@@ -144,5 +167,6 @@ routes = [
         Route(f"/organiser/participants/{{user_id:id}}/{action}", change, methods=["POST"], name=action)
         for action in ACTIONS
     ),
+    Route("/organiser/participants/{user_id:id}/password", reset_password, methods=["POST"]),
     Route("/organiser/log", log, methods=["GET"]),
 ]

@@ -117,6 +117,9 @@ def test_every_page_in_english_has_no_vietnamese_but_data(client: TestClient, wo
     assert "<dt>Time taken</dt>" in result
     assert "<dt>Prediction</dt><dd>1,234</dd>" in result
     assert "<th>Time taken</th>" in visit("/me/attempts")
+    account = visit("/me/account")
+    wrong_password = {"csrf_token": csrf(account), "current_password": "sai", "password": "x"}
+    visit("/me/account (errors)", client.post("/me/account/password", data=wrong_password).text)
     visit("/no-such-page")
 
     sign_in_staff(client, world)

@@ -21,6 +21,11 @@ def settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, session_check_seconds=0)
 
 
+def browser(client: TestClient) -> TestClient:
+    """Another browser on the same running app (its own cookies)."""
+    return TestClient(client.app, base_url="http://testserver")
+
+
 def copy_of(client: TestClient) -> dict[str, str]:
     """The browser's session cookie, as someone who copied it would send it."""
     return {"cookie": f"hoithi_session={client.cookies['hoithi_session']}"}
@@ -29,10 +34,10 @@ def copy_of(client: TestClient) -> dict[str, str]:
 def test_logout_ends_the_session_a_copied_cookie_carries(client: TestClient, world: World) -> None:
     participant(client, world)
     copied = copy_of(client)
-    with TestClient(client.app, base_url="http://testserver") as thief:
-        assert thief.get("/me/attempts", headers=copied, follow_redirects=False).status_code == 200
-        assert client.post("/logout", data={"csrf_token": csrf(client.get("/me/attempts").text)}).status_code == 200
-        refused = thief.get("/me/attempts", headers=copied, follow_redirects=False)
+    thief = browser(client)
+    assert thief.get("/me/attempts", headers=copied, follow_redirects=False).status_code == 200
+    assert client.post("/logout", data={"csrf_token": csrf(client.get("/me/attempts").text)}).status_code == 200
+    refused = thief.get("/me/attempts", headers=copied, follow_redirects=False)
     assert (refused.status_code, refused.headers["location"]) == (303, "/login?next=/me/attempts")
 
 

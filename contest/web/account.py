@@ -1,0 +1,145 @@
+"""The account page (``/me/account``) for everyone signed in: a participant's
+own details (``services/profiles.py``), changing one's password, and the
+sessions open on other browsers and apps, each of which can be ended, or all
+at once. Every form works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest.domain.models import Role, User
+from contest.domain.registration import DETAIL_FIELDS
+from contest.errors import Invalid, TooManyRequests
+from contest.services.accounts import AccountTaken
+from contest.web.auth import session_id, sign_out
+from contest.web.pages import read_form, redirect, render, services, signed_in
+
+PAGE = "/me/account"
+NOTICES = {
+    "profile": "Đã lưu thông tin của bạn.",
+    "password": "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
+    "ended": "Đã kết thúc phiên đăng nhập.",
+}
+_BROWSERS: tuple[tuple[str, str], ...] = (
+    ("Edg/", "Edge"),
+    ("coc_coc", "Cốc Cốc"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS: tuple[tuple[str, str], ...] = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS", "macOS"),
+    ("Linux", "Linux"),
+)
+"""Marks in a User-Agent, in the order to look for them (Edge's names Chrome
+and Safari too, Android's Linux, an iPhone's Mac OS)."""
+
+
+def device(agent: str) -> str:
+    """A browser's User-Agent as people name it ("Chrome, Android"), or an
+    empty string when it names none we know (the page then says what kind
+    of session it is only)."""
+    browser = next((name for mark, name in _BROWSERS if mark in agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in agent), "")
+    return ", ".join(part for part in (browser, system) if part)
+
+
+async def _page(
+    request: Request,
+    user: User,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    s = services(request)
+    profile = await s.profiles.profile(user) if user.role is Role.PARTICIPANT else None
+    shown = (
+        values if values is not None else ({n: getattr(profile.details, n) for n in DETAIL_FIELDS} if profile else {})
+    )
+    return render(
+        request,
+        "participant/account.html",
+        status,
+        profile=profile,
+        sessions=await s.sessions.mine(user),
+        current=session_id(request),
+        device=device,
+        errors=errors or {},
+        values={k: "" if v is None else v for k, v in shown.items()},
+        notice=NOTICES.get(request.query_params.get("notice", ""), ""),
+    )
+
+
+@signed_in
+async def account(request: Request, user: User) -> Response:
+    return await _page(request, user)
+
+
+@signed_in
+async def profile(request: Request, user: User) -> Response:
+    """The participant's corrected details: back to the page, or the page
+    again with each refusal beside its field."""
+    form = await read_form(request)
+    values = {name: str(form.get(name, "")) for name in DETAIL_FIELDS if name in form}
+    try:
+        await services(request).profiles.update(user, values)
+    except (Invalid, AccountTaken) as exc:
+        return await _page(request, user, status=exc.status, errors=dict(exc.errors), values=values)
+    return redirect(f"{PAGE}?notice=profile")
+
+
+@signed_in
+async def password(request: Request, user: User) -> Response:
+    form = await read_form(request)
+    current = session_id(request)
+    assert current is not None  # signed in: the session check let it through
+    try:
+        await services(request).accounts.change_password(
+            user, form.get("current_password"), form.get("password"), session_id=current
+        )
+    except Invalid as exc:
+        return await _page(request, user, status=exc.status, errors=dict(exc.errors))
+    except TooManyRequests as exc:
+        return await _page(request, user, status=exc.status, errors={"current_password": exc.message})
+    return redirect(f"{PAGE}?notice=password")
+
+
+@signed_in
+async def end_session(request: Request, user: User) -> Response:
+    """ "Kết thúc phiên": one of the account's sessions ends; this browser's
+    own signs it out."""
+    await read_form(request)
+    ended = request.path_params["session_id"]
+    if ended == session_id(request):
+        await sign_out(request)
+        return redirect("/")
+    await services(request).sessions.end(user, ended)
+    return redirect(f"{PAGE}?notice=ended")
+
+
+@signed_in
+async def end_all(request: Request, user: User) -> Response:
+    """ "Đăng xuất khỏi mọi nơi": every session and token of the account
+    ends, this browser's too."""
+    await read_form(request)
+    await services(request).sessions.end_all(user)
+    await sign_out(request)
+    return redirect("/login")
+
+
+routes = [
+    Route(PAGE, account, methods=["GET"]),
+    Route(f"{PAGE}/profile", profile, methods=["POST"]),
+    Route(f"{PAGE}/password", password, methods=["POST"]),
+    Route("/me/sessions/end-all", end_all, methods=["POST"]),
+    Route("/me/sessions/{session_id:str}/end", end_session, methods=["POST"]),
+]

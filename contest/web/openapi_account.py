@@ -1,0 +1,172 @@
+"""The account routes of the OpenAPI document (``web/account_api.py``): the
+token's owner's details, password and sessions, and withdrawing a token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contest.domain.registration import PASSWORD_MAX
+from contest.services.profiles import LOCKED_FIELDS
+from contest.web.openapi_parts import BAD_JSON, SECURED, error, json_body, ref
+
+_UNAUTHORIZED = error(
+    "Missing, malformed, forged or expired bearer token, or one withdrawn or ended (`session_revoked`)."
+)
+_TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset (+07:00)."}
+_STAFF = error("Staff accounts have no participant's details (`forbidden`).")
+_DETAILS = {
+    "full_name": {"type": "string"},
+    "phone": {"type": "string", "description": "A Vietnamese mobile number, 0xxxxxxxxx."},
+    "email": {"type": ["string", "null"]},
+    "birth_year": {"type": "integer"},
+    "cccd": {"type": "string", "description": "The 12-digit personal identification number."},
+}
+
+WITHDRAW: dict[str, Any] = {
+    "summary": "Withdraw the calling token: it stops working at once",
+    "security": SECURED,
+    "responses": {"204": {"description": "Withdrawn."}, "401": _UNAUTHORIZED},
+}
+"""``DELETE /api/v1/token``, documented with ``POST`` in ``openapi.py``."""
+
+PATHS: dict[str, Any] = {
+    "/api/v1/me": {
+        "get": {
+            "summary": "The participant's own details, and which are locked",
+            "security": SECURED,
+            "responses": {
+                "200": json_body(ref("Me"), "The details."),
+                "401": _UNAUTHORIZED,
+                "403": _STAFF,
+            },
+        },
+        "patch": {
+            "summary": "Correct one's own details (those given; the others stay)",
+            "description": "Once the participant has an attempt, the name, birth year and identification number "
+            "are locked (results and prizes are awarded to them); the phone and email stay editable.",
+            "security": SECURED,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {**_DETAILS, "birth_year": {"type": ["integer", "string"]}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": json_body(ref("Me"), "The details as corrected."),
+                "400": BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _STAFF,
+                "409": error("A phone, email or identification number another account holds (`account_exists`)."),
+                "413": error("Request body over the configured limit."),
+                "422": error("Per-field messages: a value that is not valid, or a locked field changed."),
+            },
+        },
+    },
+    "/api/v1/me/password": {
+        "post": {
+            "summary": "Change one's password: every other session and token ends, the calling token stays",
+            "security": SECURED,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["current_password", "password"],
+                            "properties": {
+                                "current_password": {"type": "string"},
+                                "password": {"type": "string", "minLength": 8, "maxLength": PASSWORD_MAX},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "204": {"description": "Changed."},
+                "400": BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "413": error("Request body over the configured limit."),
+                "422": error("`current_password` wrong, or `password` not allowed (per-field messages)."),
+                "429": error("Too many wrong current passwords; see the Retry-After header."),
+            },
+        }
+    },
+    "/api/v1/me/sessions": {
+        "get": {
+            "summary": "The account's open sessions (browsers and tokens), the most recently used first",
+            "security": SECURED,
+            "responses": {
+                "200": json_body({"type": "array", "items": ref("AccountSession")}, "Open sessions."),
+                "401": _UNAUTHORIZED,
+            },
+        },
+        "delete": {
+            "summary": "Sign out everywhere: every session and token of the account ends, the calling one too",
+            "security": SECURED,
+            "responses": {
+                "200": json_body(
+                    {"type": "object", "required": ["ended"], "properties": {"ended": {"type": "integer"}}},
+                    "How many sessions ended.",
+                ),
+                "401": _UNAUTHORIZED,
+            },
+        },
+    },
+    "/api/v1/me/sessions/{session_id}": {
+        "delete": {
+            "summary": "End one of the account's sessions",
+            "security": SECURED,
+            "parameters": [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {
+                "204": {"description": "Ended."},
+                "401": _UNAUTHORIZED,
+                "404": error("The account has no such session open."),
+            },
+        }
+    },
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Me": {
+        "type": "object",
+        "required": [*_DETAILS, "locked", "contests"],
+        "properties": {
+            **_DETAILS,
+            "locked": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(LOCKED_FIELDS)},
+                "description": "Fields the participant may no longer change (they have an attempt).",
+            },
+            "contests": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["contest_id", "area_id", "unit"],
+                    "properties": {
+                        "contest_id": {"type": "integer"},
+                        "area_id": {"type": "integer"},
+                        "unit": {"type": "string"},
+                    },
+                },
+                "description": "The contests joined, with the area and unit given (changed by the organisers only).",
+            },
+        },
+    },
+    "AccountSession": {
+        "type": "object",
+        "required": ["id", "kind", "device", "created_at", "last_used_at", "current"],
+        "properties": {
+            "id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["browser", "app"]},
+            "device": {"type": "string", "description": "Browser and system, e.g. `Chrome, Android`; may be empty."},
+            "created_at": _TIME,
+            "last_used_at": {**_TIME, "description": "To within a few minutes."},
+            "current": {"type": "boolean", "description": "The session of the calling token."},
+        },
+    },
+}
