@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contest.domain import phases, timing
+from contest.domain.eligibility import describe
 from contest.domain.models import Attempt, AttemptSummary, Contest, Round, RoundStatus, SavedAnswer, User
 from contest.domain.publication import mask_phone
 from contest.services.attempts import STALE
@@ -172,16 +173,20 @@ async def token(request: Request) -> Response:
 
 
 async def _rounds_response(request: Request, rounds: Iterable[Round]) -> Response:
-    """Rounds as the API lists them; with a bearer token, each with the
-    attempts this participant used."""
+    """Rounds as the API lists them, a round not open to all with who may
+    enter it in words; with a bearer token, each with the attempts this
+    participant used and, for such a round, why they may not enter (or null)."""
     s = services(request)
     used: dict[int, int] | None = None
+    user = None
     if "authorization" in request.headers:
         user = await api_user(request)
         used = {r.round.id: r.used for r in await s.attempts.by_round(user)}
     now = s.clock.now()
+    titles = {r.id: r.title for r in await s.catalog.rounds()}
     items = []
     for round_ in rounds:
+        rule = round_.rules.eligibility
         item: dict[str, Any] = {
             "id": round_.id,
             "contest_id": round_.contest_id,
@@ -196,8 +201,14 @@ async def _rounds_response(request: Request, rounds: Iterable[Round]) -> Respons
             "attempts_allowed": round_.rules.attempts_allowed,
             "prediction_question": round_.rules.prediction_question or None,
         }
+        if not rule.open_to_all:
+            contest = await s.catalog.contest(round_.contest_id)
+            item["eligibility"] = describe(rule, contest=contest, titles=titles)
         if used is not None:
             item["attempts_used"] = used.get(round_.id, 0)
+        if user is not None and not rule.open_to_all:
+            refusal = await s.contests.refusal(user, round_)
+            item["refusal"] = None if refusal is None else {"code": refusal.code, "message": refusal.message}
         items.append(item)
     return JSONResponse(items)
 

@@ -218,6 +218,24 @@ SCHEMAS: dict[str, Any] = {
             "attempts_allowed": {"type": "integer"},
             "prediction_question": {"type": ["string", "null"]},
             "attempts_used": {"type": "integer", "description": "Only when a bearer token is sent."},
+            "eligibility": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Only for a round not open to every participant: who may enter, in Vietnamese "
+                "sentences (some units or areas; a final's qualifying rounds and how one qualifies).",
+            },
+            "refusal": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                    {"type": "null"},
+                ],
+                "description": "With a bearer token, for a round not open to all: why this participant may not "
+                "enter it (the 403 that starting it would give), or null when they may.",
+            },
         },
     },
     "Option": {"type": "object", "required": ["id", "text"], "properties": {"id": _ID, "text": {"type": "string"}}},

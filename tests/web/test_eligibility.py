@@ -117,6 +117,13 @@ def test_api_registration_takes_the_unit_by_id_or_exact_name_and_start_says_why_
     assert client.post("/api/v1/register", json=by_name).status_code == 201
     token = client.post("/api/v1/token", json={"login": by_name["phone"], "password": by_name["password"]})
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    listed = {r["id"]: r for r in client.get(f"/api/v1/contests/{contest.id}/rounds", headers=headers).json()}
+    assert listed[unit_round]["eligibility"] == ["Dành cho thí sinh thuộc các đơn vị: «Sở Tư pháp»."]
+    assert listed[unit_round]["refusal"] == {
+        "code": "not_eligible_unit",
+        "message": "Vòng này dành cho thí sinh thuộc các đơn vị: «Sở Tư pháp».",
+    }
+    assert listed[area_round]["refusal"] is None
     refused = client.post(f"/api/v1/rounds/{unit_round}/attempts", headers=headers)
     assert refused.status_code == 403
     assert refused.json()["error"] == "not_eligible_unit"
