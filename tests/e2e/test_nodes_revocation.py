@@ -1,5 +1,6 @@
-"""A participant disabled from the command line loses their access on both of
-two real `contest serve` nodes on one PostgreSQL database within
+"""A token withdrawn on one of two real `contest serve` nodes on one
+PostgreSQL database is refused by the other, and a participant disabled from
+the command line loses their access on both, within
 CONTEST_SESSION_CHECK_SECONDS, whichever node signed them in."""
 
 from __future__ import annotations
@@ -33,6 +34,17 @@ def test_disabled_account_is_refused_on_every_node(tmp_path: Path, database_url:
             auth = sign_up(on_a, full_name="Trần Thị Hoa", phone="0912000001", birth_year=1995, cccd="082195000001")
             for http in (on_a, on_b):
                 assert http.get("/api/v1/rounds", headers=auth).status_code == 200
+            withdrawn = on_b.post("/api/v1/token", json={"login": "0912000001", "password": "mat-khau-e2e"}).json()
+            other = {"Authorization": f"Bearer {withdrawn['access_token']}"}
+            assert on_b.get("/api/v1/rounds", headers=other).status_code == 200  # node B has read its session
+            assert on_a.delete("/api/v1/token", headers=other).status_code == 204  # withdrawn on node A
+            refused = wait_for(
+                lambda: on_b.get("/api/v1/rounds", headers=other),
+                until=lambda response: response.status_code == 401,
+                seconds=3,  # CONTEST_SESSION_CHECK_SECONDS (2) and a margin
+            )
+            assert (refused.status_code, refused.json()["error"]) == (401, "session_revoked")
+            assert on_b.get("/api/v1/rounds", headers=auth).status_code == 200  # only that token ended
             done = subprocess.run(
                 [CONTEST, "staff", "disable", "0912000001"], env=env, capture_output=True, text=True, timeout=60
             )
