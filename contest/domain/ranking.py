@@ -317,8 +317,9 @@ def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTI
     result: list[OverallEntry] = []
     previous: tuple[int, ...] | None = None
     place = 0
-    for position, user_id in enumerate(sorted(sums, key=lambda u: (key(u), u)), start=1):
-        k = key(user_id)
+    keys = {user_id: key(user_id) for user_id in sums}
+    for position, user_id in enumerate(sorted(sums, key=lambda u: (keys[u], u)), start=1):
+        k = keys[user_id]
         if k != previous:
             place, previous = position, k
         n, score, error, duration = sums[user_id]
