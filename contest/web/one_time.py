@@ -20,19 +20,24 @@ from starlette.routing import Route
 from contest.domain.publication import mask_phone
 from contest.errors import BadRequest, ContestError, Invalid, TooManyRequests
 from contest.services.accounts import AccountTaken
+from contest.services.codes import Unavailable
+from contest.services.senders import SendFailed
 from contest.web.auth import sign_in
 from contest.web.pages import _contest, read_form, redirect, render, services
 from contest.web.requests import client_address
 
 
-def _page(request: Request, name: str, refused: ContestError | None = None, **context: Any) -> Response:
-    """``name`` rendered, with ``refused``'s status and message (Retry-After for a 429)."""
+def _page(
+    request: Request, name: str, refused: ContestError | None = None, *, notice: str = "", **context: Any
+) -> Response:
+    """``name`` rendered, with ``refused``'s status and message (Retry-After
+    for a 429), or 200 with ``notice`` shown as its message."""
     page = render(
         request,
         name,
         refused.status if refused else 200,
         errors=refused.errors if isinstance(refused, Invalid | AccountTaken) else {},
-        error="" if refused is None or isinstance(refused, Invalid) else refused.message,
+        error=notice if refused is None or isinstance(refused, Invalid) else refused.message,
         values={},
         **context,
     )
@@ -65,12 +70,15 @@ async def reset(request: Request) -> Response:
     """Ask for a code (phone) or a link (email)."""
     s = services(request)
     if request.method == "GET":
-        return _page(request, "public/password_reset.html", step="ask", login_value="", by_email=s.resets.by_email)
+        notice = "" if s.codes.sms or s.resets.by_email else Unavailable.message  # said before anyone types
+        return _page(
+            request, "public/password_reset.html", notice=notice, step="ask", login_value="", by_email=s.resets.by_email
+        )
     form = await read_form(request)
     login_value = str(form.get("login", ""))
     try:
         sent = await s.resets.request(login_value, client=client_address(request))
-    except (Invalid, TooManyRequests) as exc:
+    except (Invalid, TooManyRequests, Unavailable, SendFailed) as exc:
         return _page(
             request, "public/password_reset.html", exc, step="ask", login_value=login_value, by_email=s.resets.by_email
         )

@@ -14,6 +14,8 @@ from starlette.testclient import TestClient
 
 from contest.config import Settings
 from contest.domain.models import Role
+from contest.services.container import Services
+from contest.web.app import create_app
 from tests.conftest import PASSWORD, World, registration
 from tests.web.test_organiser import sign_in_staff
 from tests.web.test_pages import csrf, register
@@ -224,3 +226,14 @@ def test_console_turns_phone_verification_on(client: TestClient, world: World) -
         lambda: world.services.storage.audit.entries(subject=f"contest:{world.contest_id}")
     )
     assert (entries[0].details["before"]["verify_phone"], entries[0].details["after"]["verify_phone"]) == (False, True)
+
+
+def test_reset_page_says_when_the_site_cannot_send(client: TestClient, world: World, settings: Settings) -> None:
+    bare = dataclasses.replace(settings, sms_sender="", email_sender="")
+    app = create_app(Services.build(world.services.storage, bare, world.clock), sweeper=False)
+    unsent = TestClient(app, base_url="http://testserver")  # the storage is the running client's
+    page = unsent.get("/password-reset")
+    assert page.status_code == 200 and "Trang web chưa được cấu hình để gửi tin nhắn" in page.text
+    asked = unsent.post("/password-reset", data={"csrf_token": csrf(page.text), "login": "0912345678"})
+    assert asked.status_code == 409 and "chưa được cấu hình để gửi tin nhắn SMS" in asked.text
+    assert 'name="login"' in asked.text
