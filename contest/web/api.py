@@ -18,6 +18,7 @@ from contest.domain.publication import mask_phone
 from contest.services.attempts import STALE
 from contest.services.challenges import FIELD
 from contest.services.container import Services
+from contest.services.leaderboards import rule_of
 from contest.web.auth import api_user
 from contest.web.openapi import spec
 from contest.web.render import TIMEZONE
@@ -200,6 +201,8 @@ async def _rounds_response(request: Request, rounds: Iterable[Round]) -> Respons
             "question_count": round_.rules.question_count,
             "attempts_allowed": round_.rules.attempts_allowed,
             "prediction_question": round_.rules.prediction_question or None,
+            "prediction_figure": round_.rules.true_figure.value,
+            "ranking_rule": rule_of(round_).describe(),
         }
         if not rule.open_to_all:
             contest = await s.catalog.contest(round_.contest_id)

@@ -217,6 +217,12 @@ SCHEMAS: dict[str, Any] = {
             "question_count": {"type": "integer"},
             "attempts_allowed": {"type": "integer"},
             "prediction_question": {"type": ["string", "null"]},
+            "prediction_figure": {
+                "enum": ["all_correct", "participants", "attempts"],
+                "description": "What the prediction predicts: the participants whose counting attempt answers every"
+                " question right, the participants, or the attempts (counted when the round closes).",
+            },
+            "ranking_rule": {"type": "string", "description": "How the round ranks, in Vietnamese."},
             "attempts_used": {"type": "integer", "description": "Only when a bearer token is sent."},
             "eligibility": {
                 "type": "array",

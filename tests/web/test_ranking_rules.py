@@ -74,6 +74,8 @@ def test_default_order_and_figure_rule_reach_the_api(
     organiser = staff_bearer(client, world)
     path = f"/api/v1/staff/rounds/{world.open_round}"
     assert client.patch(path, json={"true_figure": "attempts"}, headers=organiser).status_code == 200
+    listed = next(r for r in client.get("/api/v1/rounds").json() if r["id"] == world.open_round)
+    assert listed["prediction_figure"] == "attempts" and "số lượt thi" in listed["ranking_rule"]
     an, binh = api_user(full_name="Nguyễn Văn An"), api_user(full_name="Trần Thị Bình")
     take(client, world, world.open_round, an, right=5, prediction=9, seconds=300)
     take(client, world, world.open_round, binh, right=5, prediction=3, seconds=590)
