@@ -19,6 +19,7 @@ from contest.web.app import create_app
 from tests.conftest import PASSWORD, World, registration
 from tests.web.test_organiser import sign_in_staff
 from tests.web.test_pages import csrf, register
+from tests.web.test_staff_api import CONTEST, staff_bearer
 
 NEW_PASSWORD = "mật-khẩu-mới-2026"
 
@@ -237,3 +238,15 @@ def test_reset_page_says_when_the_site_cannot_send(client: TestClient, world: Wo
     asked = unsent.post("/password-reset", data={"csrf_token": csrf(page.text), "login": "0912345678"})
     assert asked.status_code == 409 and "chưa được cấu hình để gửi tin nhắn SMS" in asked.text
     assert 'name="login"' in asked.text
+
+
+def test_staff_api_makes_a_contest_that_verifies_phones(client: TestClient, world: World) -> None:
+    organiser = staff_bearer(client, world)
+    body = {**CONTEST, "slug": "xac-minh", "verify_phone": True}
+    made = client.post("/api/v1/staff/contests", json=body, headers=organiser)
+    assert made.status_code == 201, made.text
+    contest = client.portal.call(world.services.catalog.contest, made.json()["id"])  # type: ignore[union-attr]
+    assert contest.verify_phone is True
+    refused = client.post("/api/v1/staff/contests", json={**body, "verify_phone": "có"}, headers=organiser)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {"verify_phone": "Mục này chỉ nhận có hoặc không (true/false)."}
