@@ -160,7 +160,7 @@ def test_final_admits_the_best_of_the_qualifying_round_once_its_results_are_fina
     client: TestClient, world: World, api_user: Callable[..., dict[str, str]]
 ) -> None:
     an = api_user(full_name="Nguyễn Văn An")
-    binh = api_user(full_name="Trần Thị Bình")
+    binh = api_user(full_name="Trần Thị Bình", phone="0987654321")
     take(client, world, an, right=5, prediction=1, seconds=100)
     take(client, world, binh, right=3, prediction=1, seconds=100)
     organiser = staff_bearer(client, world)
@@ -183,6 +183,14 @@ def test_final_admits_the_best_of_the_qualifying_round_once_its_results_are_fina
     refused = client.post(f"/api/v1/rounds/{final}/attempts", headers=binh)
     assert (refused.status_code, refused.json()["error"]) == (403, "not_qualified")
     assert refused.json()["message"] == "Bạn xếp hạng 2 ở vòng «Vòng mở»; cần xếp trong top 1."
+    client.cookies.clear()
+    login = client.get("/login").text
+    client.post("/login", data={"csrf_token": csrf(login), "login": "0987654321", "password": PASSWORD})
+    home = client.get("/").text  # the one contest open: its page, each round with why not
+    assert "Bạn xếp hạng 2 ở vòng «Vòng mở»; cần xếp trong top 1." in home
+    assert f'action="/rounds/{final}/start"' not in home
+    page = client.post(f"/rounds/{final}/start", data={"csrf_token": csrf(home)}, follow_redirects=False)
+    assert page.status_code == 403 and "Bạn xếp hạng 2 ở vòng «Vòng mở»; cần xếp trong top 1." in page.text
     assert client.post(f"/api/v1/rounds/{final}/attempts", headers=an).status_code == 201
     later = {"closes_at": (world.clock.now() + 6 * DAY).isoformat()}
     moved = client.patch(f"/api/v1/staff/rounds/{world.open_round}", headers=organiser, json=later)
