@@ -23,11 +23,12 @@ from tests.web.test_leaderboards import take
 from tests.web.test_organiser import sign_in_staff
 from tests.web.test_pages import csrf
 from tests.web.test_round_phases import move, staff_user
-from tests.web.test_staff_api import staff_bearer
+from tests.web.test_staff_api import log, staff_bearer
 
 DAY = timedelta(days=1)
 AREAS = ["Tỉnh Đồng Tháp > Xã Tân Phước", "Tỉnh Đồng Tháp > Phường Mỹ Tho", "Xã Mới"]
 UNITS = [("Sở Tư pháp", 120), ("Công an tỉnh", None)]
+OPEN = {"eligible_units": [], "eligible_areas": [], "qualify_from": [], "qualify_top": None, "qualify_min_score": None}
 
 
 def listed_contest(client: TestClient, world: World) -> tuple[Contest, int, int]:
@@ -268,6 +269,15 @@ def test_eligibility_is_fixed_once_the_round_has_attempts(
     assert "điều kiện tham gia" in refused.json()["message"]
     free = client.patch(f"/api/v1/staff/rounds/{world.upcoming_round}", headers=organiser, json=change)
     assert free.status_code == 200, free.text
+    assert log(client, world, f"round:{world.upcoming_round}") == [
+        (
+            "round.update",
+            {
+                "before": {"eligibility": {**OPEN, "eligible_areas": []}},
+                "after": {"eligibility": {**OPEN, "eligible_areas": [world.area_ids[0]]}},
+            },
+        )
+    ]
 
 
 def test_console_round_form_sets_who_may_enter_and_says_what_is_wrong(client: TestClient, world: World) -> None:
