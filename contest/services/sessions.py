@@ -130,10 +130,14 @@ class Sessions:
         """End one of the account's own sessions (logging out, withdrawing a
         token, "end this session" on the account page); NotFound when it has
         no such session open."""
-        if not await self._storage.sessions.end(session_id, user_id=user.id, now=self._clock.now()):
+        ended = await self._storage.sessions.end(session_id, user_id=user.id, now=self._clock.now())
+        self._checked = -float("inf")  # this process sees it on its next request, the others within the interval
+        if not ended:
             raise NotFound("Không tìm thấy phiên đăng nhập này (có thể nó đã kết thúc).")
 
     async def end_all(self, user: User, *, keep: str | None = None) -> int:
         """ "Sign out everywhere": end every session of the account but
         ``keep`` (None: this one too); how many ended."""
-        return await self._storage.sessions.end_all(user.id, keep=keep, now=self._clock.now())
+        ended = await self._storage.sessions.end_all(user.id, keep=keep, now=self._clock.now())
+        self._checked = -float("inf")
+        return ended

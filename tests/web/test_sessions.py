@@ -61,3 +61,14 @@ def test_ended_session_is_seen_within_the_check_interval(settings: Settings, cli
     assert client.portal.call(other.check, user, opened) == user  # still cached
     assert client.portal.call(world.services.sessions.check, user, opened) is None  # read again (interval 0)
     assert client.portal.call(other.check, user, None) is None
+
+
+def test_session_ended_here_is_refused_here_at_once(settings: Settings, client: TestClient, world: World) -> None:
+    """The process that ends a session reads the versions again on its next
+    check, whatever the interval."""
+    here = Sessions(world.services.storage, dataclasses.replace(settings, session_check_seconds=60), world.clock)
+    user, _bearer = participant(client, world)
+    opened = client.portal.call(lambda: here.open(user, kind="token", agent=""))
+    assert client.portal.call(here.check, user, opened) == user
+    client.portal.call(here.end, user, opened)
+    assert client.portal.call(here.check, user, opened) is None
