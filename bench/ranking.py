@@ -5,10 +5,15 @@ Seeds (bench/seeding.py) a contest with N participants, then writes 2N
 finished attempts (two each, scores, times and predictions spread at random)
 to its round, and measures, through the platform's own services:
 
-* ``refresh``: what a judge's phase move runs (services/leaderboards.py):
-  read every finished attempt, rank (domain/ranking.rank, the true figure
-  included), read the participants' names, areas and units, sign the
-  leaderboard document and store the standings;
+* ``rank_at_close``: what the sweeper runs once the round's close has
+  passed (services/leaderboards.py, ``Leaderboards.rank_closed``): read every
+  finished attempt and the participants' names, areas and units, rank
+  (domain/ranking.rank, the true figure included) and store the standings;
+* ``refresh``: the same again, replacing stored standings (what a judge's
+  disqualification or reinstatement runs);
+* ``publish``: publishing provisional results (``Leaderboards.settle``):
+  read the stored standings, sign the leaderboard document, and store the
+  overall leaderboard;
 * a leaderboard page (the first, the middle and the last) and a
   participant's own rank, read from the stored standings.
 
@@ -25,7 +30,9 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -43,8 +50,8 @@ from contest.clock import FixedClock
 from contest.config import Settings
 from contest.domain import publication, ranking
 from contest.domain.models import Phase
-from contest.domain.ranking import RankingRule
 from contest.services.container import Services
+from contest.services.leaderboards import rule_of
 from contest.storage import open_storage
 from contest.storage.codec import to_ms
 from contest.storage.sql import Conn
@@ -117,11 +124,17 @@ async def measure(url: str, settings: Settings, round_id: int, users: list[int])
     clock = FixedClock(NOW + timedelta(days=8))  # the round has closed
     services = Services.build(storage, settings, clock)
     try:
-        began = time.perf_counter()
-        head = await services.leaderboards.refresh(round_id, Phase.PROVISIONAL)
-        refresh = time.perf_counter() - began
-        # Its parts, one by one, to see where the time goes.
         parts: dict[str, float] = {}
+        t = time.perf_counter()
+        assert await services.leaderboards.rank_closed(grace=timedelta(seconds=settings.grace_seconds)) == 1
+        parts["rank_at_close_seconds"] = time.perf_counter() - t
+        t = time.perf_counter()
+        await services.leaderboards.refresh(round_id, Phase.UNDER_REVIEW)
+        parts["refresh_seconds"] = time.perf_counter() - t
+        t = time.perf_counter()
+        head = await services.leaderboards.settle(round_id, Phase.PROVISIONAL)
+        parts["publish_seconds"] = time.perf_counter() - t
+        # The ranking's parts, one by one, to see where the time goes.
         t = time.perf_counter()
         scored = await services.storage.leaderboards.scored(round_id)
         parts["read_attempts_seconds"] = time.perf_counter() - t
@@ -130,7 +143,7 @@ async def measure(url: str, settings: Settings, round_id: int, users: list[int])
         parts["read_people_seconds"] = time.perf_counter() - t
         gc.disable()
         t = time.perf_counter()
-        ranking.rank(scored, RankingRule())
+        ranking.rank(scored, rule_of(await services.catalog.round(round_id)))
         parts["rank_seconds"] = time.perf_counter() - t
         gc.enable()
         copy = await services.leaderboards.export(round_id)
@@ -153,7 +166,6 @@ async def measure(url: str, settings: Settings, round_id: int, users: list[int])
         return {
             "entries": head.size,
             "true_figure": head.true_figure,
-            "refresh_seconds": round(refresh, 2),
             **{k: round(v, 2) for k, v in parts.items()},
             **{f"{k}_ms_median": round(median(v) * 1000, 2) for k, v in timings.items()},
         }
@@ -169,7 +181,14 @@ async def run(url: str, participants: int, per_user: int) -> dict[str, Any]:
     attempts = await add_attempts(url, seeded.round_id, users, per_user)
     print(f"  {attempts:,} attempts written in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     result = await measure(url, settings, seeded.round_id, users)
-    return {"database": url.split(":", 1)[0], "participants": participants, "attempts": attempts, **result}
+    return {
+        "database": url.split(":", 1)[0],
+        "participants": participants,
+        "attempts": attempts,
+        **result,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "load_average": [round(x, 1) for x in os.getloadavg()],
+    }
 
 
 def main() -> None:
