@@ -49,8 +49,12 @@ class Rule:
         ip, net = address_keys(address)
         return f"{self.name}|{ip}", f"{self.name}|{net}"
 
+    def limits(self, address: str) -> dict[str, int]:
+        """Each of this rule's keys for ``address`` with the most requests it may count."""
+        ip, net = self.keys(address)
+        return {ip: self.per_address, net: self.per_network}
+
     def reached(self, counts: Mapping[str, int], address: str) -> bool:
         """Whether ``counts`` (requests per key within the window) leave no
         room for one more from ``address``."""
-        ip, net = self.keys(address)
-        return counts.get(ip, 0) >= self.per_address or counts.get(net, 0) >= self.per_network
+        return any(counts.get(key, 0) >= most for key, most in self.limits(address).items())

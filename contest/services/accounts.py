@@ -68,26 +68,25 @@ class Accounts:
         From a client address (``client``; None only for callers that are no
         network client: the command line, tests of other use cases), within
         the per-address and per-network limits (:class:`Limits`
-        ``registration``, where an identifier found taken counts too, so
-        probing whether a phone is registered is bounded): else 429. With
+        ``registration``: every valid registration counts, refused because an
+        identifier is taken too, so probing whether a phone is registered is
+        bounded): else 429. With
         challenges on, a proof-of-work ``solution`` is needed
         (:meth:`Challenges.admit`: 400 ``challenge_invalid``, or 429
         ``challenge_required`` past the no-solution limit)."""
         now = self._clock.now()
         check_still_open(contest, now)
-        if client is not None:
-            await self._limits.check(self._limits.registration, client, message=TOO_MANY_REGISTRATIONS)
         registration = validate_registration(fields, contest=contest, today=now.date())
-        if client is not None and self._challenges.enabled:
-            await self._challenges.admit(solution, client=client, without=self._limits.registration_without_solution)
+        if client is not None:
+            if self._challenges.enabled:
+                without = self._limits.registration_without_solution
+                await self._challenges.admit(solution, client=client, without=without)
+            await self._limits.claim(self._limits.registration, client, message=TOO_MANY_REGISTRATIONS)
         password_hash = await self._passwords.hash(registration.password)
         try:
             return await self._storage.accounts.create_participant(registration, password_hash=password_hash, now=now)
         except Duplicate as taken:
             raise AccountTaken(taken.fields) from None
-        finally:
-            if client is not None:
-                await self._limits.count(self._limits.registration, client)
 
     async def authenticate(self, login: object, password: object, *, client: str, solution: object = None) -> User:
         """The account for these credentials, or Unauthorized.
@@ -109,7 +108,7 @@ class Accounts:
         pair, by_name = f"login:{name}|{address}", f"login:{name}"
         counts = await self._storage.accounts.login_failures([pair, by_name, address], since=since)
         many = counts.get(address, 0) >= self._settings.login_ip_max_failures
-        busy = await self._limits.reached(self._limits.sign_in, client)
+        busy = not await self._limits.take(self._limits.sign_in, client)
         if self._challenges.enabled:
             if busy or many or counts.get(by_name, 0) >= self._settings.login_max_failures:
                 await self._challenges.admit(solution, client=client, without=self._limits.sign_in_without_solution)
@@ -121,7 +120,6 @@ class Accounts:
                 f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
                 retry_after=self._settings.login_window_seconds,
             )
-        await self._limits.count(self._limits.sign_in, client)
         found = await self._storage.accounts.for_login(name) if name else None
         text = password if isinstance(password, str) else ""
         if not await self._passwords.verify(found[1] if found else None, text) or found is None:

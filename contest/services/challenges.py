@@ -118,6 +118,5 @@ class Challenges:
         if solution not in (None, ""):
             await self.spend(solution)
             return
-        if await self._limits.reached(without, client):
+        if not await self._limits.take(without, client):
             raise ChallengeRequired(retry_after=without.window_seconds)
-        await self._limits.count(without, client)

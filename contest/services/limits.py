@@ -48,6 +48,20 @@ class Limits:
         if await self.reached(rule, client):
             raise TooManyRequests(message, retry_after=rule.window_seconds)
 
+    async def take(self, rule: Rule, client: str) -> bool:
+        """Count one more request under ``rule`` from ``client`` and its
+        network if there is room (True), in one step however many nodes
+        race; else False, counting nothing."""
+        now = self._clock.now()
+        since, forget = now - timedelta(seconds=rule.window_seconds), now - timedelta(seconds=self._longest)
+        return await self._storage.limits.take(rule.limits(client), since=since, now=now, forget_before=forget)
+
+    async def claim(self, rule: Rule, client: str, *, message: str) -> None:
+        """:meth:`take`, else TooManyRequests (429, ``message`` and
+        Retry-After: the window)."""
+        if not await self.take(rule, client):
+            raise TooManyRequests(message, retry_after=rule.window_seconds)
+
     async def count(self, rule: Rule, client: str) -> None:
         """One more request under ``rule`` from ``client`` and its network."""
         now = self._clock.now()

@@ -275,6 +275,10 @@ class LimitStorage(Protocol):
 
     async def hit(self, keys: Sequence[str], *, now: datetime, forget_before: datetime) -> None: ...
 
+    async def take(
+        self, limits: Mapping[str, int], *, since: datetime, now: datetime, forget_before: datetime
+    ) -> bool: ...
+
     async def spend(self, signature: str, *, expires_at: datetime, now: datetime) -> bool: ...
 
 

@@ -3,11 +3,25 @@ solutions: shared by every node through the database (migration 0013)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from contest.storage.codec import to_ms
-from contest.storage.sql import Conn, Database
+from contest.storage.sql import Conn, Database, lock
+
+
+def _counts(conn: Conn, keys: Sequence[str], since: datetime) -> dict[str, int]:
+    marks = ", ".join("?" for _ in keys)
+    rows = conn.execute(
+        f"SELECT key, COUNT(*) AS hits FROM limit_hits WHERE key IN ({marks}) AND at >= ? GROUP BY key",
+        (*keys, to_ms(since)),
+    )
+    return {r["key"]: r["hits"] for r in rows}
+
+
+def _hit(conn: Conn, keys: Sequence[str], now: datetime, forget_before: datetime) -> None:
+    conn.execute("DELETE FROM limit_hits WHERE at < ?", (to_ms(forget_before),))
+    conn.executemany("INSERT INTO limit_hits (key, at) VALUES (?, ?)", [(key, to_ms(now)) for key in keys])
 
 
 class LimitStore:
@@ -17,26 +31,30 @@ class LimitStore:
     async def counts(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]:
         """Requests counted under each of ``keys`` at or after ``since``
         (keys with none are absent)."""
-
-        def fn(conn: Conn) -> dict[str, int]:
-            marks = ", ".join("?" for _ in keys)
-            rows = conn.execute(
-                f"SELECT key, COUNT(*) AS hits FROM limit_hits WHERE key IN ({marks}) AND at >= ? GROUP BY key",
-                (*keys, to_ms(since)),
-            )
-            return {r["key"]: r["hits"] for r in rows}
-
-        return await self.db.read(fn)
+        return await self.db.read(lambda conn: _counts(conn, keys, since))
 
     async def hit(self, keys: Sequence[str], *, now: datetime, forget_before: datetime) -> None:
         """Count one request at ``now`` under each of ``keys``, and forget
         every request (under any key) older than ``forget_before``."""
+        await self.db.write(lambda conn: _hit(conn, keys, now, forget_before))
 
-        def fn(conn: Conn) -> None:
-            conn.execute("DELETE FROM limit_hits WHERE at < ?", (to_ms(forget_before),))
-            conn.executemany("INSERT INTO limit_hits (key, at) VALUES (?, ?)", [(key, to_ms(now)) for key in keys])
+    async def take(self, limits: Mapping[str, int], *, since: datetime, now: datetime, forget_before: datetime) -> bool:
+        """Count one request at ``now`` under each key of ``limits`` (key: the
+        most requests it may have at or after ``since``), unless a key has had
+        its most: then False and nothing is counted. Requests racing on
+        several connections or nodes take turns (:func:`lock`), so no limit
+        is overrun. Forgets requests older than ``forget_before``."""
 
-        await self.db.write(fn)
+        def fn(conn: Conn) -> bool:
+            for key in sorted(limits):  # always in one order, so two requests never wait on each other
+                lock(conn, f"limit|{key}")
+            counts = _counts(conn, list(limits), since)
+            if any(counts.get(key, 0) >= most for key, most in limits.items()):
+                return False
+            _hit(conn, list(limits), now, forget_before)
+            return True
+
+        return await self.db.write(fn)
 
     async def spend(self, signature: str, *, expires_at: datetime, now: datetime) -> bool:
         """Record the solution of the challenge signed ``signature`` as used

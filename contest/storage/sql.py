@@ -167,6 +167,16 @@ def skip_locked(conn: Conn) -> str:
     return " FOR UPDATE SKIP LOCKED" if is_postgres(conn) else ""
 
 
+def lock(conn: Conn, name: str) -> None:
+    """Hold the lock called ``name`` until the transaction ends, so that
+    transactions that count rows and then add one (a limit: at most N
+    requests) take turns instead of both counting N-1 on two connections
+    (PostgreSQL's ``pg_advisory_xact_lock``). SQLite's one writer already
+    makes every write transaction take its turn."""
+    if is_postgres(conn):
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (name,)).fetchone()
+
+
 def tuples(conn: Conn, sql: str, parameters: Params = (), /) -> list[tuple[Any, ...]]:
     """Every row of a query as a plain tuple: for the reads of hundreds of
     thousands of rows (a round's ranking), where a row object per row costs

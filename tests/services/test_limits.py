@@ -108,6 +108,18 @@ def test_registrations_are_capped_per_address_and_per_24(settings: Settings, clo
     guarded(settings, clock, body)
 
 
+def test_requests_racing_from_one_address_never_overrun_its_limit(settings: Settings, clock: FixedClock) -> None:
+    async def body(world: World, a: Services, b: Services) -> None:
+        racing = [s.limits.take(s.limits.registration, "203.0.113.7") for s in (a, b) * 10]  # two nodes at once
+        assert sum(await asyncio.gather(*racing)) == 3
+        racing = [register(s, world, "203.0.113.8") for s in (a, b) * 3]
+        refused = [o for o in await asyncio.gather(*racing, return_exceptions=True) if isinstance(o, BaseException)]
+        assert len(refused) == 4  # the /24 had room for 2 more
+        assert all(isinstance(o, TooManyRequests) for o in refused)
+
+    guarded(settings, clock, body, nodes=2)
+
+
 def test_ipv6_addresses_in_one_64_share_a_limit(settings: Settings, clock: FixedClock) -> None:
     async def body(world: World, s: Services) -> None:
         for i in range(5):
