@@ -431,7 +431,8 @@ class Bench:
         seeded_at = time.monotonic()
         tokens = Tokens(self.secret, ttl=self.settings.token_ttl_seconds)
         self.tokens = {
-            uid: tokens.issue(User(id=uid, role=Role.PARTICIPANT, full_name=name)) for uid, name in seeded.users
+            uid: tokens.issue(User(id=uid, role=Role.PARTICIPANT, full_name=name), seeding.session_id(uid))
+            for uid, name in seeded.users
         }
         log(
             f"seeded {len(seeded.users):,} participants, {self.config.questions} questions, round"

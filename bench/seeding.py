@@ -96,6 +96,11 @@ class Seeded:
     """(user id, full name) of every participant, in id order."""
 
 
+def session_id(user_id: int) -> str:
+    """The id of the token session :func:`seed` opens for a participant."""
+    return f"bench-{user_id}"
+
+
 def _name(i: int) -> str:
     return f"{_FAMILY[i % 12]} {_MIDDLE[(i // 12) % 8]} {_GIVEN[(i // 96) % 14]}"
 
@@ -178,6 +183,13 @@ async def seed(url: str, settings: Settings, *, participants: int, questions: in
                         conn.execute("SELECT id FROM users WHERE role = 'participant' ORDER BY id").fetchall()
                     )
                 ],
+            )
+
+            # One open token session each, as signing in through the API opens (the bench signs the tokens).
+            conn.execute(
+                "INSERT INTO sessions (id, user_id, kind, agent, created_at, seen_at)"
+                " SELECT 'bench-' || id, id, 'token', 'bench/load.py', ?, ? FROM users WHERE role = 'participant'",
+                (to_ms(now), to_ms(now)),
             )
 
         await storage.db.write(bulk)
