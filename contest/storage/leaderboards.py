@@ -98,30 +98,8 @@ STANDING_COLUMNS = (
 """The columns of ``standing_entries``, in the order of the rows
 :meth:`LeaderboardStore.save` takes."""
 
-_ENTRY_COLUMNS = (
-    "position, rank, user_id, attempt_id, score, correct, total, duration_ms, submitted_at, prediction, error,"
-    " name, phone, area, unit"
-)
-
-
-def _entry(r: Any) -> StoredEntry:
-    return StoredEntry(
-        r["position"],
-        r["rank"],
-        r["user_id"],
-        r["attempt_id"],
-        r["score"],
-        r["correct"],
-        r["total"],
-        r["duration_ms"],
-        r["submitted_at"],
-        r["prediction"],
-        r["error"],
-        r["name"],
-        r["phone"],
-        r["area"],
-        r["unit"],
-    )
+_ENTRY_COLUMNS = ", ".join(STANDING_COLUMNS[1:])
+"""The columns of a :class:`StoredEntry`, in its order."""
 
 
 def _head(r: Any) -> Head:
@@ -264,12 +242,13 @@ class LeaderboardStore:
         last = offset + limit if limit is not None else 1 << 62
 
         def fn(conn: Conn) -> list[StoredEntry]:
-            rows = conn.execute(
+            rows = tuples(
+                conn,
                 f"SELECT {_ENTRY_COLUMNS} FROM standing_entries WHERE round_id = ? AND position > ? AND position <= ?"
                 " ORDER BY position",
                 (round_id, offset, last),
             )
-            return [_entry(r) for r in rows]
+            return list(map(StoredEntry._make, rows))
 
         return await self.db.read(fn)
 
