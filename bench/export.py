@@ -5,6 +5,7 @@ Two steps, so that each export's peak memory is its own process's:
     .venv/bin/python bench/export.py seed --database sqlite:////tmp/export.db --attempts 100000
     /usr/bin/time -v .venv/bin/python bench/export.py export --database sqlite:////tmp/export.db --format xlsx
     /usr/bin/time -v .venv/bin/python bench/export.py export --database sqlite:////tmp/export.db --format csv
+    .venv/bin/python bench/export.py stats --database sqlite:////tmp/export.db
 
 ``seed`` makes the load benchmark's contest and round (bench/seeding.py: its
 participants by bulk insert) and then the round's finished attempts, three per
@@ -14,6 +15,8 @@ each, scores spread 0-30); ``export`` runs the platform's own export
 every column) and writes the streamed bytes to a file, then prints the rows
 written, the file's size and the seconds it took. Peak memory is the
 ``Maximum resident set size`` of ``/usr/bin/time -v`` (docs/benchmarks.md).
+``stats`` times the round's statistics page while it is open, the item
+analysis kept at close, and the page after it.
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import seeding  # bench/seeding.py, next to this file
 
-from contest.clock import SystemClock
+from contest.clock import FixedClock, SystemClock
 from contest.config import Settings
 from contest.domain.models import Role, User
 from contest.services.catalog import Catalog
@@ -116,6 +119,34 @@ async def export(url: str, fmt: str, out: Path) -> None:
         await storage.close()
 
 
+async def stats(url: str) -> None:
+    """The round's statistics page (``Statistics.report``) while it is open
+    (item analysis live, over its first ``LIVE_ATTEMPTS``), then at close:
+    the sweeper's ``analyse_closed`` (the whole round, kept) and the page
+    after it (served from what was kept)."""
+    storage = open_storage(url)
+    storage.migrate()
+    storage.start()
+    try:
+        catalog = Catalog(storage)
+        (round_,) = await catalog.rounds()
+        organiser = User(id=0, role=Role.ORGANISER, full_name="Ban Tổ chức")
+        clock = FixedClock(round_.opens_at + timedelta(minutes=1))
+        statistics = Statistics(storage, catalog, clock)
+
+        async def timed(what: str, work: Awaitable[object]) -> None:
+            started, cpu = time.monotonic(), time.process_time()
+            await work
+            print(f"{what}: {time.monotonic() - started:.1f} s ({time.process_time() - cpu:.1f} s of CPU)")
+
+        await timed("page, round open (live, bounded)", statistics.report(organiser, round_.id))
+        clock.set(round_.closes_at + timedelta(minutes=5))
+        await timed("analyse_closed (the whole round, kept)", statistics.analyse_closed(grace=timedelta(minutes=1)))
+        await timed("page, round closed (kept)", statistics.report(organiser, round_.id))
+    finally:
+        await storage.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     steps = parser.add_subparsers(dest="step", required=True)
@@ -126,9 +157,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--database", required=True)
     run.add_argument("--format", choices=("xlsx", "csv"), required=True)
     run.add_argument("--out", type=Path, help="where to write (default /tmp/bai-thi.<format>)")
+    figures = steps.add_parser("stats", help="the round's statistics page, open and then closed")
+    figures.add_argument("--database", required=True)
     args = parser.parse_args(argv)
     if args.step == "seed":
         asyncio.run(seed(args.database, args.attempts))
+    elif args.step == "stats":
+        asyncio.run(stats(args.database))
     else:
         asyncio.run(export(args.database, args.format, args.out or Path(f"/tmp/bai-thi.{args.format}")))
     return 0

@@ -33,11 +33,12 @@ from contest.storage import Storage
 
 TIME_BIN_SECONDS = 60
 """Time taken is charted by the minute."""
-LIVE_ATTEMPTS = 20_000
+LIVE_ATTEMPTS = 5_000
 """An open round's item analysis reads its first this many finished attempts
-(about 1 s of work; a round of 1,000,000 takes 34 s): a live page stays
-quick. A closed round's is computed over all of them once, kept, and read
-back (:meth:`Statistics.analyse_closed`)."""
+(each of 300 questions drawn 500 times when attempts draw 30: enough for its
+figures, a few seconds of work where a round of 100,000 takes a minute or
+more): a live page stays usable. A closed round's is computed over all of
+them once, kept, and read back (:meth:`Statistics.analyse_closed`)."""
 
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
