@@ -32,11 +32,11 @@ from contest.storage import Duplicate, Storage
 
 CODE_SMS = "Ma xac minh dang ky {title}: {code}. Ma dung mot lan, het han sau {minutes} phut. Khong dua ma cho ai."
 HAVE_ACCOUNT = (
-    "So dien thoai nay da co tai khoan Hoi thi truc tuyen. Neu quen mat khau, chon 'Quen mat khau?' o trang dang"
-    " nhap de dat lai. Neu ban khong dang ky, hay bo qua tin nay."
+    "So dien thoai nay da co tai khoan Hoi thi truc tuyen. Quen mat khau: chon 'Quen mat khau?' o trang dang"
+    " nhap. Neu ban khong dang ky, hay bo qua tin nay."
 )
-"""SMS texts without diacritics: a message with any Vietnamese letter is sent as
-UCS-2 by carriers, 70 characters a part instead of 160."""
+"""SMS texts without diacritics and within 160 characters: a message with any
+Vietnamese letter is sent as UCS-2 by carriers, 70 characters a part."""
 
 
 def sms_text(text: str) -> str:

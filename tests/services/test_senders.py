@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 from contest.config import Settings
+from contest.services.resets import RESET_SMS
 from contest.services.senders import LogSender, SendFailed, WebhookEmail, WebhookSms, email_sender, sms_sender
+from contest.services.signups import CODE_SMS, HAVE_ACCOUNT, sms_text
 
 
 class Gateway(ThreadingHTTPServer):
@@ -136,3 +138,17 @@ def test_senders_chosen_by_settings() -> None:
     assert sms_sender(Settings()) is None and email_sender(Settings()) is None
     assert isinstance(sms_sender(Settings(sms_sender="log")), LogSender)
     assert isinstance(email_sender(Settings(email_sender="webhook", email_webhook_url="https://mail")), WebhookEmail)
+
+
+def test_sms_texts_fit_one_part() -> None:
+    """GSM 7-bit (ASCII here) and within 160 characters, the longest contest title included."""
+    texts = [
+        HAVE_ACCOUNT,
+        CODE_SMS.format(
+            title=sms_text("Tìm hiểu về Chính quyền điện tử hướng tới Chính quyền số " * 2)[:60],
+            code="004215",
+            minutes=10,
+        ),
+        sms_text(RESET_SMS.format(code="004215", minutes=10)),
+    ]
+    assert all(text.isascii() and len(text) <= 160 for text in texts), [len(t) for t in texts]
