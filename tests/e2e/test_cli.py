@@ -167,3 +167,11 @@ def test_bank_check_damaged_files_are_messages_not_tracebacks(tmp_path: Path) ->
     done = run(tmp_path, "bank", "import", str(lone), "--name", "Hỏng")
     assert (done.returncode, "Traceback" in done.stderr) == (1, False)
     assert "Lỗi (dòng 1, cột question): Có ký tự hỏng (U+D800, nửa cặp UTF-16)" in done.stdout
+
+
+def test_serve_refuses_a_sender_setting_that_cannot_work(tmp_path: Path) -> None:
+    env = {**environment(tmp_path / "cli.db"), "CONTEST_SMS_SENDER": "webhook"}
+    done = subprocess.run([CONTEST, "serve"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "CONTEST_SMS_WEBHOOK_URL must be an http:// or https:// address" in done.stderr
+    assert not (tmp_path / "cli.db").exists()  # refused before anything was created
