@@ -157,7 +157,7 @@ class Leaderboards:
         assert head is not None  # stored whatever the round's phase
         if phase in PUBLISHED:
             head = await self._sign(round_, head)
-        await self._overall.store(round_.contest_id)
+        await self._overall.round_stored(round_, phase)
         return head
 
     async def settle(self, round_id: int, phase: Phase) -> Head:
@@ -174,7 +174,7 @@ class Leaderboards:
             head = await self._sign(round_, head)
         else:
             await self._storage.leaderboards.restamp(round_id, phase, digest="", signature="")
-        await self._overall.store(round_.contest_id)
+        await self._overall.round_stored(round_, phase)
         return head
 
     async def rank_closed(self, *, grace: timedelta) -> int:

@@ -8,10 +8,11 @@ submissions (earlier first), in the order the rounds use (the default when
 they differ). A round still provisional counts, and the page marks it so.
 
 :meth:`Overall.store` sums the rounds' stored standings and stores the
-result; it runs whenever a round's standings are stored
-(``Leaderboards.refresh``), so pages and the API read a page of rows and never
-sum per request. :meth:`Overall.page` is NotFound until one of the contest's
-rounds is published.
+result; it runs whenever a published round's standings are stored
+(``Leaderboards.refresh`` and ``settle`` call :meth:`Overall.round_stored`),
+so pages and the API read a page of rows and never sum per request.
+:meth:`Overall.page` is NotFound until one of the contest's rounds is
+published.
 """
 
 from __future__ import annotations
@@ -56,6 +57,17 @@ class Overall:
         self._storage = storage
         self._catalog = catalog
         self._clock = clock
+
+    async def round_stored(self, round_: Round, phase: Phase) -> None:
+        """A round's standings were stored for ``phase``: the overall
+        leaderboard is summed again when the round counts in it now
+        (published) or did (summed last time); a round under review
+        leaves it as it is."""
+        if phase not in PUBLISHED:
+            head = await self._storage.overall.head(round_.contest_id)
+            if head is None or all(round_id != round_.id for round_id, _phase in head.rounds):
+                return
+        await self.store(round_.contest_id)
 
     async def store(self, contest_id: int) -> None:
         """Sum the contest's published rounds' stored standings and store the
