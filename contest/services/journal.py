@@ -126,8 +126,8 @@ def _setting(name: str, value: Any, banks: Mapping[int, str]) -> str:
         return datetime.fromisoformat(str(value)).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
     if name == "counting":
         return next((label for c, label in COUNTING_LABELS.items() if c.value == value), "")
-    if name == "tie_break":
-        return next((label for c, label in TIE_BREAK_LABELS.items() if c.value == value), "")
+    if name == "tie_break":  # its labels hold arrows: quoted, apart from the change's own
+        return next((f"«{label}»" for c, label in TIE_BREAK_LABELS.items() if c.value == value), "")
     if name == "true_figure":
         return next((label for c, label in TRUE_FIGURE_LABELS.items() if c.value == value), "")
     if name == "show_score":

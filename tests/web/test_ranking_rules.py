@@ -186,3 +186,16 @@ def test_prize_in_my_results_once_published(client: TestClient, world: World, ap
     sign_in(client, "0912000111")
     mine = client.get("/me/attempts").text
     assert f'id="prize-{world.open_round}">Giải Nhất<' in mine
+
+
+def test_ranking_rule_change_reads_as_a_sentence_in_the_log(client: TestClient, world: World) -> None:
+    organiser = staff_bearer(client, world)
+    changes = {"tie_break": "prediction_then_submission", "true_figure": "participants"}
+    assert client.patch(f"/api/v1/staff/rounds/{world.open_round}", json=changes, headers=organiser).status_code == 200
+    user = client.portal.call(lambda: world.services.storage.accounts.for_login("btc"))[0]  # type: ignore[union-attr]
+    lines = client.portal.call(lambda: world.services.journal.lines(user, limit=1))  # type: ignore[union-attr]
+    assert lines[0].text == (
+        "Sửa vòng «Vòng mở»: thứ tự xếp hạng «Điểm → dự đoán → thời gian làm bài → giờ nộp bài (mặc định)» → "
+        "«Điểm → dự đoán → giờ nộp bài»; con số cần dự đoán Số người trả lời đúng tất cả các câu (mặc định) → "
+        "Số người tham gia"
+    )
