@@ -28,6 +28,8 @@ class Purpose(StrEnum):
     REGISTER = "register"
     RESET = "reset"
     RESET_LINK = "reset_link"
+    PHONE = "phone"
+    """A participant's new phone, on a contest that verifies phones (``services/profiles.py``)."""
 
 
 class Below(Protocol):

@@ -8,7 +8,10 @@ participant's first attempt in any round, the name, birth year and
 identification number are locked (a mistake is corrected by the organisers,
 who see the account's history); the area and unit they gave for a contest are
 never changed here (they decide which collective prize the attempt counts
-for). The phone and email, which only reach the participant, stay editable.
+for). The phone and email, which only reach the participant, stay editable;
+when a contest they joined verifies phones (``Contest.verify_phone``), a new
+phone needs the code sent to it (:meth:`Profiles.send_phone_code`, then
+:meth:`Profiles.confirm_phone`).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from contest.clock import Clock
+from contest.domain.codes import Purpose, normalize_code
 from contest.domain.models import Contest, Participation, Role, User
-from contest.domain.registration import DETAIL_FIELDS, Details, validate_details
+from contest.domain.registration import DETAIL_FIELDS, Details, normalize_phone, validate_details
 from contest.errors import Forbidden, Invalid, NotFound
 from contest.services.accounts import AccountTaken
 from contest.services.catalog import Catalog
+from contest.services.codes import Codes
 from contest.storage import Duplicate, Storage
 
 LOCKED_FIELDS = ("full_name", "birth_year", "cccd")
@@ -31,6 +36,13 @@ LOCKED = (
     " gắn với các thông tin này). Nếu có sai sót, vui lòng liên hệ Ban Tổ chức."
 )
 STAFF_ONLY = "Tài khoản cán bộ không có hồ sơ thí sinh."
+NEEDS_CODE = (
+    "Cuộc thi bạn tham gia yêu cầu xác minh số điện thoại: hãy dùng mục «Đổi số điện thoại» để nhận mã"
+    " xác minh gửi tới số mới."
+)
+BAD_PHONE = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
+PHONE_SMS = "Ma xac minh doi so dien thoai Hoi thi truc tuyen: {code}. Het han sau {minutes} phut. Khong dua ma cho ai."
+"""Without diacritics, as every SMS (``services/signups.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +53,18 @@ class Profile:
     joined: list[tuple[Contest, Participation]]
     """The contests joined, with the area and unit given for each."""
 
+    @property
+    def phone_needs_code(self) -> bool:
+        """Whether a new phone must be proved by a code (a contest joined verifies phones)."""
+        return any(contest.verify_phone for contest, _ in self.joined)
+
 
 class Profiles:
-    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock) -> None:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock, codes: Codes) -> None:
         self._storage = storage
         self._catalog = catalog
         self._clock = clock
+        self._codes = codes
 
     async def profile(self, user: User) -> Profile:
         """The participant's details; Forbidden for staff accounts, which have none."""
@@ -72,18 +90,66 @@ class Profiles:
         """Correct the participant's details: the :data:`DETAIL_FIELDS` given
         in ``fields`` (the others stay), checked as at registration.
         :class:`Invalid` naming each wrong field, a locked field changed
-        (:data:`LOCKED`) included; :class:`AccountTaken` (409) naming a phone,
-        email or identification number another account holds."""
+        (:data:`LOCKED`) and a new phone that needs a code (:data:`NEEDS_CODE`)
+        included; :class:`AccountTaken` (409) naming a phone, email or
+        identification number another account holds."""
         profile = await self.profile(user)
         current = {name: getattr(profile.details, name) for name in DETAIL_FIELDS}
         given = {name: fields[name] for name in DETAIL_FIELDS if name in fields}
         details = validate_details(current | given, today=self._clock.now().date())
-        if profile.locked:
-            changed = {n: LOCKED for n in LOCKED_FIELDS if getattr(details, n) != getattr(profile.details, n)}
-            if changed:
-                raise Invalid(changed)
+        refused = {
+            n: LOCKED for n in LOCKED_FIELDS if profile.locked and getattr(details, n) != getattr(profile.details, n)
+        }
+        if profile.phone_needs_code and details.phone != profile.details.phone:
+            refused["phone"] = NEEDS_CODE
+        if refused:
+            raise Invalid(refused)
+        return await self._save(user, details)
+
+    async def _save(self, user: User, details: Details) -> Profile:
         try:
             await self._storage.accounts.update_details(user.id, details)
         except Duplicate as taken:
             raise AccountTaken(taken.fields) from None
         return await self.profile(user)
+
+    async def send_phone_code(self, user: User, phone: object, *, client: str) -> str:
+        """Send a code to the participant's new ``phone`` (normalised, returned)
+        within the code send limits (429). Whether or not another account
+        holds the phone the answer is the same, so this is no way to learn
+        who is registered: a taken phone is sent nothing and no code will
+        match (:meth:`confirm_phone` says the code is wrong). :class:`Invalid`
+        naming ``phone`` for a phone that is not one or is already theirs;
+        ``Unavailable`` (409) without an SMS sender."""
+        profile = await self.profile(user)
+        normal = normalize_phone(phone)
+        if normal is None:
+            raise Invalid({"phone": BAD_PHONE})
+        if normal == profile.details.phone:
+            raise Invalid({"phone": "Đây đã là số điện thoại của bạn."})
+        sms = self._codes.need_sms()
+        taken = await self._storage.accounts.for_login(normal) is not None
+        code = await self._codes.issue(Purpose.PHONE, normal, client=client, payload=str(user.id), usable=not taken)
+        if not taken:
+            await sms.send_sms(normal, PHONE_SMS.format(code=code, minutes=self._codes.minutes))
+        return normal
+
+    async def confirm_phone(self, user: User, phone: object, code: object) -> Profile:
+        """Make ``phone`` the participant's, with the ``code`` sent to it by
+        :meth:`send_phone_code`: :class:`Invalid` naming ``phone`` or ``code``
+        (a wrong code says how many tries are left), :class:`AccountTaken`
+        when another account took the phone since."""
+        profile = await self.profile(user)
+        normal, typed = normalize_phone(phone), normalize_code(code)
+        errors = {}
+        if normal is None:
+            errors["phone"] = BAD_PHONE
+        if typed is None:
+            errors["code"] = "Mã xác minh gồm 6 chữ số, trong tin nhắn vừa gửi tới số điện thoại mới."
+        if errors:
+            raise Invalid(errors)
+        assert normal is not None and typed is not None
+        if await self._codes.use(Purpose.PHONE, normal, typed) != str(user.id):
+            raise Invalid({"code": "Mã xác minh này không dành cho tài khoản của bạn."})
+        details = Details(**{n: getattr(profile.details, n) for n in DETAIL_FIELDS} | {"phone": normal})
+        return await self._save(user, details)

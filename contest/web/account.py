@@ -17,12 +17,14 @@ from contest.errors import Invalid, TooManyRequests
 from contest.services.accounts import AccountTaken
 from contest.web.auth import session_id, sign_out
 from contest.web.pages import read_form, redirect, render, services, signed_in
+from contest.web.requests import client_address
 
 PAGE = "/me/account"
 NOTICES = {
     "profile": "Đã lưu thông tin của bạn.",
     "password": "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
     "ended": "Đã kết thúc phiên đăng nhập.",
+    "phone": "Đã đổi số điện thoại.",
 }
 _BROWSERS: tuple[tuple[str, str], ...] = (
     ("Edg/", "Edge"),
@@ -59,7 +61,10 @@ async def _page(
     status: int = 200,
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
+    new_phone: str = "",
 ) -> Response:
+    """The page; ``new_phone`` the phone a code was just sent to (the page
+    then asks for the code)."""
     s = services(request)
     profile = await s.profiles.profile(user) if user.role is Role.PARTICIPANT else None
     shown = (
@@ -76,6 +81,7 @@ async def _page(
         errors=errors or {},
         values={k: "" if v is None else v for k, v in shown.items()},
         notice=NOTICES.get(request.query_params.get("notice", ""), ""),
+        new_phone=new_phone,
     )
 
 
@@ -95,6 +101,31 @@ async def profile(request: Request, user: User) -> Response:
     except (Invalid, AccountTaken) as exc:
         return await _page(request, user, status=exc.status, errors=dict(exc.errors), values=values)
     return redirect(f"{PAGE}?notice=profile")
+
+
+@signed_in
+async def phone(request: Request, user: User) -> Response:
+    """ "Đổi số điện thoại" where a contest verifies phones: a code goes to
+    the new phone and the page asks for it."""
+    form = await read_form(request)
+    try:
+        sent = await services(request).profiles.send_phone_code(user, form.get("phone"), client=client_address(request))
+    except (Invalid, TooManyRequests) as exc:
+        return await _page(
+            request, user, status=exc.status, errors=dict(getattr(exc, "errors", {}) or {"phone": exc.message})
+        )
+    return await _page(request, user, new_phone=sent)
+
+
+@signed_in
+async def phone_confirm(request: Request, user: User) -> Response:
+    form = await read_form(request)
+    new_phone = str(form.get("phone", ""))
+    try:
+        await services(request).profiles.confirm_phone(user, new_phone, form.get("code"))
+    except (Invalid, AccountTaken) as exc:
+        return await _page(request, user, status=exc.status, errors=dict(exc.errors), new_phone=new_phone)
+    return redirect(f"{PAGE}?notice=phone")
 
 
 @signed_in
@@ -140,6 +171,8 @@ routes = [
     Route(PAGE, account, methods=["GET"]),
     Route(f"{PAGE}/profile", profile, methods=["POST"]),
     Route(f"{PAGE}/password", password, methods=["POST"]),
+    Route(f"{PAGE}/phone", phone, methods=["POST"]),
+    Route(f"{PAGE}/phone/confirm", phone_confirm, methods=["POST"]),
     Route("/me/sessions/end-all", end_all, methods=["POST"]),
     Route("/me/sessions/{session_id:str}/end", end_session, methods=["POST"]),
 ]

@@ -1,5 +1,6 @@
 """The account in the JSON API, for the token's owner: their details
-(``GET/PATCH /v1/me``), a new password (``POST /v1/me/password``), their
+(``GET/PATCH /v1/me``, a new phone proved by a code: ``POST
+/v1/me/phone``, ``/v1/me/phone/confirm``), a new password (``POST /v1/me/password``), their
 sessions (``GET/DELETE /v1/me/sessions``, ``DELETE /v1/me/sessions/{id}``),
 and withdrawing the calling token (``DELETE /v1/token``)."""
 
@@ -17,13 +18,14 @@ from contest.storage.sessions import Session
 from contest.web.account import device
 from contest.web.api import iso, services
 from contest.web.auth import api_session, api_user
-from contest.web.requests import read_json
+from contest.web.requests import client_address, read_json
 
 
 def _profile_json(profile: Profile) -> dict[str, Any]:
     return {
         **{name: getattr(profile.details, name) for name in DETAIL_FIELDS},
         "locked": list(LOCKED_FIELDS) if profile.locked else [],
+        "phone_needs_code": profile.phone_needs_code,
         "contests": [
             {"contest_id": contest.id, "area_id": joined.area_id, "unit": joined.unit}
             for contest, joined in profile.joined
@@ -52,6 +54,23 @@ async def update_me(request: Request) -> Response:
     user = await api_user(request)
     body = await read_json(request)
     return JSONResponse(_profile_json(await services(request).profiles.update(user, body)))
+
+
+async def phone(request: Request) -> Response:
+    """``{"phone"}``: a code sent to the new phone (contests that verify phones)."""
+    user = await api_user(request)
+    body = await read_json(request)
+    sent = await services(request).profiles.send_phone_code(user, body.get("phone"), client=client_address(request))
+    return JSONResponse({"phone": sent}, status_code=202)
+
+
+async def phone_confirm(request: Request) -> Response:
+    """``{"phone", "code"}``: the new phone is the participant's."""
+    user = await api_user(request)
+    body = await read_json(request)
+    return JSONResponse(
+        _profile_json(await services(request).profiles.confirm_phone(user, body.get("phone"), body.get("code")))
+    )
 
 
 async def password(request: Request) -> Response:
@@ -96,6 +115,8 @@ routes = [
     Route("/v1/me", me, methods=["GET"]),
     Route("/v1/me", update_me, methods=["PATCH"]),
     Route("/v1/me/password", password, methods=["POST"]),
+    Route("/v1/me/phone", phone, methods=["POST"]),
+    Route("/v1/me/phone/confirm", phone_confirm, methods=["POST"]),
     Route("/v1/me/sessions", sessions, methods=["GET"]),
     Route("/v1/me/sessions", end_all, methods=["DELETE"]),
     Route("/v1/me/sessions/{session_id:str}", end_one, methods=["DELETE"]),

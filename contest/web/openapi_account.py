@@ -63,9 +63,69 @@ PATHS: dict[str, Any] = {
                 "403": _STAFF,
                 "409": error("A phone, email or identification number another account holds (`account_exists`)."),
                 "413": error("Request body over the configured limit."),
-                "422": error("Per-field messages: a value that is not valid, or a locked field changed."),
+                "422": error(
+                    "Per-field messages: a value that is not valid, a locked field changed, or a new phone where "
+                    "`phone_needs_code` (use POST /api/v1/me/phone)."
+                ),
             },
         },
+    },
+    "/api/v1/me/phone": {
+        "post": {
+            "summary": "Send a code to a new phone (when a contest joined verifies phones)",
+            "description": "The answer is the same whether or not another account holds the phone; for a taken "
+            "phone nothing is sent and no code matches.",
+            "security": SECURED,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object", "required": ["phone"], "properties": {"phone": {"type": "string"}}}
+                    }
+                },
+            },
+            "responses": {
+                "202": json_body(
+                    {"type": "object", "required": ["phone"], "properties": {"phone": {"type": "string"}}},
+                    "A code was sent to the phone (normalised).",
+                ),
+                "400": BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _STAFF,
+                "409": error("The site has no SMS sender (`sender_unavailable`)."),
+                "413": error("Request body over the configured limit."),
+                "422": error("`phone` not a mobile number, or already the participant's."),
+                "429": error("Too many codes sent to this phone or from this address; see the Retry-After header."),
+                "503": error("The SMS gateway did not take the message (`send_failed`)."),
+            },
+        }
+    },
+    "/api/v1/me/phone/confirm": {
+        "post": {
+            "summary": "Make the new phone the participant's with the code sent to it",
+            "security": SECURED,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["phone", "code"],
+                            "properties": {"phone": {"type": "string"}, "code": {"type": "string"}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": json_body(ref("Me"), "The details with the new phone."),
+                "400": BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _STAFF,
+                "409": error("Another account took the phone since (`account_exists`)."),
+                "413": error("Request body over the configured limit."),
+                "422": error("`phone` or `code` wrong (a wrong code says how many tries are left)."),
+            },
+        }
     },
     "/api/v1/me/password": {
         "post": {
@@ -134,13 +194,17 @@ PATHS: dict[str, Any] = {
 SCHEMAS: dict[str, Any] = {
     "Me": {
         "type": "object",
-        "required": [*_DETAILS, "locked", "contests"],
+        "required": [*_DETAILS, "locked", "phone_needs_code", "contests"],
         "properties": {
             **_DETAILS,
             "locked": {
                 "type": "array",
                 "items": {"type": "string", "enum": list(LOCKED_FIELDS)},
                 "description": "Fields the participant may no longer change (they have an attempt).",
+            },
+            "phone_needs_code": {
+                "type": "boolean",
+                "description": "A contest joined verifies phones: change the phone with POST /api/v1/me/phone.",
             },
             "contests": {
                 "type": "array",

@@ -6,12 +6,14 @@ locked once they have an attempt)."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 
 import pytest
 from starlette.testclient import TestClient
 
 from contest.config import Settings
+from tests.backends import rows
 from tests.conftest import PASSWORD, World
 from tests.web.test_pages import csrf, register, start_round
 from tests.web.test_revocation import participant, sign_in
@@ -22,7 +24,7 @@ NEW = "mật-khẩu-mới-an-toàn"
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, session_check_seconds=0)
+    return dataclasses.replace(settings, session_check_seconds=0, sms_sender="log")
 
 
 def bearer(client: TestClient, login: str, password: str = PASSWORD) -> dict[str, str]:
@@ -208,3 +210,63 @@ def test_staff_reset_needs_manage_participants(client: TestClient, world: World)
     sign_in_staff(client, world, Role.JUDGE, "giamkhao")
     page = f"/organiser/participants/{user.id}/password"
     assert client.post(page, data={"csrf_token": csrf(client.get("/me/account").text)}).status_code == 403
+
+
+def verify_phones(world: World) -> None:
+    """The seeded contest asks for verified phones (as its settings page would set)."""
+    rows(world.services.settings.database_url, "UPDATE contests SET verify_phone = 1 WHERE id = ?", (world.contest_id,))
+
+
+def sms_code(caplog: pytest.LogCaptureFixture) -> str:
+    sent = [r.getMessage() for r in caplog.records if r.name == "contest.services.senders"]
+    found = re.findall(r"\b(\d{6})\b", sent[-1])
+    assert found, sent
+    return found[0]
+
+
+def test_new_phone_needs_its_code_where_a_contest_verifies_phones(
+    client: TestClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="contest.services.senders")
+    user, auth = participant(client, world)
+    verify_phones(world)
+    assert client.get("/api/v1/me", headers=auth).json()["phone_needs_code"] is True
+    refused = client.patch("/api/v1/me", headers=auth, json={"phone": "0987654321"})
+    assert (refused.status_code, list(refused.json()["errors"])) == (422, ["phone"])
+    sent = client.post("/api/v1/me/phone", headers=auth, json={"phone": "+84 987 654 321"})
+    assert (sent.status_code, sent.json()) == (202, {"phone": "0987654321"})
+    wrong = client.post("/api/v1/me/phone/confirm", headers=auth, json={"phone": "0987654321", "code": "000000"})
+    assert (wrong.status_code, list(wrong.json()["errors"])) == (422, ["code"])
+    code = sms_code(caplog)
+    done = client.post("/api/v1/me/phone/confirm", headers=auth, json={"phone": "0987654321", "code": code})
+    assert (done.status_code, done.json()["phone"]) == (200, "0987654321")
+    assert sign_in(browser(client), "0987654321") == 303
+    assert sign_in(browser(client), str(user.phone)) == 401
+
+
+def test_new_phone_page_asks_for_the_code(client: TestClient, world: World, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="contest.services.senders")
+    participant(client, world)
+    verify_phones(world)
+    assert 'action="/me/account/phone"' in client.get("/me/account").text
+    status, html = post(client, "/me/account/phone", phone="0987654322")
+    assert (status, 'name="code"' in html) == (200, True)
+    status, _html = post(client, "/me/account/phone/confirm", phone="0987654322", code=sms_code(caplog))
+    assert status == 303
+    assert "0987654322" in client.get("/me/account?notice=phone").text
+
+
+def test_taken_phone_is_sent_nothing_and_answered_the_same(
+    client: TestClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="contest.services.senders")
+    taken = register(client, world)
+    client.cookies.clear()
+    _user, auth = participant(client, world)
+    verify_phones(world)
+    before = len(caplog.records)
+    sent = client.post("/api/v1/me/phone", headers=auth, json={"phone": taken["phone"]})
+    assert (sent.status_code, sent.json()) == (202, {"phone": taken["phone"]})
+    assert len(caplog.records) == before  # nothing sent
+    guess = client.post("/api/v1/me/phone/confirm", headers=auth, json={"phone": taken["phone"], "code": "123456"})
+    assert (guess.status_code, list(guess.json()["errors"])) == (422, ["code"])
