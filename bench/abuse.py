@@ -270,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         challenge = httpx2.get(url + "/api/v1/challenge").status_code == 200
         log(f"server {url}, nginx {proxy.url}; challenges {'issued' if challenge else 'not issued'}")
         result: dict[str, Any] = {"challenges": challenge, "machine": machine(), "versions": versions()}
+        result["load_average_before"] = os.getloadavg()  # the machine may be shared: say how busy it was
         log(f"registrations from one address for {seconds:.0f} s")
         result["one_address"] = asyncio.run(registrations(url, area, lambda i: ONE_ADDRESS, seconds))
         log(f"registrations from one /24 for {seconds:.0f} s")
@@ -280,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         result["lockout"] = asyncio.run(lockout(url, area))
         log(f"answer saves through nginx, without and with {args.slow} slow clients")
         result["nginx"] = through_nginx(url, proxy.url, proxy.port, area, slow=args.slow, count=args.saves)
+        result["load_average_after"] = os.getloadavg()
     except KeyboardInterrupt:
         log("interrupted")
         return 130
@@ -320,6 +322,7 @@ def report(r: dict[str, Any]) -> None:
             f"max {s['max_ms']} ms ({n[key]['failed']} failed); /healthz p50 {h['p50_ms']} ms, p95 {h['p95_ms']} ms"
         )
     print(f"slow clients still connected when the last save returned: {n['slow_still_connected_after']}")
+    print(f"load average before {r['load_average_before'][0]:.1f}, after {r['load_average_after'][0]:.1f}")
 
 
 if __name__ == "__main__":
