@@ -57,7 +57,7 @@ def test_no_prediction_order_reaches_page_api_and_signed_copy(
     take(client, world, world.open_round, an, right=5, prediction=9, seconds=300)
     take(client, world, world.open_round, binh, right=5, prediction=2, seconds=590)  # exact, but slower
     world.clock.advance(days=8)
-    publish(client, world, world.open_round)
+    publish(client, world, world.open_round, "final")
 
     body = client.get(f"/api/v1/rounds/{world.open_round}/leaderboard").json()
     assert names(body["entries"]) == [(1, "Nguyễn Văn An"), (2, "Trần Thị Bình")]
@@ -66,6 +66,7 @@ def test_no_prediction_order_reaches_page_api_and_signed_copy(
     assert "dự đoán" not in body["rule"]
     assert body["rule"] in client.get(f"/rounds/{world.open_round}/leaderboard").text
     assert client.get(f"/rounds/{world.open_round}/leaderboard.json").json()["rule"] == body["rule"]
+    assert body["rule"] in client.get(f"/judging/rounds/{world.open_round}/record").text  # the biên bản
 
 
 def test_default_order_and_figure_rule_reach_the_api(
