@@ -28,7 +28,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from contest.clock import Clock
 from contest.config import Settings
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 SEEN_EVERY_SECONDS = 300
 """How stale a session's "last used" time may be (the account page shows it to the minute)."""
+ENDED_KEPT_DAYS = 30
+"""How long an ended session stays listed in the database before :meth:`Sessions.sweep` forgets it."""
+SWEEP_EVERY_SECONDS = 3600
 
 Version = tuple[int, int]
 Seen = tuple[Version | None, tuple[int, Standing] | None, float]
@@ -72,6 +75,7 @@ class Sessions:
         self._used: dict[str, datetime] = {}
         """session id -> when it was used, not yet written"""
         self._writing: asyncio.Task[None] | None = None
+        self._next_sweep = -float("inf")
 
     async def open(self, user: User, *, kind: Kind, agent: str) -> str:
         """A new session for ``user`` (a browser signing in, or a token
@@ -121,6 +125,20 @@ class Sessions:
             self._used[session_id] = self._clock.now()
             self._seen[session_id] = (seen[0], state, time.monotonic() + SEEN_EVERY_SECONDS)
         return replace(claim, role=standing.role)
+
+    async def sweep(self) -> int:
+        """Forget, at most once an hour per process (the sweeper asks every
+        few seconds), sessions ended more than :data:`ENDED_KEPT_DAYS` ago and
+        those unused for longer than a cookie or token lives; how many."""
+        if time.monotonic() < self._next_sweep:
+            return 0
+        self._next_sweep = time.monotonic() + SWEEP_EVERY_SECONDS
+        now = self._clock.now()
+        lifetime = max(self._settings.session_max_age_seconds, self._settings.token_ttl_seconds)
+        return await self._storage.sessions.purge(
+            ended_before=now - timedelta(days=ENDED_KEPT_DAYS),
+            unused_since=now - timedelta(seconds=lifetime + SEEN_EVERY_SECONDS),
+        )
 
     async def mine(self, user: User) -> list[Session]:
         """The account's open sessions, the most recently used first."""

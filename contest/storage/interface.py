@@ -178,6 +178,8 @@ class SessionStorage(Protocol):
 
     async def seen(self, moments: Mapping[str, datetime]) -> None: ...
 
+    async def purge(self, *, ended_before: datetime, unused_since: datetime, batch: int = 500) -> int: ...
+
 
 class ParticipationStorage(Protocol):
     """What services ask of ``Storage.participations`` (:class:`contest.storage.participations.ParticipationStore`)."""

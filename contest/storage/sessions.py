@@ -6,7 +6,7 @@ every session that ends."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -103,6 +103,26 @@ class SessionStore:
             ]
 
         return await self.db.read(fn)
+
+    async def purge(self, *, ended_before: datetime, unused_since: datetime, batch: int = 500) -> int:
+        """Forget sessions that ended before ``ended_before`` or were last used
+        before ``unused_since``; how many. Found on a read connection and
+        deleted by id, ``batch`` at a time, so the writer is never held long."""
+
+        def stale(conn: Conn) -> list[str]:
+            rows = conn.execute(
+                "SELECT id FROM sessions WHERE ended_at < ? OR seen_at < ?", (to_ms(ended_before), to_ms(unused_since))
+            )
+            return [r["id"] for r in rows]
+
+        def forget(chunk: list[str]) -> Callable[[Conn], object]:
+            marks = ", ".join("?" for _ in chunk)
+            return lambda conn: conn.execute(f"DELETE FROM sessions WHERE id IN ({marks})", chunk)
+
+        found = await self.db.read(stale)
+        for start in range(0, len(found), batch):
+            await self.db.write(forget(found[start : start + batch]))
+        return len(found)
 
     async def seen(self, moments: Mapping[str, datetime]) -> None:
         """Note when each session was last used (many in one write)."""

@@ -142,7 +142,8 @@ def _handlers(handler: Any) -> dict[Any, Any]:
 
 class _Sweeper:
     """Closes attempts whose time ran out even if nobody comes back to them,
-    forgets bank uploads nobody confirmed within a day, ranks rounds the
+    forgets bank uploads nobody confirmed within a day and sessions long
+    ended or expired (``Sessions.sweep``, hourly), ranks rounds the
     clock closed (``Leaderboards.rank_closed``) and keeps their item analysis."""
 
     def __init__(self, services: Services) -> None:
@@ -175,6 +176,7 @@ class _Sweeper:
             try:
                 await self._services.attempts.sweep()
                 await self._services.banks.sweep_uploads()
+                await self._services.sessions.sweep()
             except Exception:
                 log.exception("sweeping expired attempts failed; will retry")
             try:

@@ -72,3 +72,16 @@ def test_session_ended_here_is_refused_here_at_once(settings: Settings, client: 
     assert client.portal.call(here.check, user, opened) == user
     client.portal.call(here.end, user, opened)
     assert client.portal.call(here.check, user, opened) is None
+
+
+def test_sweep_forgets_sessions_long_ended_or_expired(client: TestClient, world: World) -> None:
+    """Hourly at most: ended over 30 days ago, or unused longer than a cookie or token lives."""
+    user, _bearer = participant(client, world)  # a browser's session and a token's
+    sessions = world.services.sessions
+    world.clock.advance(days=7, minutes=6)  # both expired: a cookie lives 7 days, a token 1
+    fresh = client.portal.call(lambda: sessions.open(user, kind="token", agent=""))
+    ended = client.portal.call(lambda: sessions.open(user, kind="token", agent=""))
+    client.portal.call(sessions.end, user, ended)
+    assert client.portal.call(sessions.sweep) == 2
+    assert client.portal.call(sessions.sweep) == 0  # not again within the hour
+    assert [s.id for s in client.portal.call(sessions.mine, user)] == [fresh]
