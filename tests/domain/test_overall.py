@@ -83,7 +83,7 @@ _rounds = st.lists(_attempts, min_size=1, max_size=3)
 _orders = st.sampled_from(TieBreak)
 
 
-@settings(max_examples=150)
+@settings(max_examples=75)
 @given(_rounds, _orders, st.randoms())
 def test_overall_property_permuting_rounds_and_attempts_changes_nothing(
     rounds: list[list[tuple[int, int, int | None, int, int]]], tie: TieBreak, rnd: random.Random
@@ -99,7 +99,7 @@ def test_overall_property_permuting_rounds_and_attempts_changes_nothing(
     assert overall(shuffled, tie) == overall(standings, tie)
 
 
-@settings(max_examples=150)
+@settings(max_examples=75)
 @given(_rounds, _orders)
 def test_overall_property_equal_entries_share_a_rank_and_the_next_skips(
     rounds: list[list[tuple[int, int, int | None, int, int]]], tie: TieBreak
