@@ -5,7 +5,11 @@ stored at close; a close moved later is ranked again after the new close."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from datetime import timedelta
+
+from starlette.testclient import TestClient
 
 from contest.clock import FixedClock
 from contest.config import Settings
@@ -14,7 +18,9 @@ from contest.domain.models import Phase, Role
 from contest.services.container import Services
 from contest.services.contests import reschedule_round
 from contest.services.leaderboards import CLAIM_LEASE, rule_of
-from tests.conftest import World, registration
+from contest.storage import open_storage
+from contest.web.app import create_app
+from tests.conftest import World, registration, seed
 from tests.services.test_catalog import two_nodes
 
 
@@ -120,3 +126,36 @@ def test_rank_closed_ranks_again_after_a_close_moved_later(settings: Settings, c
         assert await a.leaderboards.rank_closed(grace=grace(settings)) == 0
 
     two_nodes(settings, clock, body)
+
+
+def test_rank_closed_ranks_again_after_a_rescoring(settings: Settings, clock: FixedClock) -> None:
+    async def body(a: Services, b: Services, world: World) -> None:
+        await take(a, world, right=5, prediction=1, seconds=60)
+        round_ = await a.catalog.round(world.open_round)
+        clock.set(round_.closes_at + timedelta(hours=1))
+        await a.leaderboards.rank_closed(grace=grace(settings))
+        organiser = await a.storage.accounts.create_staff(
+            username="btc", full_name="Ban Tổ chức", role=Role.ORGANISER, password_hash="x", now=clock.now()
+        )
+        await a.banks.rescore(organiser, world.open_round, apply=True)
+        stale = await a.storage.leaderboards.head(world.open_round)
+        assert stale is not None and stale.closes_at is None  # the attempts may have changed
+        assert await b.leaderboards.rank_closed(grace=grace(settings)) == 1
+        again = await a.storage.leaderboards.head(world.open_round)
+        assert again is not None and again.closes_at == round_.closes_at
+
+    two_nodes(settings, clock, body)
+
+
+def test_the_servers_sweeper_ranks_a_round_after_its_close(settings: Settings, clock: FixedClock) -> None:
+    services = Services.build(open_storage(settings.database_url), replace(settings, sweep_interval_seconds=1), clock)
+    with TestClient(create_app(services, sweeper=True)) as client:
+        world = client.portal.call(seed, services, clock)  # type: ignore[union-attr]
+        clock.set(world.clock.now() + timedelta(days=8))  # the open round has closed
+        head = None
+        for _ in range(100):
+            head = client.portal.call(services.storage.leaderboards.head, world.open_round)  # type: ignore[union-attr]
+            if head is not None:
+                break
+            time.sleep(0.05)
+        assert head is not None and head.phase is Phase.CLOSED
