@@ -24,7 +24,7 @@ from contest.domain.contests import (
     time_left,
 )
 from contest.domain.eligibility import OPEN_TO, QUALIFY_BY, describe
-from contest.domain.models import Contest, Difficulty, Eligibility, Round, User
+from contest.domain.models import Contest, Difficulty, Eligibility, Round, RoundRules, User
 from contest.domain.name_lists import MAX_BYTES, MAX_ROWS, read_name_list
 from contest.domain.permissions import Capability
 from contest.errors import Conflict, Invalid
@@ -251,11 +251,14 @@ async def new_round(request: Request, user: User) -> Response:
     s = services(request)
     await s.catalog.up_to_date()
     contest = await s.catalog.contest(request.path_params["contest_id"])
+    # The contest's rules state its ranking once: a new round starts from its latest round's.
+    earlier = await s.catalog.rounds(contest.id)
+    ranked = earlier[-1].rules if earlier else RoundRules(1, 1, 1)
     values: dict[str, Any] = {
         "attempts_allowed": 1,
-        "counting": "best",
-        "tie_break": "prediction",
-        "true_figure": "all_correct",
+        "counting": ranked.counting.value,
+        "tie_break": ranked.tie_break.value,
+        "true_figure": ranked.true_figure.value,
         "show_score": "immediately",
     }
     if request.method == "POST":

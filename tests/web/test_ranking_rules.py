@@ -200,3 +200,15 @@ def test_ranking_rule_change_reads_as_a_sentence_in_the_log(client: TestClient, 
         "«Điểm → dự đoán → giờ nộp bài»; con số cần dự đoán Số người trả lời đúng tất cả các câu (mặc định) → "
         "Số người tham gia"
     )
+
+
+def test_new_round_form_starts_from_the_contests_latest_ranking_rule(client: TestClient, world: World) -> None:
+    organiser = staff_bearer(client, world)
+    changes = {"counting": "last", "tie_break": "no_prediction", "true_figure": "attempts"}
+    # The latest round by opening is the upcoming one.
+    path = f"/api/v1/staff/rounds/{world.upcoming_round}"
+    assert client.patch(path, json=changes, headers=organiser).status_code == 200
+    staff_user(client, world, Role.ORGANISER, "btc2")
+    form = client.get(f"/organiser/contests/{world.contest_id}/rounds/new").text
+    for value in ("last", "no_prediction", "attempts"):
+        assert f'<option value="{value}" selected>' in form
