@@ -30,6 +30,7 @@ pytestmark = [
 
 PARTICIPANT = "127.0.0.3"  # the participant's own loopback address; the slow clients use 127.0.0.2
 DIRECT = "127.0.0.4"  # someone reaching the app without nginx
+SCRIPT = "127.0.0.5"  # a script hammering nginx
 FORGED = "203.0.113.9"
 
 
@@ -76,6 +77,7 @@ def test_participant_answers_through_nginx_while_2000_slow_clients_hold_connecti
             assert saved.status_code == 200
         assert max(timings) < 1.0, timings  # measured: ~5 ms each
         assert slow.closed_by_server == 0  # all 2,000 were still connected meanwhile
+        refusals_of_nginx(proxy)
         # nginx's client_header_timeout (10 s) closes every one of them; the app never saw them.
         while slow.closed_by_server < 2000 and time.monotonic() - began < 16:
             time.sleep(0.2)
@@ -89,3 +91,18 @@ def test_participant_answers_through_nginx_while_2000_slow_clients_hold_connecti
         assert http.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=headers).status_code == 201
     # The app recorded the address nginx saw, and the direct client's own, never the claimed one.
     assert rows(server.database, "SELECT client_address FROM attempts ORDER BY id") == [(PARTICIPANT,), (DIRECT,)]
+
+
+def refusals_of_nginx(proxy: Nginx) -> None:
+    """The body and rate limits of deploy/nginx.conf, answered by nginx in Vietnamese."""
+    with httpx2.Client(base_url=proxy.url, transport=httpx2.HTTPTransport(local_address=SCRIPT)) as http:
+        big = http.post("/api/v1/register", content=b"x" * 100_000, headers={"content-type": "application/json"})
+        assert big.status_code == 413 and "Dữ liệu gửi lên quá lớn." in big.text
+        # The bank upload takes a large file as far as the app (which wants an organiser signed in).
+        upload = http.post("/organiser/uploads", files={"file": ("b.json", b"x" * 2_000_000)})
+        assert upload.status_code in (303, 403), upload.status_code
+        # Sign-ins: a burst of 20, then one a second.
+        answers = [http.post("/api/v1/token", json={}) for _ in range(30)]
+    refused = [a for a in answers if a.status_code == 429 and "Quá nhiều yêu cầu từ địa chỉ của bạn" in a.text]
+    assert answers[0].status_code != 429 and len(refused) >= 5
+    assert refused[0].headers["retry-after"] == "10"
