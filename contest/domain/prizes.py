@@ -7,6 +7,14 @@ who share a rank share whatever their places give, unless their places span
 two kinds (or a prize and none): then none of them is given a prize here, and
 the tie is reported for the judges to decide — never cut silently.
 
+The judges' decision on such a tie (:class:`Decision`, :func:`decide`): one
+of the prizes the tie's places give, to some or all of the tied (all: the
+quota is exceeded), with a written reason; the others in the tie get the
+lowest kind its places give (possibly none). A decision settles only the tie
+it was made for (the same rank, participants and places, :func:`settle`): a
+re-ranking that dissolves or changes the tie leaves it stale, and the judges
+decide again.
+
 Collective prizes: units or areas ordered by how many participants they
 sent, or, where headcounts exist, by their participation rate (participants
 ÷ headcount); places that tie share a rank ("1, 2, 2, 4"); one without a
@@ -22,6 +30,8 @@ from fractions import Fraction
 from itertools import groupby
 
 from contest.domain.models import Prizes
+from contest.domain.phases import PhaseRefused
+from contest.errors import Invalid
 
 
 class Prize(enum.StrEnum):
@@ -86,6 +96,95 @@ def assign(ranked: Sequence[tuple[int, int]], quotas: Prizes) -> Awards:
         if position >= len(slots):
             break
     return Awards(prizes, tuple(ties))
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The judges' decision on the tie at ``rank`` of ``tied`` (ascending user
+    ids) with ``places``: ``prize`` to ``winners``, the rest of the tie the
+    lowest kind of ``places``."""
+
+    rank: int
+    tied: tuple[int, ...]
+    places: tuple[tuple[Prize | None, int], ...]
+    prize: Prize
+    winners: tuple[int, ...]
+    reason: str
+
+    def settles(self, tie: BoundaryTie) -> bool:
+        return (self.rank, self.tied, self.places) == (tie.rank, tuple(sorted(tie.user_ids)), tie.places)
+
+    def given(self) -> dict[int, Prize]:
+        """What each tied participant gets under this decision (no entry: no prize)."""
+        rest = self.places[-1][0]
+        result = {user: rest for user in self.tied if rest is not None}
+        result.update((user, self.prize) for user in self.winners)
+        return result
+
+
+def decide(ties: Sequence[BoundaryTie], prize: object, user_ids: object, reason: str) -> Decision:
+    """The decision giving ``prize`` (a :class:`Prize` value) to ``user_ids``
+    (a non-empty list of participants all in one of ``ties``) for ``reason``.
+    Invalid (422) for a prize that tie's places do not give, or participants
+    not all in one boundary tie."""
+    chosen = prize if isinstance(prize, str) else ""
+    kind = next((k for k in Prize if k.value == chosen), None)
+    if kind is None:
+        raise Invalid({"prize": "Chọn một giải: " + ", ".join(f"{k.value} ({k.label})" for k in Prize) + "."})
+    users = user_ids if isinstance(user_ids, list) else []
+    tie = next((t for t in ties if users and all(u in t.user_ids for u in users)), None)
+    if tie is None or not all(type(u) is int for u in users):
+        raise Invalid({"user_ids": "Chọn ít nhất một thí sinh, tất cả trong cùng một nhóm đồng hạng ở ranh giới giải."})
+    if all(kind is not k for k, _n in tie.places):
+        raise Invalid({"prize": f"Nhóm đồng hạng {tie.rank} không có {kind.label}."})
+    return Decision(tie.rank, tuple(sorted(tie.user_ids)), tie.places, kind, tuple(sorted(set(users))), reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """The awards with the judges' decisions applied: ``prizes`` (user id ->
+    prize) for everyone the quotas or a decision give one; the ties decided
+    (each with its decision), those still undecided, and decisions in force
+    that no longer match any tie (stale: the standings changed since)."""
+
+    prizes: dict[int, Prize]
+    decided: tuple[tuple[BoundaryTie, Decision], ...]
+    undecided: tuple[BoundaryTie, ...]
+    stale: tuple[Decision, ...]
+
+    @property
+    def ties(self) -> tuple[BoundaryTie, ...]:
+        """Every boundary tie, decided or not, by rank."""
+        return tuple(sorted((*self.undecided, *(t for t, _d in self.decided)), key=lambda t: t.rank))
+
+
+def settle(awards: Awards, decisions: Sequence[Decision]) -> Settled:
+    """Apply ``decisions`` (those in force, at most one per rank) to ``awards``."""
+    given = dict(awards.prizes)
+    decided, undecided, used = [], [], set()
+    for tie in awards.ties:
+        match = next((d for d in decisions if d.settles(tie)), None)
+        if match is None:
+            undecided.append(tie)
+            continue
+        used.add(match.rank)
+        decided.append((tie, match))
+        given.update(match.given())
+    stale = tuple(d for d in decisions if d.rank not in used)
+    return Settled(given, tuple(decided), tuple(undecided), stale)
+
+
+def check_settled(settled: Settled) -> None:
+    """Allow final results, or raise :class:`PhaseRefused` (409
+    ``prize_ties_undecided``) naming the ranks whose boundary tie the
+    judges have not decided (or whose decision went stale)."""
+    if settled.undecided:
+        ranks = ", ".join(str(t.rank) for t in settled.undecided)
+        raise PhaseRefused(
+            f"Còn đồng hạng ở ranh giới giải chưa được Ban Giám khảo quyết định (hạng {ranks}):"
+            " quyết định trước khi công bố kết quả chính thức.",
+            code="prize_ties_undecided",
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 """Winners' certificates and their public verification.
 
 A winner is a participant the round's prize quotas give a prize in its final
-standings (``domain/prizes.assign``; a tie across a prize boundary gives
-nobody a certificate until the judges decide). Each certificate carries a
+standings (``domain/prizes.assign``, with the judges' decision on a tie
+across a prize boundary: :func:`contest.services.records.settled`). Each certificate carries a
 code, ``{round}-{participant}-{check}``, whose check is an HMAC of the
 round and participant under the site's secret key: nobody makes a valid code
 without the key, and the verification page reads the standings again, so a
@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass
 
 from contest.config import Settings
-from contest.domain import prizes
 from contest.domain.models import Phase, User
 from contest.domain.numbers import int_or_none
 from contest.domain.permissions import Capability, require
 from contest.errors import NotFound
 from contest.services.catalog import Catalog
+from contest.services.records import settled
 from contest.storage import Storage
 
 CODE = re.compile(r"([0-9]{1,18})-([0-9]{1,18})-([0-9a-f]{20})")
@@ -61,12 +61,9 @@ class Certificates:
         head = await self._storage.leaderboards.head(round_id)
         if head is None or head.phase is not Phase.FINAL:
             raise NotFound(NO_CERTIFICATE)
-        quotas = round_.rules.prizes
-        slots = quotas.first + quotas.second + quotas.third + quotas.consolation
-        # One entry past the last prize tells whether the last prize's rank runs over it.
-        entries = await self._storage.leaderboards.entries(round_id, limit=slots + 1)
-        prize = prizes.assign([(e.user_id, e.rank) for e in entries], quotas).prizes.get(user_id)
-        entry = next((e for e in entries if e.user_id == user_id), None)
+        prized = await settled(self._storage, round_)
+        prize = prized.awards.prizes.get(user_id)
+        entry = next((e for e in prized.entries if e.user_id == user_id), None)
         if prize is None or entry is None:
             raise NotFound(NO_CERTIFICATE)
         contest = await self._catalog.contest(round_.contest_id)

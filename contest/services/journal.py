@@ -176,6 +176,17 @@ def _review_line(entry: AuditEntry, round_: str) -> str:
     return f"{verb} {what} ở vòng {round_}: {d.get('reason', '')}"
 
 
+def _prize_decision_line(entry: AuditEntry, round_: str) -> str:
+    """The judges' decision on a tie across a prize boundary, and the one it replaced."""
+    d: dict[str, Any] = entry.details
+
+    def told(decided: dict[str, Any]) -> str:
+        return f"{decided.get('prize', '')} cho {', '.join(decided.get('winners', []))} ({decided.get('reason', '')})"
+
+    line = f"Quyết định đồng hạng {d.get('rank')} ở ranh giới giải vòng {round_}: {told(d.get('after') or {})}"
+    return line + (f"; thay quyết định trước: {told(d['before'])}" if d.get("before") else "")
+
+
 def _phase(value: object) -> str:
     return next((label for phase, label in LABELS.items() if phase.value == value), "(không rõ)")
 
@@ -237,6 +248,8 @@ def describe(entry: AuditEntry, *, banks: Mapping[int, str], rounds: Mapping[int
         text = _republish_line(entry, _name(entry, rounds))
     elif entry.action in ("round.answer", "round.disqualify", "round.reinstate"):
         text = _review_line(entry, _name(entry, rounds))
+    elif entry.action == "round.prize_decision":
+        text = _prize_decision_line(entry, _name(entry, rounds))
     elif entry.action.startswith("account."):
         text = _account_line(entry)
     elif entry.action in PUBLICATION_VERBS:

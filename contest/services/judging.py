@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.clock import Clock
-from contest.domain import flags, judging
+from contest.domain import flags, judging, prizes
 from contest.domain.flags import Flag
 from contest.domain.judging import Review
 from contest.domain.models import Attempt, AttemptSummary, Phase, User
@@ -19,8 +19,9 @@ from contest.domain.search import matches
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.services.leaderboards import PAGE_MAX, Leaderboards
+from contest.services.records import settled
 from contest.storage import Storage
-from contest.storage.judging import Complaint, Disqualification
+from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.storage.leaderboards import Head, StoredEntry
 
 ANSWERED_MEANWHILE = "Khiếu nại này vừa được trả lời. Vui lòng tải lại trang."
@@ -30,6 +31,9 @@ NO_DISQUALIFICATION = "Không tìm thấy quyết định loại."
 ID_MAX = 2**63 - 1
 
 
+DECIDING = (Phase.UNDER_REVIEW, Phase.PROVISIONAL)
+"""When the judges decide a tie across a prize boundary: before results are final."""
+NOT_DECIDING = "Chỉ quyết định đồng hạng ở ranh giới giải khi vòng thi đang chấm hoặc có kết quả tạm thời."
 REVIEW_PAGE_SIZE = 50
 NEIGHBOURHOOD = timedelta(minutes=flags.NEIGHBOUR_MINUTES)
 NO_STANDINGS = "Vòng thi chưa được xếp hạng: chuyển vòng sang «Đang chấm» trước."
@@ -230,6 +234,29 @@ class Judging:
         lifted = await self._storage.judging.disqualification(disqualification_id)
         assert lifted is not None
         return lifted
+
+    async def decide_prize(
+        self, user: User, round_id: int, *, prize: object, user_ids: object, reason: object
+    ) -> PrizeDecision:
+        """Record the judges' decision on a tie across a prize boundary in
+        the round's stored standings (``prizes.decide``): ``prize`` to
+        ``user_ids``, all in one such tie, for a written ``reason``; logged
+        with the decision it replaces. Invalid for a prize or participants
+        that fit no tie, or without a reason; Conflict (409
+        ``not_deciding``) unless the round is under review or provisional."""
+        require(user, Capability.JUDGE_ROUND)
+        round_ = await self._catalog.round(round_id)
+        text = judging.written(reason, field="reason", limit=judging.REASON_MAX, missing="Hãy ghi lý do quyết định.")
+        phase = (await self._review(round_id)).phase
+        if phase not in DECIDING:
+            raise Conflict(NOT_DECIDING, code="not_deciding")
+        decision = prizes.decide((await settled(self._storage, round_)).awards.ties, prize, user_ids, text)
+        made = await self._storage.judging.decide(
+            round_id=round_id, decision=decision, phases=DECIDING, judge_id=user.id, now=self._clock.now()
+        )
+        if made is None:
+            raise Conflict(NOT_DECIDING, code="not_deciding")
+        return made
 
     async def review_ranking(self, user: User, round_id: int, page: object = None, q: str = "") -> ReviewPage:
         """A page of the round's stored standings for judges, matching ``q``

@@ -1,7 +1,7 @@
 """The sign-off record (biên bản) of a round with final results: what the
 committee signs. It states the round, its ranking rule and true figure, the
-winners by the round's prize quotas (``domain/prizes.py``) and any tie across
-a prize boundary left to the judges, the disqualifications with their
+winners by the round's prize quotas (``domain/prizes.py``) with the judges'
+decision on each tie across a prize boundary, the disqualifications with their
 reasons, the complaints with their answers, who published the results and
 when, and the digest and signature of the published leaderboard."""
 
@@ -19,7 +19,7 @@ from contest.errors import Conflict
 from contest.services.catalog import Catalog
 from contest.services.leaderboards import prize_reach
 from contest.storage import Storage
-from contest.storage.judging import Complaint, Disqualification
+from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.storage.leaderboards import Head, StoredEntry
 from contest.storage.phases import PhaseChange
 
@@ -31,16 +31,34 @@ NOT_FINAL = "Biên bản chỉ lập khi vòng thi đã có kết quả chính t
 class Winner:
     prize: str
     entry: StoredEntry
+    decision: str = ""
+    """The judges' reason when their decision on a boundary tie gave this prize."""
 
 
 @dataclass(frozen=True, slots=True)
 class Tie:
-    """Participants sharing a rank across a prize boundary, and the places
-    each kind gives them (as people read it)."""
+    """Participants sharing a rank across a prize boundary, the places each
+    kind gives them (as people read it), the prizes a decision may give, and
+    the judges' decision on it (None: undecided)."""
 
     rank: int
     entries: tuple[StoredEntry, ...]
     places: str
+    kinds: tuple[prizes.Prize, ...]
+    decided: PrizeDecision | None
+
+
+@dataclass(frozen=True, slots=True)
+class PrizeTies:
+    """The round's boundary ties and the decisions that went stale (the
+    standings changed since: the judges decide again)."""
+
+    ties: tuple[Tie, ...]
+    stale: tuple[PrizeDecision, ...]
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for t in self.ties if t.decided is None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +73,45 @@ class SignOff:
     changes: tuple[PhaseChange, ...]
 
 
-def _ties(entries: list[StoredEntry], awards: prizes.Awards) -> tuple[Tie, ...]:
+def _ties(entries: list[StoredEntry], prized: Settled) -> PrizeTies:
     by_user = {e.user_id: e for e in entries}
-    return tuple(
-        Tie(
-            t.rank,
-            tuple(by_user[u] for u in t.user_ids),
-            ", ".join(f"{n} {kind.label if kind else 'không giải'}" for kind, n in t.places),
-        )
-        for t in awards.ties
+    chosen = {d.decision.rank: d for d in prized.stored}
+    pairs = [(t, None) for t in prized.awards.undecided] + [(t, chosen[d.rank]) for t, d in prized.awards.decided]
+    return PrizeTies(
+        tuple(
+            Tie(
+                t.rank,
+                tuple(by_user[u] for u in t.user_ids),
+                ", ".join(f"{n} {kind.label if kind else 'không giải'}" for kind, n in t.places),
+                tuple(kind for kind, _n in t.places if kind is not None),
+                decided,
+            )
+            for t, decided in sorted(pairs, key=lambda p: p[0].rank)
+        ),
+        tuple(chosen[d.rank] for d in prized.awards.stale),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """A round's prizes as they stand: the entries the prizes reach, the
+    awards with the judges' decisions applied, and those decisions as stored."""
+
+    entries: list[StoredEntry]
+    awards: prizes.Settled
+    stored: tuple[PrizeDecision, ...]
+
+
+async def settled(storage: Storage, round_: Round) -> Settled:
+    """The round's prizes from its stored standings (``prizes.assign``) with
+    the judges' decisions on boundary ties applied (``prizes.settle``): what
+    the winners list, certificates, the biên bản and final publication read."""
+    quotas = round_.rules.prizes
+    slots = quotas.first + quotas.second + quotas.third + quotas.consolation
+    entries = await prize_reach(storage, round_.id, slots)
+    stored = tuple(await storage.judging.decisions(round_.id))
+    awards = prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
+    return Settled(entries, prizes.settle(awards, [d.decision for d in stored]), stored)
 
 
 class Records:
@@ -72,51 +119,45 @@ class Records:
         self._storage = storage
         self._catalog = catalog
 
-    async def _final(self, round_id: int) -> tuple[Round, Head, list[StoredEntry], prizes.Awards]:
-        """The round, its final standings' head, the entries its prizes
-        reach and the awards; Conflict (409 ``not_final``) before final results."""
+    async def _final(self, round_id: int) -> tuple[Round, Head, Settled]:
+        """The round, its final standings' head and its prizes (:func:`settled`);
+        Conflict (409 ``not_final``) before final results."""
         round_ = await self._catalog.round(round_id)
         head = await self._storage.leaderboards.head(round_id)
         if head is None or head.phase is not Phase.FINAL:
             raise Conflict(NOT_FINAL, code="not_final")
-        entries, awards = await self._awards(round_)
-        return round_, head, entries, awards
+        return round_, head, await settled(self._storage, round_)
 
-    async def _awards(self, round_: Round) -> tuple[list[StoredEntry], prizes.Awards]:
-        quotas = round_.rules.prizes
-        slots = quotas.first + quotas.second + quotas.third + quotas.consolation
-        entries = await prize_reach(self._storage, round_.id, slots)
-        return entries, prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
-
-    async def prize_ties(self, user: User, round_id: int) -> tuple[Tie, ...]:
+    async def prize_ties(self, user: User, round_id: int) -> PrizeTies:
         """The ties across a prize boundary in the round's stored standings
-        (under review, provisional or final), shown to the judges to decide."""
+        (under review, provisional or final), each with the judges' decision
+        if they made one, and the decisions gone stale."""
         require(user, Capability.JUDGE_ROUND)
         round_ = await self._catalog.round(round_id)
         if await self._storage.leaderboards.head(round_id) is None:
-            return ()
-        entries, awards = await self._awards(round_)
-        return _ties(entries, awards)
+            return PrizeTies((), ())
+        found = await settled(self._storage, round_)
+        return _ties(found.entries, found)
 
     async def winners(self, user: User, round_id: int) -> list[tuple[Winner, User]]:
         """The winners in order, each with the account organisers contact and
         pay them through (``VIEW_PERSONAL_DATA``); 409 before final results."""
         require(user, Capability.VIEW_PERSONAL_DATA)
-        _round, _head, entries, awards = await self._final(round_id)
+        _round, _head, prized = await self._final(round_id)
         found = []
-        for e in entries:
-            account = await self._storage.accounts.get(e.user_id) if e.user_id in awards.prizes else None
+        for winner in _winners(prized):
+            account = await self._storage.accounts.get(winner.entry.user_id)
             if account is not None:
-                found.append((Winner(awards.prizes[e.user_id].label, e), account))
+                found.append((winner, account))
         return found
 
     async def sign_off(self, user: User, round_id: int) -> SignOff:
         """The round's record; Conflict (409 ``not_final``) until its
         results are final."""
         require(user, Capability.JUDGE_ROUND)
-        round_, head, entries, awards = await self._final(round_id)
-        winners = tuple(Winner(awards.prizes[e.user_id].label, e) for e in entries if e.user_id in awards.prizes)
-        ties = _ties(entries, awards)
+        round_, head, prized = await self._final(round_id)
+        winners = tuple(_winners(prized))
+        ties = _ties(prized.entries, prized).ties
         contest = await self._catalog.contest(round_.contest_id)
         return SignOff(
             contest.title,
@@ -128,6 +169,14 @@ class Records:
             tuple(await self._storage.judging.complaints(round_id=round_id)),
             tuple(await self._storage.phases.changes(round_id)),
         )
+
+
+def _winners(prized: Settled) -> list[Winner]:
+    """The winners in ranking order, with the judges' reason for a prize a
+    decision on a boundary tie gave."""
+    reasons = {u: d.reason for _t, d in prized.awards.decided for u in d.tied}
+    given = prized.awards.prizes
+    return [Winner(given[e.user_id].label, e, reasons.get(e.user_id, "")) for e in prized.entries if e.user_id in given]
 
 
 def _when(moment: datetime) -> str:
@@ -157,7 +206,19 @@ def lines(record: SignOff) -> list[tuple[str, str]]:
         out.append(("p", "Không có giải nào được trao theo cơ cấu giải của vòng thi."))
     for t in record.ties:
         names = ", ".join(e.name for e in t.entries)
-        out.append(("b", f"Đồng hạng {t.rank} ở ranh giới giải, Ban Giám khảo quyết định: {names} ({t.places})"))
+        tie = f"Đồng hạng {t.rank} ở ranh giới giải: {names} ({t.places})"
+        if t.decided is None:
+            out.append(("b", f"{tie}; Ban Giám khảo chưa quyết định."))
+            continue
+        made = t.decided
+        chosen = ", ".join(e.name for e in t.entries if e.user_id in made.decision.winners)
+        out.append(
+            (
+                "b",
+                f"{tie}. Ban Giám khảo quyết định trao {made.decision.prize.label} cho {chosen}: {made.decision.reason}"
+                f" ({made.decided_by}, {_when(made.decided_at)})",
+            )
+        )
     out.append(("h", "3. Thí sinh, bài thi bị loại"))
     for d in record.disqualifications:
         what = "một bài thi" if d.attempt_id is not None else "cả vòng thi"

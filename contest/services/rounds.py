@@ -8,12 +8,13 @@ from dataclasses import replace
 from datetime import datetime
 
 from contest.clock import Clock
-from contest.domain import judging, phases
+from contest.domain import judging, phases, prizes
 from contest.domain.models import Phase, User
 from contest.domain.permissions import Capability, require
 from contest.errors import Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.services.leaderboards import Leaderboards
+from contest.services.records import settled
 from contest.storage import Storage
 from contest.storage.phases import PhaseChange
 
@@ -35,7 +36,8 @@ class Rounds:
         NotFound for no such round; :class:`phases.PhaseRefused` (409) for a
         move the phase machine does not allow, final results while the
         complaint window is open or a complaint has no answer
-        (:func:`judging.check_final`), or when someone moved the round
+        (:func:`judging.check_final`) or a tie across a prize boundary the
+        judges have not decided (:func:`prizes.check_settled`), or when someone moved the round
         meanwhile. The round's standings stand for the new phase (the stored
         ones when current, else ranked now: :meth:`Leaderboards.settle`),
         signed when published; publishing again logs who moved from which
@@ -58,6 +60,7 @@ class Rounds:
             review = await self._storage.judging.review(round_id)
             assert review is not None  # the round exists: its phase was just read
             judging.check_final(review, now)
+            prizes.check_settled((await settled(self._storage, round_)).awards)
         moved = await self._storage.phases.move(
             round_id=round_id, stored=stored, from_phase=current, to=target, user_id=user.id, note=text, now=now
         )

@@ -32,6 +32,7 @@ from contest.domain.models import (
     SavedAnswer,
     User,
 )
+from contest.domain.prizes import Decision
 from contest.domain.publication import KeyPair
 from contest.domain.ranking import ScoredRow
 from contest.domain.registration import Details, Registration
@@ -39,7 +40,7 @@ from contest.domain.rescoring import RescoreReport
 from contest.domain.statistics import Analysis, Response
 from contest.storage.audit import AuditEntry
 from contest.storage.codes import Sends, Tried
-from contest.storage.judging import Complaint, Disqualification
+from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.storage.leaderboards import Head, OwnPlace, PersonRow, StoredEntry
 from contest.storage.overall import OverallHead, OverallRow
 from contest.storage.participants import Joined, Participant
@@ -380,6 +381,12 @@ class JudgingStorage(Protocol):
     async def client(self, attempt_id: int) -> tuple[str, str] | None: ...
 
     async def neighbours(self, attempt_ids: Sequence[int], *, within: timedelta) -> dict[int, int]: ...
+
+    async def decisions(self, round_id: int) -> list[PrizeDecision]: ...
+
+    async def decide(
+        self, *, round_id: int, decision: Decision, phases: Sequence[Phase], judge_id: int, now: datetime
+    ) -> PrizeDecision | None: ...
 
 
 class BankStorage(Protocol):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,10 +11,11 @@ from typing import Any
 
 from contest.domain.judging import Move, Review
 from contest.domain.models import AttemptSummary, Phase
+from contest.domain.prizes import Decision, Prize
 from contest.storage.attempts import _SUMMARY_COLUMNS as SUMMARY_COLUMNS
 from contest.storage.attempts import _summary as summary_of
 from contest.storage.audit import record
-from contest.storage.codec import from_ms, maybe_from_ms, to_ms
+from contest.storage.codec import dumps, from_ms, maybe_from_ms, to_ms
 from contest.storage.sql import Conn, Database
 
 
@@ -432,3 +434,111 @@ class JudgingStore:
             return {r["id"]: r["others"] for r in rows}
 
         return await self.db.read(fn)
+
+    async def decisions(self, round_id: int) -> list[PrizeDecision]:
+        """The judges' decisions on the round's boundary ties in force: the
+        newest for each rank, by rank."""
+
+        def fn(conn: Conn) -> list[PrizeDecision]:
+            rows = conn.execute(
+                f"{_DECISION} WHERE d.round_id = ? AND d.id = (SELECT MAX(id) FROM prize_decisions n"
+                " WHERE n.round_id = d.round_id AND n.rank = d.rank) ORDER BY d.rank",
+                (round_id,),
+            )
+            return [_decision(r) for r in rows]
+
+        return await self.db.read(fn)
+
+    async def decide(
+        self, *, round_id: int, decision: Decision, phases: Sequence[Phase], judge_id: int, now: datetime
+    ) -> PrizeDecision | None:
+        """Store the judges' decision on a boundary tie while the round is in
+        one of ``phases``, logged with the decision it replaces at that rank
+        (before) and itself (after), participants by name; None (nothing
+        written) when the round is in another phase."""
+
+        def fn(conn: Conn) -> PrizeDecision | None:
+            marks = ", ".join("?" for _ in phases)
+            before = conn.execute(
+                f"{_DECISION} WHERE d.round_id = ? AND d.rank = ? ORDER BY d.id DESC LIMIT 1",
+                (round_id, decision.rank),
+            ).fetchone()
+            row = conn.execute(
+                "INSERT INTO prize_decisions (round_id, rank, tied, places, prize, winners, reason, decided_by,"
+                " decided_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                f" WHERE EXISTS (SELECT 1 FROM rounds WHERE id = ? AND phase IN ({marks})) RETURNING id",
+                (
+                    round_id,
+                    decision.rank,
+                    dumps(list(decision.tied)),
+                    dumps([[k.value if k else None, n] for k, n in decision.places]),
+                    decision.prize.value,
+                    dumps(list(decision.winners)),
+                    decision.reason,
+                    judge_id,
+                    to_ms(now),
+                    round_id,
+                    *(p.value for p in phases),
+                ),
+            ).fetchone()
+            if row is None:
+                return None
+            made = _decision(conn.execute(f"{_DECISION} WHERE d.id = ?", (row["id"],)).fetchone())
+            names = _names(conn, [*decision.tied, *(_decision(before).decision.tied if before else ())])
+
+            def told(d: Decision) -> dict[str, Any]:
+                return {
+                    "prize": d.prize.label,
+                    "winners": [names.get(u, "") for u in d.winners],
+                    "reason": d.reason,
+                }
+
+            details = {
+                "rank": decision.rank,
+                "tied": [names.get(u, "") for u in decision.tied],
+                "before": told(_decision(before).decision) if before else None,
+                "after": told(decision),
+            }
+            record(
+                conn,
+                actor_id=judge_id,
+                action="round.prize_decision",
+                subject=_subject(round_id),
+                details=details,
+                now=now,
+            )
+            return made
+
+        return await self.db.write(fn)
+
+
+@dataclass(frozen=True, slots=True)
+class PrizeDecision:
+    """A decision on a boundary tie as stored: who made it and when."""
+
+    id: int
+    decision: Decision
+    decided_by: str
+    decided_at: datetime
+
+
+_DECISION = (
+    "SELECT d.id, d.rank, d.tied, d.places, d.prize, d.winners, d.reason, COALESCE(j.full_name, '') AS decided_by,"
+    " d.decided_at FROM prize_decisions d LEFT JOIN users j ON j.id = d.decided_by"
+)
+
+
+def _decision(r: Any) -> PrizeDecision:
+    places = tuple((None if k is None else Prize(k), n) for k, n in json.loads(r["places"]))
+    decision = Decision(
+        r["rank"], tuple(json.loads(r["tied"])), places, Prize(r["prize"]), tuple(json.loads(r["winners"])), r["reason"]
+    )
+    return PrizeDecision(r["id"], decision, r["decided_by"], from_ms(r["decided_at"]))
+
+
+def _names(conn: Conn, user_ids: Sequence[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    marks = ", ".join("?" for _ in user_ids)
+    rows = conn.execute(f"SELECT id, full_name FROM users WHERE id IN ({marks})", tuple(user_ids))
+    return {r["id"]: r["full_name"] for r in rows}

@@ -14,10 +14,12 @@ from starlette.routing import Route
 
 from contest.domain import phases
 from contest.domain.models import Phase, User
+from contest.domain.numbers import int_or_none
 from contest.domain.permissions import Capability
 from contest.errors import ContestError
 from contest.services import records
 from contest.services.container import Services
+from contest.services.judging import DECIDING, ID_MAX
 from contest.web import pdf
 from contest.web.organiser import staff_page
 from contest.web.pages import read_form, redirect, render
@@ -29,6 +31,7 @@ NOTICES = {
     "answered": "Đã gửi câu trả lời khiếu nại.",
     "disqualified": "Đã loại và ghi vào nhật ký thao tác.",
     "reinstated": "Đã khôi phục và ghi vào nhật ký thao tác.",
+    "decided": "Đã ghi quyết định của Ban Giám khảo về đồng hạng ở ranh giới giải.",
 }
 """What a judge reads after each action (``?notice=…``)."""
 
@@ -73,7 +76,8 @@ async def _round_page(request: Request, user: User, round_id: int, *, status: in
         disqualifications=await s.judging.disqualifications(user, round_id),
         changes=await s.rounds.phase_changes(user, round_id),
         ranking=ranking,
-        ties=await s.records.prize_ties(user, round_id) if ranking else (),
+        ties=await s.records.prize_ties(user, round_id) if ranking else None,
+        deciding=current in DECIDING,
         query=query,
         notice=notice,
         error=error,
@@ -154,6 +158,23 @@ async def reinstate(request: Request, user: User) -> Response:
 
 
 @judge_page
+async def decide_prize(request: Request, user: User) -> Response:
+    """The judges' decision on a tie across a prize boundary: the prize, the
+    participants it goes to (ticked) and the reason."""
+    form = await read_form(request)
+    s = services(request)
+    round_id = request.path_params["round_id"]
+    chosen = [int_or_none(v, minimum=1, maximum=ID_MAX) for v in form.getlist("user_id")]
+
+    def act() -> Awaitable[object]:
+        return s.judging.decide_prize(
+            user, round_id, prize=form.get("prize"), user_ids=chosen, reason=form.get("reason")
+        )
+
+    return await _act(request, user, round_id, act, "decided")
+
+
+@judge_page
 async def record(request: Request, user: User) -> Response:
     """The sign-off record, printable (the browser's print makes paper)."""
     found = await services(request).records.sign_off(user, request.path_params["round_id"])
@@ -188,6 +209,7 @@ routes = [
     Route("/judging/rounds/{round_id:id}/record", record, methods=["GET"]),
     Route("/judging/rounds/{round_id:id}/record.pdf", record_pdf, methods=["GET"]),
     Route("/judging/rounds/{round_id:id}/disqualifications", disqualify, methods=["POST"]),
+    Route("/judging/rounds/{round_id:id}/prize-decisions", decide_prize, methods=["POST"]),
     Route("/judging/complaints/{complaint_id:id}/answer", answer, methods=["POST"]),
     Route("/judging/disqualifications/{disqualification_id:id}/reinstate", reinstate, methods=["POST"]),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from contest.domain.answers import PREDICTION_MAX
 from contest.domain.judging import ANSWER_MAX, COMPLAINT_MAX, REASON_MAX
 from contest.domain.models import Phase
+from contest.domain.prizes import Prize
 from contest.services.leaderboards import PAGE_MAX
 from contest.services.rounds import NOTE_MAX
 from contest.web import openapi_account, openapi_staff
@@ -869,8 +870,9 @@ PATHS: dict[str, Any] = {
                 "403": _JUDGES_ONLY,
                 "404": _NO_ROUND,
                 "409": _error(
-                    "Not allowed yet, the reason in `message`: `phase_move_refused`, `complaint_window_open` "
-                    "or `complaints_unanswered`."
+                    "Not allowed yet, the reason in `message`: `phase_move_refused`, `complaint_window_open`, "
+                    "`complaints_unanswered` or `prize_ties_undecided` (a tie across a prize boundary the judges "
+                    "have not decided: `POST /api/v1/staff/rounds/{round_id}/prize-decisions`)."
                 ),
                 "422": _error("Unknown phase or overlong note."),
             },
@@ -1010,6 +1012,55 @@ PATHS: dict[str, Any] = {
                 "404": _NO_ROUND,
             },
         },
+    },
+    "/api/v1/staff/rounds/{round_id}/prize-decisions": {
+        "post": {
+            "summary": "Judges: decide a tie across a prize boundary",
+            "description": "Participants who share a rank across a prize boundary get no prize until the judges "
+            "decide: `prize` (one the tie's places give) to `user_ids` (some or all of one tie; all: the quota is "
+            "exceeded), the rest of the tie the lowest prize its places give (possibly none), for a written "
+            "`reason`. Only while the round is under review or provisional; a later decision on the same rank "
+            "replaces it; logged with the one it replaces. A re-ranking that changes the tie leaves the decision "
+            "stale. Final results are refused (409 `prize_ties_undecided`) while a tie is undecided.",
+            "security": _SECURED,
+            "parameters": [_ROUND_ID],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["prize", "user_ids", "reason"],
+                    "properties": {
+                        "prize": {"type": "string", "enum": [p.value for p in Prize]},
+                        "user_ids": {"type": "array", "items": _ID, "minItems": 1},
+                        "reason": {**_WRITTEN, "maxLength": REASON_MAX},
+                    },
+                }
+            ),
+            "responses": {
+                "201": _json(
+                    {
+                        "type": "object",
+                        "required": ["id", "rank", "tied", "prize", "user_ids", "reason", "decided_by", "decided_at"],
+                        "properties": {
+                            "id": _ID,
+                            "rank": {"type": "integer"},
+                            "tied": {"type": "array", "items": _ID},
+                            "prize": {"type": "string", "enum": [p.value for p in Prize]},
+                            "user_ids": {"type": "array", "items": _ID},
+                            "reason": {"type": "string"},
+                            "decided_by": {"type": "string"},
+                            "decided_at": _TIME,
+                        },
+                    },
+                    "Decided; logged.",
+                ),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _NO_ROUND,
+                "409": _error("`not_deciding`: the round is not under review or provisional."),
+                "422": _error("A prize or participants that fit no tie across a prize boundary, or no reason."),
+            },
+        }
     },
     "/api/v1/staff/disqualifications/{disqualification_id}/reinstate": {
         "post": {

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contest.services.judging import ReviewRow
-from contest.storage.judging import Complaint, Disqualification
+from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.web.api import iso, result_json, services
 from contest.web.auth import api_user
 from contest.web.requests import read_json
@@ -50,6 +50,20 @@ def disqualification_json(found: Disqualification) -> dict[str, Any]:
         "reinstated_by": found.reinstated_by or None,
         "reinstated_at": iso(found.reinstated_at),
         "reinstate_reason": found.reinstate_reason or None,
+    }
+
+
+def prize_decision_json(made: PrizeDecision) -> dict[str, Any]:
+    d = made.decision
+    return {
+        "id": made.id,
+        "rank": d.rank,
+        "tied": list(d.tied),
+        "prize": d.prize.value,
+        "user_ids": list(d.winners),
+        "reason": d.reason,
+        "decided_by": made.decided_by,
+        "decided_at": iso(made.decided_at),
     }
 
 
@@ -209,6 +223,19 @@ async def reinstate(request: Request) -> Response:
     return JSONResponse(disqualification_json(found))
 
 
+async def decide_prize(request: Request) -> Response:
+    user = await api_user(request)
+    body = await read_json(request)
+    made = await services(request).judging.decide_prize(
+        user,
+        request.path_params["round_id"],
+        prize=body.get("prize"),
+        user_ids=body.get("user_ids"),
+        reason=body.get("reason"),
+    )
+    return JSONResponse(prize_decision_json(made), status_code=201)
+
+
 routes = [
     Route("/v1/attempts/{attempt_id:id}/complaints", file_complaint, methods=["POST"]),
     Route("/v1/attempts/{attempt_id:id}/complaints", my_complaints, methods=["GET"]),
@@ -220,4 +247,5 @@ routes = [
     Route("/v1/staff/rounds/{round_id:id}/disqualifications", disqualify, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/disqualifications", disqualifications, methods=["GET"]),
     Route("/v1/staff/disqualifications/{disqualification_id:id}/reinstate", reinstate, methods=["POST"]),
+    Route("/v1/staff/rounds/{round_id:id}/prize-decisions", decide_prize, methods=["POST"]),
 ]

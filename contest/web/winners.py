@@ -27,6 +27,7 @@ COLUMNS: list[Column[tuple[Winner, User]]] = [
     Column("Đơn vị", lambda r: r[0].entry.unit),
     Column("Nơi cư trú", lambda r: r[0].entry.area),
     Column("Điểm", lambda r: r[0].entry.score),
+    Column("Quyết định của Ban Giám khảo", lambda r: r[0].decision),
 ]
 
 

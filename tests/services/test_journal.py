@@ -90,6 +90,18 @@ def entry(action: str, subject: str, **details: Any) -> AuditEntry:
             "Đổi vai trò của tài khoản «btc» thành Ban Giám khảo",
         ),
         (entry("account.password", "user:7", name="Nguyễn Văn An"), "Đặt mật khẩu mới cho tài khoản «Nguyễn Văn An»"),
+        (
+            entry(
+                "round.prize_decision",
+                "round:2",
+                rank=3,
+                tied=["An", "Bình"],
+                before={"prize": "Giải Nhì", "winners": ["An"], "reason": "Bốc thăm"},
+                after={"prize": "Giải Nhì", "winners": ["An", "Bình"], "reason": "Vượt cơ cấu"},
+            ),
+            "Quyết định đồng hạng 3 ở ranh giới giải vòng «Vòng 1»: Giải Nhì cho An, Bình (Vượt cơ cấu);"
+            " thay quyết định trước: Giải Nhì cho An (Bốc thăm)",
+        ),
         (entry("staff.something", "user:1"), "Thao tác khác của cán bộ"),
     ],
 )
