@@ -100,6 +100,8 @@ async def _prepare(*, demo: bool) -> None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from contest.web.protocol import HeaderTimeout
+
     if not os.environ.get("CONTEST_SECRET_KEY"):
         if not args.demo:
             return _fail(
@@ -135,6 +137,7 @@ def serve(args: argparse.Namespace) -> int:
         proxy_headers=bool(proxies),  # X-Forwarded-* believed only from CONTEST_TRUSTED_PROXIES
         forwarded_allow_ips=proxies,
         timeout_keep_alive=settings.keep_alive_seconds,
+        http=HeaderTimeout,  # uvicorn's httptools protocol with a header timeout (CONTEST_HEADER_TIMEOUT_SECONDS)
         limit_concurrency=settings.max_concurrency,
     )
     return 0

@@ -73,6 +73,12 @@ class Settings:
     keep_alive_seconds: int = _setting(
         5, "Seconds `contest serve` keeps an idle connection open between requests before closing it."
     )
+    header_timeout_seconds: int = _setting(
+        10,
+        "Seconds a client has to send a request's whole header to `contest serve`, from connecting or from "
+        "starting the request; then the connection is closed (idle and slow clients cannot hold every file "
+        "descriptor). nginx's `client_header_timeout` does the same in front (`deploy.md`).",
+    )
     max_concurrency: int = _setting(
         1_000,
         "Connections and requests in progress one `contest serve` process takes at once; beyond it, it answers "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from pathlib import Path
 
 import httpx2
@@ -50,3 +51,31 @@ def test_hang_ups_are_one_line_each_and_the_log_names_nobody(tmp_path: Path) -> 
     assert "POST /api/v1/token" in log  # the access log was on
     for personal in (PHONE, CCCD, EMAIL, "sai-mat-khau", "mat-khau-e2e"):
         assert personal not in log, personal
+
+
+def test_a_client_that_never_finishes_its_header_is_dropped(tmp_path: Path) -> None:
+    """Without nginx in front, ``contest serve`` closes a connection whose
+    header is not complete within CONTEST_HEADER_TIMEOUT_SECONDS: silent,
+    a byte short, or the second request on a kept-alive connection."""
+    database = tmp_path / "contest.db"
+    server = start_server(tmp_path, database, env={**environment(database), "CONTEST_HEADER_TIMEOUT_SECONDS": "1"})
+    host, port = server.url.removeprefix("http://").split(":")
+    try:
+        silent = socket.create_connection((host, int(port)))
+        slow = socket.create_connection((host, int(port)))
+        slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n")
+        kept = socket.create_connection((host, int(port)))
+        kept.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert kept.recv(4096).startswith(b"HTTP/1.1 200")
+        kept.sendall(b"GET /healthz HTTP/1.1\r\n")
+        began = time.monotonic()
+        for sock in (silent, slow, kept):
+            sock.settimeout(5)
+            assert sock.recv(4096) == b""  # closed by the server
+            sock.close()
+        assert time.monotonic() - began < 2.5
+        with httpx2.Client(base_url=server.url) as http:
+            assert http.get("/healthz").status_code == 200  # and it still answers the rest
+    finally:
+        stop_server(server)
+    assert "Traceback" not in server.log.read_text(encoding="utf-8")
