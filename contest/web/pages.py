@@ -32,8 +32,10 @@ from contest.services.attempts import BASE_LABEL, REVISIONS, PageForm, Review, R
 from contest.services.certificates import Certificate
 from contest.services.challenges import FIELD as CHALLENGE_FIELD
 from contest.services.challenges import ChallengeInvalid
+from contest.services.codes import Unavailable
 from contest.services.container import Services
 from contest.services.contests import AlreadyJoined, NotJoined
+from contest.services.senders import SendFailed
 from contest.web.api import saved_answer_response
 from contest.web.auth import check_csrf, landing, require_user, session_user, sign_in, sign_out
 from contest.web.render import LANGUAGES, STATIC_DIR, Renderer
@@ -192,8 +194,8 @@ async def register(request: Request) -> Response:
             )
         except (Invalid, AccountTaken) as exc:
             errors, refused = exc.errors, exc
-        except (TooManyRequests, ChallengeInvalid) as exc:
-            refused = exc
+        except (TooManyRequests, ChallengeInvalid, Unavailable, SendFailed) as exc:
+            refused = exc  # shown in the form, what was typed kept
         else:
             await sign_in(request, user)
             return redirect(f"/contests/{contest.slug}?registered=1")

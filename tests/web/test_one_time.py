@@ -250,3 +250,16 @@ def test_staff_api_makes_a_contest_that_verifies_phones(client: TestClient, worl
     refused = client.post("/api/v1/staff/contests", json={**body, "verify_phone": "có"}, headers=organiser)
     assert refused.status_code == 422
     assert refused.json()["errors"] == {"verify_phone": "Mục này chỉ nhận có hoặc không (true/false)."}
+
+
+def test_register_page_keeps_what_was_typed_when_the_site_cannot_send(
+    client: TestClient, world: World, settings: Settings
+) -> None:
+    verify_phones(client, world)
+    bare = dataclasses.replace(settings, sms_sender="")
+    unsent = TestClient(create_app(Services.build(world.services.storage, bare, world.clock), sweeper=False))
+    fields = registration(world)
+    data = {**form(fields), "csrf_token": csrf(unsent.get("/contests/thu/register").text)}
+    page = unsent.post("/contests/thu/register", data=data)
+    assert page.status_code == 409 and "chưa được cấu hình để gửi tin nhắn SMS" in page.text
+    assert f'value="{fields["cccd"]}"' in page.text
