@@ -66,19 +66,10 @@ class Codes:
         limit, before anything is stored."""
         s = self._settings
         now = self._clock.now()
-        sends = await self._storage.codes.sends(
-            target=target, client=client, since=now - timedelta(seconds=s.code_window_seconds)
-        )
-        if sends.target >= s.code_sends_per_target or sends.client >= s.code_sends_per_address:
-            minutes = max(1, s.code_window_seconds // 60)
-            raise TooManyRequests(
-                f"Đã gửi nhiều mã trong thời gian ngắn. Vui lòng thử lại sau {minutes} phút.",
-                retry_after=s.code_window_seconds,
-            )
         link = purpose is Purpose.RESET_LINK
         code = secrets.token_urlsafe(24) if link else new_code(secrets)
         ttl = s.reset_link_ttl_seconds if link else s.code_ttl_seconds
-        await self._storage.codes.issue(
+        issued = await self._storage.codes.issue(
             purpose=purpose.value,
             target=target,
             client=client,
@@ -86,7 +77,16 @@ class Codes:
             payload=payload,
             now=now,
             expires_at=now + timedelta(seconds=ttl),
+            since=now - timedelta(seconds=s.code_window_seconds),
+            per_target=s.code_sends_per_target,
+            per_client=s.code_sends_per_address,
         )
+        if issued is None:
+            minutes = max(1, s.code_window_seconds // 60)
+            raise TooManyRequests(
+                f"Đã gửi nhiều mã trong thời gian ngắn. Vui lòng thử lại sau {minutes} phút.",
+                retry_after=s.code_window_seconds,
+            )
         return code
 
     async def use(self, purpose: Purpose, target: str, code: str, *, field: str = "code") -> str:

@@ -10,18 +10,10 @@ from datetime import datetime, timedelta
 
 from contest.domain.codes import matches
 from contest.storage.codec import to_ms
-from contest.storage.sql import Conn, Database
+from contest.storage.sql import Conn, Database, lock
 
 KEPT = timedelta(days=1)
 """How long a sent code's row is kept (longer than any send window)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Sends:
-    """Messages sent since a moment: to one phone or email, and asked for from one client address."""
-
-    target: int
-    client: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +30,6 @@ class CodeStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def sends(self, *, target: str, client: str, since: datetime) -> Sends:
-        def fn(conn: Conn) -> Sends:
-            count = "SELECT COUNT(*) FROM one_time_codes WHERE {} = ? AND sent_at >= ?"
-            return Sends(
-                target=conn.execute(count.format("target"), (target, to_ms(since))).fetchone()[0],
-                client=conn.execute(count.format("client"), (client, to_ms(since))).fetchone()[0],
-            )
-
-        return await self.db.read(fn)
-
     async def issue(
         self,
         *,
@@ -58,12 +40,27 @@ class CodeStore:
         payload: str,
         now: datetime,
         expires_at: datetime,
-    ) -> int:
-        """Record one message sent to ``target``; the codes sent earlier for
-        the same purpose and target stop working, and rows older than
-        :data:`KEPT` are deleted. Returns the new row's id."""
+        since: datetime,
+        per_target: int,
+        per_client: int,
+    ) -> int | None:
+        """Record one message sent to ``target``, unless ``per_target``
+        messages went to it or ``per_client`` were asked for from ``client``
+        since ``since`` (None then), counted in the same transaction with
+        both locked (:func:`~contest.storage.sql.lock`), so nodes sending at
+        once never both count one short. The codes sent earlier for the same
+        purpose and target stop working, and rows older than :data:`KEPT`
+        are deleted. Returns the new row's id."""
 
-        def fn(conn: Conn) -> int:
+        def fn(conn: Conn) -> int | None:
+            lock(conn, f"code-target:{target}")  # always before the client's: no two senders wait on each other
+            lock(conn, f"code-client:{client}")
+            count = "SELECT COUNT(*) FROM one_time_codes WHERE {} = ? AND sent_at >= ?"
+            if (
+                conn.execute(count.format("target"), (target, to_ms(since))).fetchone()[0] >= per_target
+                or conn.execute(count.format("client"), (client, to_ms(since))).fetchone()[0] >= per_client
+            ):
+                return None
             conn.execute("DELETE FROM one_time_codes WHERE sent_at < ?", (to_ms(now - KEPT),))
             conn.execute(
                 "UPDATE one_time_codes SET used_at = ?, payload = '' WHERE purpose = ? AND target = ?"

@@ -39,7 +39,7 @@ from contest.domain.registration import Details, Registration
 from contest.domain.rescoring import RescoreReport
 from contest.domain.statistics import Analysis, Response
 from contest.storage.audit import AuditEntry
-from contest.storage.codes import Sends, Tried
+from contest.storage.codes import Tried
 from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.storage.leaderboards import Head, OwnPlace, PersonRow, StoredEntry
 from contest.storage.overall import OverallHead, OverallRow
@@ -288,8 +288,6 @@ class LimitStorage(Protocol):
 class CodeStorage(Protocol):
     """What services ask of ``Storage.codes`` (:class:`contest.storage.codes.CodeStore`)."""
 
-    async def sends(self, *, target: str, client: str, since: datetime) -> Sends: ...
-
     async def issue(
         self,
         *,
@@ -300,7 +298,10 @@ class CodeStorage(Protocol):
         payload: str,
         now: datetime,
         expires_at: datetime,
-    ) -> int: ...
+        since: datetime,
+        per_target: int,
+        per_client: int,
+    ) -> int | None: ...
 
     async def try_code(self, *, purpose: str, target: str, digest: str, now: datetime, max_tries: int) -> Tried: ...
 

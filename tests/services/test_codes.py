@@ -5,6 +5,7 @@ the log sender writes them (caplog)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -16,6 +17,7 @@ from starlette.testclient import TestClient
 
 from contest.clock import FixedClock
 from contest.config import Settings
+from contest.domain.codes import Purpose
 from contest.domain.models import User
 from contest.errors import Invalid, TooManyRequests, Unauthorized
 from contest.services.accounts import AccountTaken
@@ -311,3 +313,15 @@ def test_reset_asks_for_a_phone_or_an_email(run: Run, world: World) -> None:
     with pytest.raises(Invalid) as caught:
         run(world.services.resets.request("không phải số", client=CLIENT))
     assert caught.value.errors == {"login": "Nhập số điện thoại di động hoặc email của tài khoản."}
+
+
+def test_sends_at_once_never_pass_the_limit(run: Run, world: World) -> None:
+    """Ten requests for one phone at the same moment (on PostgreSQL, on several connections): three are sent."""
+    codes = world.services.codes
+
+    async def at_once() -> list[object]:
+        asked = (codes.issue(Purpose.RESET, "0912000111", client=f"198.51.100.{i}") for i in range(10))
+        return list(await asyncio.gather(*asked, return_exceptions=True))
+
+    results = run(at_once())
+    assert sorted(type(r).__name__ for r in results) == ["TooManyRequests"] * 7 + ["str"] * 3
