@@ -8,20 +8,38 @@ Flags are hints: only a judge decides (``domain/judging.py``).
   minutes (a shared office connection does that too: a hint, no more).
 - Looks like the same person: another account in the round with the same
   full name, written the same, and the same year of birth.
+- Identical answers in identical order: another account's finished attempt
+  in the round has the same answer sheet (:func:`sheet`): the same questions
+  (by bank code) answered with the same options (by bank letter), saved in
+  the same order, at least :data:`SHEET_MIN` of them, and at least one of
+  them wrong as keyed at submission (a sheet entirely right is what every
+  well-prepared participant sends when the round draws the same questions in
+  the same order; the same mistakes in the same order are not). Each
+  attempt's sheet is digested once when it is submitted, so finding the
+  others is a lookup of equal digests, never a comparison of pairs.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from contest.domain.models import DrawnKey
 
 SECONDS_PER_CORRECT = 3
 NEIGHBOUR_MINUTES = 10
+SHEET_MIN = 5
+"""The fewest answers a sheet needs for two of them being equal to mean anything."""
+NAMES_SHOWN = 5
+"""How many of the other accounts a flag names (the rest are counted)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Flag:
     kind: str
-    """``fast``, ``shared_address`` or ``same_person``: for programs; people read ``reason``."""
+    """``fast``, ``shared_address``, ``same_person`` or ``identical_answers``:
+    for programs; people read ``reason``."""
     reason: str
 
 
@@ -53,4 +71,37 @@ def shared_address(others: int) -> Flag | None:
     return Flag(
         "shared_address",
         f"Cùng địa chỉ mạng với {others} tài khoản khác trong vòng {NEIGHBOUR_MINUTES} phút.",
+    )
+
+
+def sheet(keys: Sequence[DrawnKey], answers: Mapping[int, frozenset[int]]) -> str | None:
+    """The digest (SHA-256, hex) of an attempt's answer sheet: for each
+    answered question in the order of ``answers`` (question id -> chosen
+    option ids, in the order they were saved), its bank code and the bank
+    letters of the options chosen. None when fewer than :data:`SHEET_MIN`
+    questions were answered or none of them wrong (under ``keys``' key)."""
+    by_id = {k.id: k for k in keys}
+    parts, wrong = [], False
+    for question, chosen in answers.items():
+        key = by_id.get(question)
+        if key is None or not chosen:
+            continue
+        wrong = wrong or chosen != key.correct
+        letters = "".join(sorted(key.letters[o - 1] for o in chosen if 0 < o <= len(key.letters)))
+        parts.append(f"{key.code}={letters}")
+    if len(parts) < SHEET_MIN or not wrong:
+        return None
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def identical_answers(names: Sequence[str]) -> Flag | None:
+    """The flag for an attempt whose sheet the accounts ``names`` (display
+    names, for judges) also sent in the round, or None."""
+    if not names:
+        return None
+    shown = ", ".join(names[:NAMES_SHOWN])
+    more = f" và {len(names) - NAMES_SHOWN} tài khoản khác" if len(names) > NAMES_SHOWN else ""
+    return Flag(
+        "identical_answers",
+        f"Trả lời giống hệt, cùng thứ tự (kể cả câu sai) với: {shown}{more}.",
     )

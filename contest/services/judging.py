@@ -285,6 +285,7 @@ class Judging:
         users = [e.user_id for e in entries]
         twins = await self._storage.judging.twins(round_id, users)
         near = await self._storage.judging.neighbours([e.attempt_id for e in entries], within=NEIGHBOURHOOD)
+        copies = await self._storage.judging.copies([e.attempt_id for e in entries])
         attempts = await self._storage.judging.attempts_of(round_id, users)
         rows = tuple(
             ReviewRow(
@@ -295,6 +296,7 @@ class Judging:
                         flags.too_fast(correct=e.correct, duration_ms=e.duration_ms),
                         flags.shared_address(near.get(e.attempt_id, 0)),
                         flags.same_person(twins.get(e.user_id, 0)),
+                        flags.identical_answers(copies.get(e.attempt_id, [])),
                     )
                     if f is not None
                 ),
@@ -314,12 +316,14 @@ class Judging:
             raise NotFound(NO_ATTEMPT)
         twins = await self._storage.judging.twins(attempt.round_id, [attempt.user_id])
         near = await self._storage.judging.neighbours([attempt_id], within=NEIGHBOURHOOD)
+        copies = await self._storage.judging.copies([attempt_id])
         raised = (
             flags.too_fast(correct=attempt.result.correct, duration_ms=attempt.result.duration_ms)
             if attempt.result
             else None,
             flags.shared_address(near.get(attempt_id, 0)),
             flags.same_person(twins.get(attempt.user_id, 0)),
+            flags.identical_answers(copies.get(attempt_id, [])),
         )
         found = tuple(f for f in raised if f is not None)
         personal = found or can(user, Capability.VIEW_PERSONAL_DATA)

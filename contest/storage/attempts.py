@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from contest.domain import scoring
+from contest.domain import flags, scoring
 from contest.domain.draw import keep, redraw
 from contest.domain.models import (
     Attempt,
@@ -68,7 +68,10 @@ def _summary_fields(row: Any) -> dict[str, Any]:
 
 
 def _answers(conn: Conn, attempt_id: int) -> dict[int, frozenset[int]]:
-    rows = conn.execute("SELECT question_id, options FROM answers WHERE attempt_id = ?", (attempt_id,))
+    """The attempt's answers (question id -> option ids), in the order they were last saved."""
+    rows = conn.execute(
+        "SELECT question_id, options FROM answers WHERE attempt_id = ? ORDER BY saved_at, question_id", (attempt_id,)
+    )
     return {r["question_id"]: frozenset(json.loads(r["options"])) for r in rows}
 
 
@@ -152,22 +155,24 @@ def _finalize(
     finished_at: datetime,
     prediction: int | None = None,
 ) -> AttemptSummary:
-    """Score an attempt from the answers saved so far and close it. Without a
-    new ``prediction`` the one saved during the attempt is kept. An attempt
-    another transaction closed first is returned as that one stored it."""
+    """Score an attempt from the answers saved so far and close it, keeping
+    the digest of its answer sheet (``flags.sheet``) for the judges' flag.
+    Without a new ``prediction`` the one saved during the attempt is kept. An
+    attempt another transaction closed first is returned as that one stored it."""
     started, deadline = from_ms(row["started_at"]), from_ms(row["deadline"])
     if prediction is None:
         prediction = row["prediction"]
+    keys, answers = keys_from_json(row["questions"]), _answers(conn, row["id"])
     result = scoring.score(
-        keys_from_json(row["questions"]),
-        _answers(conn, row["id"]),
+        keys,
+        answers,
         started_at=started,
         finished_at=finished_at,
         deadline_at=deadline,
     )
     cur = conn.execute(
         "UPDATE attempts SET status = ?, submitted_at = ?, prediction = ?, correct = ?, total = ?,"
-        " score = ?, duration_ms = ? WHERE id = ? AND status = 'in_progress'",
+        " score = ?, duration_ms = ?, sheet = ? WHERE id = ? AND status = 'in_progress'",
         (
             status.value,
             to_ms(finished_at),
@@ -176,6 +181,7 @@ def _finalize(
             result.total,
             result.score,
             result.duration_ms,
+            flags.sheet(keys, answers),
             row["id"],
         ),
     )

@@ -435,6 +435,30 @@ class JudgingStore:
 
         return await self.db.read(fn)
 
+    async def copies(self, attempt_ids: Sequence[int]) -> dict[int, list[str]]:
+        """For each of ``attempt_ids``, the names of the other accounts with
+        a finished attempt in the same round of the same answer sheet
+        (``flags.sheet``), by name; each a lookup of the index on
+        (round, sheet), never a comparison of pairs."""
+        if not attempt_ids:
+            return {}
+        marks = ", ".join("?" for _ in attempt_ids)
+
+        def fn(conn: Conn) -> dict[int, list[str]]:
+            rows = conn.execute(
+                "SELECT DISTINCT a.id, o.user_id, u.full_name FROM attempts a JOIN attempts o"
+                " ON o.round_id = a.round_id AND o.sheet = a.sheet AND o.user_id <> a.user_id"
+                f" JOIN users u ON u.id = o.user_id WHERE a.id IN ({marks}) AND a.sheet IS NOT NULL"
+                " ORDER BY a.id, u.full_name, o.user_id",
+                tuple(attempt_ids),
+            )
+            found: dict[int, list[str]] = {}
+            for r in rows:
+                found.setdefault(r["id"], []).append(r["full_name"])
+            return found
+
+        return await self.db.read(fn)
+
     async def decisions(self, round_id: int) -> list[PrizeDecision]:
         """The judges' decisions on the round's boundary ties in force: the
         newest for each rank, by rank."""

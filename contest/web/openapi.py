@@ -897,7 +897,9 @@ PATHS: dict[str, Any] = {
             "description": "From the stored standings (ranked when the round moved under review and at each "
             "decision since). Flags are hints: `fast` (under 3 s per right answer), `shared_address` (another "
             "account started from the same address within 10 minutes), `same_person` (another account in the "
-            "round with the same name and year of birth). Phones stay masked.",
+            "round with the same name and year of birth), `identical_answers` (another account's finished attempt "
+            "answered the same questions with the same options in the same order of saving, at least 5 and one "
+            "of them wrong; the reason names them). Phones stay masked.",
             "security": _SECURED,
             "parameters": [
                 _ROUND_ID,

@@ -1,8 +1,12 @@
-"""Flags for judges: implausibly fast for the score, same name and year of birth."""
+"""Flags for judges: implausibly fast for the score, same name and year of birth,
+identical answer sheets."""
 
 from __future__ import annotations
 
-from contest.domain.flags import Flag, same_person, too_fast
+import pytest
+
+from contest.domain.flags import SHEET_MIN, Flag, identical_answers, same_person, sheet, too_fast
+from contest.domain.models import DrawnKey
 
 
 def test_fast_flag_below_three_seconds_per_right_answer() -> None:
@@ -16,3 +20,52 @@ def test_fast_flag_below_three_seconds_per_right_answer() -> None:
 def test_same_person_flag_counts_the_others() -> None:
     assert same_person(0) is None
     assert same_person(2) == Flag("same_person", "Trùng họ tên và năm sinh với 2 tài khoản khác trong vòng thi.")
+
+
+KEYS = tuple(
+    DrawnKey(id=i, code=f"Q{i}", letters="CABD", correct=frozenset({1}), points=1, multiple=False) for i in range(1, 7)
+)
+"""Six questions, each showing bank options C, A, B, D; the first shown (C) right."""
+
+
+@pytest.mark.parametrize(
+    ("answers", "same_as_reference"),
+    [
+        ({1: {2}, 2: {1}, 3: {1}, 4: {1}, 5: {1}}, True),  # the reference itself
+        ({1: {2}, 2: {1}, 3: {1}, 4: {1}, 5: {1}, 6: set()}, True),  # a cleared answer is no answer
+        ({2: {1}, 1: {2}, 3: {1}, 4: {1}, 5: {1}}, False),  # saved in another order
+        ({1: {3}, 2: {1}, 3: {1}, 4: {1}, 5: {1}}, False),  # another option
+        ({1: {2}, 2: {1}, 3: {1}, 4: {1}, 6: {1}}, False),  # another question
+    ],
+)
+def test_sheet_is_the_questions_and_options_in_order_of_saving(
+    answers: dict[int, set[int]], same_as_reference: bool
+) -> None:
+    reference = sheet(
+        KEYS, {1: frozenset({2}), 2: frozenset({1}), 3: frozenset({1}), 4: frozenset({1}), 5: frozenset({1})}
+    )
+    assert reference is not None and len(reference) == 64
+    assert (sheet(KEYS, {q: frozenset(o) for q, o in answers.items()}) == reference) is same_as_reference
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {1: {2}, 2: {1}, 3: {1}, 4: {1}},  # fewer than SHEET_MIN answers
+        {1: {1}, 2: {1}, 3: {1}, 4: {1}, 5: {1}, 6: {1}},  # all right: what every well-prepared participant sends
+        {1: {2}, 2: set(), 3: {1}, 4: {1}, 5: set()},  # cleared answers do not count
+    ],
+)
+def test_sheet_needs_enough_answers_and_one_wrong(answers: dict[int, set[int]]) -> None:
+    assert SHEET_MIN == 5
+    assert sheet(KEYS, {q: frozenset(o) for q, o in answers.items()}) is None
+
+
+def test_identical_answers_flag_names_the_other_accounts() -> None:
+    assert identical_answers([]) is None
+    assert identical_answers(["Trần Thị Bình"]) == Flag(
+        "identical_answers", "Trả lời giống hệt, cùng thứ tự (kể cả câu sai) với: Trần Thị Bình."
+    )
+    many = identical_answers([f"Người {i}" for i in range(1, 8)])
+    assert many is not None
+    assert many.reason.endswith("Người 1, Người 2, Người 3, Người 4, Người 5 và 2 tài khoản khác.")
