@@ -3,12 +3,13 @@ disabled, which every signed-in request is checked against.
 
 Each change that must end the sessions and tokens issued before it (disabling,
 a new role, a new password) adds one to the generation in the same statement,
-and is logged (``account.*`` in the audit log) in the same transaction.
+ends the account's sessions (so its list of open sessions tells the truth) and
+is logged (``account.*`` in the audit log), in the same transaction. One's own
+new password keeps the session it was changed from and the generation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -93,13 +94,14 @@ class StandingStore:
         actor_id: int | None,
         now: datetime,
         shown: tuple[str, ...] = (),
-        then: Callable[[Conn], object] | None = None,
+        keep_session: str | None = None,
         **details: Any,
     ) -> Standing | None:
         """Run ``sql`` (an UPDATE of account ``user_id``) and log ``action`` in the
         same transaction, with the account's name as people know it and the
         ``shown`` fields of its standing ("role", "disabled") before and after;
-        ``then`` runs last in the same transaction."""
+        and every session of the account but ``keep_session`` ended
+        (``storage/sessions.py``), all in one transaction."""
 
         def fn(conn: Conn) -> Standing | None:
             before = read_standing(conn, user_id)
@@ -120,8 +122,7 @@ class StandingStore:
                     },
                     now=now,
                 )
-            if then is not None:
-                then(conn)
+            end_sessions(conn, user_id, keep=keep_session, now=now)
             return after
 
         return await self.db.write(fn)
@@ -180,5 +181,5 @@ class StandingStore:
             action="account.password",
             actor_id=actor_id,
             now=now,
-            then=lambda conn: end_sessions(conn, user_id, keep=keep_session, now=now),
+            keep_session=keep_session,
         )

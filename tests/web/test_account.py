@@ -13,8 +13,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from contest.config import Settings
+from contest.domain.models import Role
 from tests.backends import rows
 from tests.conftest import PASSWORD, World
+from tests.web.test_organiser import sign_in_staff
 from tests.web.test_pages import csrf, register, start_round
 from tests.web.test_revocation import participant, sign_in
 from tests.web.test_sessions import browser, copy_of
@@ -168,8 +170,6 @@ def test_profile_refuses_what_another_account_holds(client: TestClient, world: W
 
 
 def test_staff_see_password_and_sessions_but_no_profile(client: TestClient, world: World) -> None:
-    from tests.web.test_organiser import sign_in_staff
-
     sign_in_staff(client, world)
     html = client.get("/me/account").text
     assert ("Đổi mật khẩu" in html, "Thông tin cá nhân" in html) == (True, False)
@@ -177,8 +177,6 @@ def test_staff_see_password_and_sessions_but_no_profile(client: TestClient, worl
 
 
 def test_staff_reset_a_participants_password_shown_once(client: TestClient, world: World) -> None:
-    from tests.web.test_organiser import sign_in_staff
-
     user, auth = participant(client, world)
     copied = copy_of(client)
     client.cookies.clear()
@@ -202,9 +200,6 @@ def test_staff_reset_a_participants_password_shown_once(client: TestClient, worl
 
 
 def test_staff_reset_needs_manage_participants(client: TestClient, world: World) -> None:
-    from contest.domain.models import Role
-    from tests.web.test_organiser import sign_in_staff
-
     user, _auth = participant(client, world)
     client.cookies.clear()
     sign_in_staff(client, world, Role.JUDGE, "giamkhao")

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from contest.config import Settings
 from contest.services.sessions import Sessions
+from contest.services.staff import OPERATOR
 from tests.conftest import World
 from tests.web.test_pages import csrf
 from tests.web.test_revocation import participant
@@ -85,3 +86,10 @@ def test_sweep_forgets_sessions_long_ended_or_expired(client: TestClient, world:
     assert client.portal.call(sessions.sweep) == 2
     assert client.portal.call(sessions.sweep) == 0  # not again within the hour
     assert [s.id for s in client.portal.call(sessions.mine, user)] == [fresh]
+
+
+def test_disabling_ends_the_accounts_sessions(client: TestClient, world: World) -> None:
+    user, _bearer = participant(client, world)
+    client.portal.call(world.services.staff.disable, OPERATOR, user.id)
+    client.portal.call(world.services.staff.enable, OPERATOR, user.id)
+    assert client.portal.call(world.services.sessions.mine, user) == []
