@@ -154,7 +154,7 @@ class Sessions:
             raise NotFound("Không tìm thấy phiên đăng nhập này (có thể nó đã kết thúc).")
 
     async def end_all(self, user: User, *, keep: str | None = None) -> int:
-        """ "Sign out everywhere": end every session of the account but
+        """Sign out everywhere: end every session of the account but
         ``keep`` (None: this one too); how many ended."""
         ended = await self._storage.sessions.end_all(user.id, keep=keep, now=self._clock.now())
         self._checked = -float("inf")

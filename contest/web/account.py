@@ -105,15 +105,15 @@ async def profile(request: Request, user: User) -> Response:
 
 @signed_in
 async def phone(request: Request, user: User) -> Response:
-    """ "Đổi số điện thoại" where a contest verifies phones: a code goes to
+    """«Đổi số điện thoại», where a contest verifies phones: a code goes to
     the new phone and the page asks for it."""
     form = await read_form(request)
     try:
         sent = await services(request).profiles.send_phone_code(user, form.get("phone"), client=client_address(request))
-    except (Invalid, TooManyRequests) as exc:
-        return await _page(
-            request, user, status=exc.status, errors=dict(getattr(exc, "errors", {}) or {"phone": exc.message})
-        )
+    except Invalid as exc:
+        return await _page(request, user, status=exc.status, errors=dict(exc.errors))
+    except TooManyRequests as exc:
+        return await _page(request, user, status=exc.status, errors={"phone": exc.message})
     return await _page(request, user, new_phone=sent)
 
 
@@ -146,7 +146,7 @@ async def password(request: Request, user: User) -> Response:
 
 @signed_in
 async def end_session(request: Request, user: User) -> Response:
-    """ "Kết thúc phiên": one of the account's sessions ends; this browser's
+    """«Kết thúc phiên»: one of the account's sessions ends; this browser's
     own signs it out."""
     await read_form(request)
     ended = request.path_params["session_id"]
@@ -159,7 +159,7 @@ async def end_session(request: Request, user: User) -> Response:
 
 @signed_in
 async def end_all(request: Request, user: User) -> Response:
-    """ "Đăng xuất khỏi mọi nơi": every session and token of the account
+    """«Đăng xuất khỏi mọi nơi»: every session and token of the account
     ends, this browser's too."""
     await read_form(request)
     await services(request).sessions.end_all(user)
