@@ -20,7 +20,11 @@ with deploy/nginx.conf in front of it (tests/e2e/nginx.py), then measures:
    it takes, or that they could not;
 4. a participant's answer saves through nginx (25 a second, from 127.0.0.3)
    without and then with 2,000 clients sending their headers a byte a
-   second: p50/p95/max, and ``GET /healthz`` through nginx as the yardstick.
+   second: p50/p95/max, and ``GET /healthz`` through nginx as the yardstick;
+5. 1,500 idle connections straight to the app (no nginx), each having sent
+   one byte: whether ``GET /healthz`` still answers while they are held and
+   how soon the app closes them (CONTEST_HEADER_TIMEOUT_SECONDS), with the
+   default settings and with CONTEST_MAX_CONCURRENCY=1000 (a second server).
 
 Prints a table and writes bench/results/abuse-<UTC timestamp>.json; docs/benchmarks.md
 has the figures. Every process it starts is stopped on success, failure or Ctrl-C.
@@ -200,6 +204,31 @@ def saves(http: httpx2.Client, auth: dict[str, str], attempt: dict[str, Any], co
     return {"save": percentiles(timings), "healthz": percentiles(bare), "failed": failed}
 
 
+def idle(url: str, port: int, *, count: int) -> dict[str, Any]:
+    """``count`` connections that send one byte and wait; ``/healthz`` meanwhile."""
+    statuses: Counter[int | str] = Counter()
+    timings = []
+    with SlowClients(port, count, every=3600) as clients, httpx2.Client(base_url=url, timeout=5) as http:
+        for _ in range(20):
+            sent = time.monotonic()
+            try:
+                statuses[http.get("/healthz").status_code] += 1
+            except httpx2.HTTPError as exc:
+                statuses[type(exc).__name__] += 1
+            timings.append(time.monotonic() - sent)
+        began = time.monotonic()
+        while clients.closed_by_server < clients.connected and time.monotonic() - began < 30:
+            time.sleep(0.1)
+        return {
+            "idle": count,
+            "connected": clients.connected,
+            "healthz": dict(statuses),
+            "healthz_ms": percentiles(timings),
+            "closed_by_server": clients.closed_by_server,
+            "all_closed_after_s": round(time.monotonic() - began, 1),
+        }
+
+
 def through_nginx(
     server_url: str, proxy_url: str, proxy_port: int, area: int, *, slow: int, count: int
 ) -> dict[str, Any]:
@@ -235,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, help="seconds per registration window (60; quick 10)")
     p.add_argument("--slow", type=int, default=2000, help="slow clients held open through nginx (2000)")
     p.add_argument("--saves", type=int, default=100, help="answer saves measured with and without them (100)")
+    p.add_argument("--idle", type=int, default=1500, help="idle connections straight to the app (1500)")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs, nginx.conf)")
     args = p.parse_args(argv)
     seconds = args.seconds or (10 if args.quick else 60)
@@ -281,6 +311,18 @@ def main(argv: list[str] | None = None) -> int:
         result["lockout"] = asyncio.run(lockout(url, area))
         log(f"answer saves through nginx, without and with {args.slow} slow clients")
         result["nginx"] = through_nginx(url, proxy.url, proxy.port, area, slow=args.slow, count=args.saves)
+        log(f"{args.idle} idle connections straight to the app")
+        result["idle"] = idle(url, port, count=args.idle)
+        limited_port = free_port()
+        limited = procs.start(
+            "contest-limited",
+            [str(BIN / "contest"), "serve", "--host", "127.0.0.1", "--port", str(limited_port)],
+            env={**env, "CONTEST_MAX_CONCURRENCY": "1000"},
+            log_path=workdir / "server-limited.log",
+        )
+        wait_ready(limited, f"http://127.0.0.1:{limited_port}/healthz", workdir / "server-limited.log")
+        log("the same with CONTEST_MAX_CONCURRENCY=1000")
+        result["idle_limited"] = idle(f"http://127.0.0.1:{limited_port}", limited_port, count=args.idle)
         result["load_average_after"] = os.getloadavg()
     except KeyboardInterrupt:
         log("interrupted")
@@ -322,6 +364,12 @@ def report(r: dict[str, Any]) -> None:
             f"max {s['max_ms']} ms ({n[key]['failed']} failed); /healthz p50 {h['p50_ms']} ms, p95 {h['p95_ms']} ms"
         )
     print(f"slow clients still connected when the last save returned: {n['slow_still_connected_after']}")
+    for key, label in (("idle", "default settings"), ("idle_limited", "CONTEST_MAX_CONCURRENCY=1000")):
+        i = r[key]
+        print(
+            f"{i['connected']} idle connections straight to the app ({label}): /healthz {i['healthz']}, "
+            f"p50 {i['healthz_ms']['p50_ms']} ms; all closed by the app {i['all_closed_after_s']} s later"
+        )
     print(f"load average before {r['load_average_before'][0]:.1f}, after {r['load_average_after'][0]:.1f}")
 
 

@@ -138,7 +138,7 @@ def serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips=proxies,
         timeout_keep_alive=settings.keep_alive_seconds,
         http=HeaderTimeout,  # uvicorn's httptools protocol with a header timeout (CONTEST_HEADER_TIMEOUT_SECONDS)
-        limit_concurrency=settings.max_concurrency,
+        limit_concurrency=settings.max_concurrency or None,
     )
     return 0
 

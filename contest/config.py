@@ -80,10 +80,11 @@ class Settings:
         "descriptor). nginx's `client_header_timeout` does the same in front (`deploy.md`).",
     )
     max_concurrency: int = _setting(
-        1_000,
-        "Connections and requests in progress one `contest serve` process takes at once; beyond it, it answers "
-        "503 at once instead of queueing. nginx in front (`deploy.md`) is the real defence against many or slow "
-        "clients.",
+        0,
+        "Connections and requests in progress one `contest serve` process takes at once before it answers 503 "
+        "(0: no limit). Sheds load behind nginx, which then tries another node; it counts idle connections too "
+        "(1,500 idle ones made a node answer 503 to everyone, `benchmarks.md`), so leave it off on a node "
+        "reachable without nginx.",
     )
     login_max_failures: int = _setting(
         5,

@@ -154,6 +154,7 @@ class SlowClients:
         await asyncio.gather(*tasks, return_exceptions=True)
         for _, writer in opened:
             writer.close()
+        await asyncio.gather(*(writer.wait_closed() for _, writer in opened), return_exceptions=True)
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         return await asyncio.open_connection("127.0.0.1", self.port, local_addr=(self.source, 0))
