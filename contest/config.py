@@ -140,7 +140,9 @@ class Settings:
     argon2_time_cost: int = _setting(3, "Argon2id passes when hashing a password.")
     argon2_memory_kib: int = _setting(65_536, "Argon2id memory in KiB when hashing a password.")
     sweep_interval_seconds: int = _setting(
-        30, "How often the server finalises attempts whose time ran out without a submission."
+        30,
+        "How often the server finalises attempts whose time ran out without a submission, and ranks rounds "
+        "whose close has passed (once per close, by one node).",
     )
     access_log: bool = _setting(False, "Log every request (halves throughput; off by default).")
     catalog_check_seconds: int = _setting(
