@@ -20,6 +20,7 @@ from typing import Any
 
 from contest.domain.eligibility import read_eligibility
 from contest.domain.models import (
+    CollectiveBy,
     Contest,
     ContestStatus,
     Counting,
@@ -429,6 +430,7 @@ class ContestSettings:
     areas: tuple[str, ...]
     units: tuple[tuple[str, int | None], ...]
     verify_phone: bool = False
+    collective_by: CollectiveBy = CollectiveBy.PARTICIPANTS
 
 
 def _names(value: object, *, field: str) -> list[Mapping[str, object]]:
@@ -502,10 +504,23 @@ def read_contest(fields: Mapping[str, object]) -> ContestSettings:
         areas=areas,
         units=tuple(units),
         verify_phone=_flag(fields.get("verify_phone"), field="verify_phone", errors=errors),
+        collective_by=_collective_by(fields.get("collective_by"), errors=errors),
     )
     if errors:
         raise Invalid(errors)
     return settings
+
+
+def _collective_by(value: object, *, errors: dict[str, str]) -> CollectiveBy:
+    """What collective prizes go by (absent or empty: participants); anything
+    else adds a message to ``errors``."""
+    if value in (None, ""):
+        return CollectiveBy.PARTICIPANTS
+    found = next((c for c in CollectiveBy if c.value == value), None)
+    if found is None:
+        errors["collective_by"] = "Chọn một trong: " + ", ".join(f"{c.value} ({c.label})" for c in CollectiveBy) + "."
+        return CollectiveBy.PARTICIPANTS
+    return found
 
 
 def _flag(value: object, *, field: str, errors: dict[str, str]) -> bool:

@@ -114,6 +114,19 @@ class ContestStatus(enum.StrEnum):
     PAST = "past"
 
 
+class CollectiveBy(enum.StrEnum):
+    """What a contest's collective prizes go by: the most participants, or
+    the highest participation rate (participants ÷ headcount, for units
+    that have one)."""
+
+    PARTICIPANTS = "participants"
+    RATE = "rate"
+
+    @property
+    def label(self) -> str:
+        return "Nhiều thí sinh tham gia nhất" if self is CollectiveBy.PARTICIPANTS else "Tỉ lệ tham gia cao nhất"
+
+
 @dataclass(frozen=True, slots=True)
 class Contest:
     """One contest of the site, running from ``starts_at`` to ``ends_at``,
@@ -133,6 +146,8 @@ class Contest:
     units: tuple[Unit, ...] = ()
     verify_phone: bool = False
     """Registration proves the phone with a code sent by SMS (``services/signups.py``)."""
+    collective_by: CollectiveBy = CollectiveBy.PARTICIPANTS
+    """What its collective prizes go by (``domain/prizes.collective``)."""
 
     def area(self, area_id: int) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)

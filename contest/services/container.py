@@ -15,6 +15,7 @@ from contest.services.catalog import Catalog
 from contest.services.certificates import Certificates
 from contest.services.challenges import Challenges
 from contest.services.codes import Codes
+from contest.services.collective import CollectivePrizes
 from contest.services.contests import Contests
 from contest.services.journal import Journal
 from contest.services.judging import Judging
@@ -67,6 +68,7 @@ class Services:
     codes: Codes
     signups: Signups
     resets: Resets
+    collective: CollectivePrizes
 
     @classmethod
     def build(
@@ -111,4 +113,5 @@ class Services:
             codes=codes,
             signups=Signups(storage, passwords, codes, clock, limits=limits, challenges=challenges),
             resets=Resets(storage, accounts, codes, settings),
+            collective=CollectivePrizes(storage, catalog),
         )

@@ -30,7 +30,7 @@ from contest.domain.contests import (
     weekly,
 )
 from contest.domain.eligibility import Refusal, check_eligibility, check_still_before, to_json
-from contest.domain.models import Contact, Contest, Eligibility, Participation, Round, RoundRules, User
+from contest.domain.models import CollectiveBy, Contact, Contest, Eligibility, Participation, Round, RoundRules, User
 from contest.domain.permissions import Capability, can, require
 from contest.domain.registration import validate_joining
 from contest.errors import Conflict, Invalid
@@ -79,6 +79,7 @@ async def create_contest(
     units: Sequence[tuple[str, int | None]] = (),
     actor_id: int | None = None,
     verify_phone: bool = False,
+    collective_by: CollectiveBy = CollectiveBy.PARTICIPANTS,
 ) -> Contest:
     """A new contest with its areas and units (name, headcount) in this
     order, logged as ``actor_id``'s. :class:`Invalid` naming the wrong
@@ -102,6 +103,7 @@ async def create_contest(
             units=[(name.strip(), headcount) for name, headcount in units],
             actor_id=actor_id,
             verify_phone=verify_phone,
+            collective_by=collective_by,
         )
     except Duplicate:
         raise Invalid({"slug": SLUG_TAKEN}) from None
@@ -162,10 +164,11 @@ async def add_contest(storage: Storage, *, actor: User, fields: Mapping[str, obj
         now=now,
         actor_id=actor.id or None,
         verify_phone=settings.verify_phone,
+        collective_by=settings.collective_by,
     )
 
 
-CONTEST_TEXTS = ("title", "description", "rules", "privacy_notice", "min_age", "verify_phone")
+CONTEST_TEXTS = ("title", "description", "rules", "privacy_notice", "min_age", "verify_phone", "collective_by")
 
 
 async def change_contest(

@@ -11,6 +11,7 @@ from contest.domain.contests import RoundFigures
 from contest.domain.eligibility import from_json, to_json
 from contest.domain.models import (
     Area,
+    CollectiveBy,
     Contact,
     Contest,
     Counting,
@@ -118,6 +119,7 @@ class ContestStore:
         units: Sequence[tuple[str, int | None]] = (),
         actor_id: int | None = None,
         verify_phone: bool = False,
+        collective_by: CollectiveBy = CollectiveBy.PARTICIPANTS,
     ) -> Contest:
         """A new contest with its areas and its units (name, headcount) in
         this order, logged as ``actor_id``'s (None: the system);
@@ -130,8 +132,8 @@ class ContestStore:
             contest_id = int(
                 conn.execute(
                     "INSERT INTO contests (slug, title, description, rules, privacy_notice, min_age, created_at,"
-                    " contact_address, contact_phone, contact_email, starts_at, ends_at, verify_phone)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    " contact_address, contact_phone, contact_email, starts_at, ends_at, verify_phone, collective_by)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         slug,
                         title,
@@ -146,6 +148,7 @@ class ContestStore:
                         to_ms(starts_at),
                         to_ms(ends_at),
                         int(verify_phone),
+                        collective_by.value,
                     ),
                 ).fetchone()[0]
             )
@@ -193,6 +196,7 @@ class ContestStore:
                 contact=contact,
                 units=tuple(listed),
                 verify_phone=verify_phone,
+                collective_by=collective_by,
             )
 
         return await self.db.write(fn)
@@ -211,14 +215,14 @@ class ContestStore:
         now: datetime,
     ) -> None:
         """Rewrite a contest's ``texts`` (title, description, rules,
-        privacy_notice, min_age, verify_phone) and dates, add ``areas`` and ``units`` after
+        privacy_notice, min_age, verify_phone, collective_by) and dates, add ``areas`` and ``units`` after
         its own (those it has stay: participants chose them), and log
         ``details`` (``contest.update``), in one transaction."""
 
         def fn(conn: Conn) -> None:
             conn.execute(
                 "UPDATE contests SET title = ?, description = ?, rules = ?, privacy_notice = ?, min_age = ?,"
-                " verify_phone = ?, starts_at = ?, ends_at = ? WHERE id = ?",
+                " verify_phone = ?, collective_by = ?, starts_at = ?, ends_at = ? WHERE id = ?",
                 (
                     texts["title"],
                     texts["description"],
@@ -226,6 +230,7 @@ class ContestStore:
                     texts["privacy_notice"],
                     texts["min_age"],
                     int(texts["verify_phone"]),
+                    str(texts["collective_by"]),
                     to_ms(starts_at),
                     to_ms(ends_at),
                     contest_id,
@@ -285,6 +290,7 @@ class ContestStore:
                     ),
                     units=tuple(units.get(row["id"], ())),
                     verify_phone=bool(row["verify_phone"]),
+                    collective_by=CollectiveBy(row["collective_by"]),
                 )
                 for row in conn.execute("SELECT * FROM contests ORDER BY starts_at, id")
             ]

@@ -18,6 +18,7 @@ from contest.domain.models import (
     AttemptSummary,
     Bank,
     BankVersion,
+    CollectiveBy,
     Contact,
     Contest,
     DrawnKey,
@@ -91,6 +92,7 @@ class ContestStorage(Protocol):
         units: Sequence[tuple[str, int | None]] = (),
         actor_id: int | None = None,
         verify_phone: bool = False,
+        collective_by: CollectiveBy = CollectiveBy.PARTICIPANTS,
     ) -> Contest: ...
 
     async def update(

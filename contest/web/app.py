@@ -33,6 +33,7 @@ from contest.web import (
     api,
     api_statistics,
     certificates,
+    collective,
     console_banks,
     console_contests,
     console_participants,
@@ -216,7 +217,8 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
         + leaderboards.api_routes
         + review_api.routes
         + staff_api.routes
-        + api_statistics.routes,
+        + api_statistics.routes
+        + collective.api_routes,
         exception_handlers=_handlers(json_error),
     )
     page_app = Starlette(
@@ -233,7 +235,8 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
         + console_participants.routes
         + publications.routes
         + console_banks.routes
-        + console_stats.routes,
+        + console_stats.routes
+        + collective.page_routes,
         exception_handlers=_handlers(page_error),
         middleware=[
             Middleware(

@@ -124,6 +124,7 @@ async def edit_contest(request: Request, user: User) -> Response:
         "privacy_notice": contest.privacy_notice,
         "min_age": contest.min_age or "",
         "verify_phone": contest.verify_phone,
+        "collective_by": contest.collective_by.value,
         "starts_at": local_input(contest.starts_at),
         "ends_at": local_input(contest.ends_at),
     }

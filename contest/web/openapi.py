@@ -367,6 +367,17 @@ SCHEMAS: dict[str, Any] = {
             "answered_by": {"type": "string", "description": "Staff only: the judge who answered (empty: nobody yet)."},
         },
     },
+    "CollectivePlace": {
+        "type": "object",
+        "required": ["rank", "name", "participants", "headcount", "rate"],
+        "properties": {
+            "rank": {"type": "integer", "minimum": 1},
+            "name": {"type": "string"},
+            "participants": {"type": "integer", "minimum": 0},
+            "headcount": {"type": ["integer", "null"], "description": "The unit's headcount, where given."},
+            "rate": {"type": ["number", "null"], "description": "Participants ÷ headcount, in percent (1 decimal)."},
+        },
+    },
     "Disqualification": {
         "type": "object",
         "required": ["id", "round_id", "user_id", "participant", "attempt_id", "reason", "decided_at", "active"],
@@ -1157,6 +1168,49 @@ PATHS: dict[str, Any] = {
                 ),
                 "404": _error("No such round, or its results are not published."),
                 "422": _error("The page is not a whole number from 1."),
+            },
+        }
+    },
+    "/api/v1/contests/{contest}/collective-prizes": {
+        "get": {
+            "summary": "A contest's collective prizes: its units and areas by participants or participation rate",
+            "description": "For one round (`round`) or the whole contest. 404 until the round's results are "
+            "published (provisional or final), and for the whole contest until every round's are. Participants "
+            "are distinct accounts that started an attempt, by the unit and area they gave. Units are ranked as "
+            "the contest's `by` says: `participants` (the most first) or `rate` (participants ÷ headcount, units "
+            "with a headcount only); areas by participants. Ties share a rank.",
+            "parameters": [
+                {
+                    "name": "contest",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                    "description": "The contest's id, or its address (slug).",
+                },
+                {
+                    "name": "round",
+                    "in": "query",
+                    "required": False,
+                    "schema": _ID,
+                    "description": "One of the contest's rounds; omitted: the whole contest.",
+                },
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["contest_id", "round_id", "by", "units", "areas"],
+                        "properties": {
+                            "contest_id": _ID,
+                            "round_id": {"type": ["integer", "null"]},
+                            "by": {"type": "string", "enum": ["participants", "rate"]},
+                            "units": {"type": "array", "items": _ref("CollectivePlace")},
+                            "areas": {"type": "array", "items": _ref("CollectivePlace")},
+                        },
+                    },
+                    "Best first.",
+                ),
+                "404": _error("No such contest or round, or not published yet."),
             },
         }
     },

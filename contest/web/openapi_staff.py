@@ -138,6 +138,13 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Registration proves the phone with a code sent by SMS (`POST /api/v1/register` "
                 "answers 202, then `POST /api/v1/register/verify`).",
             },
+            "collective_by": {
+                "type": "string",
+                "enum": ["participants", "rate"],
+                "description": "What collective prizes go by: the most participants (default), or the highest "
+                "participation rate (participants ÷ headcount, units with a headcount only). "
+                "`GET /api/v1/contests/{id_or_slug}/collective-prizes` lists them once results are published.",
+            },
             "areas": {"type": "array", "minItems": 1, "items": _NAMED},
             "units": {
                 "type": "array",
