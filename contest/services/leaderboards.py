@@ -163,11 +163,12 @@ class Leaderboards:
     async def settle(self, round_id: int, phase: Phase) -> Head:
         """The round's standings for ``phase`` (a judge's phase move): the
         stored ones when they rank the attempts as of the round's present
-        close (ranked at close, :meth:`rank_closed`, or since by a judge's
-        action), else ranked now (:meth:`refresh`); signed when published."""
+        close by its present rule (ranked at close, :meth:`rank_closed`, or
+        since by a judge's action), else ranked now (:meth:`refresh`);
+        signed when published."""
         round_ = await self._catalog.round(round_id)
         head = await self._storage.leaderboards.head(round_id)
-        if head is None or head.closes_at != round_.closes_at:
+        if head is None or head.closes_at != round_.closes_at or head.rule != rule_of(round_).describe():
             return await self.refresh(round_id, phase)
         head = replace(head, phase=phase, digest="", signature="")
         if phase in PUBLISHED:

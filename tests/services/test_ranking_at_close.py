@@ -159,3 +159,25 @@ def test_the_servers_sweeper_ranks_a_round_after_its_close(settings: Settings, c
                 break
             time.sleep(0.05)
         assert head is not None and head.phase is Phase.CLOSED
+
+
+def test_a_phase_move_ranks_again_when_the_rule_changed_since_the_close(settings: Settings, clock: FixedClock) -> None:
+    async def body(a: Services, b: Services, world: World) -> None:
+        await take(a, world, right=5, prediction=1, seconds=60)
+        round_ = await a.catalog.round(world.open_round)
+        clock.set(round_.closes_at + timedelta(hours=1))
+        await a.leaderboards.rank_closed(grace=grace(settings))
+        at_close = await a.storage.leaderboards.head(world.open_round)
+        await a.storage.db.write(
+            lambda c: c.execute("UPDATE rounds SET counting = 'first' WHERE id = ?", (world.open_round,))
+        )
+        judge = await a.storage.accounts.create_staff(
+            username="gk", full_name="Giám Khảo", role=Role.JUDGE, password_hash="x", now=clock.now()
+        )
+        clock.advance(minutes=1)
+        await b.rounds.move_phase(judge, world.open_round, "under_review", "")
+        reviewed = await a.storage.leaderboards.head(world.open_round)
+        assert at_close is not None and reviewed is not None and reviewed.computed_at > at_close.computed_at
+        assert "lượt đầu tiên" in reviewed.rule
+
+    two_nodes(settings, clock, body)
