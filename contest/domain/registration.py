@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from contest.domain.banks.common import refused_character
 from contest.domain.models import Contest
 from contest.domain.numbers import int_or_none
 from contest.errors import Invalid
@@ -98,8 +99,11 @@ def normalize_phone(value: object) -> str | None:
 
 def normalize_login(value: object) -> str:
     """What someone types to sign in: a phone (normalised), an email (lower
-    case) or a staff username."""
+    case) or a staff username; "" for text no login can hold (a control
+    character such as NUL, which no database stores: :func:`refused_character`)."""
     text = str(value or "").strip()
+    if refused_character(text):
+        return ""
     return normalize_phone(text) or text.lower()
 
 

@@ -8,7 +8,8 @@ catalogue that reaches what neither covers: EVERY route of the app, read from
 its route table (a new route is walked without being listed), with each
 method it takes, each path parameter as an id that exists, one that does not
 and the largest an id may be, and each body a browser or a client might send
-(none, a form with a valid CSRF token and odd fields, odd JSON), as someone
+(none, a form with a valid CSRF token and odd fields, odd JSON, a NUL in
+every text field and query parameter, which PostgreSQL cannot store), as someone
 signed out, a participant with an attempt in progress and an organiser with an
 upload waiting. Each answer must be below 500."""
 
@@ -19,10 +20,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.testclient import TestClient
 
-from contest.web import api, organiser, pages
 from tests.conftest import World
 from tests.web.test_organiser import sign_in_staff
 from tests.web.test_pages import csrf, register
@@ -36,13 +36,25 @@ VALUES = {
 """Values for each kind of path parameter (by convertor, else by name)."""
 
 ODD_FIELDS = {"option_1": "x", "prediction": "-1", "action": "submit", "name": "\u0000", "area": "999", "bank_id": "0"}
+TEXT_FIELDS = ("login", "password", "text", "reason", "title", "phone", "code", "q", "note", "name", "email")
+NUL_TEXT = {k: "a\u0000b" for k in TEXT_FIELDS}
+ODD_QUERY = {k: "a\u0000b" for k in ("page", "q", "code", "round", "format", "next", "version", "contest", "token")}
+"""A NUL in any text a client sends (PostgreSQL cannot store one)."""
 
 
-def endpoints() -> Iterator[tuple[str, str, Route]]:
-    """(method, path template, route) for every route the app serves."""
-    tables: list[tuple[str, list[BaseRoute]]] = [("/api", api.routes), ("", pages.routes + organiser.routes)]
-    for prefix, routes in tables:
+def endpoints(app: Any) -> Iterator[tuple[str, str, Route]]:
+    """(method, path template, route) for every route the app serves, read
+    from its route table: the middleware around it unwrapped, each mount
+    entered (a static mount has no routes)."""
+    while not hasattr(app, "routes"):
+        app = app.app
+    stack: list[tuple[str, list[BaseRoute]]] = [("", list(app.routes))]
+    while stack:
+        prefix, routes = stack.pop()
         for route in routes:
+            if isinstance(route, Mount):
+                stack.append((prefix + route.path, list(route.routes)))
+                continue
             assert isinstance(route, Route), route
             for method in sorted((route.methods or set()) - {"HEAD"}):
                 yield method, prefix + route.path, route
@@ -62,18 +74,20 @@ def paths(template: str, route: Route) -> list[str]:
 
 def bodies(client: TestClient, method: str) -> list[dict[str, Any]]:
     if method == "GET":
-        return [{}]
+        return [{}, {"params": ODD_QUERY}]
     token = csrf(client.get("/login").text)
     return [
         {},
         {"data": {"csrf_token": token, **ODD_FIELDS}},
+        {"data": {**NUL_TEXT, "csrf_token": token}},
         {"json": {"options": [1, "x"], "flagged": "có", "prediction": [], "csrf_token": token}},
+        {"json": {**NUL_TEXT, "csrf_token": token}},
     ]
 
 
 def walk(client: TestClient, who: str, headers: dict[str, str]) -> list[str]:
     escaped = []
-    for method, template, route in endpoints():
+    for method, template, route in endpoints(client.app):
         for path in paths(template, route):
             for body in bodies(client, method):
                 sent = f"{who}: {method} {path} {sorted(body) or ''}"

@@ -300,3 +300,11 @@ def test_half_a_surrogate_pair_in_json_is_400_not_500(client: TestClient, world:
     assert response.status_code == 400
     emoji = client.post("/api/v1/token", content=b'{"login": "0912345678", "password": "\\ud83d\\ude00-mat-khau"}')
     assert emoji.status_code == 401  # a whole pair is a character (😀): only the password is wrong
+
+
+def test_a_login_with_a_nul_is_wrong_credentials_not_500(client: TestClient, world: World) -> None:
+    """No account's login holds a control character, and PostgreSQL cannot
+    store one in the failure counts: the answer is the ordinary refusal."""
+    response = client.post("/api/v1/token", json={"login": "0912\u0000345678", "password": "x" * 10})
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_credentials"
