@@ -2,8 +2,8 @@
 
 Every staff page and every service call that needs more than being signed in
 asks :func:`require` for one capability; nothing else compares roles. A
-participant takes part; a judge judges rounds and reads their statistics
-and attempts (without personal data); an organiser runs contests,
+participant takes part; a judge judges rounds (correcting a question's key
+while reviewing one) and reads their statistics and attempts (without personal data); an organiser runs contests,
 rounds and banks, sees personal data and the log and disables participants'
 accounts; an admin may do all of that and manage staff accounts. Staff never take part in a contest.
 """
@@ -27,6 +27,7 @@ class Capability(enum.StrEnum):
     JUDGE_ROUND = "judge_round"
     MANAGE_STAFF = "manage_staff"
     VIEW_STATISTICS = "view_statistics"
+    CORRECT_KEYS = "correct_keys"
 
 
 _ORGANISING = frozenset(
@@ -43,9 +44,9 @@ _ORGANISING = frozenset(
 
 GRANTS: dict[Role, frozenset[Capability]] = {
     Role.PARTICIPANT: frozenset({Capability.TAKE_PART}),
-    Role.JUDGE: frozenset({Capability.JUDGE_ROUND, Capability.VIEW_STATISTICS}),
+    Role.JUDGE: frozenset({Capability.JUDGE_ROUND, Capability.VIEW_STATISTICS, Capability.CORRECT_KEYS}),
     Role.ORGANISER: _ORGANISING,
-    Role.ADMIN: _ORGANISING | {Capability.JUDGE_ROUND, Capability.MANAGE_STAFF},
+    Role.ADMIN: _ORGANISING | {Capability.JUDGE_ROUND, Capability.MANAGE_STAFF, Capability.CORRECT_KEYS},
 }
 
 ROLE_NAMES: dict[Role, str] = {
@@ -66,6 +67,7 @@ REFUSALS: dict[Capability, tuple[str, str]] = {
     Capability.VIEW_AUDIT_LOG: ("organisers_only", "Chỉ Ban Tổ chức được xem nhật ký thao tác."),
     Capability.JUDGE_ROUND: ("judges_only", "Chỉ Ban Giám khảo được chấm và công bố kết quả vòng thi."),
     Capability.VIEW_STATISTICS: ("staff_only", "Chỉ Ban Tổ chức, Ban Giám khảo được xem thống kê vòng thi."),
+    Capability.CORRECT_KEYS: ("judges_only", "Chỉ Ban Giám khảo được sửa đáp án khi chấm vòng thi."),
     Capability.MANAGE_STAFF: ("admins_only", "Chỉ quản trị viên được quản lý tài khoản Ban Tổ chức và Ban Giám khảo."),
 }
 """The error code and what someone without the capability reads (a 403)."""

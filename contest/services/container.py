@@ -19,6 +19,7 @@ from contest.services.collective import CollectivePrizes
 from contest.services.contests import Contests
 from contest.services.journal import Journal
 from contest.services.judging import Judging
+from contest.services.key_corrections import KeyCorrections
 from contest.services.leaderboards import Leaderboards
 from contest.services.limits import Limits
 from contest.services.overall import Overall
@@ -69,6 +70,7 @@ class Services:
     signups: Signups
     resets: Resets
     collective: CollectivePrizes
+    keys: KeyCorrections
 
     @classmethod
     def build(
@@ -114,4 +116,5 @@ class Services:
             signups=Signups(storage, passwords, codes, clock, limits=limits, challenges=challenges),
             resets=Resets(storage, accounts, codes, settings),
             collective=CollectivePrizes(storage, catalog),
+            keys=KeyCorrections(storage, catalog, clock, leaderboards),
         )

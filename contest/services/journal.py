@@ -107,7 +107,11 @@ def _round_line(entry: AuditEntry, round_: str) -> str:
         f" cập nhật đáp án {d.get('attempts_rekeyed', 0)} bài, {d.get('results_changed', 0)} kết quả thay đổi"
     )
     skipped = d.get("skipped") or []
-    return line + (f"; không áp dụng cho câu {', '.join(skipped)} (phương án đã bị sửa)" if skipped else "")
+    line += f"; không áp dụng cho câu {', '.join(skipped)} (phương án đã bị sửa)" if skipped else ""
+    key = d.get("key")
+    if key:
+        line = f"Sửa đáp án câu {key['code']} từ {key['before']} thành {key['after']} ({key['reason']}). " + line
+    return line
 
 
 def _round_change_line(entry: AuditEntry, round_: str, banks: Mapping[int, str]) -> str:

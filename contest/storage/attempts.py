@@ -414,11 +414,14 @@ class AttemptStore:
         actor_id: int | None,
         apply: bool,
         batch: int = 500,
+        key: dict[str, str] | None = None,
     ) -> RescoreReport:
         """Re-apply the keys in ``bank`` (by question code) to every attempt of
         the round and re-score the finished ones. With ``apply`` False nothing
         is written and the report says what would change. Runs in batches so
-        the writer is never held for long; the log entry is written last,
+        the writer is never held for long; the log entry is written last
+        (with ``key``: a judge's key correction, its code, key before and
+        after and reason),
         with the round's stored standings and item analysis marked out of
         date (ranked and analysed again: ``services/leaderboards.py``,
         ``services/statistics.py``)."""
@@ -449,6 +452,7 @@ class AttemptStore:
                     "attempts_rekeyed": report.attempts_rekeyed,
                     "results_changed": report.results_changed,
                     "skipped": list(report.skipped),
+                    **({"key": key} if key else {}),
                 },
                 now=now,
             )
@@ -481,6 +485,7 @@ def _rescore_batch(
     ).fetchall()
     rekeyed = changed = 0
     skipped: set[str] = set()
+    results: list[tuple[int, int, int]] = []
     for row in rows:
         outcome = rekey(_drawn(conn, row), bank)
         skipped.update(outcome.skipped)
@@ -498,6 +503,7 @@ def _rescore_batch(
             )
             if (result.correct, result.score) != (row["correct"], row["score"]):
                 changed += 1
+                results.append((row["id"], result.correct, result.score))
         if apply:
             conn.execute(
                 "UPDATE attempts SET questions = ? WHERE id = ?",
@@ -508,4 +514,4 @@ def _rescore_batch(
                     "UPDATE attempts SET correct = ?, score = ? WHERE id = ?", (result.correct, result.score, row["id"])
                 )
     last = rows[-1]["id"] if rows else after
-    return last, RescoreReport(len(rows), rekeyed, changed, tuple(sorted(skipped)))
+    return last, RescoreReport(len(rows), rekeyed, changed, tuple(sorted(skipped)), tuple(results))

@@ -516,6 +516,7 @@ class AttemptStorage(Protocol):
         actor_id: int | None,
         apply: bool,
         batch: int = 500,
+        key: dict[str, str] | None = None,
     ) -> RescoreReport: ...
 
 

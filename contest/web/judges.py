@@ -15,11 +15,12 @@ from starlette.routing import Route
 from contest.domain import phases
 from contest.domain.models import Phase, User
 from contest.domain.numbers import int_or_none
-from contest.domain.permissions import Capability
-from contest.errors import ContestError
+from contest.domain.permissions import Capability, can
+from contest.errors import ContestError, Invalid
 from contest.services import records
 from contest.services.container import Services
 from contest.services.judging import DECIDING, ID_MAX
+from contest.services.key_corrections import CORRECTING
 from contest.web import pdf
 from contest.web.organiser import staff_page
 from contest.web.pages import read_form, redirect, render
@@ -32,6 +33,7 @@ NOTICES = {
     "disqualified": "Đã loại và ghi vào nhật ký thao tác.",
     "reinstated": "Đã khôi phục và ghi vào nhật ký thao tác.",
     "decided": "Đã ghi quyết định của Ban Giám khảo về đồng hạng ở ranh giới giải.",
+    "key": "Đã sửa đáp án, chấm lại vòng thi và ghi vào nhật ký thao tác.",
 }
 """What a judge reads after each action (``?notice=…``)."""
 
@@ -198,7 +200,34 @@ async def attempt_page(request: Request, user: User) -> Response:
     flag was raised (or for an admin, who may see it anyway)."""
     s = services(request)
     found = await s.judging.open_attempt(user, request.path_params["attempt_id"])
-    return render(request, "judge/attempt.html", found=found, round=await s.catalog.round(found.attempt.round_id))
+    review = await s.judging.complaint_window(found.attempt.round_id)
+    correcting = review.phase in CORRECTING and can(user, Capability.CORRECT_KEYS)
+    round_ = await s.catalog.round(found.attempt.round_id)
+    return render(request, "judge/attempt.html", found=found, round=round_, correcting=correcting)
+
+
+@judge_page
+async def key_preview(request: Request, user: User) -> Response:
+    """What correcting a question's key would change (who moves from which
+    score and rank to which), with the form that confirms it."""
+    s = services(request)
+    round_id, code = request.path_params["round_id"], request.path_params["code"]
+    shown = await s.keys.preview(user, round_id, code, request.query_params.getlist("answer"))
+    return render(request, "judge/key.html", preview=shown, error="")
+
+
+@judge_page
+async def key_correct(request: Request, user: User) -> Response:
+    form = await read_form(request)
+    s = services(request)
+    round_id, code = request.path_params["round_id"], request.path_params["code"]
+    answer = form.getlist("answer")
+    try:
+        await s.keys.apply(user, round_id, code, answer, form.get("reason"))
+    except Invalid as exc:
+        shown = await s.keys.preview(user, round_id, code, answer)
+        return render(request, "judge/key.html", 422, preview=shown, error=" ".join(exc.errors.values()))
+    return redirect(f"/judging/rounds/{round_id}?notice=key")
 
 
 routes = [
@@ -210,6 +239,8 @@ routes = [
     Route("/judging/rounds/{round_id:id}/record.pdf", record_pdf, methods=["GET"]),
     Route("/judging/rounds/{round_id:id}/disqualifications", disqualify, methods=["POST"]),
     Route("/judging/rounds/{round_id:id}/prize-decisions", decide_prize, methods=["POST"]),
+    Route("/judging/rounds/{round_id:id}/keys/{code:str}", key_preview, methods=["GET"]),
+    Route("/judging/rounds/{round_id:id}/keys/{code:str}", key_correct, methods=["POST"]),
     Route("/judging/complaints/{complaint_id:id}/answer", answer, methods=["POST"]),
     Route("/judging/disqualifications/{disqualification_id:id}/reinstate", reinstate, methods=["POST"]),
 ]

@@ -4,6 +4,8 @@ import random
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from contest.domain.banks.sources import outdated
 from contest.domain.banks.versions import (
     FieldChange,
@@ -16,7 +18,8 @@ from contest.domain.banks.versions import (
 )
 from contest.domain.draw import draw
 from contest.domain.models import BankVersion, Question, RoundRules, Source
-from contest.domain.rescoring import rekey
+from contest.domain.rescoring import corrected, rekey
+from contest.errors import Invalid
 from tests.conftest import NOW, make_bank
 
 
@@ -134,3 +137,20 @@ def test_closest_version_is_judged_by_content_and_the_name_only_breaks_ties() ->
     again = list(replace_question(v3, replace(v3[1], explanation="Giải thích khác")))
     assert [number(again), number(again, named=3)] == [2, 3]
     assert number(make_bank(7)[5:]) is None  # nothing in common: not judged
+
+
+def test_judges_corrected_key_is_checked() -> None:
+    single = Question(code="K-1", text="?", options=("a", "b", "c"), correct=frozenset({0}))
+    assert corrected(single, ["b"]).correct == frozenset({1})
+    assert corrected(single, "C").correct == frozenset({2})
+    both = Question(code="K-2", text="?", options=("a", "b", "c"), correct=frozenset({0}), multiple=True)
+    assert corrected(both, "A, C").correct == frozenset({0, 2})
+    for question, letters, message in [
+        (single, [], "Chọn đáp án đúng trong các phương án A, B, C."),
+        (single, ["D"], "Chọn đáp án đúng trong các phương án A, B, C."),
+        (single, ["A", "B"], "Câu hỏi này chỉ có một đáp án đúng."),
+        (single, "A", "Đáp án này đang là đáp án của câu hỏi."),
+    ]:
+        with pytest.raises(Invalid) as raised:
+            corrected(question, letters)
+        assert raised.value.errors == {"answer": message}

@@ -102,6 +102,19 @@ def entry(action: str, subject: str, **details: Any) -> AuditEntry:
             "Quyết định đồng hạng 3 ở ranh giới giải vòng «Vòng 1»: Giải Nhì cho An, Bình (Vượt cơ cấu);"
             " thay quyết định trước: Giải Nhì cho An (Bốc thăm)",
         ),
+        (
+            entry(
+                "round.rescore",
+                "round:2",
+                attempts_checked=4,
+                attempts_rekeyed=2,
+                results_changed=1,
+                skipped=[],
+                key={"code": "T-001", "before": "A", "after": "B", "reason": "Theo Điều 5"},
+            ),
+            "Sửa đáp án câu T-001 từ A thành B (Theo Điều 5). Chấm lại vòng «Vòng 1»: kiểm tra 4 bài thi,"
+            " cập nhật đáp án 2 bài, 1 kết quả thay đổi",
+        ),
         (entry("staff.something", "user:1"), "Thao tác khác của cán bộ"),
     ],
 )

@@ -125,6 +125,8 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/judging/rounds/{id}/phase"):                     (LOGIN, 403, 422, 403, 422),
     ("POST", "/judging/rounds/{id}/disqualifications"):         (LOGIN, 403, 422, 403, 422),
     ("POST", "/judging/rounds/{id}/prize-decisions"):           (LOGIN, 403, 422, 403, 422),
+    ("GET", "/judging/rounds/{id}/keys/{str}"):                 (LOGIN, 403, 409, 403, 409),
+    ("POST", "/judging/rounds/{id}/keys/{str}"):                (LOGIN, 403, 409, 403, 409),
     ("POST", "/judging/complaints/{id}/answer"):                (LOGIN, 403, 404, 403, 404),
     ("POST", "/judging/disqualifications/{id}/reinstate"):      (LOGIN, 403, 404, 403, 404),
     ("GET", "/organiser/participants"):                         (LOGIN, 403, 403, 200, 200),

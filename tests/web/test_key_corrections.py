@@ -1,0 +1,92 @@
+"""Judges correct a question's key from the attempt drill-down, without
+JavaScript: a preview of who moves from which score and rank to which, then
+confirmed with a reason, the round re-scored and logged; published
+provisional results change only when the judges publish again, which lists
+the rank moves; under review the standings change at once."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from starlette.testclient import TestClient
+
+from contest.domain.models import Role
+from tests.backends import rows
+from tests.conftest import World
+from tests.web.test_judges_pages import post
+from tests.web.test_leaderboards import take
+from tests.web.test_organiser import sign_in_staff
+
+Headers = dict[str, str]
+
+
+def ranks(client: TestClient, world: World) -> dict[str, tuple[int, int]]:
+    entries = client.portal.call(lambda: world.services.storage.leaderboards.entries(world.open_round))
+    return {e.name: (e.rank, e.score) for e in entries}
+
+
+def test_judge_corrects_a_key_with_a_preview_and_republishes(
+    client: TestClient, world: World, api_user: Callable[..., Headers], settings: Any
+) -> None:
+    an = take(client, world, api_user(full_name="Nguyễn Văn An"), right=3, prediction=1, seconds=60)
+    binh = take(client, world, api_user(full_name="Trần Thị Bình"), right=3, prediction=1, seconds=90)
+    world.clock.advance(days=8)
+    mine, theirs = (client.portal.call(world.services.storage.attempts.get, a) for a in (an, binh))
+    codes = {q.code for q in theirs.questions}
+    question = next(q for q in mine.questions[:3] if q.code not in codes and not q.multiple)  # An's right answer
+    wrong = next(o.letter for o in question.options if o.id not in question.correct)
+
+    sign_in_staff(client, world, Role.JUDGE, "giamkhao")
+    page = f"/judging/rounds/{world.open_round}"
+    post(client, f"{page}/phase", page, phase="under_review")
+    post(client, f"{page}/phase", page, phase="provisional")
+    assert ranks(client, world) == {"Nguyễn Văn An": (1, 3), "Trần Thị Bình": (2, 3)}
+
+    drill = client.get(f"/judging/attempts/{an}").text
+    keys = f"{page}/keys/{quote(question.code)}"
+    assert f'action="{keys}"' in drill and 'name="answer" value="A"' in drill
+    preview = client.get(keys, params={"answer": wrong})
+    assert preview.status_code == 200, preview.text
+    shown = re.sub(r"\s+", " ", preview.text)
+    assert f'<dd id="after">{wrong}</dd>' in shown and '<dd id="changed">1</dd>' in shown
+    assert 'Nguyễn Văn An</td> <td data-label="Điểm">3 → 2</td> <td data-label="Hạng">1 → 2</td>' in shown
+    assert 'Trần Thị Bình</td> <td data-label="Điểm">3 → 3</td> <td data-label="Hạng">2 → 1</td>' in shown
+    assert client.get(keys, params={"answer": "Z"}).status_code == 422
+    assert ranks(client, world) == {"Nguyễn Văn An": (1, 3), "Trần Thị Bình": (2, 3)}  # a preview changes nothing
+
+    refused = post(client, keys, keys + f"?answer={wrong}", answer=wrong, reason=" ")
+    assert refused.status_code == 422 and "Hãy ghi lý do sửa đáp án." in refused.text
+    done = post(client, keys, keys + f"?answer={wrong}", answer=wrong, reason="Khiếu nại đúng: đáp án theo Điều 5")
+    assert done.headers["location"] == f"{page}?notice=key"
+    assert client.portal.call(world.services.storage.attempts.get, an).result.score == 2
+    assert ranks(client, world) == {"Nguyễn Văn An": (1, 3), "Trần Thị Bình": (2, 3)}  # published: unchanged
+    logged = rows(
+        settings.database_url,
+        "SELECT details FROM audit_log WHERE action = 'round.rescore' AND subject = ?",
+        (f"round:{world.open_round}",),
+    )
+    assert json.loads(logged[0][0])["key"] == {
+        "code": question.code,
+        "before": question.options[min(question.correct) - 1].letter,
+        "after": wrong,
+        "reason": "Khiếu nại đúng: đáp án theo Điều 5",
+    }
+
+    post(client, f"{page}/phase", page, phase="under_review")
+    assert ranks(client, world) == {"Trần Thị Bình": (1, 3), "Nguyễn Văn An": (2, 2)}
+    post(client, f"{page}/phase", page, phase="provisional")
+    moves = rows(
+        settings.database_url,
+        "SELECT details FROM audit_log WHERE action = 'round.republish' AND subject = ?",
+        (f"round:{world.open_round}",),
+    )
+    assert json.loads(moves[-1][0])["moves"] == [["Trần Thị Bình", 2, 1], ["Nguyễn Văn An", 1, 2]]
+
+    post(client, f"{page}/phase", page, phase="under_review")
+    back = next(o.letter for o in question.options if o.id in question.correct)
+    assert post(client, keys, keys + f"?answer={back}", answer=back, reason="Sửa lại").status_code == 303
+    assert ranks(client, world) == {"Nguyễn Văn An": (1, 3), "Trần Thị Bình": (2, 3)}  # under review: at once
