@@ -2,7 +2,7 @@
 
 A winner is a participant the round's prize quotas give a prize in its final
 standings (``domain/prizes.assign``, with the judges' decision on a tie
-across a prize boundary: :func:`contest.services.records.settled`). Each certificate carries a
+across a prize boundary: :func:`contest.services.awards.settled`). Each certificate carries a
 code, ``{round}-{participant}-{check}``, whose check is an HMAC of the
 round and participant under the site's secret key: nobody makes a valid code
 without the key, and the verification page reads the standings again, so a
@@ -21,8 +21,8 @@ from contest.domain.models import Phase, User
 from contest.domain.numbers import int_or_none
 from contest.domain.permissions import Capability, require
 from contest.errors import NotFound
+from contest.services.awards import settled
 from contest.services.catalog import Catalog
-from contest.services.records import settled
 from contest.storage import Storage
 
 CODE = re.compile(r"([0-9]{1,18})-([0-9]{1,18})-([0-9a-f]{20})")

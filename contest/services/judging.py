@@ -17,9 +17,9 @@ from contest.domain.numbers import int_or_none, parse_int
 from contest.domain.permissions import Capability, can, require
 from contest.domain.search import matches
 from contest.errors import Conflict, Invalid, NotFound
+from contest.services.awards import settled
 from contest.services.catalog import Catalog
 from contest.services.leaderboards import PAGE_MAX, Leaderboards
-from contest.services.records import settled
 from contest.storage import Storage
 from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.storage.leaderboards import Head, StoredEntry

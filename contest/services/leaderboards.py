@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from contest.clock import Clock
-from contest.domain import prizes, publication, ranking
+from contest.domain import publication, ranking
 from contest.domain.models import Phase, Round, User
 from contest.domain.numbers import parse_int
 from contest.domain.phases import PUBLISHED
@@ -34,6 +34,7 @@ from contest.domain.prizes import Prize
 from contest.domain.publication import PublicEntry
 from contest.domain.ranking import RankingRule, ScoredRow
 from contest.errors import NotFound
+from contest.services.awards import settled
 from contest.services.catalog import Catalog
 from contest.storage import Storage
 from contest.storage.leaderboards import Head, PersonRow, StoredEntry
@@ -103,17 +104,6 @@ def _signed(doc: dict[str, Any], private_pem: str) -> tuple[str, str]:
     return publication.digest(data), publication.sign(data, private_pem)
 
 
-async def prize_reach(storage: Storage, round_id: int, slots: int) -> list[StoredEntry]:
-    """The entries the prizes reach, and the whole group tied at the last
-    place they reach (read in growing pages until the rank changes)."""
-    limit = slots + 1
-    while True:
-        entries = await storage.leaderboards.entries(round_id, limit=limit)
-        if len(entries) < limit or slots == 0 or entries[-1].rank != entries[slots - 1].rank:
-            return entries
-        limit *= 2
-
-
 @dataclass(frozen=True, slots=True)
 class LeaderboardPage:
     """One page of a published leaderboard (``page`` from 1; ``pages`` at
@@ -136,8 +126,9 @@ class MyResult:
     score: int
     size: int
     prize: Prize | None
-    """By the round's quotas (``domain/prizes.assign``); None for no prize
-    or a tie across a prize boundary the judges have not settled."""
+    """By the round's quotas and the judges' decisions on boundary ties
+    (``services/awards.py``); None for no prize or a tie the judges have
+    not decided."""
 
 
 class Leaderboards:
@@ -286,8 +277,7 @@ class Leaderboards:
         slots = quotas.first + quotas.second + quotas.third + quotas.consolation
         if rank > slots:
             return None
-        entries = await prize_reach(self._storage, round_.id, slots)
-        return prizes.assign([(e.user_id, e.rank) for e in entries], quotas).prizes.get(user_id)
+        return (await settled(self._storage, round_)).awards.prizes.get(user_id)
 
     async def public_key(self) -> str:
         """The site's public key (PEM), made with its pair on first need."""

@@ -16,8 +16,8 @@ from contest.domain.models import Phase, Round, User
 from contest.domain.permissions import Capability, require
 from contest.domain.phases import LABELS
 from contest.errors import Conflict
+from contest.services.awards import Settled, settled
 from contest.services.catalog import Catalog
-from contest.services.leaderboards import prize_reach
 from contest.storage import Storage
 from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.storage.leaderboards import Head, StoredEntry
@@ -90,28 +90,6 @@ def _ties(entries: list[StoredEntry], prized: Settled) -> PrizeTies:
         ),
         tuple(chosen[d.rank] for d in prized.awards.stale),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Settled:
-    """A round's prizes as they stand: the entries the prizes reach, the
-    awards with the judges' decisions applied, and those decisions as stored."""
-
-    entries: list[StoredEntry]
-    awards: prizes.Settled
-    stored: tuple[PrizeDecision, ...]
-
-
-async def settled(storage: Storage, round_: Round) -> Settled:
-    """The round's prizes from its stored standings (``prizes.assign``) with
-    the judges' decisions on boundary ties applied (``prizes.settle``): what
-    the winners list, certificates, the biên bản and final publication read."""
-    quotas = round_.rules.prizes
-    slots = quotas.first + quotas.second + quotas.third + quotas.consolation
-    entries = await prize_reach(storage, round_.id, slots)
-    stored = tuple(await storage.judging.decisions(round_.id))
-    awards = prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
-    return Settled(entries, prizes.settle(awards, [d.decision for d in stored]), stored)
 
 
 class Records:

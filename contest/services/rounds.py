@@ -12,9 +12,9 @@ from contest.domain import judging, phases, prizes
 from contest.domain.models import Phase, User
 from contest.domain.permissions import Capability, require
 from contest.errors import Invalid, NotFound
+from contest.services.awards import settled
 from contest.services.catalog import Catalog
 from contest.services.leaderboards import Leaderboards
-from contest.services.records import settled
 from contest.storage import Storage
 from contest.storage.phases import PhaseChange
 

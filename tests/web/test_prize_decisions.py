@@ -24,9 +24,11 @@ from tests.web.test_review_api import phase
 Headers = dict[str, str]
 
 
-def tied_round(client: TestClient, world: World, api_user: Callable[..., Headers], settings: Any) -> list[int]:
+def tied_round(
+    client: TestClient, world: World, api_user: Callable[..., Headers], settings: Any
+) -> tuple[list[int], list[Headers]]:
     """Two participants exactly tied for the one first prize of the open
-    round, a third behind them; the round closed. Returns the tied ids."""
+    round; the round closed. Returns their ids and their tokens."""
     prizes = '{"first": 1, "second": 0, "third": 0, "consolation": 0}'
     rows(settings.database_url, "UPDATE rounds SET prizes = ? WHERE id = ?", (prizes, world.open_round))
     people = [
@@ -38,13 +40,14 @@ def tied_round(client: TestClient, world: World, api_user: Callable[..., Headers
     for headers, attempt in zip(people, started, strict=True):
         client.post(f"/api/v1/attempts/{attempt}/submit", headers=headers, json={"prediction": 1})
     world.clock.advance(days=8)
-    return sorted(client.portal.call(world.services.storage.attempts.summary, a).user_id for a in started)
+    ids = [client.portal.call(world.services.storage.attempts.summary, a).user_id for a in started]
+    return ids, people
 
 
 def test_tie_decided_on_the_page_then_by_the_api_and_shown_everywhere(
     client: TestClient, world: World, api_user: Callable[..., Headers], settings: Any
 ) -> None:
-    an, binh = tied_round(client, world, api_user, settings)
+    (an, binh), people = tied_round(client, world, api_user, settings)
     sign_in_staff(client, world, Role.JUDGE, "giamkhao")
     page = f"/judging/rounds/{world.open_round}"
     decisions = f"/api/v1/staff/rounds/{world.open_round}/prize-decisions"
@@ -105,6 +108,8 @@ def test_tie_decided_on_the_page_then_by_the_api_and_shown_everywhere(
     }
 
     assert phase(client, bearer, world.open_round, "final").json()["phase"] == "final"
+    for headers in people:
+        assert [r["prize"] for r in client.get("/api/v1/me/results", headers=headers).json()["results"]] == ["first"]
     late = client.post(decisions, json={"prize": "first", "user_ids": [an], "reason": "x"}, headers=bearer)
     assert (late.status_code, late.json()["error"]) == (409, "not_deciding")
     sign_in(client, "giamkhao")
