@@ -216,8 +216,9 @@ def validate_registration(fields: Mapping[str, object], *, contest: Contest, tod
     if consent not in (True, "on", "true", "1", "yes"):
         errors["consent"] = "Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để tham gia cuộc thi."
 
-    if errors:
-        raise Invalid(errors)
+    if errors:  # in the form's order (FIELDS), which the page's summary of errors follows
+        order = {name: i for i, name in enumerate(FIELDS)}
+        raise Invalid(dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order)))))
     assert details is not None and joining is not None
     assert isinstance(password, str)
     return Registration(
