@@ -141,9 +141,6 @@ async def measure(url: str, settings: Settings, round_id: int, users: list[int])
         t = time.perf_counter()
         scored = await services.storage.leaderboards.scored(round_id)
         parts["read_attempts_seconds"] = time.perf_counter() - t
-        t = time.perf_counter()
-        await services.storage.leaderboards.people(round_id)
-        parts["read_people_seconds"] = time.perf_counter() - t
         gc.disable()
         t = time.perf_counter()
         ranking.rank(scored, rule_of(await services.catalog.round(round_id)))

@@ -32,12 +32,12 @@ from contest.domain.numbers import parse_int
 from contest.domain.phases import PUBLISHED
 from contest.domain.prizes import Prize
 from contest.domain.publication import PublicEntry
-from contest.domain.ranking import RankingRule, ScoredRow
+from contest.domain.ranking import RankingRule, ScoredRow, Standings
 from contest.errors import NotFound
 from contest.services.awards import settled
 from contest.services.catalog import Catalog
 from contest.storage import Storage
-from contest.storage.leaderboards import Head, PersonRow, StoredEntry
+from contest.storage.leaderboards import Head, StoredEntry
 
 if TYPE_CHECKING:
     from contest.services.overall import Overall
@@ -48,7 +48,6 @@ million attempts takes seconds, so a claim this old is a node that died."""
 PAGE_SIZE = 50
 PAGE_MAX = 1_000_000
 NOT_PUBLISHED = "Kết quả của vòng thi này chưa được công bố."
-_NOBODY = ("", "", "", "")
 
 
 @contextmanager
@@ -78,23 +77,12 @@ def public_entry(e: StoredEntry) -> PublicEntry:
     return PublicEntry(e.rank, e.name, e.phone, e.area, e.unit, e.score, e.correct, e.prediction, e.duration_ms / 1000)
 
 
-def _rows(
-    scored: list[ScoredRow],
-    people: list[PersonRow],
-    rule: RankingRule,
-    excluded_users: frozenset[int],
-    excluded_attempts: frozenset[int],
-    round_id: int,
-) -> tuple[int | None, list[tuple[Any, ...]]]:
-    """Rank (``ranking.rank``) and make the rows to store
-    (``STANDING_COLUMNS`` order, the phone masked); with the true figure."""
+def _ranked(
+    scored: list[ScoredRow], rule: RankingRule, excluded_users: frozenset[int], excluded_attempts: frozenset[int]
+) -> Standings:
+    """Rank (``ranking.rank``) with the collector paused."""
     with _collector_paused():
-        standings = ranking.rank(scored, rule, excluded_users=excluded_users, excluded_attempts=excluded_attempts)
-        shown = {user: (name, publication.mask_phone(phone), area, unit) for user, name, phone, area, unit in people}
-        rows = [
-            (round_id, position, *e, *shown.get(e[1], _NOBODY)) for position, e in enumerate(standings.entries, start=1)
-        ]
-    return standings.true_figure, rows
+        return ranking.rank(scored, rule, excluded_users=excluded_users, excluded_attempts=excluded_attempts)
 
 
 def _signed(doc: dict[str, Any], private_pem: str) -> tuple[str, str]:
@@ -201,13 +189,17 @@ class Leaderboards:
         store = self._storage.leaderboards
         rule = rule_of(round_)
         users, attempts = await self._storage.judging.excluded(round_.id)
-        # Both reads at once (each waits on the database more than on Python).
-        scored, people = await asyncio.gather(store.scored(round_.id), store.people(round_.id))
+        scored = await store.scored(round_.id)
         # Seconds of CPU for a big round: off the event loop, so participants'
         # requests are still answered meanwhile.
-        figure, rows = await asyncio.to_thread(_rows, scored, people, rule, users, attempts, round_.id)
-        del scored, people
-        head = Head(round_.id, phase, rule.describe(), figure, len(rows), self._clock.now(), "", "", closes_at)
+        standings = await asyncio.to_thread(_ranked, scored, rule, users, attempts)
+        del scored
+        entries = standings.entries
+        head = Head(
+            round_.id, phase, rule.describe(), standings.true_figure, len(entries), self._clock.now(), "", "", closes_at
+        )
+        # Each entry with its position; the names, areas and masked phones are filled in by SQL.
+        rows = ((position, *e) for position, e in enumerate(entries, start=1))
         return head if await store.save(head, rows, undecided_only=undecided_only) else None
 
     async def _sign(self, round_: Round, head: Head) -> Head:

@@ -42,7 +42,7 @@ from contest.domain.statistics import Analysis, Response
 from contest.storage.audit import AuditEntry
 from contest.storage.codes import Tried
 from contest.storage.judging import Complaint, Disqualification, PrizeDecision
-from contest.storage.leaderboards import Head, OwnPlace, PersonRow, StoredEntry
+from contest.storage.leaderboards import Head, OwnPlace, StoredEntry
 from contest.storage.overall import OverallHead, OverallRow
 from contest.storage.participants import Joined, Participant
 from contest.storage.phases import PhaseChange
@@ -561,9 +561,7 @@ class LeaderboardStorage(Protocol):
 
     async def scored(self, round_id: int) -> list[ScoredRow]: ...
 
-    async def people(self, round_id: int) -> list[PersonRow]: ...
-
-    async def save(self, head: Head, rows: Iterable[tuple[Any, ...]], *, undecided_only: bool = False) -> bool: ...
+    async def save(self, head: Head, rows: Iterable[Sequence[Any]], *, undecided_only: bool = False) -> bool: ...
 
     async def restamp(self, round_id: int, phase: Phase, *, digest: str, signature: str) -> None: ...
 

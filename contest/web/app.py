@@ -151,12 +151,13 @@ class _Sweeper:
         self._services = services
         self._task: asyncio.Task[None] | None = None
         self._analysis: asyncio.Task[None] | None = None
+        self._ranking: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        for task in (self._task, self._analysis):
+        for task in (self._task, self._ranking, self._analysis):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -172,6 +173,17 @@ class _Sweeper:
         except Exception:
             log.exception("analysing closed rounds failed; will retry")
 
+    async def _rank(self) -> None:
+        """Rank the rounds the clock closed (``Leaderboards.rank_closed``;
+        seconds for a round of 1,000,000 attempts: beside the sweep, so the
+        next sweep of expired attempts keeps its interval)."""
+        try:
+            await self._services.leaderboards.rank_closed(
+                grace=timedelta(seconds=self._services.settings.grace_seconds)
+            )
+        except Exception:
+            log.exception("ranking rounds at close failed; will retry")
+
     async def _run(self) -> None:
         while True:
             try:
@@ -180,12 +192,9 @@ class _Sweeper:
                 await self._services.sessions.sweep()
             except Exception:
                 log.exception("sweeping expired attempts failed; will retry")
-            try:
-                # After the attempts' sweep: a round is ranked with its last attempts closed.
-                grace = timedelta(seconds=self._services.settings.grace_seconds)
-                await self._services.leaderboards.rank_closed(grace=grace)
-            except Exception:
-                log.exception("ranking rounds at close failed; will retry")
+            # Started after the attempts' sweep: a round is ranked with its last attempts closed.
+            if self._ranking is None or self._ranking.done():
+                self._ranking = asyncio.create_task(self._rank())
             if self._analysis is None or self._analysis.done():
                 self._analysis = asyncio.create_task(self._analyse())
             await asyncio.sleep(self._services.settings.sweep_interval_seconds)
