@@ -273,11 +273,11 @@ def best_attempt(attempts: Iterable[AttemptSummary], *, actual: int | None = Non
     return next((finished[s[0]] for s in chosen.values()), None)
 
 
-@dataclass(frozen=True, slots=True)
-class OverallEntry:
+class OverallEntry(NamedTuple):
     """One participant across a contest's rounds: sums of the counting
     attempts' score, error and time, the latest of their submissions, and
-    how many rounds they are ranked in."""
+    how many rounds they are ranked in. A named tuple: a contest's overall
+    leaderboard has hundreds of thousands."""
 
     rank: int
     user_id: int
@@ -288,43 +288,66 @@ class OverallEntry:
     submitted_ms: int
 
 
-def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTION) -> tuple[OverallEntry, ...]:
-    """The contest's overall leaderboard (default rule): the sum of each
-    round's counting score, ties broken in the contest's order with summed
-    figures (error: a round without a known figure adds 0, a missing
-    prediction adds as much as the round's worst; submission: the latest)."""
+OverallSums = tuple[int, int, int, int, int, int]
+"""One participant's sums across rounds (:func:`overall_sums`): user id,
+rounds ranked in, score, prediction error, time taken (ms), latest
+submission (ms since the epoch)."""
+
+_OVERALL_KEYS: dict[TieBreak, Callable[[OverallSums], tuple[int, ...]]] = {
+    TieBreak.NO_PREDICTION: lambda s: (-s[2], s[4], s[5]),
+    TieBreak.PREDICTION_THEN_SUBMISSION: lambda s: (-s[2], s[3], s[5]),
+}
+"""The overall order's key by tie break (smaller is better); the others:
+:func:`_overall_key`."""
+
+
+def _overall_key(s: OverallSums) -> tuple[int, ...]:
+    return (-s[2], s[3], s[4], s[5])
+
+
+def overall_sums(rounds: Iterable[Standings]) -> list[OverallSums]:
+    """Each participant's sums over the rounds' standings: the counting
+    scores, the errors (a round without a known figure adds 0, a missing
+    prediction one more than the round's worst error), the times, and the
+    latest submission. ``storage/overall.py`` sums the stored standings the
+    same way in SQL (a test checks they agree)."""
     sums: dict[int, list[int]] = {}
-    latest: dict[int, int] = {}
     for standings in rounds:
         worst = max((e.error for e in standings.entries if e.error is not None), default=0)
         for e in standings.entries:
-            s = sums.setdefault(e.user_id, [0, 0, 0, 0])
-            s[0] += 1
-            s[1] += e.score
+            s = sums.setdefault(e.user_id, [e.user_id, 0, 0, 0, 0, e.submitted_ms])
+            s[1] += 1
+            s[2] += e.score
             if standings.true_figure is not None:
-                s[2] += worst + 1 if e.error is None else e.error
-            s[3] += e.duration_ms
-            latest[e.user_id] = max(latest.get(e.user_id, e.submitted_ms), e.submitted_ms)
+                s[3] += worst + 1 if e.error is None else e.error
+            s[4] += e.duration_ms
+            s[5] = max(s[5], e.submitted_ms)
+    return [(u, n, score, error, duration, latest) for u, n, score, error, duration, latest in sums.values()]
 
-    def key(user_id: int) -> tuple[int, ...]:
-        _, score, error, duration = sums[user_id]
-        if tie_break is TieBreak.NO_PREDICTION:
-            return (-score, duration, latest[user_id])
-        if tie_break is TieBreak.PREDICTION_THEN_SUBMISSION:
-            return (-score, error, latest[user_id])
-        return (-score, error, duration, latest[user_id])
 
+def overall_order(sums: Iterable[OverallSums], tie_break: TieBreak = TieBreak.PREDICTION) -> tuple[OverallEntry, ...]:
+    """The overall leaderboard from each participant's sums: the higher
+    summed score first, ties broken in the contest's order (``tie_break``)
+    with the summed error, the summed time and the latest submission (the
+    earlier first); equal at every step share a rank (1, 2, 2, 4), listed by
+    user id."""
+    key = _OVERALL_KEYS.get(tie_break, _overall_key)
+    ordered = sorted((key(s), s) for s in sums)
     result: list[OverallEntry] = []
     previous: tuple[int, ...] | None = None
     place = 0
-    keys = {user_id: key(user_id) for user_id in sums}
-    for position, user_id in enumerate(sorted(sums, key=lambda u: (keys[u], u)), start=1):
-        k = keys[user_id]
+    for position, (k, (user_id, n, score, error, duration, latest)) in enumerate(ordered, start=1):
         if k != previous:
             place, previous = position, k
-        n, score, error, duration = sums[user_id]
-        result.append(OverallEntry(place, user_id, n, score, error, duration, latest[user_id]))
+        result.append(OverallEntry(place, user_id, n, score, error, duration, latest))
     return tuple(result)
+
+
+def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTION) -> tuple[OverallEntry, ...]:
+    """The contest's overall leaderboard (default rule): the sum of each
+    round's counting score, ties broken in the contest's order with summed
+    figures (:func:`overall_sums`, :func:`overall_order`)."""
+    return overall_order(overall_sums(rounds), tie_break)
 
 
 def overall_tie_break(rules: Iterable[RankingRule]) -> TieBreak:

@@ -1,6 +1,7 @@
 """A contest's overall leaderboard across its rounds.
 
-The rule (``domain/ranking.overall``, stated on the page by
+The rule (``domain/ranking.overall``: the sums, here done in SQL, then
+``overall_order``; stated on the page by
 ``describe_overall``): each participant's counting scores of the contest's
 published rounds (provisional or final) summed; equal sums ordered by the
 summed prediction error, the summed time taken and the latest of their
@@ -25,7 +26,6 @@ from contest.domain import ranking
 from contest.domain.models import Contest, Phase, Round
 from contest.domain.numbers import parse_int
 from contest.domain.phases import PUBLISHED
-from contest.domain.ranking import RankedEntry, Standings
 from contest.errors import NotFound
 from contest.services.catalog import Catalog
 from contest.services.leaderboards import PAGE_MAX, PAGE_SIZE, rule_of
@@ -70,43 +70,25 @@ class Overall:
         await self.store(round_.contest_id)
 
     async def store(self, contest_id: int) -> None:
-        """Sum the contest's published rounds' stored standings and store the
-        overall leaderboard (or none, while no round is published)."""
-        counted: list[tuple[Round, Phase, Standings]] = []
-        people: dict[int, tuple[str, str, str, str]] = {}
+        """Sum the contest's published rounds' stored standings (in SQL) and
+        store the overall leaderboard (or none, while no round is
+        published)."""
+        counted: list[tuple[Round, Phase]] = []
         for round_ in await self._catalog.rounds(contest_id):
             head = await self._storage.leaderboards.head(round_.id)
-            if head is None or head.phase not in PUBLISHED:
-                continue
-            rows = await self._storage.leaderboards.entries(round_.id)
-            entries = tuple(RankedEntry(*e[1:11]) for e in rows)
-            counted.append((round_, head.phase, Standings(rule_of(round_), head.true_figure, entries)))
-            people.update((e.user_id, (e.name, e.phone, e.area, e.unit)) for e in rows)
+            if head is not None and head.phase in PUBLISHED:
+                counted.append((round_, head.phase))
         if not counted:
             await self._storage.overall.clear(contest_id)
             return
-        tie_break = ranking.overall_tie_break(s.rule for _r, _p, s in counted)
-        # Seconds of CPU for a contest of a million entries: off the event loop.
-        table = await asyncio.to_thread(ranking.overall, [s for _r, _p, s in counted], tie_break)
-        rows_out = [
-            OverallRow(
-                position,
-                e.rank,
-                e.user_id,
-                e.rounds,
-                e.score,
-                e.error,
-                e.duration_ms,
-                e.submitted_ms,
-                *people[e.user_id],
-            )
-            for position, e in enumerate(table, start=1)
-        ]
-        summed = tuple((r.id, phase) for r, phase, _s in counted)
-        head_out = OverallHead(
-            contest_id, ranking.describe_overall(tie_break), summed, len(rows_out), self._clock.now()
-        )
-        await self._storage.overall.save(head_out, rows_out)
+        tie_break = ranking.overall_tie_break(rule_of(r) for r, _p in counted)
+        sums = await self._storage.overall.summed([r.id for r, _p in counted])
+        # A second of CPU for a contest of 500,000 participants: off the event loop.
+        table = await asyncio.to_thread(ranking.overall_order, sums, tie_break)
+        del sums
+        summed = tuple((r.id, phase) for r, phase in counted)
+        head_out = OverallHead(contest_id, ranking.describe_overall(tie_break), summed, len(table), self._clock.now())
+        await self._storage.overall.save(head_out, table)
 
     async def page(self, contest: Contest, number: object = None) -> OverallPage:
         """A page of the contest's overall leaderboard (``number``: from the

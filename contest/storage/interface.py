@@ -35,7 +35,7 @@ from contest.domain.models import (
 )
 from contest.domain.prizes import Decision
 from contest.domain.publication import KeyPair
-from contest.domain.ranking import ScoredRow
+from contest.domain.ranking import OverallEntry, OverallSums, ScoredRow
 from contest.domain.registration import Details, Registration
 from contest.domain.rescoring import RescoreReport
 from contest.domain.statistics import Analysis, Response
@@ -547,7 +547,9 @@ class StatisticsStorage(Protocol):
 class OverallStorage(Protocol):
     """What services ask of ``Storage.overall`` (:class:`contest.storage.overall.OverallStore`)."""
 
-    async def save(self, head: OverallHead, rows: Sequence[OverallRow]) -> None: ...
+    async def summed(self, round_ids: Sequence[int]) -> list[OverallSums]: ...
+
+    async def save(self, head: OverallHead, entries: Iterable[OverallEntry]) -> None: ...
 
     async def clear(self, contest_id: int) -> None: ...
 

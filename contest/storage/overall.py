@@ -5,14 +5,15 @@ across its published rounds as last summed (``domain/ranking.overall``, in
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from contest.domain.models import Phase
+from contest.domain.ranking import OverallEntry, OverallSums
 from contest.storage.codec import dumps, from_ms, to_ms
-from contest.storage.sql import Conn, Database
+from contest.storage.sql import Conn, Database, bulk_insert, tuples
 
 
 class OverallRow(NamedTuple):
@@ -50,13 +51,59 @@ class OverallHead:
 
 _COLUMNS = "position, rank, user_id, rounds, score, error, duration_ms, submitted_at, name, phone, area, unit"
 
+_STAGED = ("position", "rank", "user_id", "rounds", "score", "error", "duration_ms", "submitted_at")
+"""What :meth:`OverallStore.save` takes of each entry: the position, then
+an ``OverallEntry``'s fields."""
+
+_STAGING = (
+    "CREATE TEMP TABLE IF NOT EXISTS overall_staging (position INTEGER NOT NULL, rank INTEGER NOT NULL,"
+    " user_id INTEGER NOT NULL, rounds INTEGER NOT NULL, score BIGINT NOT NULL, error BIGINT NOT NULL,"
+    " duration_ms BIGINT NOT NULL, submitted_at BIGINT NOT NULL)"
+)
+"""Where :meth:`OverallStore.save` puts the entries before one ``INSERT …
+SELECT`` joins them to what the rounds' standings show of each participant
+(a temporary table: this connection's, emptied after)."""
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
 
 class OverallStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def save(self, head: OverallHead, rows: Sequence[OverallRow]) -> None:
-        """Replace the contest's overall standings with these, in one transaction."""
+    async def summed(self, round_ids: Sequence[int]) -> list[OverallSums]:
+        """Each participant's sums over these rounds' stored standings, as
+        ``ranking.overall_sums`` sums them, in one ``GROUP BY`` (500,000
+        entries in about a second; none read into Python). ``round_ids``:
+        at least one."""
+        marks = _marks(len(round_ids))
+        sql = (
+            "SELECT e.user_id, COUNT(*), CAST(SUM(e.score) AS BIGINT),"
+            " CAST(SUM(CASE WHEN s.true_figure IS NULL THEN 0 ELSE COALESCE(e.error, w.worst + 1) END) AS BIGINT),"
+            " CAST(SUM(e.duration_ms) AS BIGINT), MAX(e.submitted_at)"
+            " FROM standing_entries e JOIN standings s ON s.round_id = e.round_id"
+            " JOIN (SELECT round_id, COALESCE(MAX(error), 0) AS worst FROM standing_entries"
+            f" WHERE round_id IN ({marks}) GROUP BY round_id) w ON w.round_id = e.round_id"
+            f" WHERE e.round_id IN ({marks}) GROUP BY e.user_id"
+        )
+        return await self.db.read(lambda c: tuples(c, sql, (*round_ids, *round_ids)))
+
+    async def save(self, head: OverallHead, entries: Iterable[OverallEntry]) -> None:
+        """Replace the contest's overall standings with ``head`` and
+        ``entries`` (best first), in one transaction; each participant shown
+        (name, masked phone, area, unit) as the latest of the summed rounds
+        (by id) they are ranked in shows them."""
+        ids = [round_id for round_id, _phase in head.rounds]
+        shown = (
+            f"INSERT INTO overall_entries (contest_id, {_COLUMNS})"
+            f" SELECT ?, {', '.join('o.' + c for c in _STAGED)}, e.name, e.phone, e.area, e.unit"
+            " FROM overall_staging o JOIN standing_entries e ON e.user_id = o.user_id AND e.round_id ="
+            " (SELECT MAX(x.round_id) FROM standing_entries x WHERE x.user_id = o.user_id"
+            f" AND x.round_id IN ({_marks(len(ids))}))"
+            " ORDER BY o.position"
+        )
 
         def fn(conn: Conn) -> None:
             conn.execute("DELETE FROM overall_entries WHERE contest_id = ?", (head.contest_id,))
@@ -71,10 +118,10 @@ class OverallStore:
                     to_ms(head.computed_at),
                 ),
             )
-            conn.executemany(
-                f"INSERT INTO overall_entries (contest_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(head.contest_id, *row) for row in rows],
-            )
+            conn.execute(_STAGING)
+            bulk_insert(conn, "overall_staging", _STAGED, ((p, *e) for p, e in enumerate(entries, start=1)))
+            conn.execute(shown, (head.contest_id, *ids))
+            conn.execute("DELETE FROM overall_staging")
 
         await self.db.write(fn)
 
