@@ -7,13 +7,18 @@ to its round, and measures, through the platform's own services:
 
 * ``rank_at_close``: what the sweeper runs once the round's close has
   passed (services/leaderboards.py, ``Leaderboards.rank_closed``): read every
-  finished attempt and the participants' names, areas and units, rank
-  (domain/ranking.rank, the true figure included) and store the standings;
+  finished attempt, rank (domain/ranking.rank, the true figure included) and
+  store the standings (names, areas and masked phones filled in by SQL);
 * ``refresh``: the same again, replacing stored standings (what a judge's
   disqualification or reinstatement runs);
 * ``publish``: publishing provisional results (``Leaderboards.settle``):
   read the stored standings, sign the leaderboard document, and store the
-  overall leaderboard;
+  overall leaderboard (summed in SQL);
+* ``write_wait``: during the ranking at close and the publication, every
+  50 ms, a tiny write transaction (an update touching no row) through the
+  same writer an answer save goes through, timed from asking to commit: the
+  longest, and the 99th percentile, is about what a participant saving an
+  answer in another round waits meanwhile;
 * a leaderboard page (the first, the middle and the last) and a
   participant's own rank, read from the stored standings.
 
@@ -118,6 +123,43 @@ async def add_attempts(url: str, round_id: int, users: list[int], per_user: int,
         await storage.close()
 
 
+class WriteProbe:
+    """Times a tiny write transaction every 50 ms while a step runs (see the
+    module docstring, ``write_wait``)."""
+
+    def __init__(self, storage: Any) -> None:
+        self._storage = storage
+        self.waits: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _loop(self) -> None:
+        def fn(conn: Conn) -> None:
+            conn.execute("SELECT COUNT(*) FROM rounds WHERE id = -1").fetchone()
+            conn.execute("UPDATE rounds SET title = title WHERE id = -1")
+
+        while True:
+            t = time.perf_counter()
+            await self._storage.db.write(fn)
+            self.waits.append(time.perf_counter() - t)
+            await asyncio.sleep(0.05)
+
+    def __enter__(self) -> WriteProbe:
+        self._task = asyncio.create_task(self._loop())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+    def summary(self, name: str) -> dict[str, float]:
+        waits = sorted(self.waits) or [0.0]
+        return {
+            f"{name}_write_wait_max_ms": round(waits[-1] * 1000, 1),
+            f"{name}_write_wait_p99_ms": round(waits[int(len(waits) * 0.99)] * 1000, 1),
+            f"{name}_writes": len(self.waits),
+        }
+
+
 async def measure(url: str, settings: Settings, round_id: int, users: list[int]) -> dict[str, Any]:
     storage = open_storage(url)
     storage.start()
@@ -126,7 +168,8 @@ async def measure(url: str, settings: Settings, round_id: int, users: list[int])
     try:
         parts: dict[str, float] = {}
         t, cpu = time.perf_counter(), time.process_time()
-        assert await services.leaderboards.rank_closed(grace=timedelta(seconds=settings.grace_seconds)) == 1
+        with WriteProbe(storage) as at_close:
+            assert await services.leaderboards.rank_closed(grace=timedelta(seconds=settings.grace_seconds)) == 1
         parts["rank_at_close_seconds"] = time.perf_counter() - t
         # This process's CPU time (all its threads; PostgreSQL's server not included): about what
         # the wall time is on an idle machine, when other work shares the cores.
@@ -134,9 +177,11 @@ async def measure(url: str, settings: Settings, round_id: int, users: list[int])
         t = time.perf_counter()
         await services.leaderboards.refresh(round_id, Phase.UNDER_REVIEW)
         parts["refresh_seconds"] = time.perf_counter() - t
-        t = time.perf_counter()
-        head = await services.leaderboards.settle(round_id, Phase.PROVISIONAL)
+        t, cpu = time.perf_counter(), time.process_time()
+        with WriteProbe(storage) as publishing:
+            head = await services.leaderboards.settle(round_id, Phase.PROVISIONAL)
         parts["publish_seconds"] = time.perf_counter() - t
+        parts["publish_cpu_seconds"] = time.process_time() - cpu
         # The ranking's parts, one by one, to see where the time goes.
         t = time.perf_counter()
         scored = await services.storage.leaderboards.scored(round_id)
@@ -167,6 +212,8 @@ async def measure(url: str, settings: Settings, round_id: int, users: list[int])
             "entries": head.size,
             "true_figure": head.true_figure,
             **{k: round(v, 2) for k, v in parts.items()},
+            **at_close.summary("rank_at_close"),
+            **publishing.summary("publish"),
             **{f"{k}_ms_median": round(median(v) * 1000, 2) for k, v in timings.items()},
         }
     finally:
