@@ -367,6 +367,20 @@ SCHEMAS: dict[str, Any] = {
             "answered_by": {"type": "string", "description": "Staff only: the judge who answered (empty: nobody yet)."},
         },
     },
+    "PrizeDecision": {
+        "type": "object",
+        "required": ["id", "rank", "tied", "prize", "user_ids", "reason", "decided_by", "decided_at"],
+        "properties": {
+            "id": _ID,
+            "rank": {"type": "integer"},
+            "tied": {"type": "array", "items": _ID, "description": "The tie it was made for."},
+            "prize": {"type": "string", "enum": [p.value for p in Prize]},
+            "user_ids": {"type": "array", "items": _ID, "description": "Those given `prize`."},
+            "reason": {"type": "string"},
+            "decided_by": {"type": "string"},
+            "decided_at": _TIME,
+        },
+    },
     "CollectivePlace": {
         "type": "object",
         "required": ["rank", "name", "participants", "headcount", "rate"],
@@ -1049,23 +1063,7 @@ PATHS: dict[str, Any] = {
                 }
             ),
             "responses": {
-                "201": _json(
-                    {
-                        "type": "object",
-                        "required": ["id", "rank", "tied", "prize", "user_ids", "reason", "decided_by", "decided_at"],
-                        "properties": {
-                            "id": _ID,
-                            "rank": {"type": "integer"},
-                            "tied": {"type": "array", "items": _ID},
-                            "prize": {"type": "string", "enum": [p.value for p in Prize]},
-                            "user_ids": {"type": "array", "items": _ID},
-                            "reason": {"type": "string"},
-                            "decided_by": {"type": "string"},
-                            "decided_at": _TIME,
-                        },
-                    },
-                    "Decided; logged.",
-                ),
+                "201": _json(_ref("PrizeDecision"), "Decided; logged."),
                 "400": _BAD_JSON,
                 "401": _UNAUTHORIZED,
                 "403": _JUDGES_ONLY,
@@ -1073,7 +1071,52 @@ PATHS: dict[str, Any] = {
                 "409": _error("`not_deciding`: the round is not under review or provisional."),
                 "422": _error("A prize or participants that fit no tie across a prize boundary, or no reason."),
             },
-        }
+        },
+        "get": {
+            "summary": "Judges: the round's ties across a prize boundary, each with the decision in force",
+            "description": "From the stored standings (empty before the round is under review). `decision` "
+            "null: undecided (final results are refused). `stale`: decisions whose tie the standings no longer "
+            "show (a re-ranking changed it): the judges decide again.",
+            "security": _SECURED,
+            "parameters": [_ROUND_ID],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["ties", "stale"],
+                        "properties": {
+                            "ties": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["rank", "user_ids", "names", "places", "prizes", "decision"],
+                                    "properties": {
+                                        "rank": {"type": "integer", "minimum": 1},
+                                        "user_ids": {"type": "array", "items": _ID},
+                                        "names": {"type": "array", "items": {"type": "string"}},
+                                        "places": {
+                                            "type": "string",
+                                            "description": "The places each prize gives them, in Vietnamese.",
+                                        },
+                                        "prizes": {
+                                            "type": "array",
+                                            "items": {"type": "string", "enum": [p.value for p in Prize]},
+                                            "description": "The prizes a decision may give.",
+                                        },
+                                        "decision": {"oneOf": [_ref("PrizeDecision"), {"type": "null"}]},
+                                    },
+                                },
+                            },
+                            "stale": {"type": "array", "items": _ref("PrizeDecision")},
+                        },
+                    },
+                    "By rank.",
+                ),
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _NO_ROUND,
+            },
+        },
     },
     "/api/v1/staff/disqualifications/{disqualification_id}/reinstate": {
         "post": {

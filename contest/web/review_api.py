@@ -223,6 +223,23 @@ async def reinstate(request: Request) -> Response:
     return JSONResponse(disqualification_json(found))
 
 
+async def prize_ties(request: Request) -> Response:
+    user = await api_user(request)
+    found = await services(request).records.prize_ties(user, request.path_params["round_id"])
+    ties = [
+        {
+            "rank": t.rank,
+            "user_ids": [e.user_id for e in t.entries],
+            "names": [e.name for e in t.entries],
+            "places": t.places,
+            "prizes": [k.value for k in t.kinds],
+            "decision": None if t.decided is None else prize_decision_json(t.decided),
+        }
+        for t in found.ties
+    ]
+    return JSONResponse({"ties": ties, "stale": [prize_decision_json(d) for d in found.stale]})
+
+
 async def decide_prize(request: Request) -> Response:
     user = await api_user(request)
     body = await read_json(request)
@@ -248,4 +265,5 @@ routes = [
     Route("/v1/staff/rounds/{round_id:id}/disqualifications", disqualifications, methods=["GET"]),
     Route("/v1/staff/disqualifications/{disqualification_id:id}/reinstate", reinstate, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/prize-decisions", decide_prize, methods=["POST"]),
+    Route("/v1/staff/rounds/{round_id:id}/prize-decisions", prize_ties, methods=["GET"]),
 ]

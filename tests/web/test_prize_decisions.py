@@ -78,6 +78,17 @@ def test_tie_decided_on_the_page_then_by_the_api_and_shown_everywhere(
     ):
         bad = client.post(decisions, json=body, headers=bearer)
         assert (bad.status_code, list(bad.json()["errors"])) == (422, [field]), body
+    listed = client.get(decisions, headers=bearer).json()
+    assert listed["stale"] == [] and len(listed["ties"]) == 1
+    tie = listed["ties"][0]
+    assert {k: tie[k] for k in ("rank", "user_ids", "names", "places", "prizes")} == {
+        "rank": 1,
+        "user_ids": [an, binh],
+        "names": ["Nguyễn Văn An", "Trần Thị Bình"],
+        "places": "1 Giải Nhất, 1 không giải",
+        "prizes": ["first"],
+    }
+    assert (tie["decision"]["user_ids"], tie["decision"]["reason"]) == ([an], "Bốc thăm công khai")
     both = client.post(
         decisions, json={"prize": "first", "user_ids": [binh, an], "reason": "Trao cả hai, vượt cơ cấu"}, headers=bearer
     )

@@ -194,6 +194,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/api/v1/staff/complaints/{id}/answer"):           (401, 403, 404, 403, 404),
     ("POST", "/api/v1/staff/rounds/{id}/disqualifications"):    (401, 403, 422, 403, 422),
     ("POST", "/api/v1/staff/rounds/{id}/prize-decisions"):      (401, 403, 422, 403, 422),
+    ("GET", "/api/v1/staff/rounds/{id}/prize-decisions"):       (401, 403, 200, 403, 200),
     ("GET", "/api/v1/staff/rounds/{id}/disqualifications"):     (401, 403, 200, 403, 200),
     ("POST", "/api/v1/staff/disqualifications/{id}/reinstate"): (401, 403, 404, 403, 404),
     ("GET", "/api/v1/staff/rounds/{id}/stats"):                 (401, 403, 200, 200, 200),
