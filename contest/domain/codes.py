@@ -54,6 +54,13 @@ def digest(key: bytes, *, purpose: Purpose, target: str, code: str) -> str:
     return hmac.new(key, f"{purpose.value}|{target}|{code}".encode(), sha256).hexdigest()
 
 
+def binding(key: bytes, *, user_id: int, email: str, password_hash: str) -> str:
+    """A short HMAC-SHA256 (hex, 16 characters) of an account's state as an
+    emailed reset link is bound to it: its email and password hash. A link
+    carries it and is refused once either changed."""
+    return hmac.new(key, f"reset-link|{user_id}|{email}|{password_hash}".encode(), sha256).hexdigest()[:16]
+
+
 def matches(stored: str, given: str) -> bool:
     """Whether a stored digest is ``given``, in constant time; never for
     :data:`UNUSABLE`."""

@@ -89,6 +89,16 @@ class Codes:
             )
         return code
 
+    async def live(self, purpose: Purpose, target: str, code: str) -> bool:
+        """Whether ``code`` is the live code of ``purpose`` sent to ``target``
+        (nothing is spent: a page may show a form only while it can work)."""
+        return await self._storage.codes.live(
+            purpose=purpose.value,
+            target=target,
+            digest=digest(self._key, purpose=purpose, target=target, code=code),
+            now=self._clock.now(),
+        )
+
     async def use(self, purpose: Purpose, target: str, code: str, *, field: str = "code") -> str:
         """The payload of the live code of ``purpose`` sent to ``target`` when
         ``code`` is it (the code is then used up); otherwise :class:`Invalid`

@@ -6,19 +6,23 @@ Asking answers the same whether or not an account has that phone or email: a
 row is stored either way (so the send limits count the same), but only an
 existing account is sent anything, and no code matches a row made for no
 account. An emailed link carries a token signed with itsdangerous (dated,
-``CONTEST_RESET_LINK_TTL_SECONDS``) naming the account, the address and a
-nonce whose HMAC is the row's code, so it works once.
+``CONTEST_RESET_LINK_TTL_SECONDS``) holding nothing personal: the account's
+id, a random nonce whose HMAC is the row's code (so it works once, and a
+newer link or code ends it), and the account's :func:`binding
+<contest.domain.codes.binding>` (its email and password hash), so a changed
+password or email ends every link sent before. The token is base64 JSON
+that anyone can read, and it ends up in access logs: hence no email in it.
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
-from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from contest.config import Settings
-from contest.domain.codes import Purpose, mask_email, normalize_code
+from contest.domain.codes import Purpose, binding, mask_email, normalize_code
 from contest.domain.publication import mask_phone
 from contest.domain.registration import normalize_phone, password_error
 from contest.errors import Invalid
@@ -56,6 +60,7 @@ class Resets:
         self._codes = codes
         self._settings = settings
         self._links = URLSafeTimedSerializer(settings.secret_key, salt="contest.password-reset")
+        self._key = settings.secret_key.encode()
 
     @property
     def by_email(self) -> bool:
@@ -89,7 +94,8 @@ class Resets:
                 Purpose.RESET_LINK, email, client=client, payload=str(found[0].id) if found else "", usable=bool(found)
             )
             if found:
-                token = self._links.dumps({"u": found[0].id, "e": email, "n": nonce})
+                bound = await self._binding(found[0].id)
+                token = self._links.dumps({"u": found[0].id, "n": nonce, "b": bound[1] if bound else ""})
                 link = f"{self._settings.public_url.rstrip('/')}/password-reset/link?token={token}"
                 minutes = max(1, self._settings.reset_link_ttl_seconds // 60)
                 await self._codes.email.send_email(email, RESET_SUBJECT, RESET_EMAIL.format(minutes=minutes, link=link))
@@ -120,25 +126,43 @@ class Resets:
         user_id = int(await self._codes.use(Purpose.RESET, normal_phone, normal_code))
         await self._accounts.set_password(user_id, password)
 
-    def _claim(self, token: object) -> dict[str, Any]:
+    async def _binding(self, user_id: int) -> tuple[str, str] | None:
+        """The account's email and its :func:`~contest.domain.codes.binding` now (None: no account or email)."""
+        account = await self._storage.accounts.get(user_id)
+        password_hash = await self._storage.accounts.password_hash(user_id)
+        if account is None or not account.email or password_hash is None:
+            return None
+        return account.email, binding(self._key, user_id=user_id, email=account.email, password_hash=password_hash)
+
+    async def _claim(self, token: object) -> tuple[int, str, str]:
+        """The account id, email and nonce of a link that can still work:
+        signed, not expired, the account's email and password unchanged
+        since it was sent; else :class:`Invalid` (``token``)."""
         try:
             data = self._links.loads(str(token or ""), max_age=self._settings.reset_link_ttl_seconds)
         except BadSignature:
             raise Invalid({"token": BAD_LINK}) from None
-        if not isinstance(data, dict) or not {"u", "e", "n"} <= data.keys():
+        if not isinstance(data, dict) or not {"u", "n", "b"} <= data.keys() or not isinstance(data["u"], int):
             raise Invalid({"token": BAD_LINK})
-        return data
+        bound = await self._binding(data["u"])
+        if bound is None or not hmac.compare_digest(bound[1], str(data["b"])):
+            raise Invalid({"token": BAD_LINK})
+        return data["u"], bound[0], str(data["n"])
 
-    def check_link(self, token: object) -> None:
-        """:class:`Invalid` (``token``) unless the link's signature holds and it has not expired."""
-        self._claim(token)
+    async def check_link(self, token: object) -> None:
+        """:class:`Invalid` (``token``) unless the link can still work: its
+        signature holds, it has not expired, been used or replaced by a newer
+        link or code, and the account's email and password are unchanged."""
+        _, email, nonce = await self._claim(token)
+        if not await self._codes.live(Purpose.RESET_LINK, email, nonce):
+            raise Invalid({"token": BAD_LINK})
 
     async def confirm_link(self, token: object, password: object) -> None:
-        """Set ``password`` with an emailed link (once); every session and
-        token of the account ends. :class:`Invalid` naming ``token`` or ``password``."""
-        data = self._claim(token)
-        await self._check_password(int(data["u"]), password)
-        user_id = int(await self._codes.use(Purpose.RESET_LINK, str(data["e"]), str(data["n"]), field="token"))
-        if user_id != int(data["u"]):
+        """Set ``password`` with an emailed link (once, while
+        :meth:`check_link` holds); every session and token of the account
+        ends. :class:`Invalid` naming ``token`` or ``password``."""
+        user_id, email, nonce = await self._claim(token)
+        await self._check_password(user_id, password)
+        if int(await self._codes.use(Purpose.RESET_LINK, email, nonce, field="token")) != user_id:
             raise Invalid({"token": BAD_LINK})
         await self._accounts.set_password(user_id, password)

@@ -76,6 +76,21 @@ class CodeStore:
 
         return await self.db.write(fn)
 
+    async def live(self, *, purpose: str, target: str, digest: str, now: datetime) -> bool:
+        """Whether the live code of ``purpose`` sent to ``target`` is
+        ``digest`` (read only: no try is counted), for a
+        page that shows a link's form only while the link can work."""
+
+        def fn(conn: Conn) -> bool:
+            row = conn.execute(
+                "SELECT digest FROM one_time_codes WHERE target = ? AND purpose = ? AND used_at IS NULL"
+                " AND expires_at > ? ORDER BY sent_at DESC, id DESC LIMIT 1",
+                (target, purpose, to_ms(now)),
+            ).fetchone()
+            return row is not None and matches(row["digest"], digest)
+
+        return await self.db.read(fn)
+
     async def try_code(self, *, purpose: str, target: str, digest: str, now: datetime, max_tries: int) -> Tried:
         """Type a code (its ``digest``) against the live code of ``purpose``
         sent to ``target``. The try is counted before the comparison, under

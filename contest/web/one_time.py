@@ -102,7 +102,7 @@ async def reset_link(request: Request) -> Response:
     token = request.query_params.get("token", "")
     try:
         if request.method == "GET":
-            s.resets.check_link(token)
+            await s.resets.check_link(token)
             return _page(request, "public/password_reset.html", step="link", token=token)
         form = await read_form(request)
         token = str(form.get("token", ""))

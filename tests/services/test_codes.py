@@ -6,6 +6,7 @@ the log sender writes them (caplog)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import logging
 import re
@@ -265,7 +266,7 @@ def test_reset_link_works_once(run: Run, world: World, caplog: pytest.LogCapture
     sent = run(s.resets.request(fields["email"].upper(), client=CLIENT))
     assert sent.channel == "email" and sent.to.endswith("@example.vn") and fields["email"] not in sent.to
     token = reset_link(caplog)
-    s.resets.check_link(token)
+    run(s.resets.check_link(token))
     run(s.resets.confirm_link(token, NEW_PASSWORD))
     assert run(s.accounts.authenticate(fields["email"], NEW_PASSWORD, client=CLIENT)).phone == fields["phone"]
     with pytest.raises(Invalid) as again:
@@ -284,6 +285,61 @@ def test_reset_link_expires(run: Run, world: World, caplog: pytest.LogCaptureFix
     assert "đã hết hạn" in late.value.errors["token"]
     with pytest.raises(Invalid):
         run(s.resets.confirm_link(token[:-2] + "xx", NEW_PASSWORD))
+
+
+def test_reset_link_carries_no_personal_data(run: Run, world: World, caplog: pytest.LogCaptureFixture) -> None:
+    s = world.services
+    fields = make_account(run, world, caplog)
+    run(s.resets.request(fields["email"], client=CLIENT))
+    token = reset_link(caplog)
+    decoded = b"".join(
+        base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) for part in token.split(".") if part
+    ).decode("latin-1")
+    for secret in (fields["email"], fields["email"].split("@")[0], fields["phone"], fields["cccd"]):
+        assert secret not in decoded and secret not in token
+    run(s.resets.check_link(token))
+
+
+def test_reset_link_dies_when_the_password_changes(run: Run, world: World, caplog: pytest.LogCaptureFixture) -> None:
+    s = world.services
+    fields = make_account(run, world, caplog)
+    run(s.resets.request(fields["email"], client=CLIENT))
+    token = reset_link(caplog)
+    user = run(s.accounts.authenticate(fields["phone"], PASSWORD, client=CLIENT))
+    session = run(s.sessions.open(user, kind="cookie", agent="test"))
+    run(s.accounts.change_password(user, PASSWORD, NEW_PASSWORD, session_id=session))
+    for attempt in (s.resets.check_link(token), s.resets.confirm_link(token, "một-mật-khẩu-khác")):
+        with pytest.raises(Invalid) as dead:
+            run(attempt)
+        assert "đã dùng hoặc đã hết hạn" in dead.value.errors["token"]
+    assert run(s.accounts.authenticate(fields["phone"], NEW_PASSWORD, client=CLIENT)).id == user.id
+
+
+def test_reset_link_dies_when_another_reset_is_asked(run: Run, world: World, caplog: pytest.LogCaptureFixture) -> None:
+    s = world.services
+    fields = make_account(run, world, caplog)
+    run(s.resets.request(fields["email"], client=CLIENT))
+    first = reset_link(caplog)
+    run(s.resets.request(fields["email"], client=CLIENT))
+    second = reset_link(caplog)
+    with pytest.raises(Invalid):
+        run(s.resets.check_link(first))
+    with pytest.raises(Invalid):
+        run(s.resets.confirm_link(first, NEW_PASSWORD))
+    run(s.resets.confirm_link(second, NEW_PASSWORD))
+
+
+def test_reset_link_dies_when_the_email_changes(run: Run, world: World, caplog: pytest.LogCaptureFixture) -> None:
+    s = world.services
+    fields = make_account(run, world, caplog)
+    run(s.resets.request(fields["email"], client=CLIENT))
+    token = reset_link(caplog)
+    user = run(s.accounts.authenticate(fields["phone"], PASSWORD, client=CLIENT))
+    run(s.profiles.update(user, {"email": "moi.hon@example.vn"}))
+    with pytest.raises(Invalid):
+        run(s.resets.check_link(token))
+    with pytest.raises(Invalid):
+        run(s.resets.confirm_link(token, NEW_PASSWORD))
 
 
 def test_reset_for_an_unknown_email_answers_the_same(run: Run, world: World, caplog: pytest.LogCaptureFixture) -> None:

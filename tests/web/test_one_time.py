@@ -189,6 +189,9 @@ def test_reset_link_pages_work_once(client: TestClient, world: World, caplog: py
     assert "Đã đặt mật khẩu mới" in client.post("/password-reset/link", data=data).text
     used = client.post("/password-reset/link", data={**data, "csrf_token": csrf(client.get("/login").text)})
     assert used.status_code == 400 and "đã dùng hoặc đã hết hạn" in used.text
+    opened_again = client.get(link)  # the refusal at once, not a form that cannot work
+    assert opened_again.status_code == 400 and 'name="password"' not in opened_again.text
+    assert "đã dùng hoặc đã hết hạn" in opened_again.text
     assert client.get("/password-reset/link?token=giả").status_code == 400
 
 
