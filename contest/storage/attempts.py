@@ -493,10 +493,12 @@ def _rescore_batch(
             continue
         rekeyed += 1
         result = None
+        keys = [keep(q) for q in outcome.questions]
+        answers = _answers(conn, row["id"])
         if row["status"] != AttemptStatus.IN_PROGRESS.value:
             result = scoring.score(
                 outcome.questions,
-                _answers(conn, row["id"]),
+                answers,
                 started_at=from_ms(row["started_at"]),
                 finished_at=from_ms(row["submitted_at"]),
                 deadline_at=from_ms(row["deadline"]),
@@ -505,13 +507,11 @@ def _rescore_batch(
                 changed += 1
                 results.append((row["id"], result.correct, result.score))
         if apply:
-            conn.execute(
-                "UPDATE attempts SET questions = ? WHERE id = ?",
-                (keys_to_json([keep(q) for q in outcome.questions]), row["id"]),
-            )
-            if result is not None:
+            conn.execute("UPDATE attempts SET questions = ? WHERE id = ?", (keys_to_json(keys), row["id"]))
+            if result is not None:  # the answer sheet's digest too: whether one of its answers is wrong may change
                 conn.execute(
-                    "UPDATE attempts SET correct = ?, score = ? WHERE id = ?", (result.correct, result.score, row["id"])
+                    "UPDATE attempts SET correct = ?, score = ?, sheet = ? WHERE id = ?",
+                    (result.correct, result.score, flags.sheet(keys, answers), row["id"]),
                 )
     last = rows[-1]["id"] if rows else after
     return last, RescoreReport(len(rows), rekeyed, changed, tuple(sorted(skipped)), tuple(results))

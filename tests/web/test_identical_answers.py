@@ -1,7 +1,7 @@
 """The identical-answers flag on the judges' review: two accounts that drew
 the same questions and saved the same options in the same order, one of
 them wrong, are flagged with each other's names; the same answers saved in
-another order are not."""
+another order are not; nor are sheets a key correction made all right."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from contest.domain.models import Role
+from contest.services.staff import OPERATOR
 from tests.backends import rows
 from tests.conftest import PASSWORD, World
 from tests.web.test_organiser import sign_in_staff
@@ -63,3 +64,12 @@ def test_same_answers_in_the_same_order_are_flagged_with_the_other_names(
     }
     opened = client.get(f"/api/v1/staff/attempts/{attempts[1]}", headers=judge).json()
     assert [f["kind"] for f in opened["flags"] if f["kind"] == "identical_answers"] == ["identical_answers"]
+
+    # The judges correct the key of the question both got wrong the same way: their sheets are now all
+    # right, which anyone who knew the answers sends, so the flag goes.
+    first = client.portal.call(world.services.storage.attempts.get, attempts[0]).questions[0]
+    letter = next(o.letter for o in first.options if o.id not in first.correct)
+    judge_user = client.portal.call(world.services.staff.account, OPERATOR, "giamkhao")
+    client.portal.call(lambda: world.services.keys.apply(judge_user, world.open_round, first.code, [letter], "Sai"))
+    ranking = client.get(f"/api/v1/staff/rounds/{world.open_round}/ranking", headers=judge).json()
+    assert [f["kind"] for e in ranking["entries"] for f in e["flags"] if f["kind"] == "identical_answers"] == []
