@@ -16,6 +16,7 @@ from contest.errors import Conflict, Invalid, NotFound, TooManyRequests, Unautho
 from contest.services.challenges import Challenges
 from contest.services.limits import Limits
 from contest.services.passwords import Passwords
+from contest.services.sessions import Sessions
 from contest.storage import Duplicate, Storage
 
 TAKEN = {
@@ -50,6 +51,7 @@ class Accounts:
         *,
         limits: Limits,
         challenges: Challenges,
+        sessions: Sessions,
     ) -> None:
         self._storage = storage
         self._passwords = passwords
@@ -57,6 +59,7 @@ class Accounts:
         self._clock = clock
         self._limits = limits
         self._challenges = challenges
+        self._sessions = sessions
 
     async def register(
         self, contest: Contest, fields: Mapping[str, object], *, client: str | None = None, solution: object = None
@@ -158,6 +161,7 @@ class Accounts:
         await self._storage.standing.set_password(
             user_id, password_hash, actor_id=actor_id, now=self._clock.now(), keep_session=keep_session
         )
+        self._sessions.changed()
 
     async def change_password(self, user: User, current: object, new: object, *, session_id: str) -> None:
         """The account's owner chooses a new password from the session

@@ -84,7 +84,10 @@ class Services:
         leaderboards = Leaderboards(storage, catalog, clock, overall)
         limits = Limits(storage, settings, clock)
         challenges = Challenges(storage, settings, clock, limits)
-        accounts = Accounts(storage, passwords, settings, clock, limits=limits, challenges=challenges)
+        sessions = Sessions(storage, settings, clock)
+        accounts = Accounts(
+            storage, passwords, settings, clock, limits=limits, challenges=challenges, sessions=sessions
+        )
         codes = Codes(storage, settings, clock, sms=sms_sender(settings), email=email_sender(settings))
         return cls(
             storage=storage,
@@ -104,8 +107,8 @@ class Services:
             judging=Judging(storage, catalog, clock, leaderboards),
             certificates=Certificates(storage, catalog, settings),
             records=Records(storage, catalog),
-            sessions=Sessions(storage, settings, clock),
-            staff=Staff(storage, passwords, clock),
+            sessions=sessions,
+            staff=Staff(storage, passwords, clock, sessions=sessions),
             statistics=Statistics(storage, catalog, clock),
             participants=Participants(storage, catalog, clock),
             journal=Journal(storage, catalog),

@@ -126,6 +126,15 @@ class Sessions:
             self._seen[session_id] = (seen[0], state, time.monotonic() + SEEN_EVERY_SECONDS)
         return replace(claim, role=standing.role)
 
+    def changed(self) -> None:
+        """Sessions or an account's standing were changed through this
+        process (a session ended, a new password, a disabled account, a new
+        role): its next check reads the versions again, so this node refuses
+        an ended session on its very next request; the others within
+        ``CONTEST_SESSION_CHECK_SECONDS``. Every service that ends sessions
+        calls it after its write."""
+        self._checked = -float("inf")
+
     async def sweep(self) -> int:
         """Forget, at most once an hour per process (the sweeper asks every
         few seconds), sessions ended more than :data:`ENDED_KEPT_DAYS` ago and
@@ -149,7 +158,7 @@ class Sessions:
         token, "end this session" on the account page); NotFound when it has
         no such session open."""
         ended = await self._storage.sessions.end(session_id, user_id=user.id, now=self._clock.now())
-        self._checked = -float("inf")  # this process sees it on its next request, the others within the interval
+        self.changed()
         if not ended:
             raise NotFound("Không tìm thấy phiên đăng nhập này (có thể nó đã kết thúc).")
 
@@ -157,5 +166,5 @@ class Sessions:
         """Sign out everywhere: end every session of the account but
         ``keep`` (None: this one too); how many ended."""
         ended = await self._storage.sessions.end_all(user.id, keep=keep, now=self._clock.now())
-        self._checked = -float("inf")
+        self.changed()
         return ended

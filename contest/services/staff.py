@@ -17,6 +17,7 @@ from contest.domain.registration import normalize_login
 from contest.domain.staff import read_new_staff, read_reason, read_role
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.passwords import Passwords
+from contest.services.sessions import Sessions
 from contest.storage import Duplicate, Storage
 from contest.storage.standing import Standing
 
@@ -32,10 +33,17 @@ def _found(standing: Standing | None) -> Standing:
 
 
 class Staff:
-    def __init__(self, storage: Storage, passwords: Passwords, clock: Clock) -> None:
+    def __init__(self, storage: Storage, passwords: Passwords, clock: Clock, *, sessions: Sessions) -> None:
         self._storage = storage
         self._passwords = passwords
         self._clock = clock
+        self._sessions = sessions
+
+    def _changed(self, standing: Standing | None) -> Standing:
+        """The account's new standing; its ended sessions refused by this
+        node at once (:meth:`Sessions.changed <contest.services.sessions.Sessions.changed>`)."""
+        self._sessions.changed()
+        return _found(standing)
 
     async def account(self, actor: User, login: str) -> User:
         """The account a login name (username, phone or email) belongs to."""
@@ -54,13 +62,13 @@ class Staff:
         return {"actor_id": actor.id or None, "now": self._clock.now()}
 
     async def disable(self, actor: User, user_id: int, reason: str = "") -> Standing:
-        return _found(await self._storage.standing.disable(user_id, reason=reason, **self._who(actor, user_id)))
+        return self._changed(await self._storage.standing.disable(user_id, reason=reason, **self._who(actor, user_id)))
 
     async def enable(self, actor: User, user_id: int) -> Standing:
-        return _found(await self._storage.standing.enable(user_id, **self._who(actor, user_id)))
+        return self._changed(await self._storage.standing.enable(user_id, **self._who(actor, user_id)))
 
     async def set_role(self, actor: User, user_id: int, role: Role) -> Standing:
-        return _found(await self._storage.standing.set_role(user_id, role, **self._who(actor, user_id)))
+        return self._changed(await self._storage.standing.set_role(user_id, role, **self._who(actor, user_id)))
 
     async def set_password(
         self, actor: User, user_id: int, password: str, *, capability: Capability = Capability.MANAGE_STAFF
@@ -69,7 +77,7 @@ class Staff:
         it ends (``StandingStore.set_password``), logged without the password."""
         who = self._who(actor, user_id, capability)
         password_hash = await self._passwords.hash(password)
-        return _found(await self._storage.standing.set_password(user_id, password_hash, **who))
+        return self._changed(await self._storage.standing.set_password(user_id, password_hash, **who))
 
     async def accounts(self, actor: User) -> list[tuple[User, Standing]]:
         """Every staff account with its standing (MANAGE_STAFF)."""
