@@ -123,13 +123,16 @@ _FROM_STAGING = (
     f"INSERT INTO standing_entries ({', '.join(STANDING_COLUMNS)})"
     f" SELECT ?, {', '.join('s.' + c for c in RANKED_COLUMNS)}, COALESCE(u.full_name, ''),"
     f" {MASKED_PHONE_SQL}, COALESCE(a.name, ''), COALESCE(p.unit, '')"
-    " FROM ranked_staging s LEFT JOIN (participations p JOIN users u ON u.id = p.user_id"
-    " JOIN areas a ON a.contest_id = p.contest_id AND a.id = p.area_id)"
-    " ON p.contest_id = (SELECT contest_id FROM rounds WHERE id = ?) AND p.user_id = s.user_id"
-    " ORDER BY s.position"
+    " FROM ranked_staging s"
+    " LEFT JOIN participations p ON p.user_id = s.user_id"
+    " AND p.contest_id = (SELECT contest_id FROM rounds WHERE id = ?)"
+    " LEFT JOIN users u ON u.id = p.user_id LEFT JOIN areas a ON a.contest_id = p.contest_id AND a.id = p.area_id"
 )
 """The staged entries with each participant of the round's contest's name,
-masked phone, area and unit (empty for someone who is no longer one)."""
+masked phone, area and unit (empty for someone who is no longer one). One
+index look-up a table a row; no ``ORDER BY``: SQLite reads the staging
+table in the order it was filled, by position, so the new rows go into the
+primary key in order."""
 
 
 def _head(r: Any) -> Head:
