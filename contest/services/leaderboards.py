@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -85,10 +85,11 @@ def _ranked(
         return ranking.rank(scored, rule, excluded_users=excluded_users, excluded_attempts=excluded_attempts)
 
 
-def _signed(doc: dict[str, Any], private_pem: str) -> tuple[str, str]:
-    """The digest and signature of a leaderboard document."""
+def _signed(doc: Callable[[], dict[str, Any]], private_pem: str) -> tuple[str, str]:
+    """The digest and signature of the leaderboard document ``doc`` makes
+    (made here, off the event loop: 500,000 entries take seconds)."""
     with _collector_paused():
-        data = publication.canonical(doc)
+        data = publication.canonical(doc())
     return publication.digest(data), publication.sign(data, private_pem)
 
 
@@ -208,16 +209,18 @@ class Leaderboards:
         digest and signature."""
         store = self._storage.leaderboards
         rows = await store.entries(round_.id)
-        doc = publication.document(
-            round_id=round_.id,
-            round_title=round_.title,
-            phase=head.phase.value,
-            rule=head.rule,
-            true_figure=head.true_figure,
-            entries=(public_entry(r) for r in rows),
-        )
-        del rows
         keys = await store.key_pair(publication.new_key_pair(), self._clock.now())
+
+        def doc() -> dict[str, Any]:
+            return publication.document(
+                round_id=round_.id,
+                round_title=round_.title,
+                phase=head.phase.value,
+                rule=head.rule,
+                true_figure=head.true_figure,
+                entries=(public_entry(r) for r in rows),
+            )
+
         digest, signature = await asyncio.to_thread(_signed, doc, keys.private_pem)
         await store.restamp(round_.id, head.phase, digest=digest, signature=signature)
         return replace(head, digest=digest, signature=signature)
