@@ -203,7 +203,14 @@ class Settings:
         5, "Codes that may be typed against one sent code (right or wrong); then it stops working."
     )
     code_sends_per_target: int = _setting(
-        3, "Messages with a code sent to one phone or email within `code_window_seconds`."
+        3,
+        "Messages with a code asked for one phone or email from one network (IPv4 /24, IPv6 /64) within "
+        "`code_window_seconds`, counted whether or not one was sent.",
+    )
+    code_sends_per_target_total: int = _setting(
+        10,
+        "Messages with a code really sent to one phone or email from all networks within `code_window_seconds`: "
+        "higher than `code_sends_per_target`, so a script on one network cannot use it up and block the owner.",
     )
     code_sends_per_address: int = _setting(
         20, "Messages with a code asked for from one client address within `code_window_seconds`."

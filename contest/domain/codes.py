@@ -18,10 +18,14 @@ from typing import Protocol
 
 CODE_DIGITS = 6
 
-UNUSABLE = ""
-"""The digest stored for a send that carried no code (the "you already have
-an account" message, a reset asked for an unknown account): nothing typed
-matches it, so such a row answers exactly like a wrong code."""
+NOT_SENT = ""
+"""The digest stored for a request answered as if a code was sent but that
+sent nothing (a reset asked for no account, a phone another account holds):
+nothing typed matches it, so such a row answers exactly like a wrong code, and
+it is not counted in the messages a phone or email received."""
+SENT_WITHOUT_CODE = "-"
+"""The digest stored for a message that carried no code (the "you already
+have an account" SMS): it counts as a message received; nothing matches it."""
 
 
 class Purpose(StrEnum):
@@ -63,8 +67,8 @@ def binding(key: bytes, *, user_id: int, email: str, password_hash: str) -> str:
 
 def matches(stored: str, given: str) -> bool:
     """Whether a stored digest is ``given``, in constant time; never for
-    :data:`UNUSABLE`."""
-    return stored != UNUSABLE and hmac.compare_digest(stored, given)
+    :data:`NOT_SENT` or :data:`SENT_WITHOUT_CODE`."""
+    return stored not in (NOT_SENT, SENT_WITHOUT_CODE) and hmac.compare_digest(stored, given)
 
 
 def mask_email(email: str) -> str:

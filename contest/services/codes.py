@@ -1,10 +1,20 @@
 """Sending and checking one-time codes, within the send limits.
 
-Every message that carries (or could carry) a code is one row
+Every request for a message that carries (or could carry) a code is one row
 (``storage/codes.py``), so the limits are counted in the database and shared
-by every node: at most ``CONTEST_CODE_SENDS_PER_TARGET`` messages to one phone
-or email and ``CONTEST_CODE_SENDS_PER_ADDRESS`` asked for from one client
-address per ``CONTEST_CODE_WINDOW_SECONDS``. A code works for
+by every node. Per ``CONTEST_CODE_WINDOW_SECONDS``: at most
+``CONTEST_CODE_SENDS_PER_TARGET`` requests for one phone or email from one
+network (IPv4 /24, IPv6 /64, :func:`~contest.domain.limits.address_keys`),
+``CONTEST_CODE_SENDS_PER_TARGET_TOTAL`` messages really sent to it from
+anywhere, and ``CONTEST_CODE_SENDS_PER_ADDRESS`` requests from one client
+address. The limits cannot be aimed at the owner: a script on one network
+(one address or a whole /24) uses up only that network's allowance for the
+phone, never the owner's, and it cannot reach the higher total alone;
+requests that send nothing (a reset for no account, a phone another account
+holds) count for the network but not in the total, so they cannot spend it
+either. Only someone sending from several networks at once can block a
+phone's codes for a window; the owner behind the same carrier gateway as a
+script shares its allowance. A code works for
 ``CONTEST_CODE_TTL_SECONDS`` (a link's nonce for ``CONTEST_RESET_LINK_TTL_SECONDS``),
 once, for ``CONTEST_CODE_MAX_TRIES`` tries; sending a new one ends the last.
 """
@@ -16,7 +26,8 @@ from datetime import timedelta
 
 from contest.clock import Clock
 from contest.config import Settings
-from contest.domain.codes import UNUSABLE, Purpose, digest, new_code
+from contest.domain.codes import NOT_SENT, SENT_WITHOUT_CODE, Purpose, digest, new_code
+from contest.domain.limits import address_keys
 from contest.errors import ContestError, Invalid, TooManyRequests
 from contest.services.senders import EmailSender, SmsSender
 from contest.storage import Storage
@@ -58,27 +69,37 @@ class Codes:
             raise Unavailable("Trang web chưa được cấu hình để gửi tin nhắn SMS. Vui lòng liên hệ Ban Tổ chức.")
         return self.sms
 
-    async def issue(self, purpose: Purpose, target: str, *, client: str, payload: str = "", usable: bool = True) -> str:
+    async def issue(
+        self, purpose: Purpose, target: str, *, client: str, payload: str = "", usable: bool = True, sent: bool = True
+    ) -> str:
         """A new code (six digits; a link's nonce for RESET_LINK) for
         ``purpose`` sent to ``target``, stored as its HMAC with ``payload``;
-        with ``usable`` false the row counts as a send but no code matches it
-        (a message that carries none). :class:`TooManyRequests` past a send
-        limit, before anything is stored."""
+        with ``usable`` false no code matches the row (a message that carries
+        none); with ``sent`` false the caller sends nothing, and the row
+        counts only for ``client``'s network and address. :class:`TooManyRequests`
+        past a send limit, before anything is stored."""
         s = self._settings
         now = self._clock.now()
         link = purpose is Purpose.RESET_LINK
         code = secrets.token_urlsafe(24) if link else new_code(secrets)
+        address, network = address_keys(client)
+        if usable:
+            stored = digest(self._key, purpose=purpose, target=target, code=code)
+        else:
+            stored = SENT_WITHOUT_CODE if sent else NOT_SENT
         ttl = s.reset_link_ttl_seconds if link else s.code_ttl_seconds
         issued = await self._storage.codes.issue(
             purpose=purpose.value,
             target=target,
-            client=client,
-            digest=digest(self._key, purpose=purpose, target=target, code=code) if usable else UNUSABLE,
+            client=f"{network} {address}",
+            network=f"{network} ",
+            digest=stored,
             payload=payload,
             now=now,
             expires_at=now + timedelta(seconds=ttl),
             since=now - timedelta(seconds=s.code_window_seconds),
             per_target=s.code_sends_per_target,
+            per_target_total=s.code_sends_per_target_total,
             per_client=s.code_sends_per_address,
         )
         if issued is None:

@@ -37,17 +37,6 @@ class Limits:
         )
         self._longest = max(window, nojs)
 
-    async def reached(self, rule: Rule, client: str) -> bool:
-        """Whether ``client`` (an address) or its network has used up ``rule``."""
-        since = self._clock.now() - timedelta(seconds=rule.window_seconds)
-        return rule.reached(await self._storage.limits.counts(rule.keys(client), since=since), client)
-
-    async def check(self, rule: Rule, client: str, *, message: str) -> None:
-        """TooManyRequests (429, ``message`` and Retry-After: the window)
-        when ``client`` has used up ``rule``."""
-        if await self.reached(rule, client):
-            raise TooManyRequests(message, retry_after=rule.window_seconds)
-
     async def take(self, rule: Rule, client: str) -> bool:
         """Count one more request under ``rule`` from ``client`` and its
         network if there is room (True), in one step however many nodes
@@ -61,8 +50,3 @@ class Limits:
         Retry-After: the window)."""
         if not await self.take(rule, client):
             raise TooManyRequests(message, retry_after=rule.window_seconds)
-
-    async def count(self, rule: Rule, client: str) -> None:
-        """One more request under ``rule`` from ``client`` and its network."""
-        now = self._clock.now()
-        await self._storage.limits.hit(rule.keys(client), now=now, forget_before=now - timedelta(seconds=self._longest))

@@ -129,7 +129,9 @@ class Profiles:
             raise Invalid({"phone": "Đây đã là số điện thoại của bạn."})
         sms = self._codes.need_sms()
         taken = await self._storage.accounts.for_login(normal) is not None
-        code = await self._codes.issue(Purpose.PHONE, normal, client=client, payload=str(user.id), usable=not taken)
+        code = await self._codes.issue(
+            Purpose.PHONE, normal, client=client, payload=str(user.id), usable=not taken, sent=not taken
+        )
         if not taken:
             await sms.send_sms(normal, PHONE_SMS.format(code=code, minutes=self._codes.minutes))
         return normal

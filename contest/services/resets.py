@@ -78,7 +78,12 @@ class Resets:
             sms = self._codes.need_sms()
             found = await self._storage.accounts.for_login(phone)
             code = await self._codes.issue(
-                Purpose.RESET, phone, client=client, payload=str(found[0].id) if found else "", usable=bool(found)
+                Purpose.RESET,
+                phone,
+                client=client,
+                payload=str(found[0].id) if found else "",
+                usable=bool(found),
+                sent=bool(found),
             )
             if found:
                 await sms.send_sms(phone, sms_text(RESET_SMS.format(code=code, minutes=self._codes.minutes)))
@@ -91,7 +96,12 @@ class Resets:
                 )
             found = await self._storage.accounts.for_login(email)
             nonce = await self._codes.issue(
-                Purpose.RESET_LINK, email, client=client, payload=str(found[0].id) if found else "", usable=bool(found)
+                Purpose.RESET_LINK,
+                email,
+                client=client,
+                payload=str(found[0].id) if found else "",
+                usable=bool(found),
+                sent=bool(found),
             )
             if found:
                 bound = await self._binding(found[0].id)

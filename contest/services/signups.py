@@ -75,12 +75,11 @@ class Signups:
         take the message."""
         now = self._clock.now()
         check_still_open(contest, now)
-        await self._limits.check(self._limits.registration, client, message=TOO_MANY_REGISTRATIONS)
         registration = validate_registration(fields, contest=contest, today=now.date())
         sms = self._codes.need_sms()
         if self._challenges.enabled:
             await self._challenges.admit(solution, client=client, without=self._limits.registration_without_solution)
-        await self._limits.count(self._limits.registration, client)
+        await self._limits.claim(self._limits.registration, client, message=TOO_MANY_REGISTRATIONS)
         password_hash = await self._passwords.hash(registration.password)  # in both cases: the same time
         phone = registration.phone
         if await self._storage.accounts.for_login(phone) is not None:

@@ -1,6 +1,8 @@
 """One-time codes as sent (``one_time_codes``, migration 0015): each row is
-one message sent, with the HMAC of the code it carried (never the code), so
-the same rows count the sends per phone or email and per client address.
+one request for a message, with the HMAC of the code it carried (never the
+code), so the same rows count the sends per phone or email, per network and
+per client address. ``client`` holds the client's network, a space and its
+address (``"net:203.0.113.0/24 ip:203.0.113.7"``): the network is its prefix.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from contest.domain.codes import matches
+from contest.domain.codes import NOT_SENT, matches
 from contest.storage.codec import to_ms
 from contest.storage.sql import Conn, Database, lock
 
@@ -36,29 +38,39 @@ class CodeStore:
         purpose: str,
         target: str,
         client: str,
+        network: str,
         digest: str,
         payload: str,
         now: datetime,
         expires_at: datetime,
         since: datetime,
         per_target: int,
+        per_target_total: int,
         per_client: int,
     ) -> int | None:
-        """Record one message sent to ``target``, unless ``per_target``
-        messages went to it or ``per_client`` were asked for from ``client``
-        since ``since`` (None then), counted in the same transaction with
-        both locked (:func:`~contest.storage.sql.lock`), so nodes sending at
-        once never both count one short. The codes sent earlier for the same
+        """Record one request for a message to ``target`` from ``client``
+        (stored as it is, beginning with ``network``), unless since ``since``
+        ``per_target`` requests for ``target`` came from ``network``,
+        ``per_target_total`` messages were really sent to it from anywhere
+        (rows whose digest is not :data:`~contest.domain.codes.NOT_SENT`),
+        or ``per_client`` were asked for from ``client`` (None then);
+        counted in the same transaction with the target and the client
+        locked (:func:`~contest.storage.sql.lock`), so nodes sending at once
+        never both count one short. The codes sent earlier for the same
         purpose and target stop working, and rows older than :data:`KEPT`
         are deleted. Returns the new row's id."""
 
         def fn(conn: Conn) -> int | None:
             lock(conn, f"code-target:{target}")  # always before the client's: no two senders wait on each other
             lock(conn, f"code-client:{client}")
-            count = "SELECT COUNT(*) FROM one_time_codes WHERE {} = ? AND sent_at >= ?"
+            after = to_ms(since)
+            count = "SELECT COUNT(*) FROM one_time_codes WHERE {} AND sent_at >= ?"
+            from_network = count.format("target = ? AND substr(client, 1, ?) = ?")
             if (
-                conn.execute(count.format("target"), (target, to_ms(since))).fetchone()[0] >= per_target
-                or conn.execute(count.format("client"), (client, to_ms(since))).fetchone()[0] >= per_client
+                conn.execute(from_network, (target, len(network), network, after)).fetchone()[0] >= per_target
+                or conn.execute(count.format("target = ? AND digest <> ?"), (target, NOT_SENT, after)).fetchone()[0]
+                >= per_target_total
+                or conn.execute(count.format("client = ?"), (client, after)).fetchone()[0] >= per_client
             ):
                 return None
             conn.execute("DELETE FROM one_time_codes WHERE sent_at < ?", (to_ms(now - KEPT),))

@@ -276,10 +276,6 @@ class AccountStorage(Protocol):
 class LimitStorage(Protocol):
     """What services ask of ``Storage.limits`` (:class:`contest.storage.limits.LimitStore`)."""
 
-    async def counts(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]: ...
-
-    async def hit(self, keys: Sequence[str], *, now: datetime, forget_before: datetime) -> None: ...
-
     async def take(
         self, limits: Mapping[str, int], *, since: datetime, now: datetime, forget_before: datetime
     ) -> bool: ...
@@ -296,12 +292,14 @@ class CodeStorage(Protocol):
         purpose: str,
         target: str,
         client: str,
+        network: str,
         digest: str,
         payload: str,
         now: datetime,
         expires_at: datetime,
         since: datetime,
         per_target: int,
+        per_target_total: int,
         per_client: int,
     ) -> int | None: ...
 

@@ -28,16 +28,6 @@ class LimitStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def counts(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]:
-        """Requests counted under each of ``keys`` at or after ``since``
-        (keys with none are absent)."""
-        return await self.db.read(lambda conn: _counts(conn, keys, since))
-
-    async def hit(self, keys: Sequence[str], *, now: datetime, forget_before: datetime) -> None:
-        """Count one request at ``now`` under each of ``keys``, and forget
-        every request (under any key) older than ``forget_before``."""
-        await self.db.write(lambda conn: _hit(conn, keys, now, forget_before))
-
     async def take(self, limits: Mapping[str, int], *, since: datetime, now: datetime, forget_before: datetime) -> bool:
         """Count one request at ``now`` under each key of ``limits`` (key: the
         most requests it may have at or after ``since``), unless a key has had

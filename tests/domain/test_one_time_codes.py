@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import secrets
 
-from contest.domain.codes import UNUSABLE, Purpose, digest, mask_email, matches, new_code, normalize_code
+from contest.domain.codes import (
+    NOT_SENT,
+    SENT_WITHOUT_CODE,
+    Purpose,
+    digest,
+    mask_email,
+    matches,
+    new_code,
+    normalize_code,
+)
 
 KEY = b"k" * 32
 
@@ -31,7 +40,8 @@ def test_a_code_matches_only_its_purpose_and_target() -> None:
     assert not matches(stored, digest(KEY, purpose=Purpose.REGISTER, target="0912345679", code="004215"))
     assert not matches(stored, digest(b"x" * 32, purpose=Purpose.REGISTER, target="0912345678", code="004215"))
     assert "004215" not in stored and len(stored) == 64
-    assert not matches(UNUSABLE, UNUSABLE)
+    assert not matches(NOT_SENT, NOT_SENT)
+    assert not matches(SENT_WITHOUT_CODE, SENT_WITHOUT_CODE)
 
 
 def test_email_is_masked_but_its_domain() -> None:

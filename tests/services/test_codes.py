@@ -178,8 +178,8 @@ def test_sends_are_limited_per_phone(run: Run, world: World, caplog: pytest.LogC
     for _ in range(world.services.settings.code_sends_per_target):
         start(run, world, fields)
     sent = len(messages(caplog))
-    with pytest.raises(TooManyRequests) as caught:
-        start(run, world, fields, client="198.51.100.1")
+    with pytest.raises(TooManyRequests) as caught:  # another address of the same /24
+        start(run, world, fields, client="203.0.113.99")
     assert caught.value.retry_after == world.services.settings.code_window_seconds
     assert len(messages(caplog)) == sent
     world.clock.advance(seconds=world.services.settings.code_window_seconds + 1)
@@ -358,11 +358,67 @@ def test_reset_requests_are_limited_per_phone(run: Run, world: World, caplog: py
     for _ in range(s.settings.code_sends_per_target - 1):
         run(s.resets.request(fields["phone"], client=CLIENT))
     with pytest.raises(TooManyRequests):
-        run(s.resets.request(fields["phone"], client="198.51.100.1"))
+        run(s.resets.request(fields["phone"], client="203.0.113.1"))
     for _ in range(s.settings.code_sends_per_target):
         run(s.resets.request("0987654321", client="198.51.100.2"))
-    with pytest.raises(TooManyRequests):  # unknown phones are counted the same
+    with pytest.raises(TooManyRequests):  # unknown phones are counted the same from one network
         run(s.resets.request("0987654321", client="198.51.100.3"))
+
+
+OWNER = "192.0.2.50"
+"""The owner's address: another network than the flood's."""
+
+
+@pytest.mark.parametrize("flood", [[CLIENT] * 10, [f"203.0.113.{i}" for i in range(1, 60)]], ids=["address", "/24"])
+def test_owner_resets_after_an_aimed_flood(
+    run: Run, world: World, caplog: pytest.LogCaptureFixture, flood: list[str]
+) -> None:
+    """Registrations with the owner's phone (each sends "you have an
+    account"), resets and phone changes aimed at it from one address or one
+    /24 use up that network's allowance only: the owner still gets a code."""
+    s = world.services
+    fields = make_account(run, world, caplog)
+    mallory = run(s.accounts.authenticate(make_account(run, world, caplog)["phone"], PASSWORD, client=CLIENT))
+    stranger = registration(world, phone=fields["phone"], full_name="Trần Thị Bình")
+    tries = [
+        lambda client: start(run, world, stranger, client=client),
+        lambda client: run(s.resets.request(fields["phone"], client=client)),
+        lambda client: run(s.profiles.send_phone_code(mallory, fields["phone"], client=client)),
+    ]
+    refused = 0
+    for i, client in enumerate(flood):
+        try:
+            tries[i % 3](client)
+        except TooManyRequests:
+            refused += 1
+    assert refused >= len(flood) - s.settings.code_sends_per_target
+    sent = run(s.resets.request(fields["phone"], client=OWNER))
+    assert sent.phone == fields["phone"]
+    run(s.resets.confirm_code(fields["phone"], last_code(caplog), NEW_PASSWORD))
+    assert run(s.accounts.authenticate(fields["phone"], NEW_PASSWORD, client=OWNER)).phone == fields["phone"]
+
+
+def test_phone_gets_at_most_the_total_from_many_networks(
+    run: Run, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only messages really sent count in the total: a script on many
+    networks may block a phone for the window, but never past the total."""
+    s = world.services
+    fields = make_account(run, world, caplog)
+    total, per_network = s.settings.code_sends_per_target_total, s.settings.code_sends_per_target
+    mallory = run(s.accounts.authenticate(make_account(run, world, caplog)["phone"], PASSWORD, client=CLIENT))
+    for network in range(20):  # phone changes to a taken phone send nothing: no count in the total
+        run(s.profiles.send_phone_code(mallory, fields["phone"], client=f"10.{network}.0.1"))
+    sent_before = len(messages(caplog))
+    asked = 1  # the registration's code
+    for network in range(20):
+        for _ in range(per_network):
+            if asked < total:
+                run(s.resets.request(fields["phone"], client=f"10.{network}.1.1"))
+                asked += 1
+    assert len(messages(caplog)) - sent_before == total - 1
+    with pytest.raises(TooManyRequests):
+        run(s.resets.request(fields["phone"], client=OWNER))
 
 
 def test_reset_asks_for_a_phone_or_an_email(run: Run, world: World) -> None:
