@@ -11,7 +11,6 @@ titles without diacritics (``chinh-quyen-so``).
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -32,6 +31,7 @@ from contest.domain.models import (
     TrueFigure,
 )
 from contest.domain.numbers import parse_int
+from contest.domain.text import read_choice, read_text
 from contest.domain.timing import contest_status
 from contest.errors import Conflict, Invalid
 
@@ -279,6 +279,8 @@ def _prizes(fields: Mapping[str, object], base: Prizes) -> Prizes:
     nested: Mapping[str, object] = given if isinstance(given, Mapping) else {}
     if given is not None and not isinstance(given, Mapping):
         raise Invalid({"prizes": "Cơ cấu giải: số giải Nhất, Nhì, Ba, Khuyến khích."})
+    if unknown := sorted(str(key) for key in nested if key not in PRIZE_LABELS):
+        raise Invalid({"prizes": f"Không có loại giải {', '.join(unknown)}: chỉ first, second, third, consolation."})
     counts = {}
     for kind, label in PRIZE_LABELS.items():
         raw = nested.get(kind, fields.get(f"prize_{kind}"))
@@ -313,13 +315,11 @@ def read_round(fields: Mapping[str, object], *, base: RoundSettings | None = Non
     def whole(name: str, label: str, minimum: int) -> Callable[[object], int]:
         return lambda raw: parse_int(raw, field=name, label=label, minimum=minimum, maximum=LIMIT)
 
-    def choice(name: str, kind: type[enum.StrEnum], labels: Mapping[Any, str]) -> Callable[[object], Any]:
-        def read(raw: object) -> Any:
-            if raw not in {k.value for k in labels}:
-                raise Invalid({name: "Chọn một trong: " + ", ".join(labels.values()) + "."})
-            return kind(str(raw))
+    def choice(name: str, labels: Mapping[Any, str]) -> Callable[[object], Any]:
+        return lambda raw: read_choice(raw, field=name, choices=labels)
 
-        return read
+    def text(name: str, *, one_line: bool = False) -> Callable[[object], str]:
+        return lambda raw: read_text(raw, field=name, one_line=one_line)
 
     old = base or RoundSettings("", "", datetime.min, datetime.min, 0, RoundRules(1, 1, 1))
     required = _REQUIRED if base is None else None
@@ -337,11 +337,11 @@ def read_round(fields: Mapping[str, object], *, base: RoundSettings | None = Non
             "attempts_allowed", whole("attempts_allowed", "Số lượt thi", 1), old.rules.attempts_allowed
         ),
         topic_quota=take("topic_quota", _topic_quota, old.rules.topic_quota),
-        prediction_question=take("prediction_question", lambda raw: str(raw).strip(), old.rules.prediction_question),
-        counting=take("counting", choice("counting", Counting, COUNTING_LABELS), old.rules.counting),
-        tie_break=take("tie_break", choice("tie_break", TieBreak, TIE_BREAK_LABELS), old.rules.tie_break),
-        true_figure=take("true_figure", choice("true_figure", TrueFigure, TRUE_FIGURE_LABELS), old.rules.true_figure),
-        show_score=take("show_score", choice("show_score", ShowScore, SHOW_SCORE_LABELS), old.rules.show_score),
+        prediction_question=take("prediction_question", text("prediction_question"), old.rules.prediction_question),
+        counting=take("counting", choice("counting", COUNTING_LABELS), old.rules.counting),
+        tie_break=take("tie_break", choice("tie_break", TIE_BREAK_LABELS), old.rules.tie_break),
+        true_figure=take("true_figure", choice("true_figure", TRUE_FIGURE_LABELS), old.rules.true_figure),
+        show_score=take("show_score", choice("show_score", SHOW_SCORE_LABELS), old.rules.show_score),
         complaint_window_hours=take(
             "complaint_window_hours",
             whole("complaint_window_hours", "Số giờ nhận khiếu nại", 0),
@@ -362,8 +362,8 @@ def read_round(fields: Mapping[str, object], *, base: RoundSettings | None = Non
     except Invalid as exc:
         errors.update(exc.errors)
     settings = RoundSettings(
-        title=take("title", lambda raw: str(raw).strip(), required or old.title),
-        description=take("description", str, old.description),
+        title=take("title", text("title", one_line=True), required or old.title),
+        description=take("description", text("description"), old.description),
         opens_at=take(
             "opens_at", lambda raw: read_moment(raw, field="opens_at", label="Mở vòng"), required or old.opens_at
         ),
@@ -454,12 +454,12 @@ def read_contest(fields: Mapping[str, object]) -> ContestSettings:
     :func:`check_contest`'s)."""
     errors: dict[str, str] = {}
 
-    def text(name: str) -> str:
-        raw = fields.get(name, "")
-        if not isinstance(raw, str):
-            errors[name] = "Mục này là một đoạn chữ."
+    def text(name: str, raw: object, *, one_line: bool = False) -> str:
+        try:
+            return read_text(raw, field=name, one_line=one_line)
+        except Invalid as exc:
+            errors.update(exc.errors)
             return ""
-        return raw
 
     def moment(name: str, label: str) -> datetime:
         try:
@@ -475,7 +475,7 @@ def read_contest(fields: Mapping[str, object]) -> ContestSettings:
             errors.update(exc.errors)
             return []
 
-    areas = tuple(str(item.get("name") or "") for item in listed("areas"))
+    areas = tuple(text("areas", item.get("name"), one_line=True) for item in listed("areas"))
     units: list[tuple[str, int | None]] = []
     for item in listed("units"):
         headcount = item.get("headcount")
@@ -484,7 +484,7 @@ def read_contest(fields: Mapping[str, object]) -> ContestSettings:
         except Invalid as exc:
             errors.update(exc.errors)
             count = None
-        units.append((str(item.get("name") or ""), count))
+        units.append((text("units", item.get("name"), one_line=True), count))
     raw_age = fields.get("min_age")
     min_age = None
     if raw_age not in (None, ""):
@@ -493,11 +493,11 @@ def read_contest(fields: Mapping[str, object]) -> ContestSettings:
         except Invalid as exc:
             errors.update(exc.errors)
     settings = ContestSettings(
-        slug=text("slug").strip(),
-        title=text("title").strip(),
-        description=text("description"),
-        rules=text("rules"),
-        privacy_notice=text("privacy_notice"),
+        slug=text("slug", fields.get("slug")),
+        title=text("title", fields.get("title"), one_line=True),
+        description=text("description", fields.get("description")),
+        rules=text("rules", fields.get("rules")),
+        privacy_notice=text("privacy_notice", fields.get("privacy_notice")),
         min_age=min_age,
         starts_at=moment("starts_at", "Bắt đầu"),
         ends_at=moment("ends_at", "Kết thúc"),
@@ -516,11 +516,11 @@ def _collective_by(value: object, *, errors: dict[str, str]) -> CollectiveBy:
     else adds a message to ``errors``."""
     if value in (None, ""):
         return CollectiveBy.PARTICIPANTS
-    found = next((c for c in CollectiveBy if c.value == value), None)
-    if found is None:
-        errors["collective_by"] = "Chọn một trong: " + ", ".join(f"{c.value} ({c.label})" for c in CollectiveBy) + "."
+    try:
+        return read_choice(value, field="collective_by", choices={c: f"{c.value} ({c.label})" for c in CollectiveBy})
+    except Invalid as exc:
+        errors.update(exc.errors)
         return CollectiveBy.PARTICIPANTS
-    return found
 
 
 def _flag(value: object, *, field: str, errors: dict[str, str]) -> bool:

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from contest.domain.models import Contest, Eligibility, Round
 from contest.domain.numbers import parse_int
+from contest.domain.text import read_choice
 from contest.errors import Invalid
 
 LIMIT = 1_000_000
@@ -136,7 +137,8 @@ def refusal(rule: Eligibility, *, contest: Contest, area_id: int, unit: str, pla
 
 
 def _ids(value: object, *, field: str, label: str) -> frozenset[int]:
-    """Ids from a JSON list (``[3, 5]``), a form's several values or one value."""
+    """Ids from a JSON list (``[3, 5]``), a form's several values or one
+    value; an id given twice counts once (a set: ``[1, 1]`` is ``[1]``)."""
     items = value if isinstance(value, list | tuple) else [value]
     return frozenset(
         parse_int(item, field=field, label=label, minimum=1, maximum=2**53) for item in items if item != ""
@@ -176,9 +178,18 @@ def read_eligibility(fields: Mapping[str, object], base: Eligibility) -> Eligibi
             errors.update(exc.errors)
             return None
 
-    open_to = fields.get("open_to")
-    if open_to is not None and open_to not in OPEN_TO:
-        errors["open_to"] = "Chọn một trong: " + ", ".join(OPEN_TO.values()) + "."
+    def chosen(name: str, choices: Mapping[str, str]) -> str | None:
+        """The choice sent as ``name``; None when left out or refused."""
+        raw = fields.get(name)
+        if raw is None:
+            return None
+        try:
+            return read_choice(raw, field=name, choices=choices)
+        except Invalid as exc:
+            errors.update(exc.errors)
+            return None
+
+    open_to = chosen("open_to", OPEN_TO)
     by_form = open_to in OPEN_TO
     units = ids("eligible_units", "Đơn vị", present=by_form)
     areas = ids("eligible_areas", "Nơi cư trú", present=by_form)
@@ -191,10 +202,8 @@ def read_eligibility(fields: Mapping[str, object], base: Eligibility) -> Eligibi
     if open_to == "areas" and not rule.areas:
         errors.setdefault("eligible_areas", "Chọn ít nhất một nơi cư trú.")
 
-    qualify_by = fields.get("qualify_by")
-    if qualify_by is not None and qualify_by not in QUALIFY_BY:
-        errors["qualify_by"] = "Chọn một trong: " + ", ".join(QUALIFY_BY.values()) + "."
-    elif qualify_by is not None:
+    qualify_by = chosen("qualify_by", QUALIFY_BY)
+    if qualify_by is not None:
         rounds = ids("qualify_from", "Vòng xét vào", present=True) or frozenset()
         top = whole("qualify_top", "Số thí sinh đứng đầu mỗi vòng", 1)
         score = whole("qualify_min_score", "Điểm tối thiểu", 0)

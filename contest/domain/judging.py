@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from contest.domain.models import Phase
 from contest.domain.phases import LABELS, PhaseRefused
+from contest.domain.text import read_text
 from contest.errors import Conflict, Invalid
 
 COMPLAINT_MAX = 2000
@@ -100,7 +101,7 @@ def written(value: object, *, field: str, limit: int, missing: str) -> str:
     """What someone wrote in ``field``, trimmed; :class:`Invalid` (422) when
     it is not text, empty (``missing`` says what is needed) or longer than
     ``limit`` characters."""
-    text = value.strip() if isinstance(value, str) else ""
+    text = read_text(value, field=field) if isinstance(value, str) else ""
     if not text:
         raise Invalid({field: missing})
     if len(text) > limit:

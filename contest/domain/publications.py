@@ -11,9 +11,9 @@ checked here, never one the uploader's browser claimed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from contest.domain.text import read_text
 from contest.errors import Invalid
 
 TITLE_LIMIT = 200
@@ -41,7 +41,7 @@ class CheckedDocument:
 
 
 def _text(raw: object, *, field: str, label: str, limit: int, required: bool) -> str:
-    text = unicodedata.normalize("NFC", str(raw or "")).strip()
+    text = read_text(raw, field=field)
     if required and not text:
         raise Invalid({field: f"Hãy nhập {label.lower()}."})
     if len(text) > limit:

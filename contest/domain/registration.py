@@ -24,9 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from contest.domain.banks.common import refused_character
 from contest.domain.models import Contest
 from contest.domain.numbers import int_or_none
+from contest.domain.text import refused_character
 from contest.errors import Invalid
 
 FIELDS = ("full_name", "phone", "password", "email", "birth_year", "cccd", "area", "unit", "unit_id", "consent")
@@ -128,7 +128,7 @@ def _text(fields: Mapping[str, object], name: str) -> str:
     value = fields.get(name)
     if value is None:
         return ""
-    if not isinstance(value, str | int):
+    if isinstance(value, bool) or not isinstance(value, str | int):
         return "\x00"  # a list or object where text belongs: caught as invalid below
     return unicodedata.normalize("NFC", " ".join(str(value).split()))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from contest.domain.models import Role
 from contest.domain.permissions import ROLE_NAMES
+from contest.domain.text import read_text
 from contest.errors import Invalid
 
 USERNAME = re.compile(r"[a-z][a-z0-9._-]{2,39}")
@@ -45,9 +46,13 @@ def read_new_staff(fields: Mapping[str, object]) -> NewStaff:
             "Tên đăng nhập gồm 3 đến 40 chữ thường không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang, "
             "bắt đầu bằng một chữ cái."
         )
-    full_name = " ".join(str(fields.get("full_name") or "").split())
+    try:
+        full_name = read_text(fields.get("full_name"), field="full_name", one_line=True)
+    except Invalid as exc:
+        errors.update(exc.errors)
+        full_name = "-"
     if not full_name or len(full_name) > NAME_MAX:
-        errors["full_name"] = f"Vui lòng nhập họ và tên, tối đa {NAME_MAX} ký tự."
+        errors.setdefault("full_name", f"Vui lòng nhập họ và tên, tối đa {NAME_MAX} ký tự.")
     role = Role.JUDGE
     try:
         role = read_role(fields.get("role"))
@@ -60,7 +65,7 @@ def read_new_staff(fields: Mapping[str, object]) -> NewStaff:
 
 def read_reason(value: object) -> str:
     """Why an account is disabled: written out, so the log says it."""
-    reason = " ".join(str(value or "").split())
+    reason = read_text(value, field="reason", one_line=True)
     if not reason or len(reason) > REASON_MAX:
         raise Invalid({"reason": f"Vui lòng ghi lý do khoá tài khoản, tối đa {REASON_MAX} ký tự."})
     return reason

@@ -23,8 +23,6 @@ from contest.domain.banks.common import (
     Severity,
     build_question,
     build_source,
-    clean_text,
-    refused_character,
 )
 from contest.domain.banks.export import FORMATS, write_bank
 from contest.domain.banks.moodle import slug
@@ -44,6 +42,7 @@ from contest.domain.models import Bank, BankVersion, Difficulty, Question, Round
 from contest.domain.numbers import int_or_none
 from contest.domain.permissions import Capability, require
 from contest.domain.rescoring import RescoreReport
+from contest.domain.text import clean_text, refused_character
 from contest.errors import Conflict, Invalid, NotFound
 from contest.resources import resource_dir
 from contest.services.bank_reading import BankReader, content_hash

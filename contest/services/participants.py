@@ -19,6 +19,7 @@ from contest.domain.models import AttemptSummary, Contest, Role, Round, User
 from contest.domain.permissions import Capability, require
 from contest.domain.registration import normalize_login
 from contest.domain.search import matches
+from contest.domain.text import read_text
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.storage import Storage
@@ -49,7 +50,7 @@ class Profile:
 def _reason(raw: object, *, field: str, required: bool) -> str:
     """A reason typed by staff: trimmed, at most :data:`REASON_LIMIT`
     characters; :class:`Invalid` for ``field`` when missing but ``required``."""
-    text = str(raw or "").strip()
+    text = read_text(raw, field=field)
     if required and not text:
         raise Invalid({field: "Hãy ghi lý do."})
     if len(text) > REASON_LIMIT:

@@ -174,5 +174,5 @@ routes = [
     Route(f"{PAGE}/phone", phone, methods=["POST"]),
     Route(f"{PAGE}/phone/confirm", phone_confirm, methods=["POST"]),
     Route("/me/sessions/end-all", end_all, methods=["POST"]),
-    Route("/me/sessions/{session_id:str}/end", end_session, methods=["POST"]),
+    Route("/me/sessions/{session_id:token}/end", end_session, methods=["POST"]),
 ]

@@ -18,7 +18,7 @@ from contest.storage.sessions import Session
 from contest.web.account import device
 from contest.web.api import iso, services
 from contest.web.auth import api_session, api_user
-from contest.web.requests import client_address, read_json
+from contest.web.requests import client_address, read_changes, read_json
 
 
 def _profile_json(profile: Profile) -> dict[str, Any]:
@@ -52,7 +52,7 @@ async def me(request: Request) -> Response:
 async def update_me(request: Request) -> Response:
     """Correct the details given in the body (the others stay)."""
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_changes(request)
     return JSONResponse(_profile_json(await services(request).profiles.update(user, body)))
 
 
@@ -119,5 +119,5 @@ routes = [
     Route("/v1/me/phone/confirm", phone_confirm, methods=["POST"]),
     Route("/v1/me/sessions", sessions, methods=["GET"]),
     Route("/v1/me/sessions", end_all, methods=["DELETE"]),
-    Route("/v1/me/sessions/{session_id:str}", end_one, methods=["DELETE"]),
+    Route("/v1/me/sessions/{session_id:token}", end_one, methods=["DELETE"]),
 ]

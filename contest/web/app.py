@@ -20,7 +20,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
@@ -81,13 +81,30 @@ def _error_parts(exc: Exception) -> tuple[int, str, str, dict[str, str] | None]:
     return 500, "internal", _INTERNAL, None
 
 
-def _headers(exc: Exception) -> dict[str, str]:
-    """Headers an error response needs: Retry-After on 429, Allow on 405."""
+def _headers(request: Request, exc: Exception) -> dict[str, str]:
+    """Headers an error response needs: Retry-After on 429, Allow on 405
+    (every method of the path: :func:`allowed_methods`)."""
     if isinstance(exc, TooManyRequests):
         return {"retry-after": str(exc.retry_after)}
+    if isinstance(exc, HTTPException) and exc.status_code == 405 and (allowed := allowed_methods(request)):
+        return {**(exc.headers or {}), "allow": allowed}
     if isinstance(exc, HTTPException) and exc.headers:
         return dict(exc.headers)
     return {}
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the request's app serves at its path, as an Allow header
+    says them (``GET, HEAD, PATCH``); "" when no route matches. A path served
+    by several routes (``GET /v1/me`` and ``PATCH /v1/me``, one handler each)
+    answers a 405 from the first of them, which names only its own methods."""
+    methods = {
+        method
+        for route in getattr(request.app, "routes", ())
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] is not Match.NONE
+        for method in route.methods
+    }
+    return ", ".join(sorted(methods))
 
 
 async def json_error(request: Request, exc: Exception) -> Response:
@@ -95,7 +112,7 @@ async def json_error(request: Request, exc: Exception) -> Response:
     body: dict[str, Any] = {"error": code, "message": message}
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, headers=_headers(exc))
+    return JSONResponse(body, status_code=status, headers=_headers(request, exc))
 
 
 def _wants_json(request: Request) -> bool:
@@ -115,7 +132,7 @@ async def page_error(request: Request, exc: Exception) -> Response:
     renderer: Renderer = request.app.state.renderer
     context = {"status": status, "message": message, "errors": errors or {}}
     response = renderer.page(request, "error.html", context, status=status)
-    response.headers.update(_headers(exc))
+    response.headers.update(_headers(request, exc))
     return response
 
 
@@ -282,6 +299,8 @@ def create_app(services: Services, *, sweeper: bool = True) -> Any:
             root,
             limit=settings.max_body_bytes,
             upload_limit=settings.max_upload_bytes,
+            timeout=settings.body_timeout_seconds,
+            upload_timeout=settings.upload_body_timeout_seconds,
             upload_paths=tuple(
                 r.path_regex
                 for r in organiser.routes + publications.routes

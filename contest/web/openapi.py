@@ -98,8 +98,12 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["full_name", "phone", "password", "birth_year", "cccd", "area", "consent"],
         "properties": {
-            "full_name": {"type": "string", "maxLength": 100},
-            "phone": {"type": "string", "description": "Vietnamese mobile number; +84/84/0 prefixes accepted."},
+            "full_name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "phone": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Vietnamese mobile number; +84/84/0 prefixes accepted.",
+            },
             "password": {"type": "string", "minLength": 8, "maxLength": 128},
             "email": {"type": ["string", "null"], "format": "email"},
             "birth_year": {"type": "integer", "minimum": 1900, "description": "Not after the current year."},
@@ -173,8 +177,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["phone", "code"],
         "properties": {
-            "phone": {"type": "string", "description": "The phone registered in step 1."},
-            "code": {"type": "string", "description": "The 6 digits sent by SMS."},
+            "phone": {"type": "string", "minLength": 1, "description": "The phone registered in step 1."},
+            "code": {"type": "string", "minLength": 1, "description": "The 6 digits sent by SMS."},
         },
     },
     "Token": {
@@ -577,7 +581,9 @@ PATHS: dict[str, Any] = {
                 {
                     "type": "object",
                     "required": ["login"],
-                    "properties": {"login": {"type": "string", "description": "A mobile phone or an email."}},
+                    "properties": {
+                        "login": {"type": "string", "minLength": 1, "description": "A mobile phone or an email."}
+                    },
                 }
             ),
             "responses": {
@@ -609,10 +615,15 @@ PATHS: dict[str, Any] = {
                 {
                     "type": "object",
                     "required": ["password"],
+                    "anyOf": [{"required": ["phone", "code"]}, {"required": ["token"]}],
                     "properties": {
-                        "phone": {"type": "string"},
-                        "code": {"type": "string"},
-                        "token": {"type": "string", "description": "From the emailed link, instead of phone and code."},
+                        "phone": {"type": "string", "minLength": 1},
+                        "code": {"type": "string", "minLength": 1},
+                        "token": {
+                            "type": "string",
+                            "minLength": 1,
+                            "description": "From the emailed link, instead of phone and code.",
+                        },
                         "password": {"type": "string", "description": "The new password: 8 to 128 characters."},
                     },
                 }

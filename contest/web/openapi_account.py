@@ -43,7 +43,8 @@ PATHS: dict[str, Any] = {
         "patch": {
             "summary": "Correct one's own details (those given; the others stay)",
             "description": "Once the participant has an attempt, the name, birth year and identification number "
-            "are locked (results and prizes are awarded to them); the phone and email stay editable.",
+            "are locked (results and prizes are awarded to them); the phone and email stay editable. An empty "
+            "body or `{}` is 400 `nothing_to_change`.",
             "security": SECURED,
             "requestBody": {
                 "required": True,
@@ -51,6 +52,7 @@ PATHS: dict[str, Any] = {
                     "application/json": {
                         "schema": {
                             "type": "object",
+                            "minProperties": 1,
                             "properties": {**_DETAILS, "birth_year": {"type": ["integer", "string"]}},
                         }
                     }
@@ -80,7 +82,11 @@ PATHS: dict[str, Any] = {
                 "required": True,
                 "content": {
                     "application/json": {
-                        "schema": {"type": "object", "required": ["phone"], "properties": {"phone": {"type": "string"}}}
+                        "schema": {
+                            "type": "object",
+                            "required": ["phone"],
+                            "properties": {"phone": {"type": "string", "minLength": 1}},
+                        }
                     }
                 },
             },
@@ -111,7 +117,10 @@ PATHS: dict[str, Any] = {
                         "schema": {
                             "type": "object",
                             "required": ["phone", "code"],
-                            "properties": {"phone": {"type": "string"}, "code": {"type": "string"}},
+                            "properties": {
+                                "phone": {"type": "string", "minLength": 1},
+                                "code": {"type": "string", "minLength": 1},
+                            },
                         }
                     }
                 },

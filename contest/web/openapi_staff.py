@@ -173,7 +173,8 @@ SCHEMAS: dict[str, Any] = {
     "RoundChange": {
         "type": "object",
         "description": "Only the settings to change. Once the round has attempts: the title, the description "
-        "and a later close only.",
+        "and a later close only. An empty body or `{}` is 400 `nothing_to_change`.",
+        "minProperties": 1,
         "properties": _ROUND_SETTINGS,
     },
 }
@@ -249,7 +250,7 @@ PATHS: dict[str, Any] = {
             "parameters": [{"name": "round_id", "in": "path", "required": True, "schema": _ID}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RoundChange")}}},
             "responses": {
-                "200": _json(_CREATED, "Changed (or nothing to change)."),
+                "200": _json(_CREATED, "Changed (or the settings given were already so)."),
                 "400": _BAD_JSON,
                 "401": _UNAUTHORIZED,
                 "403": _ORGANISERS_ONLY,

@@ -59,6 +59,23 @@ class SlugConvertor(Convertor[str]):
 register_url_convertor("slug", SlugConvertor())
 
 
+class TokenConvertor(Convertor[str]):
+    """A random id we handed out (a session's: ``secrets.token_urlsafe``,
+    URL-safe base64 letters): anything else, a NUL or a space included, is
+    not a route (404), so junk never reaches a query."""
+
+    regex = "[A-Za-z0-9_-]{1,128}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("token", TokenConvertor())
+
+
 async def read_json(request: Request) -> dict[str, Any]:
     """The body as a JSON object; 400 ``malformed_json`` for anything that is
     not JSON or holds text that is no text (``"\\ud800"``, half of a UTF-16
@@ -78,6 +95,19 @@ async def read_json(request: Request) -> dict[str, Any]:
             json.dumps(data, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
             raise BadRequest("Nội dung gửi lên có ký tự không hợp lệ.", code="malformed_json") from None
+    return data
+
+
+NOTHING_TO_CHANGE = "Không có gì để thay đổi: hãy gửi ít nhất một mục cần sửa."
+
+
+async def read_changes(request: Request) -> dict[str, Any]:
+    """A PATCH body (:func:`read_json`): an empty body or ``{}`` changes
+    nothing, and is 400 ``nothing_to_change`` rather than a 200 that did
+    nothing."""
+    data = await read_json(request)
+    if not data:
+        raise BadRequest(NOTHING_TO_CHANGE, code="nothing_to_change")
     return data
 
 

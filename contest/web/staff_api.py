@@ -15,7 +15,7 @@ from contest.domain.permissions import Capability, require
 from contest.services.contests import add_contest, add_rounds, change_round
 from contest.web.api import services
 from contest.web.auth import api_user
-from contest.web.requests import read_json
+from contest.web.requests import read_changes, read_json
 
 
 async def banks(request: Request) -> Response:
@@ -63,7 +63,7 @@ async def change(request: Request) -> Response:
     s = services(request)
     round_ = await s.catalog.round(request.path_params["round_id"])
     contest = await s.catalog.contest(round_.contest_id)
-    fields = await read_json(request)
+    fields = await read_changes(request)
     changed = await change_round(
         s.storage, actor=user, contest=contest, round_=round_, fields=fields, now=s.clock.now()
     )

@@ -36,7 +36,11 @@ VALUES = {
 """Values for each kind of path parameter (by convertor, else by name)."""
 
 ODD_FIELDS = {"option_1": "x", "prediction": "-1", "action": "submit", "name": "\u0000", "area": "999", "bank_id": "0"}
-TEXT_FIELDS = ("login", "password", "text", "reason", "title", "phone", "code", "q", "note", "name", "email")
+TEXT_FIELDS = (
+    *("login", "password", "text", "reason", "title", "phone", "code", "q", "note", "name", "email"),
+    *("description", "prediction_question", "rules", "privacy_notice", "body", "answer", "full_name", "unit"),
+    *("slug", "of_login", "username", "token"),
+)
 NUL_TEXT = {k: "a\u0000b" for k in TEXT_FIELDS}
 ODD_QUERY = {k: "a\u0000b" for k in ("page", "q", "code", "round", "format", "next", "version", "contest", "token")}
 """A NUL in any text a client sends (PostgreSQL cannot store one)."""

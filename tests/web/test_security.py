@@ -225,6 +225,12 @@ def test_unknown_methods_get_405_with_allow(client: TestClient) -> None:
         ("PATCH", "/api/v1/register", {"POST"}),
         ("DELETE", "/api/openapi.json", {"GET", "HEAD"}),
         ("POST", "/static/app.css", {"GET", "HEAD"}),
+        # paths served by several routes, one per method: every route's methods
+        ("DELETE", "/api/v1/me", {"GET", "HEAD", "PATCH"}),
+        ("OPTIONS", "/api/v1/token", {"POST", "DELETE"}),
+        ("PUT", "/api/v1/attempts/1/complaints", {"GET", "HEAD", "POST"}),
+        ("DELETE", "/api/v1/staff/rounds/1/disqualifications", {"GET", "HEAD", "POST"}),
+        ("OPTIONS", "/api/v1/me/sessions", {"GET", "HEAD", "DELETE"}),
     ):
         response = client.request(method, path)
         assert response.status_code == 405, (method, path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from contest.domain.banks.diacritics import strip_accents
 from contest.domain.banks.references import refers_to_others
 from contest.domain.models import LETTERS, MAX_OPTIONS, Difficulty, Question, Source
 from contest.domain.numbers import int_or_none, parse_int
+from contest.domain.text import INVISIBLE, clean_text, refused_character
 from contest.errors import Invalid
 
 
@@ -81,43 +81,6 @@ class ParsedBank:
 
 class BankError(ValueError):
     """A file that cannot be read as a bank at all (wrong format, undecodable)."""
-
-
-INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-"""Characters that show nothing (soft hyphen, zero-width space, non-joiner,
-joiner, word joiner, BOM): removed from every text, so "Có" and "Có\u200d",
-"Q-1" and "Q-1\u2060" are the same text (and a duplicate of each other)."""
-
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean_text(value: object) -> str:
-    """Text as we store it: NFC-normalised, :data:`INVISIBLE` characters
-    removed, outer whitespace trimmed, inner runs of spaces kept (a question
-    may rely on line breaks). A text empty once cleaned is empty. What
-    :func:`refused_character` names is not removed here: callers refuse it."""
-    if value is None:
-        return ""
-    text = INVISIBLE.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    return unicodedata.normalize("NFC", text).strip()
-
-
-def refused_character(text: str) -> str | None:
-    """Why ``text`` cannot be stored, in Vietnamese, or None: a direction
-    control (U+202E turns the text shown around), a control character other
-    than a line break or tab (BEL, ESC…), or half of a UTF-16 pair (a lone
-    surrogate, which no page or database can encode)."""
-    found = _REFUSED.search(text)
-    if found is None:
-        return None
-    char = found[0]
-    name = f"U+{ord(char):04X}"
-    if _BIDI.fullmatch(char):
-        return f"Có ký tự điều khiển hướng chữ ({name}), có thể làm chữ hiển thị bị đảo: hãy xóa ký tự này."
-    if 0xD800 <= ord(char) <= 0xDFFF:
-        return f"Có ký tự hỏng ({name}, nửa cặp UTF-16): hãy gõ lại đoạn chữ này."
-    return f"Có ký tự điều khiển không in được ({name}): hãy xóa ký tự này."
 
 
 def text_field(value: object, *, column: str, line: int | None, problems: list[Problem], code: str = "") -> str:

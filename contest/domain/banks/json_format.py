@@ -23,13 +23,13 @@ from contest.domain.banks.common import (
     Problem,
     Severity,
     build_question,
-    clean_text,
     finish_bank,
     source_fields,
     source_from,
 )
 from contest.domain.models import LETTERS, MAX_OPTIONS, Question
 from contest.domain.numbers import int_or_none
+from contest.domain.text import clean_text
 
 FORMAT = "hoithi-bank"
 VERSION = 1

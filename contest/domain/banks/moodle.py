@@ -13,9 +13,10 @@ import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
-from contest.domain.banks.common import Problem, Severity, clean_text
+from contest.domain.banks.common import Problem, Severity
 from contest.domain.banks.diacritics import strip_accents
 from contest.domain.models import LETTERS
+from contest.domain.text import clean_text
 
 TRUE_FALSE = ("Đúng", "Sai")
 """The options a Moodle true/false question becomes (key A for true, B for false)."""

@@ -21,11 +21,11 @@ from contest.domain.banks.common import (
     Severity,
     build_question,
     build_source,
-    clean_text,
     finish_bank,
     fold,
 )
 from contest.domain.models import LETTERS, Question
+from contest.domain.text import clean_text
 
 HEADER_SEARCH_ROWS = 10
 """How far down a sheet the header row may be (title rows above it are common)."""

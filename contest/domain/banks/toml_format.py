@@ -21,11 +21,11 @@ from contest.domain.banks.common import (
     Severity,
     build_question,
     check_bank,
-    clean_text,
     source_from,
 )
 from contest.domain.banks.encoding import decode_utf8
 from contest.domain.models import Question
+from contest.domain.text import clean_text
 
 _CODE_LINE = re.compile(r'^\s*code\s*=\s*"([^"]*)"', re.MULTILINE)
 

@@ -8,9 +8,10 @@ import json
 
 import pytest
 
-from contest.domain.banks.common import Problem, build_question, clean_text
+from contest.domain.banks.common import Problem, build_question
 from contest.domain.banks.reader import read_bank
 from contest.domain.models import Question
+from contest.domain.text import clean_text
 
 
 def build(**fields: object) -> tuple[Question | None, list[tuple[str, str, str]]]:
