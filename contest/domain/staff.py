@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from contest.domain.models import Role
 from contest.domain.permissions import ROLE_NAMES
-from contest.domain.text import read_text
+from contest.domain.text import read_choice, read_text
 from contest.errors import Invalid
 
 USERNAME = re.compile(r"[a-z][a-z0-9._-]{2,39}")
@@ -27,11 +27,7 @@ class NewStaff:
 def read_role(value: object) -> Role:
     """A staff role from a form (``organiser``, ``judge``, ``admin``);
     :class:`Invalid` ``{"role": …}`` for anything else."""
-    role = next((r for r in Role if r.is_staff and r.value == value), None)
-    if role is None:
-        names = ", ".join(ROLE_NAMES[r] for r in Role if r.is_staff)
-        raise Invalid({"role": f"Chọn một vai trò: {names}."})
-    return role
+    return read_choice(value, field="role", choices={r: ROLE_NAMES[r] for r in Role if r.is_staff})
 
 
 def read_new_staff(fields: Mapping[str, object]) -> NewStaff:

@@ -11,7 +11,7 @@ from contest.clock import Clock
 from contest.domain import judging, phases, prizes
 from contest.domain.models import Phase, User
 from contest.domain.permissions import Capability, require
-from contest.domain.text import read_text
+from contest.domain.text import read_choice, read_text
 from contest.errors import Invalid, NotFound
 from contest.services.awards import settled
 from contest.services.catalog import Catalog
@@ -44,9 +44,7 @@ class Rounds:
         signed when published; publishing again logs who moved from which
         rank to which."""
         require(user, Capability.JUDGE_ROUND)
-        target = next((p for p in Phase if p.value == to), None)
-        if target is None:
-            raise Invalid({"phase": "Giai đoạn không hợp lệ."})
+        target = read_choice(to, field="phase", choices=phases.LABELS)
         text = read_text(note, field="note")
         if len(text) > NOTE_MAX:
             raise Invalid({"note": f"Ghi chú dài tối đa {NOTE_MAX} ký tự."})

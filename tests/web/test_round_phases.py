@@ -7,7 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contest.domain.models import Phase, Role, User
-from contest.domain.phases import PhaseRefused
+from contest.domain.phases import LABELS, PhaseRefused
 from contest.errors import Forbidden, Invalid
 from contest.services.rounds import MOVED_MEANWHILE
 from contest.services.staff import OPERATOR
@@ -84,7 +84,7 @@ def test_move_phase_reads_its_input(client: TestClient, world: World) -> None:
     judge = staff_user(client, world, Role.JUDGE, "giamkhao")
     with pytest.raises(Invalid) as unknown:
         move(client, world, judge, world.closed_round, "chấm xong")
-    assert unknown.value.errors == {"phase": "Giai đoạn không hợp lệ."}
+    assert unknown.value.errors == {"phase": "Chọn một trong: " + ", ".join(LABELS.values()) + "."}
     with pytest.raises(Invalid) as long_note:
         move(client, world, judge, world.closed_round, "under_review", "x" * 2001)
     assert long_note.value.errors == {"note": "Ghi chú dài tối đa 2000 ký tự."}
