@@ -79,6 +79,14 @@ class Settings:
         "starting the request; then the connection is closed (idle and slow clients cannot hold every file "
         "descriptor). nginx's `client_header_timeout` does the same in front (`deploy.md`).",
     )
+    body_timeout_seconds: int = _setting(
+        30,
+        "Seconds a client has to send a form's or JSON request's whole body, from the end of its header; then "
+        "the answer is 408 and the connection is closed. nginx's `client_body_timeout` does it in front (`deploy.md`).",
+    )
+    upload_body_timeout_seconds: int = _setting(
+        300, "As `body_timeout_seconds`, for the routes that take a file (a bank, a document)."
+    )
     max_concurrency: int = _setting(
         0,
         "Connections and requests in progress one `contest serve` process takes at once before it answers 503 "

@@ -55,6 +55,14 @@ class PayloadTooLarge(ContestError):
     message = "Dữ liệu gửi lên quá lớn."
 
 
+class RequestTimeout(ContestError):
+    """A request body that did not arrive in time (``web/security.BodyLimit``)."""
+
+    status = 408
+    code = "request_timeout"
+    message = "Dữ liệu gửi lên quá chậm. Vui lòng kiểm tra kết nối mạng và thử lại."
+
+
 class Invalid(ContestError):
     """Input that failed validation; ``errors`` maps each field to its message."""
 

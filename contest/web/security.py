@@ -4,6 +4,7 @@ on the hot path."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -11,7 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contest.domain.numbers import int_or_none
-from contest.errors import PayloadTooLarge
+from contest.errors import ContestError, PayloadTooLarge, RequestTimeout
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -56,16 +57,30 @@ class SecurityHeaders:
 
 class BodyLimit:
     """Refuse bodies over ``limit`` bytes with 413, whether the client
-    announces the size (Content-Length) or streams it. Only a path matching
-    one of ``upload_paths`` (the routes that take a file, whole path) gets
-    ``upload_limit``; the forms around them (confirm, discard) stay small."""
+    announces the size (Content-Length) or streams it, and bodies not whole
+    within ``timeout`` seconds of the request's start with 408 and the
+    connection closed (a client trickling a byte at a time cannot hold a
+    connection and a task for long: nginx's ``client_body_timeout`` is the
+    real defence in front, this one holds for a node reached without it).
+    Only a path matching one of ``upload_paths`` (the routes that take a
+    file, whole path) gets ``upload_limit`` and ``upload_timeout``; the forms
+    around them (confirm, discard) stay small and quick."""
 
     def __init__(
-        self, app: ASGIApp, *, limit: int, upload_limit: int, upload_paths: tuple[re.Pattern[str], ...] = ()
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        upload_limit: int,
+        timeout: float,
+        upload_timeout: float,
+        upload_paths: tuple[re.Pattern[str], ...] = (),
     ) -> None:
         self.app = app
         self.limit = limit
         self.upload_limit = upload_limit
+        self.timeout = timeout
+        self.upload_timeout = upload_timeout
         self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -73,22 +88,32 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        limit = self.upload_limit if any(p.match(path) for p in self.upload_paths) else self.limit
+        upload = any(p.match(path) for p in self.upload_paths)
+        limit = self.upload_limit if upload else self.limit
         for name, value in scope["headers"]:
             if name == b"content-length":
                 declared = int_or_none(value.decode("latin-1"), minimum=0)
                 if declared is None or declared > limit:
-                    await _refuse(scope, send, limit)
+                    await _refuse(scope, send, PayloadTooLarge(_message(limit)))
                     return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.upload_timeout if upload else self.timeout)
         received = 0
-        started = False
+        whole = started = late = False
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, whole, late
+            if whole:  # the body is in: what follows is a wait for the client to go, however long
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                late = True  # rendered by the app's own error handler, or below
+                raise RequestTimeout() from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:  # rendered by the app's own error handler
+                whole = not message.get("more_body", False)
+                if received > limit:
                     raise PayloadTooLarge(_message(limit))
             return message
 
@@ -96,32 +121,32 @@ class BodyLimit:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                if late:  # the rest of the body may still come: the connection cannot be used again
+                    MutableHeaders(scope=message)["connection"] = "close"
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except PayloadTooLarge:
+        except (PayloadTooLarge, RequestTimeout) as refused:
             if not started:
-                await _refuse(scope, send, limit)
+                await _refuse(scope, send, refused)
 
 
 def _message(limit: int) -> str:
     return f"Dữ liệu gửi lên vượt quá giới hạn {limit // 1024} KB."
 
 
-async def _refuse(scope: Scope, send: Send, limit: int) -> None:
-    message = _message(limit)
+async def _refuse(scope: Scope, send: Send, refused: ContestError) -> None:
+    """Answer ``refused`` (413 or 408) before the app has, in the API's JSON
+    or as a page; a 408 closes the connection."""
     if under_api(scope["path"]):
-        body = json.dumps({"error": "payload_too_large", "message": message}, ensure_ascii=False).encode()
+        body = json.dumps({"error": refused.code, "message": refused.message}, ensure_ascii=False).encode()
         content_type = b"application/json"
     else:
-        body = f"<!doctype html><meta charset=utf-8><title>413</title><p>{message}</p>".encode()
+        body = f"<!doctype html><meta charset=utf-8><title>{refused.status}</title><p>{refused.message}</p>".encode()
         content_type = b"text/html; charset=utf-8"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())],
-        }
-    )
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    if isinstance(refused, RequestTimeout):
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": refused.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
