@@ -110,7 +110,7 @@ class Services:
             sessions=sessions,
             staff=Staff(storage, passwords, clock, sessions=sessions),
             statistics=Statistics(storage, catalog, clock),
-            participants=Participants(storage, catalog, clock),
+            participants=Participants(storage, catalog, clock, sessions=sessions),
             journal=Journal(storage, catalog),
             publications=Publications(storage, catalog, settings, clock),
             previews=Previews(catalog),

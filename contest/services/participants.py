@@ -22,6 +22,7 @@ from contest.domain.search import matches
 from contest.domain.text import read_text
 from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
+from contest.services.sessions import Sessions
 from contest.storage import Storage
 from contest.storage.participants import Joined, Participant
 
@@ -59,10 +60,11 @@ def _reason(raw: object, *, field: str, required: bool) -> str:
 
 
 class Participants:
-    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock) -> None:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock, *, sessions: Sessions) -> None:
         self._storage = storage
         self._catalog = catalog
         self._clock = clock
+        self._sessions = sessions
 
     async def search(self, actor: User, *, contest_id: int, query: str = "", area_id: int | None = None) -> Found:
         """Participants of a contest (of one of its areas when ``area_id`` is
@@ -103,11 +105,13 @@ class Participants:
         text = _reason(reason, field="reason", required=True)
         await self._get(user_id)
         await self._storage.standing.disable(user_id, actor_id=actor.id or None, now=self._clock.now(), reason=text)
+        self._sessions.changed()
 
     async def enable(self, actor: User, user_id: int) -> None:
         require(actor, Capability.MANAGE_PARTICIPANTS)
         await self._get(user_id)
         await self._storage.standing.enable(user_id, actor_id=actor.id or None, now=self._clock.now())
+        self._sessions.changed()
 
     async def mark_duplicate(self, actor: User, user_id: int, *, of_login: object, note: object) -> None:
         """Mark ``user_id`` a duplicate of the participant whose phone or

@@ -51,3 +51,10 @@ def test_account_disabled_by_staff_is_refused_at_once(client: TestClient, world:
     assert client.get("/api/v1/rounds", headers=auth).status_code == 200
     client.portal.call(world.services.staff.disable, OPERATOR, user.id)
     assert client.get("/api/v1/rounds", headers=auth).status_code == 401
+
+
+def test_participant_disabled_by_an_organiser_is_refused_at_once(client: TestClient, world: World) -> None:
+    user, auth = participant(client, world)
+    assert client.get("/api/v1/rounds", headers=auth).status_code == 200
+    client.portal.call(world.services.participants.disable, OPERATOR, user.id, "Tài khoản trùng")
+    assert client.get("/api/v1/rounds", headers=auth).status_code == 401
