@@ -62,8 +62,9 @@ def check_announcement(title: object, body: object) -> tuple[str, str]:
 def check_document(title: object, filename: str, data: bytes, *, limit: int) -> CheckedDocument:
     """A document to publish: a title (the file's name when left empty), a
     file of one of :data:`KINDS` whose content matches its extension, not
-    empty and at most ``limit`` bytes. Invalid naming ``doc_title`` or ``file``."""
-    name = re.split(r"[\\/]", filename)[-1].strip()
+    empty and at most ``limit`` bytes. Invalid naming ``doc_title`` or ``file``
+    (a file name with a control character included: :func:`read_text`)."""
+    name = read_text(re.split(r"[\\/]", filename)[-1], field="file", one_line=True)
     stem, dot, extension = name.rpartition(".")
     kind = extension.lower()
     if not name:

@@ -42,7 +42,7 @@ from contest.domain.models import Bank, BankVersion, Difficulty, Question, Round
 from contest.domain.numbers import int_or_none
 from contest.domain.permissions import Capability, require
 from contest.domain.rescoring import RescoreReport
-from contest.domain.text import clean_text, refused_character
+from contest.domain.text import clean_text, read_text, refused_character
 from contest.errors import Conflict, Invalid, NotFound
 from contest.resources import resource_dir
 from contest.services.bank_reading import BankReader, content_hash
@@ -247,6 +247,7 @@ class Banks:
         oldest (its preview then says it is gone), so unconfirmed files hold
         at most that many times ``max_upload_bytes`` per organiser."""
         require(user, Capability.MANAGE_BANKS)
+        filename = read_text(filename, field="file", one_line=True)
         if not filename:
             raise Invalid({"file": "Vui lòng chọn tệp ngân hàng câu hỏi."})
         if bank_id is not None:

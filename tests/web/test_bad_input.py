@@ -13,6 +13,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import World
+from tests.web.test_organiser import sign_in_staff
+from tests.web.test_pages import csrf
 from tests.web.test_staff_api import CONTEST, make_contest, organiser, round_body
 
 __all__ = ["organiser"]  # the fixture, used by name
@@ -142,3 +144,17 @@ def test_junk_where_a_session_id_belongs_is_404(client: TestClient, world: World
     participant = api_user()
     for junk in ("%00", "a%00b", "a%20b", "%E2%80%AE"):
         assert client.delete(f"/api/v1/me/sessions/{junk}", headers=participant).status_code == 404, junk
+
+
+def test_a_control_character_in_an_uploaded_file_name_is_422(client: TestClient, world: World) -> None:
+    sign_in_staff(client, world)
+    token = csrf(client.get("/organiser").text)
+    body = (  # by hand: a client library would escape the NUL in the file's name
+        f'--x\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+        '--x\r\nContent-Disposition: form-data; name="file"; filename="nh\x00.json"\r\n\r\n'
+        '{"format": "hoithi-bank", "version": 1, "questions": []}\r\n--x--\r\n'
+    ).encode()
+    headers = {"content-type": "multipart/form-data; boundary=x"}
+    upload = client.post("/organiser/uploads", content=body, headers=headers, follow_redirects=False)
+    assert upload.status_code == 422
+    assert "U+0000" in upload.text

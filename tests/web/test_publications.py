@@ -90,6 +90,7 @@ def test_document_downloads_as_an_attachment_with_safe_headers(organiser: TestCl
         ("kehoach", PDF, "Chỉ nhận tệp PDF, Word (.docx, .doc), Excel (.xlsx) hoặc ảnh (.png, .jpg)."),
         ("rong.pdf", b"", "Tệp rỗng."),
         ("lon.pdf", PDF + b"0" * 2048, "Tệp lớn hơn giới hạn 0 MB."),
+        ("ke\x00hoach.pdf", PDF, "Có ký tự điều khiển không in được (U+0000): hãy xóa ký tự này."),
     ],
 )
 def test_document_refused_names_why(filename: str, data: bytes, message: str) -> None:
