@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from contest.storage import open_storage
 from tests.conftest import FAST_HASHING, OPEN_DOORS, RULES, seed_contest
@@ -110,3 +112,26 @@ def seeded_server(tmp_path: Path, database_url: str) -> Iterator[Server]:
     server = start_server(tmp_path, database_url)
     yield server
     stop_server(server)
+
+
+def add_staff(server: Server, role: str, username: str, name: str) -> str:
+    """A staff account made as an operator would, with `contest staff add`;
+    returns the password it prints once."""
+    made = subprocess.run(
+        [CONTEST, "staff", "add", "--role", role, "--username", username, "--name", name],
+        env=environment(server.database),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"mật khẩu (\S+)", made.stdout)
+    assert found, made.stdout
+    return found.group(1)
+
+
+def sign_in(page: Page, server: Server, login: str, password: str) -> None:
+    """Fill in and send the sign-in form, as a person does."""
+    page.goto(server.url + "/login")
+    page.get_by_label("Số điện thoại, email hoặc tên đăng nhập").fill(login)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()

@@ -5,31 +5,15 @@ comparing and retiring work without JavaScript."""
 
 from __future__ import annotations
 
-import re
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import CONTEST, Server, environment
+from tests.e2e.conftest import Server, add_staff
 from tests.e2e.test_browser import PHONE, axe_violations, browser, fits  # noqa: F401  (browser is a fixture)
 
 pytestmark = pytest.mark.e2e
-
-
-def organiser(server: Server) -> str:
-    """A new organiser made with `contest staff add`; returns the password it prints once."""
-    made = subprocess.run(
-        [CONTEST, "staff", "add", "--role", "organiser", "--username", "bantochuc", "--name", "Ban Tổ chức"],
-        env=environment(server.database),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found = re.search(r"mật khẩu (\S+)", made.stdout)
-    assert found, made.stdout
-    return found.group(1)
 
 
 @pytest.fixture
@@ -40,7 +24,7 @@ def console(browser: Browser, seeded_server: Server) -> Iterator[Page]:  # noqa:
     page = context.new_page()
     page.goto(seeded_server.url + "/login")
     page.get_by_label("Số điện thoại, email hoặc tên đăng nhập").fill("bantochuc")
-    page.get_by_label("Mật khẩu").fill(organiser(seeded_server))
+    page.get_by_label("Mật khẩu").fill(add_staff(seeded_server, "organiser", "bantochuc", "Ban Tổ chức"))
     page.get_by_role("button", name="Đăng nhập").click()
     yield page
     context.close()

@@ -10,7 +10,6 @@ import asyncio
 import io
 import json
 import re
-import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +27,7 @@ from contest.services.contests import create_contest, create_round
 from contest.storage import open_storage
 from tests.backends import rows
 from tests.conftest import RULES, make_bank
-from tests.e2e.conftest import CONTEST, Server, environment, start_server, stop_server
+from tests.e2e.conftest import Server, add_staff, sign_in, start_server, stop_server
 from tests.e2e.test_browser import PHONE, browser  # noqa: F401  (browser is a fixture)
 
 pytestmark = pytest.mark.e2e
@@ -103,26 +102,6 @@ def closing(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, int, da
     stop_server(server)
 
 
-def judge_password(server: Server) -> str:
-    made = subprocess.run(
-        [CONTEST, "staff", "add", "--role", "judge", "--username", "giamkhao", "--name", "Trần Giám Khảo"],
-        env=environment(server.database),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found = re.search(r"mật khẩu (\S+)", made.stdout)
-    assert found, made.stdout
-    return found.group(1)
-
-
-def sign_in(page: Page, server: Server, login: str, password: str) -> None:
-    page.goto(server.url + "/login")
-    page.get_by_label("Số điện thoại, email hoặc tên đăng nhập").fill(login)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
 def move(page: Page, phase: str) -> None:
     page.get_by_label(phase).check()
     page.get_by_role("button", name="Chuyển giai đoạn").click()
@@ -135,7 +114,7 @@ def test_closed_round_to_certificate(browser: Browser, closing: tuple[Server, in
 
     judge_context = browser.new_context(**PHONE, java_script_enabled=False)
     judge = judge_context.new_page()
-    sign_in(judge, server, "giamkhao", judge_password(server))
+    sign_in(judge, server, "giamkhao", add_staff(server, "judge", "giamkhao", "Trần Giám Khảo"))
     judge.goto(server.url + "/judging")
     judge.get_by_role("link", name="Vòng chung kết").click()
     move(judge, "Đang chấm")

@@ -10,7 +10,6 @@ contest's statistics."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from contest.domain.banks.export import write_bank
 from contest.domain.contests import VIETNAM
 from tests.conftest import make_bank
-from tests.e2e.conftest import CONTEST, Server, environment, start_server, stop_server
+from tests.e2e.conftest import Server, add_staff, sign_in, start_server, stop_server
 from tests.e2e.test_browser import PHONE, browser  # noqa: F401  (browser is a fixture)
 
 pytestmark = pytest.mark.e2e
@@ -36,25 +35,10 @@ def empty_server(tmp_path: Path, database_url: str) -> Iterator[Server]:
     stop_server(server)
 
 
-def admin_password(server: Server) -> str:
-    made = subprocess.run(
-        [CONTEST, "staff", "add", "--role", "admin", "--username", "quantri", "--name", "Quản trị viên tỉnh"],
-        env=environment(server.database),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found = re.search(r"mật khẩu (\S+)", made.stdout)
-    assert found, made.stdout
-    return found.group(1)
-
-
-def sign_in(browser: Browser, server: Server, login: str, password: str) -> Page:  # noqa: F811
+def signed_in(browser: Browser, server: Server, login: str, password: str) -> Page:  # noqa: F811
+    """A new phone-sized browser, signed in."""
     page = browser.new_context(**PHONE).new_page()
-    page.goto(server.url + "/login")
-    page.get_by_label("Số điện thoại, email hoặc tên đăng nhập").fill(login)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
+    sign_in(page, server, login, password)
     return page
 
 
@@ -70,7 +54,7 @@ def test_a_contest_is_set_up_from_an_empty_database_and_taken(
     server = empty_server
     now = datetime.now(UTC)
 
-    admin = sign_in(browser, server, "quantri", admin_password(server))
+    admin = signed_in(browser, server, "quantri", add_staff(server, "admin", "quantri", "Quản trị viên tỉnh"))
     admin.get_by_role("link", name="Tài khoản cán bộ").click()
     admin.get_by_label("Tên đăng nhập").fill("btc.tinh")
     admin.get_by_label("Họ và tên").fill("Trần Thị Bình")
@@ -78,7 +62,7 @@ def test_a_contest_is_set_up_from_an_empty_database_and_taken(
     admin.get_by_role("button", name="Thêm cán bộ").click()
     password = admin.locator("#new-password").inner_text()
 
-    organiser = sign_in(browser, server, "btc.tinh", password)
+    organiser = signed_in(browser, server, "btc.tinh", password)
     organiser.get_by_role("link", name="Tạo cuộc thi").click()
     organiser.get_by_label("Tên cuộc thi").fill("Tìm hiểu pháp luật về chuyển đổi số")
     organiser.get_by_label("Địa chỉ cuộc thi").fill("chuyen-doi-so")
