@@ -158,3 +158,12 @@ def test_a_control_character_in_an_uploaded_file_name_is_422(client: TestClient,
     upload = client.post("/organiser/uploads", content=body, headers=headers, follow_redirects=False)
     assert upload.status_code == 422
     assert "U+0000" in upload.text
+
+
+def test_an_id_listed_twice_counts_once(client: TestClient, world: World, organiser: dict[str, str]) -> None:
+    area = world.area_ids[0]
+    change = {"eligible_areas": [area, area, str(area)]}
+    response = client.patch(f"/api/v1/staff/rounds/{world.upcoming_round}", headers=organiser, json=change)
+    assert response.status_code == 200, response.text
+    stored = client.portal.call(world.services.catalog.round, world.upcoming_round)  # type: ignore[union-attr]
+    assert stored.rules.eligibility.areas == frozenset({area})
