@@ -145,6 +145,11 @@ class Settings:
     )
     nojs_max_per_network: int = _setting(10, "The same from one network (IPv4 /24, IPv6 /64).")
     nojs_window_seconds: int = _setting(3_600, "Window over which submissions without a solution are counted.")
+    nojs_max_per_login: int = _setting(
+        10,
+        "Sign-ins without a solution for one login name, from all addresses together, once that name needs a "
+        "challenge: guesses spread over many networks stay few. Its owner still gets in by solving the challenge.",
+    )
     argon2_time_cost: int = _setting(3, "Argon2id passes when hashing a password.")
     argon2_memory_kib: int = _setting(65_536, "Argon2id memory in KiB when hashing a password.")
     sweep_interval_seconds: int = _setting(

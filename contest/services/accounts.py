@@ -114,7 +114,12 @@ class Accounts:
         busy = not await self._limits.take(self._limits.sign_in, client)
         if self._challenges.enabled:
             if busy or many or counts.get(by_name, 0) >= self._settings.login_max_failures:
-                await self._challenges.admit(solution, client=client, without=self._limits.sign_in_without_solution)
+                await self._challenges.admit(
+                    solution,
+                    client=client,
+                    without=self._limits.sign_in_without_solution,
+                    also={f"signin-nojs|{by_name}": self._settings.nojs_max_per_login},
+                )
         elif busy:
             raise TooManyRequests(TOO_MANY_SIGN_INS, retry_after=self._settings.limit_window_seconds)
         elif many or counts.get(pair, 0) >= self._settings.login_max_failures:

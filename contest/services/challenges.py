@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -110,13 +111,17 @@ class Challenges:
         if not await self._storage.limits.spend(payload["signature"], expires_at=expires_at, now=now):
             raise ChallengeInvalid()
 
-    async def admit(self, solution: object, *, client: str, without: Rule) -> None:
+    async def admit(
+        self, solution: object, *, client: str, without: Rule, also: Mapping[str, int] | None = None
+    ) -> None:
         """Let a request that needs a challenge through: with a ``solution``,
         when it is valid (:meth:`spend`); without one (a browser without
         JavaScript), while ``client`` is within the stricter rule
-        ``without``, counted; else :class:`ChallengeRequired` (429)."""
+        ``without`` and each key of ``also`` within its most (e.g. one login
+        name's allowance from every address together), counted; else
+        :class:`ChallengeRequired` (429)."""
         if solution not in (None, ""):
             await self.spend(solution)
             return
-        if not await self._limits.take(without, client):
+        if not await self._limits.take(without, client, also=also):
             raise ChallengeRequired(retry_after=without.window_seconds)

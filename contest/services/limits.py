@@ -5,6 +5,7 @@ account it names, so no one can spend somebody else's allowance."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from contest.clock import Clock
@@ -37,13 +38,15 @@ class Limits:
         )
         self._longest = max(window, nojs)
 
-    async def take(self, rule: Rule, client: str) -> bool:
+    async def take(self, rule: Rule, client: str, *, also: Mapping[str, int] | None = None) -> bool:
         """Count one more request under ``rule`` from ``client`` and its
-        network if there is room (True), in one step however many nodes
-        race; else False, counting nothing."""
+        network (and under each key of ``also``, with the most it may count
+        within the rule's window) if there is room (True), in one step
+        however many nodes race; else False, counting nothing."""
         now = self._clock.now()
         since, forget = now - timedelta(seconds=rule.window_seconds), now - timedelta(seconds=self._longest)
-        return await self._storage.limits.take(rule.limits(client), since=since, now=now, forget_before=forget)
+        keys = {**rule.limits(client), **(also or {})}
+        return await self._storage.limits.take(keys, since=since, now=now, forget_before=forget)
 
     async def claim(self, rule: Rule, client: str, *, message: str) -> None:
         """:meth:`take`, else TooManyRequests (429, ``message`` and

@@ -245,6 +245,36 @@ def test_owner_signs_in_with_a_solution_after_failures_from_10_addresses(setting
     guarded(settings, clock, body)
 
 
+def test_guesses_without_a_solution_spread_over_many_networks_stay_few(settings: Settings, clock: FixedClock) -> None:
+    """Each address of many networks has its allowance without a solution;
+    once a login needs a challenge, those allowances together give that
+    login only ``nojs_max_per_login`` guesses, and the owner still gets in
+    by solving the challenge."""
+
+    async def body(world: World, s: Services) -> None:
+        fields = registration(world)
+        await s.accounts.register(await s.catalog.contest(world.contest_id), fields)
+        for i in range(s.settings.login_max_failures):  # the name now needs a challenge
+            with pytest.raises(Unauthorized):
+                await s.accounts.authenticate(fields["phone"], "sai", client=f"192.0.{i}.1")
+        guessed = refused = 0
+        for i in range(40):  # one guess from each of 40 networks, none solving anything
+            try:
+                await s.accounts.authenticate(fields["phone"], "sai", client=f"10.{i}.0.1")
+            except ChallengeRequired:
+                refused += 1
+            except Unauthorized:
+                guessed += 1
+        assert guessed == s.settings.nojs_max_per_login
+        assert refused == 40 - guessed
+        user = await s.accounts.authenticate(
+            fields["phone"], PASSWORD, client="10.99.0.1", solution=solve(s.challenges.issue())
+        )
+        assert user.phone == fields["phone"]
+
+    guarded(settings, clock, body)
+
+
 def test_failures_from_one_address_only_ask_others_there_for_a_challenge(settings: Settings, clock: FixedClock) -> None:
     async def body(world: World, s: Services) -> None:
         fields = registration(world)
