@@ -114,7 +114,7 @@ class Services:
             journal=Journal(storage, catalog),
             publications=Publications(storage, catalog, settings, clock),
             previews=Previews(catalog),
-            profiles=Profiles(storage, catalog, clock, codes),
+            profiles=Profiles(storage, catalog, clock, codes, limits=limits),
             codes=codes,
             signups=Signups(storage, passwords, codes, clock, limits=limits, challenges=challenges),
             resets=Resets(storage, accounts, codes, settings),

@@ -27,6 +27,7 @@ from contest.errors import Forbidden, Invalid, NotFound
 from contest.services.accounts import AccountTaken
 from contest.services.catalog import Catalog
 from contest.services.codes import Codes
+from contest.services.limits import Limits
 from contest.storage import Duplicate, Storage
 
 LOCKED_FIELDS = ("full_name", "birth_year", "cccd")
@@ -39,6 +40,10 @@ STAFF_ONLY = "Tài khoản cán bộ không có hồ sơ thí sinh."
 NEEDS_CODE = (
     "Cuộc thi bạn tham gia yêu cầu xác minh số điện thoại: hãy dùng mục «Đổi số điện thoại» để nhận mã"
     " xác minh gửi tới số mới."
+)
+TOO_MANY_TAKEN = (
+    "Có quá nhiều lượt nhập thông tin đã được tài khoản khác dùng từ địa chỉ mạng của bạn."
+    " Vui lòng thử lại sau ít phút."
 )
 BAD_PHONE = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
 PHONE_SMS = "Ma xac minh doi so dien thoai Hoi thi truc tuyen: {code}. Het han sau {minutes} phut. Khong dua ma cho ai."
@@ -60,11 +65,12 @@ class Profile:
 
 
 class Profiles:
-    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock, codes: Codes) -> None:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock, codes: Codes, *, limits: Limits) -> None:
         self._storage = storage
         self._catalog = catalog
         self._clock = clock
         self._codes = codes
+        self._limits = limits
 
     async def profile(self, user: User) -> Profile:
         """The participant's details; Forbidden for staff accounts, which have none."""
@@ -86,13 +92,17 @@ class Profiles:
         ]
         return Profile(details=details, locked=locked, joined=joined)
 
-    async def update(self, user: User, fields: Mapping[str, object]) -> Profile:
+    async def update(self, user: User, fields: Mapping[str, object], *, client: str) -> Profile:
         """Correct the participant's details: the :data:`DETAIL_FIELDS` given
         in ``fields`` (the others stay), checked as at registration.
         :class:`Invalid` naming each wrong field, a locked field changed
         (:data:`LOCKED`) and a new phone that needs a code (:data:`NEEDS_CODE`)
         included; :class:`AccountTaken` (409) naming a phone, email or
-        identification number another account holds."""
+        identification number another account holds. That answer tells who
+        is registered, so each one counts against the limits of ``client``'s
+        address and network that registration's do (:class:`Limits
+        <contest.services.limits.Limits>` ``registration``, taken in one
+        step): past them, TooManyRequests (429) instead."""
         profile = await self.profile(user)
         current = {name: getattr(profile.details, name) for name in DETAIL_FIELDS}
         given = {name: fields[name] for name in DETAIL_FIELDS if name in fields}
@@ -104,12 +114,16 @@ class Profiles:
             refused["phone"] = NEEDS_CODE
         if refused:
             raise Invalid(refused)
-        return await self._save(user, details)
+        return await self._save(user, details, client=client)
 
-    async def _save(self, user: User, details: Details) -> Profile:
+    async def _save(self, user: User, details: Details, *, client: str | None = None) -> Profile:
+        """Store ``details``; :class:`AccountTaken`, counted against
+        ``client``'s limits when given (else 429)."""
         try:
             await self._storage.accounts.update_details(user.id, details)
         except Duplicate as taken:
+            if client is not None:
+                await self._limits.claim(self._limits.registration, client, message=TOO_MANY_TAKEN)
             raise AccountTaken(taken.fields) from None
         return await self.profile(user)
 

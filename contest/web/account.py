@@ -97,7 +97,7 @@ async def profile(request: Request, user: User) -> Response:
     form = await read_form(request)
     values = {name: str(form.get(name, "")) for name in DETAIL_FIELDS if name in form}
     try:
-        await services(request).profiles.update(user, values)
+        await services(request).profiles.update(user, values, client=client_address(request))
     except (Invalid, AccountTaken) as exc:
         return await _page(request, user, status=exc.status, errors=dict(exc.errors), values=values)
     return redirect(f"{PAGE}?notice=profile")

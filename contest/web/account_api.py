@@ -53,7 +53,8 @@ async def update_me(request: Request) -> Response:
     """Correct the details given in the body (the others stay)."""
     user = await api_user(request)
     body = await read_changes(request)
-    return JSONResponse(_profile_json(await services(request).profiles.update(user, body)))
+    updated = await services(request).profiles.update(user, body, client=client_address(request))
+    return JSONResponse(_profile_json(updated))
 
 
 async def phone(request: Request) -> Response:

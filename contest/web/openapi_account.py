@@ -69,6 +69,10 @@ PATHS: dict[str, Any] = {
                     "Per-field messages: a value that is not valid, a locked field changed, or a new phone where "
                     "`phone_needs_code` (use POST /api/v1/me/phone)."
                 ),
+                "429": error(
+                    "Too many answers that an identifier is taken from this address or network (they count with "
+                    "registrations); see the Retry-After header."
+                ),
             },
         },
     },

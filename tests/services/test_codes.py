@@ -335,7 +335,7 @@ def test_reset_link_dies_when_the_email_changes(run: Run, world: World, caplog: 
     run(s.resets.request(fields["email"], client=CLIENT))
     token = reset_link(caplog)
     user = run(s.accounts.authenticate(fields["phone"], PASSWORD, client=CLIENT))
-    run(s.profiles.update(user, {"email": "moi.hon@example.vn"}))
+    run(s.profiles.update(user, {"email": "moi.hon@example.vn"}, client=CLIENT))
     with pytest.raises(Invalid):
         run(s.resets.check_link(token))
     with pytest.raises(Invalid):
