@@ -170,6 +170,28 @@ async def sign_out(request: Request) -> None:
     request.session.clear()
 
 
+SHOWN_ONCE = "shown_once"
+
+
+def hold_once(request: Request, page: str, *, account_id: int, password: str) -> None:
+    """Keep a new ``password`` given to ``account_id`` in this browser's
+    session for the next view of ``page``, to answer its POST with a redirect
+    (POST-redirect-GET: refreshing the page shows it no more and sets no
+    other password). It travels in the signed session cookie of the staff
+    member who set it, once, and is forgotten as :func:`take_once` reads it."""
+    request.session[SHOWN_ONCE] = {"page": page, "account": account_id, "password": password}
+
+
+def take_once(request: Request, page: str) -> tuple[int, str] | None:
+    """The account and password :func:`hold_once` kept for ``page``, forgotten now; None when none."""
+    held = request.session.get(SHOWN_ONCE)
+    if not isinstance(held, dict) or held.get("page") != page:
+        return None
+    del request.session[SHOWN_ONCE]
+    account, password = held.get("account"), held.get("password")
+    return (account, password) if isinstance(account, int) and isinstance(password, str) else None
+
+
 def require_user(request: Request) -> User:
     user = session_user(request)
     if user is None:

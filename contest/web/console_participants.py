@@ -16,6 +16,7 @@ from contest.domain.permissions import Capability
 from contest.errors import Conflict, Invalid
 from contest.services.journal import KINDS, read_day
 from contest.services.participants import Participants
+from contest.web.auth import hold_once, take_once
 from contest.web.organiser import optional_number, services, staff_page
 from contest.web.pages import read_form, redirect, render
 
@@ -84,7 +85,10 @@ async def _profile(
 
 @people_page
 async def participant(request: Request, user: User) -> Response:
-    return await _profile(request, user, request.path_params["user_id"])
+    """The participant's page, with the password just set for them (:func:`reset_password`) the once."""
+    user_id: int = request.path_params["user_id"]
+    held = take_once(request, request.url.path)
+    return await _profile(request, user, user_id, password=held[1] if held and held[0] == user_id else "")
 
 
 @people_change
@@ -116,13 +120,16 @@ async def change(request: Request, user: User) -> Response:
 @people_change
 async def reset_password(request: Request, user: User) -> Response:
     """POST ``/organiser/participants/{id}/password``: a new password for the
-    participant, shown once on their page; their sessions and tokens end
+    participant, shown once on their page (after a redirect: refreshing it
+    sets no other password); their sessions and tokens end
     (``Staff.reset_password``, logged without the password)."""
     await read_form(request)
     user_id: int = request.path_params["user_id"]
     await _participants(request).profile(user, user_id)  # NotFound unless a participant
     password = await services(request).staff.reset_password(user, user_id)
-    return await _profile(request, user, user_id, password=password)
+    page = f"/organiser/participants/{user_id}"
+    hold_once(request, page, account_id=user_id, password=password)
+    return redirect(page)
 
 
 @staff_page(Capability.VIEW_AUDIT_LOG)

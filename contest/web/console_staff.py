@@ -14,11 +14,13 @@ from starlette.routing import Route
 from contest.domain.models import Role, User
 from contest.domain.permissions import ROLE_NAMES, Capability
 from contest.errors import Conflict, Invalid, NotFound
+from contest.web.auth import hold_once, take_once
 from contest.web.organiser import services, staff_page
 from contest.web.pages import read_form, redirect, render
 
 staff_admin = staff_page(Capability.MANAGE_STAFF)
 
+PAGE = "/organiser/staff"
 NOTICES = {
     "disable": "Đã khoá tài khoản.",
     "enable": "Đã mở khoá tài khoản.",
@@ -59,15 +61,20 @@ async def _page(
 
 @staff_admin
 async def staff_list(request: Request, user: User) -> Response:
+    """The staff page (with a password just set the once, :func:`hold_once`),
+    or a new account made from its form."""
     if request.method == "GET":
-        return await _page(request, user)
+        held = take_once(request, PAGE)
+        found = [a for a, _ in await services(request).staff.accounts(user) if held and a.id == held[0]]
+        return await _page(request, user, shown=(found[0], held[1]) if found and held else None)
     form = await read_form(request)
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     try:
         made, password = await services(request).staff.create(user, values)
     except Invalid as exc:
         return await _page(request, user, status=exc.status, values=values, errors=exc.errors)
-    return await _page(request, user, status=201, shown=(made, password))
+    hold_once(request, PAGE, account_id=made.id, password=password)
+    return redirect(PAGE)
 
 
 async def _account(request: Request, user: User) -> tuple[User, dict[str, Any]]:
@@ -95,12 +102,13 @@ async def _change(request: Request, user: User, action: str) -> Response:
         elif action == "role":
             await staff.change_role(user, account.id, form.get("role"))
         else:
-            return await _page(request, user, shown=(account, await staff.reset_password(user, account.id)))
+            hold_once(request, PAGE, account_id=account.id, password=await staff.reset_password(user, account.id))
+            return redirect(PAGE)
     except Invalid as exc:
         return await _page(request, user, status=exc.status, errors=exc.errors, failed=account.id)
     except Conflict as exc:
         return await _page(request, user, status=exc.status, error=exc.message)
-    return redirect(f"/organiser/staff?notice={action}")
+    return redirect(f"{PAGE}?notice={action}")
 
 
 @staff_admin

@@ -39,9 +39,11 @@ def entries(client: TestClient, world: World, user_id: int) -> list[tuple[str, d
 
 def make_organiser(client: TestClient) -> tuple[int, str]:
     response = post(client, "/organiser/staff", username="btc.tinh", full_name="Trần Thị Bình", role="organiser")
-    assert response.status_code == 201, response.text
-    user_id = int(re.findall(r'action="/organiser/staff/(\d+)/password"', response.text)[-1])
-    return user_id, shown_password(response.text)
+    assert (response.status_code, response.headers["location"]) == (303, "/organiser/staff"), response.text
+    page = client.get("/organiser/staff")
+    assert page.headers["cache-control"] == "no-store"
+    user_id = int(re.findall(r'action="/organiser/staff/(\d+)/password"', page.text)[-1])
+    return user_id, shown_password(page.text)
 
 
 def sign_in(client: TestClient, login: str, password: str) -> int:
@@ -95,8 +97,9 @@ def test_admin_changes_a_role_and_resets_a_password_shown_once(client: TestClien
     user_id, old = make_organiser(client)
     assert post(client, f"/organiser/staff/{user_id}/role", role="judge").status_code == 303
     reset = post(client, f"/organiser/staff/{user_id}/password")
-    assert reset.status_code == 200 and reset.headers["cache-control"] == "no-store"
-    new = shown_password(reset.text)
+    assert (reset.status_code, reset.headers["location"]) == (303, "/organiser/staff")
+    new = shown_password(client.get("/organiser/staff").text)
+    assert 'id="new-password"' not in client.get("/organiser/staff").text  # a refresh shows and sets nothing
     assert [action for action, _ in entries(client, world, user_id)] == [
         "account.create",
         "account.role",
