@@ -144,7 +144,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/organiser/participants/{id}/enable"):            (LOGIN, 403, 403, 303, 303),
     ("POST", "/organiser/participants/{id}/duplicate"):         (LOGIN, 403, 403, 422, 422),
     ("POST", "/organiser/participants/{id}/unduplicate"):       (LOGIN, 403, 403, 303, 303),
-    ("POST", "/organiser/participants/{id}/password"):          (LOGIN, 403, 403, 200, 200),
+    ("POST", "/organiser/participants/{id}/password"):          (LOGIN, 403, 403, 303, 303),
     ("GET", "/organiser/log"):                                  (LOGIN, 403, 403, 200, 200),
     ("GET", "/contests/{slug}/news"):                           (200, 200, 200, 200, 200),
     ("GET", "/contests/{slug}/documents/{id}"):                 (404, 404, 404, 404, 404),
