@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from contest.clock import Clock
 from contest.domain import publication, ranking
-from contest.domain.models import Phase, Round, User
+from contest.domain.models import Phase, Round, TieBreak, User
 from contest.domain.numbers import parse_int
 from contest.domain.phases import PUBLISHED
 from contest.domain.prizes import Prize
@@ -68,9 +68,14 @@ def _collector_paused() -> Iterator[None]:
 
 def rule_of(round_: Round) -> RankingRule:
     """The round's ranking rule, all of it the round's settings: which
-    attempt counts, the order after the score, what the prediction predicts."""
+    attempt counts, the order after the score, what the prediction predicts.
+    A round asking no prediction question ranks by
+    :attr:`TieBreak.NO_PREDICTION` whatever order it names: no true figure,
+    no rule text about predictions, no error added to the overall sums (the
+    one place this is decided)."""
     rules = round_.rules
-    return RankingRule(counting=rules.counting, tie_break=rules.tie_break, true_figure=rules.true_figure)
+    tie_break = rules.tie_break if rules.prediction_question else TieBreak.NO_PREDICTION
+    return RankingRule(counting=rules.counting, tie_break=tie_break, true_figure=rules.true_figure)
 
 
 def public_entry(e: StoredEntry) -> PublicEntry:
