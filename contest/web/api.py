@@ -118,9 +118,20 @@ async def challenge(request: Request) -> Response:
 
 
 async def register(request: Request) -> Response:
+    """Register under the current contest (``POST /v1/register``)."""
+    s = services(request)
+    return await _register(request, await s.catalog.current(s.clock.now()))
+
+
+async def contest_register(request: Request) -> Response:
+    """Register under the contest in the address (``POST /v1/contests/{id}/register``)."""
+    return await _register(request, await services(request).catalog.contest(request.path_params["contest_id"]))
+
+
+async def _register(request: Request, contest: Contest) -> Response:
+    """201 with the account, or 202 when ``contest`` verifies phones (a code was sent)."""
     s = services(request)
     body = await read_json(request)
-    contest = await s.catalog.current(s.clock.now())
     if contest.verify_phone:
         phone = await s.signups.start(contest, body, client=client_address(request), solution=body.get(FIELD))
         sent = {"verification": "sent", "phone": mask_phone(phone), "expires_in": s.settings.code_ttl_seconds}
@@ -350,6 +361,7 @@ routes = [
     Route("/v1/contests/{contest_id:id}/rounds", contest_rounds, methods=["GET"]),
     Route("/v1/contests/{contest_id:id}/areas", contest_areas, methods=["GET"]),
     Route("/v1/contests/{contest_id:id}/units", contest_units, methods=["GET"]),
+    Route("/v1/contests/{contest_id:id}/register", contest_register, methods=["POST"]),
     Route("/v1/contests/{contest_id:id}/join", join, methods=["POST"]),
     Route("/v1/rounds/{round_id:id}/attempts", start, methods=["POST"]),
     Route("/v1/attempts/{attempt_id:id}", attempt, methods=["GET"]),

@@ -115,7 +115,11 @@ SCHEMAS: dict[str, Any] = {
                 "older thẻ căn cước công dân (CCCD). The first three are a province code, the next three the "
                 "century and sex digit and the last two digits of `birth_year`.",
             },
-            "area": {**_ID, "description": "An id from GET /api/v1/areas."},
+            "area": {
+                **_ID,
+                "description": "An id from GET /api/v1/areas, or from GET /api/v1/contests/{contest_id}/areas when "
+                "registering under that contest.",
+            },
             "unit": {
                 "type": "string",
                 "maxLength": 200,
@@ -549,6 +553,26 @@ PATHS: dict[str, Any] = {
                 ),
                 "413": _TOO_LARGE,
                 "422": _error("Invalid fields; `errors` maps each field to a Vietnamese message."),
+            },
+        }
+    },
+    "/api/v1/contests/{contest_id}/register": {
+        "post": {
+            "summary": "Register a participant under this contest",
+            "description": "As POST /api/v1/register, under the contest in the address (its areas and units), "
+            "whichever contest is the current one.",
+            "parameters": [_CONTEST_ID],
+            "requestBody": _body(_ref("Registration")),
+            "responses": {
+                "201": _json({"type": "object"}, "Registered, as POST /api/v1/register answers."),
+                "202": _json(_ref("CodeSent"), "A code was sent, as POST /api/v1/register answers."),
+                "400": _error("Malformed JSON or an invalid `altcha`, as POST /api/v1/register."),
+                "404": _error("No such contest."),
+                "409": _error("As POST /api/v1/register (`account_exists`, `contest_over`, `sender_unavailable`)."),
+                "413": _TOO_LARGE,
+                "422": _error("Invalid fields; `errors` maps each field to a Vietnamese message."),
+                "429": _error("As POST /api/v1/register. See the Retry-After header."),
+                "503": _error("The SMS gateway did not take the message (`send_failed`): try again later."),
             },
         }
     },

@@ -162,8 +162,8 @@ def test_registering_under_a_contest_takes_that_contests_areas(client: TestClien
     form = client.get("/contests/thu-hai/register").text
     assert "Cuộc thi thu-hai" in form and 'action="/contests/thu-hai/register"' in form
     assert 'href="/contests/thu-hai/privacy"' in form and "Huyện Cái Bè" not in form
-    fields = {k: ("on" if v is True else str(v)) for k, v in registration(world).items()}  # an area of "thu"
-    refused = client.post("/contests/thu-hai/register", data={**fields, "csrf_token": csrf(form)})
+    typed = {k: ("on" if v is True else str(v)) for k, v in registration(world).items()}  # an area of "thu"
+    refused = client.post("/contests/thu-hai/register", data={**typed, "csrf_token": csrf(form)})
     assert refused.status_code == 422 and "Vui lòng chọn nơi cư trú trong danh sách." in refused.text
     fields = register_under(client, world, "thu-hai", area=second.area_ids[0])
     assert list(participations(client, world, str(fields["phone"]))) == [second.contest.id]
@@ -176,6 +176,21 @@ def test_register_and_privacy_without_a_contest_mean_the_one_that_started_last(
     assert "Cuộc thi thu-hai" in client.get("/register").text
     assert "Cuộc thi thu-hai" in client.get("/privacy").text
     assert [a["name"] for a in client.get("/api/v1/areas").json()] == OTHER_AREAS
+
+
+def test_api_registers_under_the_contest_in_the_address(client: TestClient, world: World) -> None:
+    second = add_contest(client, world, "thu-hai")  # now the one POST /api/v1/register means
+    past = add_contest(client, world, "nam-ngoai", starts=-400 * DAY, ends=-300 * DAY)
+    url = f"/api/v1/contests/{world.contest_id}/register"
+    refused = client.post(url, json=registration(world, area=second.area_ids[0]))  # another contest's area
+    assert (refused.status_code, set(refused.json()["errors"])) == (422, {"area"})
+    fields = registration(world, area=world.area_ids[1])
+    created = client.post(url, json=fields)
+    assert created.status_code == 201, created.text
+    assert list(participations(client, world, str(fields["phone"]))) == [world.contest_id]
+    over = client.post(f"/api/v1/contests/{past.contest.id}/register", json=registration(world, area=past.area_ids[0]))
+    assert (over.status_code, over.json()["error"]) == (409, "contest_over")
+    assert client.post("/api/v1/contests/999/register", json=fields).status_code == 404
 
 
 def test_api_lists_contests_with_their_status(client: TestClient, world: World) -> None:

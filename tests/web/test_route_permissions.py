@@ -170,6 +170,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/api/v1/challenge"):                               (200, 200, 200, 200, 200),
     ("POST", "/api/v1/register"):                               (422, 422, 422, 422, 422),
     ("POST", "/api/v1/register/verify"):                        (422, 422, 422, 422, 422),
+    ("POST", "/api/v1/contests/{id}/register"):                 (422, 422, 422, 422, 422),
     ("POST", "/api/v1/password-reset"):                         (422, 422, 422, 422, 422),
     ("POST", "/api/v1/password-reset/confirm"):                 (422, 422, 422, 422, 422),
     ("POST", "/api/v1/token"):                                  (401, 401, 401, 401, 401),

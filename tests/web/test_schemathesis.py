@@ -43,6 +43,7 @@ CHECKS = [
 STATE_DEPENDENT = {
     "POST /api/v1/register": "a valid body may still be refused: names of letters only, a real province code, "
     "the identification number matching the birth year",
+    "POST /api/v1/contests/{contest_id}/register": "as POST /api/v1/register",
     "PUT /api/v1/attempts/{attempt_id}/answers/{question_id}": "option ids depend on the question",
     "POST /api/v1/attempts/{attempt_id}/submit": "the prediction is required when the round asks one",
     "POST /api/v1/register/verify": "the code must be the one sent to the phone",
