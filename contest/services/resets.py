@@ -3,12 +3,13 @@ email, then a new password that ends every session and token of the account
 (:meth:`Accounts.set_password <contest.services.accounts.Accounts.set_password>`).
 
 Asking answers the same whether or not an account has that phone or email: a
-row is stored either way (so the send limits count the same), but only an
-existing account is sent anything, and no code matches a row made for no
-account. An emailed link carries a token signed with itsdangerous (dated,
+row is stored either way (so the limit per phone and network counts the same),
+but only an existing account is sent anything (only those rows count in the
+phone's total, :mod:`contest.services.codes`), and no code matches a row made
+for no account. An emailed link carries a token signed with itsdangerous (dated,
 ``CONTEST_RESET_LINK_TTL_SECONDS``) holding nothing personal: the account's
 id, a random nonce whose HMAC is the row's code (so it works once, and a
-newer link or code ends it), and the account's :func:`binding
+newer link ends it), and the account's :func:`binding
 <contest.domain.codes.binding>` (its email and password hash), so a changed
 password or email ends every link sent before. The token is base64 JSON
 that anyone can read, and it ends up in access logs: hence no email in it.
