@@ -5,7 +5,11 @@ consolation) are laid over the places in order: the first ``first`` places
 win first prizes, the next ``second`` second prizes, and so on. Participants
 who share a rank share whatever their places give, unless their places span
 two kinds (or a prize and none): then none of them is given a prize here, and
-the tie is reported for the judges to decide — never cut silently.
+the tie is reported for the judges to decide — never cut silently. No
+prize goes to a participant with no correct answer: the places are laid
+only over those with at least one, and a quota they do not fill is left
+unawarded (:attr:`Awards.unawarded`, shown to the judges and in the biên
+bản) rather than handed to a score of 0.
 
 The judges' decision on such a tie (:class:`Decision`, :func:`decide`): one
 of the prizes the tie's places give, to some or all of the tied (all: the
@@ -70,6 +74,8 @@ class Awards:
     prizes: dict[int, Prize]
     """user id -> prize, for everyone the quotas decide."""
     ties: tuple[BoundaryTie, ...]
+    unawarded: tuple[tuple[Prize, int], ...] = ()
+    """How many of each kind no participant with a correct answer reached, in order."""
 
 
 def _slots(quotas: Prizes) -> list[Prize]:
@@ -77,14 +83,16 @@ def _slots(quotas: Prizes) -> list[Prize]:
     return [kind for kind, n in zip(Prize, counts, strict=True) for _ in range(n)]
 
 
-def assign(ranked: Sequence[tuple[int, int]], quotas: Prizes) -> Awards:
-    """Prizes for ``ranked`` ((user id, rank) in the ranking's order, ties
-    sharing a rank) under ``quotas``."""
+def assign(ranked: Sequence[tuple[int, int, int]], quotas: Prizes) -> Awards:
+    """Prizes for ``ranked`` ((user id, rank, correct answers) in the
+    ranking's order, ties sharing a rank) under ``quotas``; those with no
+    correct answer (last in any order, which puts score first) get none."""
     slots = _slots(quotas)
     prizes: dict[int, Prize] = {}
     ties: list[BoundaryTie] = []
     position = 0
-    for rank, group in groupby(ranked, key=lambda entry: entry[1]):
+    contenders = [(user, rank) for user, rank, correct in ranked if correct > 0]
+    for rank, group in groupby(contenders, key=lambda entry: entry[1]):
         users = [user for user, _rank in group]
         kinds: list[Prize | None] = [
             slots[p] if p < len(slots) else None for p in range(position, position + len(users))
@@ -96,7 +104,8 @@ def assign(ranked: Sequence[tuple[int, int]], quotas: Prizes) -> Awards:
             prizes.update((user, kinds[0]) for user in users)
         if position >= len(slots):
             break
-    return Awards(prizes, tuple(ties))
+    unawarded = tuple((kind, len(list(g))) for kind, g in groupby(slots[position:]))
+    return Awards(prizes, tuple(ties), unawarded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +158,8 @@ class Settled:
     decided: tuple[tuple[BoundaryTie, Decision], ...]
     undecided: tuple[BoundaryTie, ...]
     stale: tuple[Decision, ...]
+    unawarded: tuple[tuple[Prize, int], ...] = ()
+    """:attr:`Awards.unawarded`."""
 
     @property
     def ties(self) -> tuple[BoundaryTie, ...]:
@@ -169,7 +180,7 @@ def settle(awards: Awards, decisions: Sequence[Decision]) -> Settled:
         decided.append((tie, match))
         given.update(match.given())
     stale = tuple(d for d in decisions if d.rank not in used)
-    return Settled(given, tuple(decided), tuple(undecided), stale)
+    return Settled(given, tuple(decided), tuple(undecided), stale, awards.unawarded)
 
 
 def check_settled(settled: Settled) -> None:

@@ -44,5 +44,5 @@ async def settled(storage: Storage, round_: Round) -> Settled:
     slots = quotas.first + quotas.second + quotas.third + quotas.consolation
     entries = await prize_reach(storage, round_.id, slots)
     stored = tuple(await storage.judging.decisions(round_.id))
-    awards = prizes.assign([(e.user_id, e.rank) for e in entries], quotas)
+    awards = prizes.assign([(e.user_id, e.rank, e.correct) for e in entries], quotas)
     return Settled(entries, prizes.settle(awards, [d.decision for d in stored]), stored)

@@ -55,6 +55,8 @@ class PrizeTies:
 
     ties: tuple[Tie, ...]
     stale: tuple[PrizeDecision, ...]
+    unawarded: str = ""
+    """The quotas left unawarded (:func:`unawarded`), "" when none."""
 
     @property
     def undecided(self) -> int:
@@ -71,6 +73,14 @@ class SignOff:
     disqualifications: tuple[Disqualification, ...]
     complaints: tuple[Complaint, ...]
     changes: tuple[PhaseChange, ...]
+    unawarded: str = ""
+
+
+def unawarded(prized: Settled) -> str:
+    """The prizes no participant with a correct answer reached
+    (``prizes.Awards.unawarded``) as people read them, "" when none."""
+    kinds = ", ".join(f"{kind.label} ({n} giải)" for kind, n in prized.awards.unawarded)
+    return f"Không trao {kinds}: không còn thí sinh trả lời đúng ít nhất một câu." if kinds else ""
 
 
 def _ties(entries: list[StoredEntry], prized: Settled) -> PrizeTies:
@@ -89,6 +99,7 @@ def _ties(entries: list[StoredEntry], prized: Settled) -> PrizeTies:
             for t, decided in sorted(pairs, key=lambda p: p[0].rank)
         ),
         tuple(chosen[d.rank] for d in prized.awards.stale),
+        unawarded(prized),
     )
 
 
@@ -146,6 +157,7 @@ class Records:
             tuple(await self._storage.judging.disqualifications(round_id)),
             tuple(await self._storage.judging.complaints(round_id=round_id)),
             tuple(await self._storage.phases.changes(round_id)),
+            unawarded(prized),
         )
 
 
@@ -182,6 +194,8 @@ def lines(record: SignOff) -> list[tuple[str, str]]:
         out.append(("p", f"{w.prize}: {w.entry.name}" + (f" ({where})" if where else "") + f", {place}"))
     if not record.winners:
         out.append(("p", "Không có giải nào được trao theo cơ cấu giải của vòng thi."))
+    if record.unawarded:
+        out.append(("p", record.unawarded))
     for t in record.ties:
         names = ", ".join(e.name for e in t.entries)
         tie = f"Đồng hạng {t.rank} ở ranh giới giải: {names} ({t.places})"

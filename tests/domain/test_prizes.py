@@ -16,7 +16,7 @@ QUOTAS = Prizes(first=1, second=2, third=0, consolation=2)
 
 
 def test_prizes_follow_the_places_when_nobody_ties() -> None:
-    awards = assign([(10, 1), (11, 2), (12, 3), (13, 4), (14, 5), (15, 6)], QUOTAS)
+    awards = assign([(10, 1, 5), (11, 2, 5), (12, 3, 5), (13, 4, 5), (14, 5, 5), (15, 6, 5)], QUOTAS)
     assert awards.prizes == {
         10: Prize.FIRST,
         11: Prize.SECOND,
@@ -28,13 +28,13 @@ def test_prizes_follow_the_places_when_nobody_ties() -> None:
 
 
 def test_tie_within_one_kind_shares_it() -> None:
-    awards = assign([(10, 1), (11, 2), (12, 2), (13, 4)], QUOTAS)
+    awards = assign([(10, 1, 5), (11, 2, 5), (12, 2, 5), (13, 4, 5)], QUOTAS)
     assert awards.prizes == {10: Prize.FIRST, 11: Prize.SECOND, 12: Prize.SECOND, 13: Prize.CONSOLATION}
     assert awards.ties == ()
 
 
 def test_tie_across_a_boundary_goes_to_the_judges() -> None:
-    awards = assign([(10, 1), (11, 1), (12, 3), (13, 4), (14, 4), (15, 4), (16, 7)], QUOTAS)
+    awards = assign([(10, 1, 5), (11, 1, 5), (12, 3, 5), (13, 4, 5), (14, 4, 5), (15, 4, 5), (16, 7, 5)], QUOTAS)
     assert awards.prizes == {12: Prize.SECOND}
     assert awards.ties == (
         BoundaryTie(1, (10, 11), ((Prize.FIRST, 1), (Prize.SECOND, 1))),
@@ -43,7 +43,7 @@ def test_tie_across_a_boundary_goes_to_the_judges() -> None:
 
 
 def test_no_quotas_give_no_prizes() -> None:
-    assert assign([(10, 1), (11, 1)], Prizes()).prizes == {}
+    assert assign([(10, 1, 5), (11, 1, 5)], Prizes()).prizes == {}
     assert assign([], QUOTAS).prizes == {}
 
 
@@ -94,7 +94,7 @@ def test_decision_refuses_a_prize_or_people_that_fit_no_tie() -> None:
 
 
 def test_settle_applies_decisions_that_match_and_reports_stale_and_undecided() -> None:
-    awards = assign([(10, 1), (11, 1), (12, 3), (13, 4), (14, 4), (15, 4), (16, 7)], QUOTAS)
+    awards = assign([(10, 1, 5), (11, 1, 5), (12, 3, 5), (13, 4, 5), (14, 4, 5), (15, 4, 5), (16, 7, 5)], QUOTAS)
     upper = decide(awards.ties, "first", [10], "Bốc thăm")
     changed = Decision(4, (13, 14), ((Prize.CONSOLATION, 2),), Prize.CONSOLATION, (13,), "Cũ")
     settled = settle(awards, [upper, changed])
@@ -106,3 +106,12 @@ def test_settle_applies_decisions_that_match_and_reports_stale_and_undecided() -
         check_settled(settled)
     assert raised.value.code == "prize_ties_undecided" and "(hạng 4)" in raised.value.message
     check_settled(settle(awards, [upper, decide(awards.ties, "consolation", [14], "Nhanh hơn")]))
+
+
+def test_no_prize_for_no_correct_answer_and_the_quota_left_is_unawarded() -> None:
+    awards = assign([(10, 1, 3), (11, 2, 1), (12, 3, 0), (13, 3, 0)], QUOTAS)
+    assert awards.prizes == {10: Prize.FIRST, 11: Prize.SECOND}
+    assert awards.ties == ()
+    assert awards.unawarded == ((Prize.SECOND, 1), (Prize.CONSOLATION, 2))
+    assert settle(awards, []).unawarded == awards.unawarded
+    assert assign([(10, 1, 1)], Prizes(first=1)).unawarded == ()

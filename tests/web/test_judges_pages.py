@@ -97,6 +97,10 @@ def test_tie_across_a_prize_boundary_is_shown_to_the_judges(
     rows(settings.database_url, "UPDATE rounds SET prizes = ? WHERE id = ?", (prizes, world.open_round))
     people = [api_user(full_name="Nguyễn Văn An"), api_user(full_name="Trần Thị Bình")]
     started = [client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=h).json()["id"] for h in people]
+    for headers, attempt in zip(people, started, strict=True):  # one right answer each: a prize needs one
+        first = client.portal.call(world.services.storage.attempts.get, attempt).questions[0]
+        path = f"/api/v1/attempts/{attempt}/answers/{first.id}"
+        assert client.put(path, headers=headers, json={"options": sorted(first.correct)}).status_code == 200
     world.clock.advance(seconds=120)  # both submit at the same moment after the same time: an exact tie
     for headers, attempt in zip(people, started, strict=True):
         client.post(f"/api/v1/attempts/{attempt}/submit", headers=headers, json={"prediction": 1})

@@ -19,6 +19,7 @@ from tests.backends import rows
 from tests.conftest import PASSWORD, World
 from tests.web.test_judges_pages import post, sign_in
 from tests.web.test_organiser import sign_in_staff
+from tests.web.test_ranking_rules import publish, take
 from tests.web.test_review_api import phase
 
 Headers = dict[str, str]
@@ -36,6 +37,10 @@ def tied_round(
         api_user(full_name="Trần Thị Bình", phone="0987654321"),
     ]
     started = [client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=h).json()["id"] for h in people]
+    for headers, attempt in zip(people, started, strict=True):  # one right answer each: a prize needs one
+        first = client.portal.call(world.services.storage.attempts.get, attempt).questions[0]
+        path = f"/api/v1/attempts/{attempt}/answers/{first.id}"
+        assert client.put(path, headers=headers, json={"options": sorted(first.correct)}).status_code == 200
     world.clock.advance(seconds=120)  # both submit at the same moment after the same time: an exact tie
     for headers, attempt in zip(people, started, strict=True):
         client.post(f"/api/v1/attempts/{attempt}/submit", headers=headers, json={"prediction": 1})
@@ -140,3 +145,24 @@ def test_tie_decided_on_the_page_then_by_the_api_and_shown_everywhere(
     ]
     sign_in(client, "0987654321")
     assert client.get(f"/rounds/{world.open_round}/certificate.pdf").status_code == 200
+
+
+def test_no_prize_for_no_correct_answer_and_the_quota_left_is_shown(
+    client: TestClient, world: World, api_user: Callable[..., Headers], settings: Any
+) -> None:
+    prizes = '{"first": 1, "second": 1, "third": 0, "consolation": 0}'
+    rows(settings.database_url, "UPDATE rounds SET prizes = ? WHERE id = ?", (prizes, world.open_round))
+    an, binh = api_user(full_name="Nguyễn Văn An"), api_user(full_name="Trần Thị Bình")
+    take(client, world, world.open_round, an, right=2, prediction=1, seconds=60)
+    take(client, world, world.open_round, binh, right=0, prediction=1, seconds=60)
+    world.clock.advance(days=8)
+    publish(client, world, world.open_round, "final")
+    assert [client.get("/api/v1/me/results", headers=h).json()["results"][0]["prize"] for h in (an, binh)] == [
+        "first",
+        None,
+    ]
+    record = client.get(f"/judging/rounds/{world.open_round}/record").text
+    assert "Giải Nhất: Nguyễn Văn An" in record and "Giải Nhì: Trần Thị Bình" not in record
+    left = "Không trao Giải Nhì (1 giải): không còn thí sinh trả lời đúng ít nhất một câu."
+    assert left in record
+    assert left in client.get(f"/judging/rounds/{world.open_round}").text
