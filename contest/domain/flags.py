@@ -25,6 +25,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from contest.domain.durations import format_duration
 from contest.domain.models import DrawnKey
 
 SECONDS_PER_CORRECT = 3
@@ -48,10 +49,9 @@ def too_fast(*, correct: int, duration_ms: int) -> Flag | None:
     ``duration_ms``, or None."""
     if correct <= 0 or duration_ms >= correct * SECONDS_PER_CORRECT * 1000:
         return None
-    seconds = duration_ms / 1000
     return Flag(
         "fast",
-        f"{correct} câu đúng trong {seconds:.0f} giây: dưới {SECONDS_PER_CORRECT} giây mỗi câu đúng.",
+        f"{correct} câu đúng trong {format_duration(duration_ms)}: dưới {SECONDS_PER_CORRECT} giây mỗi câu đúng.",
     )
 
 

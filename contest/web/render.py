@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from contest.domain import phases
+from contest.domain.durations import DURATION_UNITS, format_duration
 from contest.domain.models import Round
 from contest.domain.name_lists import grouped
 from contest.domain.permissions import Capability, can
@@ -63,23 +64,6 @@ def format_date(moment: datetime | None) -> str:
 
 def format_time(moment: datetime | None) -> str:
     return "" if moment is None else local(moment).strftime("%H:%M:%S")
-
-
-DURATION_UNITS = {"vi": ("giờ", "phút", "giây"), "en": ("h", "min", "s")}
-"""Hours, minutes, seconds as a duration is read aloud; ``attempt.js`` gets the
-same words for its countdown."""
-
-
-def format_duration(ms: int | None, lang: str = "vi") -> str:
-    """A duration as words, never like a clock time: "53 giây", "12 phút 5
-    giây", "1 giờ 2 phút" (zero parts left out; "0 giây" for nothing).
-    Milliseconds are dropped."""
-    if ms is None:
-        return ""
-    minutes, seconds = divmod(max(0, ms) // 1000, 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{n} {unit}" for n, unit in zip((hours, minutes, seconds), DURATION_UNITS[lang], strict=True) if n]
-    return " ".join(parts) or f"0 {DURATION_UNITS[lang][2]}"
 
 
 @jinja2.pass_context

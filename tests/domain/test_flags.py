@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from contest.domain.durations import format_duration
 from contest.domain.flags import SHEET_MIN, Flag, identical_answers, same_person, sheet, too_fast
 from contest.domain.models import DrawnKey
 
 
 def test_fast_flag_below_three_seconds_per_right_answer() -> None:
     assert too_fast(correct=10, duration_ms=29_999) == Flag(
-        "fast", "10 câu đúng trong 30 giây: dưới 3 giây mỗi câu đúng."
+        "fast", "10 câu đúng trong 29 giây: dưới 3 giây mỗi câu đúng."
     )
+    # The same words and rounding as the ranking's time column (``domain/durations.py``).
+    assert format_duration(1_921) == "1 giây"
+    assert too_fast(correct=5, duration_ms=1_921) == Flag("fast", "5 câu đúng trong 1 giây: dưới 3 giây mỗi câu đúng.")
     assert too_fast(correct=10, duration_ms=30_000) is None
     assert too_fast(correct=0, duration_ms=1) is None
 

@@ -1,0 +1,23 @@
+"""Durations as people read them, stated once: every page, flag and
+document that shows a time taken says it in these words with the same
+rounding (whole seconds, the milliseconds dropped), so a ranking row and a
+flag on it never disagree ("1 giây" beside "2 giây" for 1.921 s)."""
+
+from __future__ import annotations
+
+DURATION_UNITS = {"vi": ("giờ", "phút", "giây"), "en": ("h", "min", "s")}
+"""Hours, minutes, seconds as a duration is read aloud; ``attempt.js`` gets the
+same words for its countdown."""
+
+
+def format_duration(ms: int | None, lang: str = "vi") -> str:
+    """A duration as words, never like a clock time: "53 giây", "12 phút 5
+    giây", "1 giờ 2 phút" (zero parts left out; "0 giây" for nothing).
+    Milliseconds are dropped (1,921 ms is "1 giây"): a time shown never
+    exceeds the time taken, so a limit stated beside it stays true."""
+    if ms is None:
+        return ""
+    minutes, seconds = divmod(max(0, ms) // 1000, 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{n} {unit}" for n, unit in zip((hours, minutes, seconds), DURATION_UNITS[lang], strict=True) if n]
+    return " ".join(parts) or f"0 {DURATION_UNITS[lang][2]}"
