@@ -5,8 +5,9 @@ set a new password, which ends every session and token of the account.
 
 The pages answer the same whether or not an account has the phone or email
 given (``services/resets.py``, ``services/signups.py``). Phones travel from
-step to step in the form's hidden field, never in an address (addresses end
-up in logs).
+step to step in the form's hidden field or, for a reset, in the signed session
+(its code form has its own address, kept on reload and back), never in an
+address (addresses end up in logs).
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ async def register_verify(request: Request) -> Response:
     return redirect(f"/contests/{contest.slug}?registered=1")
 
 
+RESET_PHONE = "reset_phone"
+"""The session key of the phone a reset code was asked for (``/password-reset/code``)."""
+
+
 async def reset(request: Request) -> Response:
     """Ask for a code (phone) or a link (email)."""
     s = services(request)
@@ -82,17 +87,32 @@ async def reset(request: Request) -> Response:
         return _page(
             request, "public/password_reset.html", exc, step="ask", login_value=login_value, by_email=s.resets.by_email
         )
-    return _page(request, "public/password_reset.html", step=sent.channel, to=sent.to, phone=sent.phone)
+    if sent.channel == "phone":
+        request.session[RESET_PHONE] = sent.phone
+        return redirect("/password-reset/code")
+    return _page(request, "public/password_reset.html", step=sent.channel, to=sent.to)
+
+
+async def reset_code(request: Request) -> Response:
+    """Step 2 by phone, its own address: the code's form for the phone kept in
+    the session (step 1 again when there is none)."""
+    phone = request.session.get(RESET_PHONE)
+    if not isinstance(phone, str):
+        return redirect("/password-reset")
+    return _page(request, "public/password_reset.html", step="phone", to=mask_phone(phone), phone=phone)
 
 
 async def reset_confirm(request: Request) -> Response:
-    """A new password with the code sent to the phone."""
+    """A new password with the code sent to the phone kept in the session."""
+    phone = request.session.get(RESET_PHONE)
+    if not isinstance(phone, str):
+        return redirect("/password-reset")
     form = await read_form(request)
-    phone = str(form.get("phone", ""))
     try:
         await services(request).resets.confirm_code(phone, form.get("code", ""), form.get("password", ""))
     except Invalid as exc:
         return _page(request, "public/password_reset.html", exc, step="phone", to=mask_phone(phone), phone=phone)
+    del request.session[RESET_PHONE]
     return _page(request, "public/password_reset.html", step="done")
 
 
@@ -119,6 +139,7 @@ routes = [
     Route("/register/verify", register_verify, methods=["POST"]),
     Route("/contests/{slug:slug}/register/verify", register_verify, methods=["POST"]),
     Route("/password-reset", reset, methods=["GET", "POST"]),
+    Route("/password-reset/code", reset_code, methods=["GET"]),
     Route("/password-reset/confirm", reset_confirm, methods=["POST"]),
     Route("/password-reset/link", reset_link, methods=["GET", "POST"]),
 ]

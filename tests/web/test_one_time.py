@@ -142,20 +142,21 @@ def test_reset_pages_by_phone_end_the_old_sessions(
     signed_in = dict(client.cookies)
     client.cookies.clear()  # someone else, elsewhere
     asked = client.post(
-        "/password-reset", data={"csrf_token": csrf(client.get("/password-reset").text), "login": fields["phone"]}
+        "/password-reset",
+        data={"csrf_token": csrf(client.get("/password-reset").text), "login": fields["phone"]},
+        follow_redirects=False,
     )
-    assert asked.status_code == 200
-    assert f"Nếu số 09xx xxx {fields['phone'][-3:]} có tài khoản" in asked.text
+    assert (asked.status_code, asked.headers["location"]) == (303, "/password-reset/code")  # no phone in it
+    reloaded = client.get("/password-reset/code")  # a reload or back keeps the code's form
+    assert reloaded.status_code == 200
+    assert f"Nếu số 09xx xxx {fields['phone'][-3:]} có tài khoản" in reloaded.text
+    assert 'action="/password-reset/confirm"' in reloaded.text and "Gửi lại mã" in reloaded.text
     done = client.post(
         "/password-reset/confirm",
-        data={
-            "csrf_token": csrf(asked.text),
-            "phone": fields["phone"],
-            "code": last_code(caplog),
-            "password": NEW_PASSWORD,
-        },
+        data={"csrf_token": csrf(reloaded.text), "code": last_code(caplog), "password": NEW_PASSWORD},
     )
     assert done.status_code == 200 and "Đã đặt mật khẩu mới" in done.text
+    assert client.get("/password-reset/code", follow_redirects=False).headers["location"] == "/password-reset"
     client.cookies.clear()
     client.cookies.update(signed_in)
     assert client.get("/me/attempts", follow_redirects=False).headers["location"].startswith("/login")
