@@ -450,7 +450,7 @@ class ContestStore:
         column, bound = ("e.rank <= ?", rule.top) if rule.top is not None else ("e.score >= ?", rule.min_score)
         sql = (
             "SELECT COUNT(DISTINCT e.user_id) AS n FROM standing_entries e"
-            " JOIN standings s ON s.round_id = e.round_id"
+            " JOIN standings s ON s.round_id = e.round_id AND s.generation = e.generation"
             f" WHERE s.phase = 'final' AND e.round_id IN ({marks}) AND {column}"
         )
         row = await self.db.read(lambda c: c.execute(sql, (*rule.rounds, bound)).fetchone())

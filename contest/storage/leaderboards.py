@@ -18,6 +18,7 @@ from contest.domain.phases import DECIDED
 from contest.domain.publication import KeyPair
 from contest.domain.ranking import ScoredRow
 from contest.storage.codec import from_ms, to_ms
+from contest.storage.generations import drop, new_generation, write_chunks
 from contest.storage.sql import Conn, Database, bulk_insert, for_update, tuples
 
 
@@ -120,8 +121,8 @@ _STAGING = (
 connection's, emptied after)."""
 
 _FROM_STAGING = (
-    f"INSERT INTO standing_entries ({', '.join(STANDING_COLUMNS)})"
-    f" SELECT ?, {', '.join('s.' + c for c in RANKED_COLUMNS)}, COALESCE(u.full_name, ''),"
+    f"INSERT INTO standing_entries (generation, {', '.join(STANDING_COLUMNS)})"
+    f" SELECT ?, ?, {', '.join('s.' + c for c in RANKED_COLUMNS)}, COALESCE(u.full_name, ''),"
     f" {MASKED_PHONE_SQL}, COALESCE(a.name, ''), COALESCE(p.unit, '')"
     " FROM ranked_staging s"
     " LEFT JOIN participations p ON p.user_id = s.user_id"
@@ -133,6 +134,13 @@ masked phone, area and unit (empty for someone who is no longer one). One
 index look-up a table a row; no ``ORDER BY``: SQLite reads the staging
 table in the order it was filled, by position, so the new rows go into the
 primary key in order."""
+
+
+CURRENT = "generation = (SELECT generation FROM standings WHERE round_id = ?)"
+"""The condition that a row of ``standing_entries`` is of its round's
+current generation (``storage/generations.py``); its one parameter: the
+round's id. A reader joined to ``standings`` compares
+``s.generation = e.generation`` instead."""
 
 
 def _head(r: Any) -> Head:
@@ -170,24 +178,36 @@ class LeaderboardStore:
         """Replace the round's stored standings with ``head`` and ``rows``
         (tuples in :data:`RANKED_COLUMNS` order, best first), each with what
         the public sees of its participant (name, masked phone, area, unit,
-        as they are now), in one transaction. With
-        ``undecided_only``, only while the round is in no judges' phase (its
-        row locked meanwhile): False, and nothing written, when it is."""
+        as they are now): written as a new generation by chunks, then made
+        current in one tiny transaction (``storage/generations.py``), so
+        answer saves never wait long behind it and readers see the old rows
+        until then. With ``undecided_only``, only while the round is in no
+        judges' phase (its row locked at the switch): False, and nothing
+        kept, when it is. False too when a newer generation was made
+        current meanwhile (another node's ranking: the newer one stands)."""
+        round_id = head.round_id
+        generation = await new_generation(self.db)
 
-        def fn(conn: Conn) -> bool:
+        def chunk(conn: Conn, part: list[Sequence[Any]]) -> None:
+            conn.execute(_STAGING)
+            bulk_insert(conn, "ranked_staging", RANKED_COLUMNS, part)
+            conn.execute(_FROM_STAGING, (generation, round_id, round_id))
+            conn.execute("DELETE FROM ranked_staging")
+
+        def switch(conn: Conn) -> bool:
             if undecided_only:
-                row = conn.execute(
-                    "SELECT phase FROM rounds WHERE id = ?" + for_update(conn), (head.round_id,)
-                ).fetchone()
+                row = conn.execute("SELECT phase FROM rounds WHERE id = ?" + for_update(conn), (round_id,)).fetchone()
                 if row is None or Phase(row[0]) in DECIDED:
                     return False
-            conn.execute("DELETE FROM standing_entries WHERE round_id = ?", (head.round_id,))
-            conn.execute("DELETE FROM standings WHERE round_id = ?", (head.round_id,))
-            conn.execute(
+            row = conn.execute(
                 "INSERT INTO standings (round_id, phase, rule, true_figure, size, computed_at, digest, signature,"
-                " closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " closes_at, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET"
+                " phase = excluded.phase, rule = excluded.rule, true_figure = excluded.true_figure,"
+                " size = excluded.size, computed_at = excluded.computed_at, digest = excluded.digest,"
+                " signature = excluded.signature, closes_at = excluded.closes_at, generation = excluded.generation"
+                " WHERE standings.generation < excluded.generation RETURNING round_id",
                 (
-                    head.round_id,
+                    round_id,
                     head.phase.value,
                     head.rule,
                     head.true_figure,
@@ -196,15 +216,20 @@ class LeaderboardStore:
                     head.digest,
                     head.signature,
                     None if head.closes_at is None else to_ms(head.closes_at),
+                    generation,
                 ),
-            )
-            conn.execute(_STAGING)
-            bulk_insert(conn, "ranked_staging", RANKED_COLUMNS, rows)
-            conn.execute(_FROM_STAGING, (head.round_id, head.round_id))
-            conn.execute("DELETE FROM ranked_staging")
-            return True
+            ).fetchone()
+            return row is not None
 
-        return await self.db.write(fn)
+        try:
+            await write_chunks(self.db, rows, chunk)
+            saved = await self.db.write(switch)
+        except Exception:
+            await drop(self.db, "standing_entries", "round_id", round_id, range(generation, generation + 1))
+            raise
+        kept = range(0, generation) if saved else range(generation, generation + 1)
+        await drop(self.db, "standing_entries", "round_id", round_id, kept)
+        return saved
 
     async def restamp(self, round_id: int, phase: Phase, *, digest: str, signature: str) -> None:
         """The stored standings, unchanged, now stand for ``phase``, with the
@@ -267,9 +292,9 @@ class LeaderboardStore:
         def fn(conn: Conn) -> list[StoredEntry]:
             rows = tuples(
                 conn,
-                f"SELECT {_ENTRY_COLUMNS} FROM standing_entries WHERE round_id = ? AND position > ? AND position <= ?"
-                " ORDER BY position",
-                (round_id, offset, last),
+                f"SELECT {_ENTRY_COLUMNS} FROM standing_entries WHERE round_id = ? AND {CURRENT}"
+                " AND position > ? AND position <= ? ORDER BY position",
+                (round_id, round_id, offset, last),
             )
             return list(map(StoredEntry._make, rows))
 
@@ -281,7 +306,8 @@ class LeaderboardStore:
         def fn(conn: Conn) -> list[OwnPlace]:
             rows = conn.execute(
                 "SELECT e.round_id, s.phase, e.rank, e.score, s.size FROM standing_entries e"
-                " JOIN standings s ON s.round_id = e.round_id WHERE e.user_id = ? ORDER BY e.round_id",
+                " JOIN standings s ON s.round_id = e.round_id AND s.generation = e.generation WHERE e.user_id = ?"
+                " ORDER BY e.round_id",
                 (user_id,),
             )
             return [OwnPlace(r[0], Phase(r[1]), r[2], r[3], r[4]) for r in rows]

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from contest.domain.models import Phase
 from contest.domain.ranking import OverallEntry, OverallSums
 from contest.storage.codec import dumps, from_ms, to_ms
+from contest.storage.generations import drop, new_generation, write_chunks
 from contest.storage.sql import Conn, Database, bulk_insert, tuples
 
 
@@ -83,56 +84,72 @@ class OverallStore:
             "SELECT e.user_id, COUNT(*), CAST(SUM(e.score) AS BIGINT),"
             " CAST(SUM(CASE WHEN s.true_figure IS NULL THEN 0 ELSE COALESCE(e.error, w.worst + 1) END) AS BIGINT),"
             " CAST(SUM(e.duration_ms) AS BIGINT), MAX(e.submitted_at)"
-            " FROM standing_entries e JOIN standings s ON s.round_id = e.round_id"
-            " JOIN (SELECT round_id, COALESCE(MAX(error), 0) AS worst FROM standing_entries"
-            f" WHERE round_id IN ({marks}) GROUP BY round_id) w ON w.round_id = e.round_id"
+            " FROM standing_entries e JOIN standings s ON s.round_id = e.round_id AND s.generation = e.generation"
+            " JOIN (SELECT x.round_id, COALESCE(MAX(x.error), 0) AS worst FROM standing_entries x"
+            " JOIN standings sx ON sx.round_id = x.round_id AND sx.generation = x.generation"
+            f" WHERE x.round_id IN ({marks}) GROUP BY x.round_id) w ON w.round_id = e.round_id"
             f" WHERE e.round_id IN ({marks}) GROUP BY e.user_id"
         )
         return await self.db.read(lambda c: tuples(c, sql, (*round_ids, *round_ids)))
 
     async def save(self, head: OverallHead, entries: Iterable[OverallEntry]) -> None:
         """Replace the contest's overall standings with ``head`` and
-        ``entries`` (best first), in one transaction; each participant shown
-        (name, masked phone, area, unit) as the latest of the summed rounds
-        (by id) they are ranked in shows them."""
+        ``entries`` (best first): written as a new generation by chunks,
+        then made current in one tiny transaction (``storage/generations.py``;
+        a newer generation made current meanwhile stands). Each participant
+        is shown (name, masked phone, area, unit) as the latest of the summed
+        rounds (by id) they are ranked in shows them."""
         ids = [round_id for round_id, _phase in head.rounds]
+        generation = await new_generation(self.db)
         shown = (
-            f"INSERT INTO overall_entries (contest_id, {_COLUMNS})"
-            f" SELECT ?, {', '.join('o.' + c for c in _STAGED)}, e.name, e.phone, e.area, e.unit"
+            f"INSERT INTO overall_entries (contest_id, generation, {_COLUMNS})"
+            f" SELECT ?, ?, {', '.join('o.' + c for c in _STAGED)}, e.name, e.phone, e.area, e.unit"
             " FROM overall_staging o JOIN standing_entries e ON e.user_id = o.user_id AND e.round_id ="
-            " (SELECT MAX(x.round_id) FROM standing_entries x WHERE x.user_id = o.user_id"
-            f" AND x.round_id IN ({_marks(len(ids))}))"
+            " (SELECT MAX(x.round_id) FROM standing_entries x JOIN standings sx ON sx.round_id = x.round_id"
+            f" AND sx.generation = x.generation WHERE x.user_id = o.user_id AND x.round_id IN ({_marks(len(ids))}))"
+            " AND e.generation = (SELECT generation FROM standings WHERE round_id = e.round_id)"
             " ORDER BY o.position"
         )
 
-        def fn(conn: Conn) -> None:
-            conn.execute("DELETE FROM overall_entries WHERE contest_id = ?", (head.contest_id,))
-            conn.execute("DELETE FROM overall_standings WHERE contest_id = ?", (head.contest_id,))
-            conn.execute(
-                "INSERT INTO overall_standings (contest_id, rule, rounds, size, computed_at) VALUES (?, ?, ?, ?, ?)",
+        def chunk(conn: Conn, part: list[Sequence[Any]]) -> None:
+            conn.execute(_STAGING)
+            bulk_insert(conn, "overall_staging", _STAGED, part)
+            conn.execute(shown, (head.contest_id, generation, *ids))
+            conn.execute("DELETE FROM overall_staging")
+
+        def switch(conn: Conn) -> bool:
+            row = conn.execute(
+                "INSERT INTO overall_standings (contest_id, rule, rounds, size, computed_at, generation)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (contest_id) DO UPDATE SET rule = excluded.rule,"
+                " rounds = excluded.rounds, size = excluded.size, computed_at = excluded.computed_at,"
+                " generation = excluded.generation WHERE overall_standings.generation < excluded.generation"
+                " RETURNING contest_id",
                 (
                     head.contest_id,
                     head.rule,
                     dumps([[round_id, phase.value] for round_id, phase in head.rounds]),
                     head.size,
                     to_ms(head.computed_at),
+                    generation,
                 ),
-            )
-            conn.execute(_STAGING)
-            bulk_insert(conn, "overall_staging", _STAGED, ((p, *e) for p, e in enumerate(entries, start=1)))
-            conn.execute(shown, (head.contest_id, *ids))
-            conn.execute("DELETE FROM overall_staging")
+            ).fetchone()
+            return row is not None
 
-        await self.db.write(fn)
+        rows = ((p, *e) for p, e in enumerate(entries, start=1))
+        try:
+            await write_chunks(self.db, rows, chunk)
+            saved = await self.db.write(switch)
+        except Exception:
+            await drop(self.db, "overall_entries", "contest_id", head.contest_id, range(generation, generation + 1))
+            raise
+        kept = range(0, generation) if saved else range(generation, generation + 1)
+        await drop(self.db, "overall_entries", "contest_id", head.contest_id, kept)
 
     async def clear(self, contest_id: int) -> None:
         """No overall standings for the contest (none of its rounds is published)."""
-
-        def fn(conn: Conn) -> None:
-            conn.execute("DELETE FROM overall_entries WHERE contest_id = ?", (contest_id,))
-            conn.execute("DELETE FROM overall_standings WHERE contest_id = ?", (contest_id,))
-
-        await self.db.write(fn)
+        await self.db.write(lambda c: c.execute("DELETE FROM overall_standings WHERE contest_id = ?", (contest_id,)))
+        # Rows of a generation taken after this one (a save begun meanwhile) stay.
+        await drop(self.db, "overall_entries", "contest_id", contest_id, range(0, await new_generation(self.db)))
 
     async def head(self, contest_id: int) -> OverallHead | None:
         row = await self.db.read(
@@ -148,9 +165,10 @@ class OverallStore:
 
         def fn(conn: Conn) -> list[OverallRow]:
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM overall_entries WHERE contest_id = ? AND position > ? AND position <= ?"
-                " ORDER BY position",
-                (contest_id, offset, offset + limit),
+                f"SELECT {_COLUMNS} FROM overall_entries WHERE contest_id = ?"
+                " AND generation = (SELECT generation FROM overall_standings WHERE contest_id = ?)"
+                " AND position > ? AND position <= ? ORDER BY position",
+                (contest_id, contest_id, offset, offset + limit),
             )
             return [_row(r) for r in rows]
 
