@@ -2,7 +2,8 @@
 no table cell hides part of its content, nothing overflows the screen, no
 badge, legend item or document number is split across lines, every
 button (and link styled as one) is at least 44 px high and 8 px away from the
-next one (WCAG 2.5.8 target size, with room to spare)."""
+next one (WCAG 2.5.8 target size, with room to spare), and every field, tick
+box or radio label and short link (``a.tap``) is 44 px high."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import Server, add_staff
 from tests.e2e.test_browser import PASSWORD, browser, participant, phone, pytestmark  # noqa: F401  (fixtures)
-from tests.e2e.test_console_browser import organiser
 
 # Faults as text, so that a failure names the page and the element.
 LAYOUT_FAULTS = """() => {
@@ -46,6 +46,12 @@ LAYOUT_FAULTS = """() => {
       if (Math.max(across, down) < 8 - 0.5) faults.push("closer than 8 px: " + name(el) + " / " + name(targets[j]));
     }
   });
+  const fields = modal.querySelectorAll("input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, "
+    + "a.tap, label:has(> input[type=checkbox]), label:has(> input[type=radio])");
+  for (const field of fields) {  // a field, a tick box's label, a short link: 44 px high too
+    const high = field.getBoundingClientRect().height;
+    if (seen(field) && high < 44 - 0.5) faults.push("lower than 44 px: " + name(field) + " " + high);
+  }
   return faults;
 }"""
 
@@ -100,7 +106,7 @@ def test_console_pages_fit_360_px(
     page = phone(java_script_enabled=False).new_page()
     page.goto(seeded_server.url + "/login")
     page.get_by_label("Số điện thoại, email hoặc tên đăng nhập").fill("bantochuc")
-    page.get_by_label("Mật khẩu").fill(organiser(seeded_server))
+    page.get_by_label("Mật khẩu").fill(add_staff(seeded_server, "organiser", "bantochuc", "Ban Tổ chức"))
     page.get_by_role("button", name="Đăng nhập").click()
     found = faults(page)
     page.get_by_role("link", name="Ngân hàng thử").first.click()
@@ -137,4 +143,7 @@ def test_console_pages_fit_360_px(
     page.get_by_role("link", name="Thống kê").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Thống kê")
     found += faults(page)
+    for path in ("/organiser/participants", "/organiser/contests/1/edit", "/organiser/contests/1/rounds/new"):
+        page.goto(seeded_server.url + path)  # search, dates and times, tick boxes and radios
+        found += faults(page)
     assert found == [], "\n".join(found)
