@@ -190,7 +190,7 @@ class Judging:
             int_or_none(user_id, minimum=1, maximum=ID_MAX),
         )
         if (attempt is None) == (participant is None):
-            raise Invalid({"attempt_id": "Chọn một bài thi (attempt_id) hoặc một thí sinh (user_id)."})
+            raise Invalid({"attempt_id": "Chọn loại một bài thi hoặc loại cả vòng thi của một thí sinh."})
         text = judging.written(reason, field="reason", limit=judging.REASON_MAX, missing="Hãy ghi lý do loại.")
         if attempt is not None:
             summary = await self._storage.attempts.summary(attempt)

@@ -203,7 +203,10 @@ async def attempt_page(request: Request, user: User) -> Response:
     review = await s.judging.complaint_window(found.attempt.round_id)
     correcting = review.phase in CORRECTING and can(user, Capability.CORRECT_KEYS)
     round_ = await s.catalog.round(found.attempt.round_id)
-    return render(request, "judge/attempt.html", found=found, round=round_, correcting=correcting)
+    disqualifying = review.phase is Phase.UNDER_REVIEW
+    return render(
+        request, "judge/attempt.html", found=found, round=round_, correcting=correcting, disqualifying=disqualifying
+    )
 
 
 @judge_page

@@ -119,9 +119,16 @@ def test_closed_round_to_certificate(browser: Browser, closing: tuple[Server, in
     judge.get_by_role("link", name="Vòng chung kết").click()
     move(judge, "Đang chấm")
     expect(judge.locator(".notice.ok")).to_have_text("Đã chuyển giai đoạn của vòng thi.")
-    judge.get_by_label("Mã bài thi").fill(str(attempts["chi"]))
-    judge.get_by_label("Lý do loại").fill("Trùng đáp án với một tài khoản khác")
-    judge.get_by_role("button", name="Loại", exact=True).click()
+    # Every attempt came from one address: each row carries a flag, wrapped within 360 px.
+    expect(judge.locator("#ranking .badge.flag", has_text="Cùng địa chỉ mạng").first).to_be_visible()
+    row = judge.locator("#ranking tr", has_text="Lê Văn Chi")
+    row.get_by_text("Loại…").click()  # a <details>: opens without JavaScript
+    badges = judge.locator("#ranking .badge.flag").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().right).concat([document.documentElement.scrollWidth])"
+    )
+    assert max(badges) <= 360, badges
+    row.get_by_label("Lý do loại").fill("Trùng đáp án với một tài khoản khác")
+    row.get_by_role("button", name="Loại bài thi này").click()
     expect(judge.locator(".notice.ok")).to_have_text("Đã loại và ghi vào nhật ký thao tác.")
     move(judge, "Kết quả tạm thời")
     expect(judge.locator(".notice.ok")).to_have_text("Đã chuyển giai đoạn của vòng thi.")
@@ -136,7 +143,7 @@ def test_closed_round_to_certificate(browser: Browser, closing: tuple[Server, in
     binh = participant_context.new_page()
     sign_in(binh, server, PEOPLE["binh"][1], PASSWORD)
     binh.goto(f"{server.url}/attempts/{attempts['binh']}/result")
-    binh.get_by_label("Câu hỏi (để trống nếu khiếu nại về kết quả)").fill("5")
+    binh.get_by_label("Khiếu nại về").select_option(label="Câu 5")
     binh.get_by_label("Nội dung khiếu nại").fill("Câu 5 tôi chọn đúng theo Luật nhưng bị chấm sai.")
     binh.get_by_role("button", name="Gửi khiếu nại").click()
     expect(binh.locator("#complaints .notice.ok")).to_contain_text("Đã gửi khiếu nại.")

@@ -48,6 +48,12 @@ def test_judge_reviews_and_participant_complains_through_pages(client: TestClien
     assert 'id="ranking"' in ranking and "Nguyễn Văn An" in ranking and "(được tính)" in ranking
     assert "0 thí sinh" in client.get(page + "?q=khong+co+ai").text
     assert client.get(page + "?page=0").status_code == 422
+    # Each row has its own "Loại" form (no id to type); so does the attempt's own page.
+    assert f'name="attempt_id" value="{attempt}"' in ranking and "Mã bài thi" not in ranking
+    assert f'name="attempt_id" value="{attempt}"' in client.get(f"/judging/attempts/{attempt}").text
+    typed = post(client, f"{page}/disqualifications", page, attempt_id="abc", reason="Làm quá nhanh")
+    assert typed.status_code == 422 and "Chọn loại một bài thi hoặc loại cả vòng thi của một thí sinh." in typed.text
+    assert "attempt_id" not in typed.text.split('id="ranking"')[0]  # the message names no field
     refused = post(client, f"{page}/disqualifications", page, attempt_id=str(attempt), reason="")
     assert refused.status_code == 422
     assert "Hãy ghi lý do loại." in refused.text
@@ -64,9 +70,16 @@ def test_judge_reviews_and_participant_complains_through_pages(client: TestClien
     sign_in(client, phone)
     shown = client.get(result).text
     assert f'action="/attempts/{attempt}/complaints"' in shown
+    chosen = re.search(r'<select id="question_id" name="question_id">(.*?)</select>', shown, re.S)
+    assert chosen and re.findall(r'<option value="(\d*)">([^<]*)</option>', chosen.group(1))[:3] == [
+        ("", "Về kết quả"),
+        ("1", "Câu 1"),
+        ("2", "Câu 2"),
+    ]
     empty = post(client, f"/attempts/{attempt}/complaints", result, question_id="2", text=" ")
     assert empty.status_code == 422
     assert 'aria-invalid="true"' in empty.text and "Hãy viết nội dung khiếu nại." in empty.text
+    assert '<option value="2" selected>Câu 2</option>' in empty.text  # the question chosen is kept
     filed = post(client, f"/attempts/{attempt}/complaints", result, question_id="2", text="Câu 2 có hai đáp án.")
     assert filed.headers["location"] == f"{result}?notice=complained#complaints"
     assert "Chưa có trả lời." in client.get(result).text
