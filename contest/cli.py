@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from contest.clock import SystemClock
 from contest.config import Settings
@@ -366,6 +367,15 @@ def bank_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown_url(url: str) -> str:
+    """A database URL as a message may show it: without its password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
 def verify(args: argparse.Namespace) -> int:
     """Check an exported leaderboard copy against the site's public key (the
     PEM file given, else the one in the database): exit 0 when intact, 1 when
@@ -378,16 +388,25 @@ def verify(args: argparse.Namespace) -> int:
         return _fail("tệp không phải bản xuất bảng xếp hạng")
     if args.key:
         try:
-            key: str | None = Path(args.key).read_text(encoding="utf-8")
+            key = Path(args.key).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return _fail(f"không đọc được khoá {args.key}: {exc}")
     else:
+        url = Settings.from_env().database_url
+        where = _shown_url(url)
+        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+            # Never create an empty database here: a copy is checked against a site that exists.
+            return _fail(
+                f"không có cơ sở dữ liệu tại {where} (thư mục hiện tại: {Path.cwd()}): chạy lệnh với"
+                " CONTEST_DATABASE_URL của máy chủ, hoặc đưa khoá công khai của trang bằng --key khoa.pem"
+            )
         try:
-            key = asyncio.run(_with_storage(lambda services: services.storage.leaderboards.public_key()))
-        except (UnsupportedDatabase, SchemaTooNew) as exc:
-            return _fail(str(exc))
-    if key is None:
-        return _fail("cơ sở dữ liệu chưa có khoá ký: chưa bảng xếp hạng nào được công bố")
+            stored = asyncio.run(_with_storage(lambda services: services.storage.leaderboards.public_key()))
+        except (UnsupportedDatabase, SchemaTooNew, DatabaseUnavailable) as exc:
+            return _fail(f"{where}: {exc}")
+        if stored is None:
+            return _fail(f"cơ sở dữ liệu {where} chưa có khoá ký: chưa bảng xếp hạng nào được công bố ở đó")
+        key = stored
     try:
         verdict = publication.verify(copy, key)
     except ValueError as exc:

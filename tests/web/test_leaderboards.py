@@ -8,9 +8,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from contest.cli import main
+from contest.domain import publication
 from contest.domain.models import Role
 from tests.conftest import PASSWORD, World
 from tests.web.test_pages import csrf
@@ -117,3 +119,28 @@ def test_verify_says_a_copy_is_intact_or_altered(
     assert main(["verify", str(changed), "--key", str(key)]) == 1
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "Tệp nguyên vẹn" in out and "Tệp đã bị sửa" in out
+
+
+def test_verify_with_a_key_needs_no_database_and_without_one_says_where_it_looked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pair = publication.new_key_pair()
+    document = {"round_id": 1, "entries": []}
+    data = publication.canonical(document)
+    signed = {**document, "digest": publication.digest(data), "signature": publication.sign(data, pair.private_pem)}
+    copy = tmp_path / "ban-sao.json"
+    copy.write_text(json.dumps(signed))
+    key = tmp_path / "khoa.pem"
+    key.write_text(pair.public_pem)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CONTEST_DATABASE_URL", "postgresql://nobody:bi-mat@127.0.0.1:1/khong-co")
+    assert main(["verify", str(copy), "--key", str(key)]) == 0  # the database is never reached
+    monkeypatch.setenv("CONTEST_DATABASE_URL", "sqlite:///contest.db")
+    assert main(["verify", str(copy)]) == 1
+    err = capsys.readouterr().err
+    assert "không có cơ sở dữ liệu tại sqlite:///contest.db" in err and "--key" in err
+    assert not (tmp_path / "contest.db").exists()  # no empty database made
+    monkeypatch.setenv("CONTEST_DATABASE_URL", "postgresql://nobody:bi-mat@127.0.0.1:1/khong-co")
+    assert main(["verify", str(copy)]) == 1
+    err = capsys.readouterr().err
+    assert "postgresql://nobody:***@127.0.0.1:1/khong-co" in err and "bi-mat" not in err
