@@ -13,7 +13,10 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-WIDTH = 400
+from contest.web.render import format_number
+
+WIDTH = 340
+"""The drawing's width: a phone's column (about 310 px at 360 px) shows its 13-unit labels at about 12 px."""
 BAR = 22
 GAP = 8
 COLUMN_HEIGHT = 180
@@ -37,10 +40,12 @@ def _frame(key: str, title: str, desc: str, height: int, body: list[Markup]) -> 
     return head + Markup("").join(body) + Markup("</svg>")
 
 
-def bars(key: str, *, title: str, desc: str, rows: Sequence[tuple[str, int]], blank: str = "") -> Markup:
+def bars(
+    key: str, *, title: str, desc: str, rows: Sequence[tuple[str, int]], blank: str = "", lang: str = "vi"
+) -> Markup:
     """One horizontal bar per (label, value), the label (``blank`` for an
-    empty one) above its bar and the value at its end, so long Vietnamese
-    names never need a wide chart."""
+    empty one) above its bar and the value at its end (written as ``lang``
+    writes numbers), so long Vietnamese names never need a wide chart."""
     top = max((v for _, v in rows), default=0) or 1
     body: list[Markup] = []
     y = 0
@@ -48,12 +53,12 @@ def bars(key: str, *, title: str, desc: str, rows: Sequence[tuple[str, int]], bl
         length = round((WIDTH - 60) * value / top)
         body.append(_LABEL.format(x=0, y=y + 14, fill=MUTED, text=label or blank))
         body.append(_BAR.format(y=y + 18, width=max(length, 1), height=BAR - 8, fill=INK))
-        body.append(_LABEL.format(x=length + 6, y=y + 30, fill="#000", text=value))
+        body.append(_LABEL.format(x=length + 6, y=y + 30, fill="#000", text=format_number(value, lang)))
         y += BAR + GAP + 12
     return _frame(key, title, desc, max(y, BAR), body)
 
 
-def columns(key: str, *, title: str, desc: str, rows: Sequence[tuple[str, int]]) -> Markup:
+def columns(key: str, *, title: str, desc: str, rows: Sequence[tuple[str, int]], lang: str = "vi") -> Markup:
     """One column per (label, value) in order, as a histogram or a day-by-day
     series: the tallest's value on the axis, the first, middle and last
     labels under it."""
@@ -62,7 +67,7 @@ def columns(key: str, *, title: str, desc: str, rows: Sequence[tuple[str, int]])
     step = (WIDTH - 40) / count
     body = [
         _AXIS.format(y=COLUMN_HEIGHT, x=WIDTH, stroke=MUTED),
-        _LABEL.format(x=0, y=12, fill=MUTED, text=top),
+        _LABEL.format(x=0, y=12, fill=MUTED, text=format_number(top, lang)),
     ]
     shown = {0, count // 2, count - 1}
     for i, (label, value) in enumerate(rows):

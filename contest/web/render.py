@@ -77,18 +77,21 @@ def phase_label(round_: Round, now: datetime) -> str:
     return phases.LABELS[phases.effective(round_, now)]
 
 
-THOUSANDS = {"vi": ".", "en": ","}
-"""The thousands separator of each language: 30.038 in Vietnamese, 30,038 in English."""
+SEPARATORS = {"vi": {ord(","): ".", ord("."): ","}, "en": {}}
+"""How each language writes thousands and decimals: 30.038 and 2,5 in
+Vietnamese (TCVN, as Vietnamese text writes them), 30,038 and 2.5 in English."""
 
 
-def format_number(value: int, lang: str = "vi") -> str:
-    """A whole number as the language writes it (:data:`THOUSANDS`)."""
-    return f"{value:,}".replace(",", THOUSANDS[lang])
+def format_number(value: float, lang: str = "vi", places: int = 0) -> str:
+    """A number as the language writes it (:data:`SEPARATORS`), rounded to
+    ``places`` decimals: ``format_number(2.5, places=1)`` is "2,5"."""
+    text = f"{value:,}" if isinstance(value, int) and not places else f"{value:,.{places}f}"
+    return text.translate(SEPARATORS[lang])
 
 
 @jinja2.pass_context
-def _number_filter(context: jinja2.runtime.Context, value: int) -> str:
-    return format_number(value, context["lang"])
+def _number_filter(context: jinja2.runtime.Context, value: float, places: int = 0) -> str:
+    return format_number(value, context["lang"], places)
 
 
 _HYPHENATED = re.compile(r"\S{0,20}\w-\w\S{0,20}")

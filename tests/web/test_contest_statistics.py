@@ -95,7 +95,7 @@ def test_console_contest_stats_chart_each_figure_beside_its_table(
     html = page.text
     assert html.count('<svg class="chart"') == 3  # days, areas, units
     assert '<dd id="participants">3</dd>' in html
-    assert '<td data-label="Tỉ lệ tham gia">50.0 %</td>' in html
+    assert '<td data-label="Tỉ lệ tham gia">50,0 %</td>' in html
     assert "/participants/xlsx" in html  # organisers may download the participants
     client.cookies.clear()
     sign_in_staff(client, world, Role.JUDGE, "giamkhao")

@@ -7,6 +7,12 @@ from contest.web.render import format_number, keep_whole
 
 def test_numbers_follow_the_language() -> None:
     assert [format_number(30038), format_number(1234, "en"), format_number(7, "en")] == ["30.038", "1,234", "7"]
+    assert [format_number(2.5, places=1), format_number(-0.125, places=2), format_number(1234.5, "en", 1)] == [
+        "2,5",
+        "-0,12",
+        "1,234.5",
+    ]
+    assert format_number(30038.04, places=1) == "30.038,0"
 
 
 def test_keep_whole_wraps_hyphenated_tokens_and_escapes_the_rest() -> None:
