@@ -150,14 +150,22 @@ class SessionCheck:
 CONSOLE = "/organiser"
 CONSOLE_CAPABILITY = Capability.MANAGE_BANKS
 """Where staff work, and what it takes to enter (its front page lists the
-banks). Judges have no page of their own yet: they keep the home page."""
+banks)."""
+
+JUDGING = "/judging"
+"""Where judges work (``web/judges.py``), for those who may judge a round."""
 
 
 def landing(user: User, wanted: str) -> str:
     """Where to send ``user`` after signing in: back where they were going
-    (``wanted``, a local path), except that staff who may enter the console
-    and were headed for the home page land there."""
-    return CONSOLE if wanted == "/" and can(user, CONSOLE_CAPABILITY) else wanted
+    (``wanted``, a local path), except that staff headed for the home page
+    land where their role lets them work: the console, else the judges'
+    rounds."""
+    if wanted != "/":
+        return wanted
+    if can(user, CONSOLE_CAPABILITY):
+        return CONSOLE
+    return JUDGING if can(user, Capability.JUDGE_ROUND) else wanted
 
 
 async def sign_out(request: Request) -> None:

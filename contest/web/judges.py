@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.domain import phases
-from contest.domain.models import Phase, User
+from contest.domain.models import Phase, Round, User
 from contest.domain.numbers import int_or_none
 from contest.domain.permissions import Capability, can
 from contest.errors import ContestError, Invalid
@@ -45,12 +45,18 @@ def services(request: Request) -> Services:
 
 @judge_page
 async def rounds(request: Request, user: User) -> Response:
-    """Every round with the phase it is in, those a judge acts on first."""
+    """Every round with the phase it is in, grouped by contest: in each
+    contest those a judge acts on first, the contest with the round most in
+    need of a judge first."""
     s = services(request)
     now = s.clock.now()
     listed = [(r, phases.effective(r, now)) for r in await s.catalog.rounds()]
     listed.sort(key=lambda rp: (rp[1] not in phases.MOVES, -rp[0].closes_at.timestamp()))
-    return render(request, "judge/rounds.html", rounds=listed, labels=phases.LABELS, movable=phases.MOVES)
+    grouped: dict[int, list[tuple[Round, Phase]]] = {}
+    for r, phase in listed:
+        grouped.setdefault(r.contest_id, []).append((r, phase))
+    contests = [(await s.catalog.contest(contest_id), found) for contest_id, found in grouped.items()]
+    return render(request, "judge/rounds.html", contests=contests, labels=phases.LABELS, movable=phases.MOVES)
 
 
 async def _round_page(request: Request, user: User, round_id: int, *, status: int = 200, error: str = "") -> Response:

@@ -40,7 +40,8 @@ def test_judge_reviews_and_participant_complains_through_pages(client: TestClien
 
     sign_in_staff(client, world, Role.JUDGE, "giamkhao")
     page = f"/judging/rounds/{world.open_round}"
-    assert f'<a href="{page}">Vòng mở</a>' in client.get("/judging").text
+    listed = client.get("/judging").text
+    assert f'<a href="{page}">Vòng mở</a>' in listed and "<h2>Cuộc thi thử</h2>" in listed  # grouped by contest
     moved = post(client, f"{page}/phase", page, phase="under_review", note="Bắt đầu chấm")
     assert (moved.status_code, moved.headers["location"]) == (303, f"{page}?notice=phase")
     assert "Đã chuyển giai đoạn của vòng thi." in client.get(moved.headers["location"]).text

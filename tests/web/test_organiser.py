@@ -568,7 +568,7 @@ def _login(client: TestClient, login: str, next_url: str | None = None) -> str:
     [
         (Role.ORGANISER, None, "/organiser"),
         (Role.ADMIN, None, "/organiser"),
-        (Role.JUDGE, None, "/"),
+        (Role.JUDGE, None, "/judging"),
         (Role.ORGANISER, "/organiser/banks/1", "/organiser/banks/1"),
     ],
 )
