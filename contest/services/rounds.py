@@ -9,7 +9,7 @@ from datetime import datetime
 
 from contest.clock import Clock
 from contest.domain import judging, phases, prizes
-from contest.domain.models import Phase, User
+from contest.domain.models import Phase, Round, User
 from contest.domain.permissions import Capability, require
 from contest.domain.text import read_choice, read_text
 from contest.errors import Invalid, NotFound
@@ -56,10 +56,7 @@ class Rounds:
         current = phases.effective(replace(round_, stored_phase=stored), now)
         phases.check_move(current, target)
         if target is Phase.FINAL:
-            review = await self._storage.judging.review(round_id)
-            assert review is not None  # the round exists: its phase was just read
-            judging.check_final(review, now)
-            prizes.check_settled((await settled(self._storage, round_)).awards)
+            await self._check_final(round_, now)
         moved = await self._storage.phases.move(
             round_id=round_id, stored=stored, from_phase=current, to=target, user_id=user.id, note=text, now=now
         )
@@ -69,6 +66,27 @@ class Rounds:
         if target in (Phase.PROVISIONAL, Phase.FINAL):
             await self._publish(round_id, user, now)
         return target
+
+    async def _check_final(self, round_: Round, now: datetime) -> None:
+        """Raise :class:`phases.PhaseRefused` (409) when final results are
+        not allowed at ``now`` (:func:`judging.check_final`,
+        :func:`prizes.check_settled`)."""
+        review = await self._storage.judging.review(round_.id)
+        if review is None:
+            raise NotFound("Không tìm thấy vòng thi.")
+        judging.check_final(review, now)
+        prizes.check_settled((await settled(self._storage, round_)).awards)
+
+    async def final_refusal(self, user: User, round_id: int) -> str:
+        """Why final results cannot be published now (the complaint window
+        still open, complaints unanswered, prize ties undecided), "" when
+        they can: the judges' page shows the choice disabled with it."""
+        require(user, Capability.JUDGE_ROUND)
+        try:
+            await self._check_final(await self._catalog.round(round_id), self._clock.now())
+        except phases.PhaseRefused as exc:
+            return exc.message
+        return ""
 
     async def _publish(self, round_id: int, user: User, now: datetime) -> None:
         """Keep the ranks just published; when results were published before,

@@ -70,6 +70,8 @@ async def _round_page(request: Request, user: User, round_id: int, *, status: in
     ranking = None
     if current in phases.DECIDED:  # ranked when it moved under review
         ranking = await s.judging.review_ranking(user, round_id, request.query_params.get("page"), query)
+    moves = sorted(phases.MOVES.get(current, frozenset()), key=list(Phase).index)
+    refused = {Phase.FINAL: await s.rounds.final_refusal(user, round_id)} if Phase.FINAL in moves else {}
     return render(
         request,
         "judge/round.html",
@@ -77,7 +79,8 @@ async def _round_page(request: Request, user: User, round_id: int, *, status: in
         round=round_,
         phase=current,
         labels=phases.LABELS,
-        moves=sorted(phases.MOVES.get(current, frozenset()), key=list(Phase).index),
+        moves=moves,
+        refused=refused,
         review=review,
         window_open=review.window_open(s.clock.now()),
         complaints=await s.judging.complaints(user, round_id),

@@ -86,6 +86,8 @@ def test_judge_reviews_and_participant_complains_through_pages(client: TestClien
     assert "Chưa có trả lời." in client.get(result).text
 
     sign_in(client, "giamkhao")
+    shown = client.get(page).text  # final results offered disabled, with the reason
+    assert 'value="final" disabled' in shown and "Thời hạn khiếu nại chưa hết" in shown
     final = post(client, f"{page}/phase", page, phase="final")
     assert final.status_code == 409
     assert "Thời hạn khiếu nại chưa hết" in final.text
@@ -93,7 +95,9 @@ def test_judge_reviews_and_participant_complains_through_pages(client: TestClien
     shown = client.get(page).text
     answer = re.search(r'action="(/judging/complaints/\d+/answer)"', shown)
     assert answer and "Câu 2 có hai đáp án." in shown
+    assert 'value="final" disabled' in shown and "Còn 1 khiếu nại chưa được trả lời" in shown
     assert post(client, answer.group(1), page, text="Đáp án B đúng; giữ nguyên.").status_code == 303
+    assert 'value="final" disabled' not in client.get(page).text
     assert post(client, f"{page}/phase", page, phase="final").status_code == 303
 
     sign_in(client, phone)
@@ -123,6 +127,7 @@ def test_tie_across_a_prize_boundary_is_shown_to_the_judges(
     page = f"/judging/rounds/{world.open_round}"
     post(client, f"{page}/phase", page, phase="under_review")
     shown = client.get(page).text
+    assert '<p id="complaint-window">Không nhận khiếu nại</p>' in shown  # a 0-hour window
     assert (
         "Đồng hạng ở ranh giới giải, Ban Giám khảo quyết định: hạng 1: Nguyễn Văn An, Trần Thị Bình"
         " (1 Giải Nhất, 1 không giải)"
