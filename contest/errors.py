@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from contest.domain.durations import format_duration
+
 
 class ContestError(Exception):
     status = 400
@@ -78,8 +80,11 @@ class Invalid(ContestError):
 class TooManyRequests(ContestError):
     status = 429
     code = "too_many_requests"
-    message = "Bạn thao tác quá nhiều lần. Vui lòng thử lại sau ít phút."
+    message = "Bạn thao tác quá nhiều lần. Vui lòng thử lại sau {wait}."
 
     def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
-        super().__init__(message)
+        """``message`` says ``{wait}`` where the wait goes: ``retry_after``
+        seconds (the Retry-After header's) in words, "1 giờ", "10 phút"
+        (:func:`~contest.domain.durations.format_duration`)."""
+        super().__init__((message or self.message).format(wait=format_duration(retry_after * 1000)))
         self.retry_after = retry_after

@@ -28,8 +28,8 @@ TAKEN = {
 
 
 DISABLED = "Tài khoản này đã bị khoá. Vui lòng liên hệ Ban Tổ chức."
-TOO_MANY_REGISTRATIONS = "Có quá nhiều lượt đăng ký từ địa chỉ mạng của bạn. Vui lòng thử lại sau ít phút."
-TOO_MANY_SIGN_INS = "Có quá nhiều lượt đăng nhập từ địa chỉ mạng của bạn. Vui lòng thử lại sau ít phút."
+TOO_MANY_REGISTRATIONS = "Có quá nhiều lượt đăng ký từ địa chỉ mạng của bạn. Vui lòng thử lại sau {wait}."
+TOO_MANY_SIGN_INS = "Có quá nhiều lượt đăng nhập từ địa chỉ mạng của bạn. Vui lòng thử lại sau {wait}."
 
 
 class AccountTaken(Conflict):
@@ -123,9 +123,8 @@ class Accounts:
         elif busy:
             raise TooManyRequests(TOO_MANY_SIGN_INS, retry_after=self._settings.limit_window_seconds)
         elif many or counts.get(pair, 0) >= self._settings.login_max_failures:
-            minutes = max(1, self._settings.login_window_seconds // 60)
             raise TooManyRequests(
-                f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait}.",
                 retry_after=self._settings.login_window_seconds,
             )
         found = await self._storage.accounts.for_login(name) if name else None
@@ -184,9 +183,8 @@ class Accounts:
         if (await self._storage.accounts.login_failures([key], since=since)).get(key, 0) >= (
             self._settings.login_max_failures
         ):
-            minutes = max(1, self._settings.login_window_seconds // 60)
             raise TooManyRequests(
-                f"Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+                "Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau {wait}.",
                 retry_after=self._settings.login_window_seconds,
             )
         password_hash = await self._storage.accounts.password_hash(user.id)

@@ -36,7 +36,7 @@ class ChallengeRequired(TooManyRequests):
     code = "challenge_required"
     message = (
         "Vui lòng chờ ô xác minh chống gửi tự động hoàn tất rồi gửi lại. Trình duyệt chưa chạy JavaScript: "
-        "hãy bật JavaScript, hoặc thử lại sau một giờ."
+        "hãy bật JavaScript, hoặc thử lại sau {wait}."
     )
 
 

@@ -103,9 +103,8 @@ class Codes:
             per_client=s.code_sends_per_address,
         )
         if issued is None:
-            minutes = max(1, s.code_window_seconds // 60)
             raise TooManyRequests(
-                f"Đã gửi nhiều mã trong thời gian ngắn. Vui lòng thử lại sau {minutes} phút.",
+                "Đã gửi nhiều mã trong thời gian ngắn. Vui lòng thử lại sau {wait}.",
                 retry_after=s.code_window_seconds,
             )
         return code

@@ -43,7 +43,7 @@ NEEDS_CODE = (
 )
 TOO_MANY_TAKEN = (
     "Có quá nhiều lượt nhập thông tin đã được tài khoản khác dùng từ địa chỉ mạng của bạn."
-    " Vui lòng thử lại sau ít phút."
+    " Vui lòng thử lại sau {wait}."
 )
 BAD_PHONE = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
 PHONE_SMS = "Ma xac minh doi so dien thoai Hoi thi truc tuyen: {code}. Het han sau {minutes} phut. Khong dua ma cho ai."

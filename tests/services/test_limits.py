@@ -97,6 +97,7 @@ def test_registrations_are_capped_per_address_and_per_24(settings: Settings, clo
             await register(s, world, "203.0.113.7")
         assert refused.value.retry_after == 600
         assert refused.value.code == "too_many_requests"
+        assert refused.value.message.endswith("Vui lòng thử lại sau 10 phút.")  # the wait Retry-After says
         await register(s, world, "203.0.113.8")
         await register(s, world, "203.0.113.9")
         with pytest.raises(TooManyRequests):  # the /24 has had its five

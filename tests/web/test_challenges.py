@@ -56,6 +56,7 @@ def test_api_challenge_round_trip_registers_and_refuses_a_replay(no_leeway: tupl
     missing = client.post("/api/v1/register", json=registration(world))
     assert (missing.status_code, missing.json()["error"]) == (429, "challenge_required")
     assert missing.headers["retry-after"] == "3600"
+    assert missing.json()["message"].endswith("hãy bật JavaScript, hoặc thử lại sau 1 giờ.")  # the wait it says
 
 
 def test_api_sign_in_after_failures_needs_a_solution_and_then_succeeds(no_leeway: tuple[TestClient, World]) -> None:
