@@ -35,8 +35,8 @@ SOLUTION_MAX = 2_000
 class ChallengeRequired(TooManyRequests):
     code = "challenge_required"
     message = (
-        "Vui lòng chờ ô xác minh chống gửi tự động hoàn tất rồi gửi lại. Trình duyệt chưa chạy JavaScript: "
-        "hãy bật JavaScript, hoặc thử lại sau {wait}."
+        "Cần xác minh chống gửi tự động: hãy bật JavaScript rồi gửi lại (ô xác minh tự hoàn tất trong vài giây), "
+        "hoặc thử lại sau {wait}."
     )
 
 

@@ -56,7 +56,9 @@ def test_api_challenge_round_trip_registers_and_refuses_a_replay(no_leeway: tupl
     missing = client.post("/api/v1/register", json=registration(world))
     assert (missing.status_code, missing.json()["error"]) == (429, "challenge_required")
     assert missing.headers["retry-after"] == "3600"
-    assert missing.json()["message"].endswith("hãy bật JavaScript, hoặc thử lại sau 1 giờ.")  # the wait it says
+    assert missing.json()["message"].endswith(
+        "hãy bật JavaScript rồi gửi lại (ô xác minh tự hoàn tất trong vài giây), hoặc thử lại sau 1 giờ."
+    )  # the wait it says
 
 
 def test_api_sign_in_after_failures_needs_a_solution_and_then_succeeds(no_leeway: tuple[TestClient, World]) -> None:
@@ -96,7 +98,10 @@ def test_register_page_shows_the_widget_and_works_without_javascript_within_limi
     refused = post_register(client, world)
     assert refused.status_code == 429
     assert refused.headers["retry-after"] == "3600"
-    assert "Trình duyệt chưa chạy JavaScript: hãy bật JavaScript" in refused.text
+    assert (
+        "hãy bật JavaScript rồi gửi lại (ô xác minh tự hoàn tất trong vài giây), hoặc thử lại sau 1 giờ."
+        in refused.text
+    )
     solved = post_register(client, world, altcha=solve(client.get("/api/v1/challenge").json()))
     assert solved.status_code == 303
 
