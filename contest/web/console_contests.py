@@ -281,9 +281,12 @@ async def edit_round(request: Request, user: User) -> Response:
     round_ = await s.catalog.round(request.path_params["round_id"])
     contest = await s.catalog.contest(round_.contest_id)
     if request.method == "POST":
-        values = await _posted(request)
+        posted = await _posted(request)
+        # Once locked a setting's field is disabled, so not sent: it stays as it is, and is shown so again.
+        locked = await has_attempts(s.storage, actor=user, round_id=round_.id)
+        values = {**_round_values(round_), **posted} if locked else posted
         try:
-            await change_round(s.storage, actor=user, contest=contest, round_=round_, fields=values, now=s.clock.now())
+            await change_round(s.storage, actor=user, contest=contest, round_=round_, fields=posted, now=s.clock.now())
         except Invalid as exc:
             return await _round_form(
                 request, user, contest=contest, round_=round_, values=values, errors=exc.errors, status=exc.status

@@ -173,6 +173,14 @@ def test_console_round_with_attempts_keeps_what_could_change_a_result(
     path = f"/organiser/rounds/{world.open_round}/edit"
     page = staff.get(path)
     assert "Vòng thi đã có bài thi: chỉ sửa được tên, mô tả và dời giờ đóng muộn hơn." in page.text
+    # What could change a result is read-only; the title, description and close stay editable.
+    editable, *locked = re.split(r'<fieldset disabled class="locked"', page.text)
+    assert len(locked) == 2 and 'name="title"' in editable and 'name="closes_at"' in locked[0]
+    assert 'name="opens_at"' in locked[0].split("</fieldset>")[0] and 'name="attempts_allowed"' in locked[1]
+    sent = {"csrf_token": csrf(page.text), "title": "Vòng mở (sửa)", "description": "", "closes_at": "2026-12-04T10:00"}
+    renamed = staff.post(path, data=sent, follow_redirects=False)  # what a browser sends: the enabled fields
+    assert renamed.status_code == 303, renamed.text
+    page = staff.get(path)
     values = dict(re.findall(r'name="(\w+)" type="\w+-?\w*" value="([^"]*)"', page.text))
     refused = staff.post(path, data={"csrf_token": csrf(page.text), **values, "attempts_allowed": "3"})
     assert refused.status_code == 409
@@ -184,12 +192,20 @@ def test_console_round_with_attempts_keeps_what_could_change_a_result(
     entries = staff.portal.call(  # type: ignore[union-attr]
         lambda: world.services.storage.audit.entries(subject=f"round:{world.open_round}")
     )
-    assert [(e.action, e.details) for e in entries] == [
-        (
-            "round.update",
-            {"before": {"closes_at": "2026-12-04T03:00:00+00:00"}, "after": {"closes_at": "2026-12-05T03:00:00+00:00"}},
-        )
-    ]
+    assert sorted((e.action, str(e.details)) for e in entries) == sorted(
+        [
+            (
+                "round.update",
+                str(
+                    {
+                        "before": {"closes_at": "2026-12-04T03:00:00+00:00"},
+                        "after": {"closes_at": "2026-12-05T03:00:00+00:00"},
+                    }
+                ),
+            ),
+            ("round.update", str({"before": {"title": "Vòng mở"}, "after": {"title": "Vòng mở (sửa)"}})),
+        ]
+    )
 
 
 def test_console_round_page_shows_live_figures(staff: TestClient, world: World, api_user: Any) -> None:
