@@ -16,7 +16,8 @@ to its round, and measures, through the platform's own services:
   overall leaderboard (summed in SQL);
 * ``write_wait``: during the ranking at close and the publication, every
   50 ms, a tiny write transaction (an update touching no row) through the
-  same writer an answer save goes through, timed from asking to commit: the
+  same writer an answer save goes through, timed from when it was due (so
+  an event loop held up by another thread counts) to its commit: the
   longest, and the 99th percentile, is about what a participant saving an
   answer in another round waits meanwhile;
 * a leaderboard page (the first, the middle and the last) and a
@@ -125,11 +126,16 @@ async def add_attempts(url: str, round_id: int, users: list[int], per_user: int,
 
 class WriteProbe:
     """Times a tiny write transaction every 50 ms while a step runs (see the
-    module docstring, ``write_wait``)."""
+    module docstring, ``write_wait``), from when it was due: an event loop
+    held up (another thread holding the GIL in one long C call) counts too.
+    ``late``: when (seconds into the step) a write waited over 0.3 s, and
+    how long."""
 
     def __init__(self, storage: Any) -> None:
         self._storage = storage
         self.waits: list[float] = []
+        self.late: list[tuple[float, float]] = []
+        self.began = time.perf_counter()
         self._task: asyncio.Task[None] | None = None
 
     async def _loop(self) -> None:
@@ -137,10 +143,14 @@ class WriteProbe:
             conn.execute("SELECT COUNT(*) FROM rounds WHERE id = -1").fetchone()
             conn.execute("UPDATE rounds SET title = title WHERE id = -1")
 
+        due = time.perf_counter()
         while True:
-            t = time.perf_counter()
             await self._storage.db.write(fn)
-            self.waits.append(time.perf_counter() - t)
+            done = time.perf_counter()
+            self.waits.append(done - due)
+            if done - due > 0.3:
+                self.late.append((round(due - self.began, 2), round(done - due, 2)))
+            due = done + 0.05
             await asyncio.sleep(0.05)
 
     def __enter__(self) -> WriteProbe:
@@ -151,12 +161,13 @@ class WriteProbe:
         assert self._task is not None
         self._task.cancel()
 
-    def summary(self, name: str) -> dict[str, float]:
+    def summary(self, name: str) -> dict[str, Any]:
         waits = sorted(self.waits) or [0.0]
         return {
             f"{name}_write_wait_max_ms": round(waits[-1] * 1000, 1),
             f"{name}_write_wait_p99_ms": round(waits[int(len(waits) * 0.99)] * 1000, 1),
             f"{name}_writes": len(self.waits),
+            f"{name}_waits_over_300_ms": self.late,
         }
 
 

@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
@@ -71,6 +72,48 @@ def document(
 def canonical(doc: Mapping[str, Any]) -> bytes:
     """The canonical serialisation: sorted keys, no spaces, UTF-8."""
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+_OPENING = b'{"entries":['
+PIECE = 10_000
+"""Entries :func:`canonical_document` serialises in one call (about 40 ms)."""
+
+
+def canonical_document(
+    *, round_id: int, round_title: str, phase: str, rule: str, true_figure: int | None, entries: Iterable[PublicEntry]
+) -> bytes:
+    """``canonical(document(...))``, the same bytes (a test checks), made
+    :data:`PIECE` entries at a time from dictionaries made in key order:
+    faster (500,000 entries: 1.7 s instead of 2.0 s), and each piece one short call,
+    so the event loop's thread runs between pieces instead of waiting
+    seconds for one ``json.dumps`` to let go of the interpreter."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+    rest = canonical(
+        document(
+            round_id=round_id, round_title=round_title, phase=phase, rule=rule, true_figure=true_figure, entries=()
+        )
+    )
+    assert rest.startswith(_OPENING)  # "entries" sorts before every other key
+    pieces = []
+    it = iter(entries)
+    while piece := list(islice(it, PIECE)):
+        # Each entry's keys written in sorted order (PublicEntry's fields): no sort per entry.
+        dicts = [
+            {
+                "area": area,
+                "correct": correct,
+                "duration_seconds": duration_seconds,
+                "name": name,
+                "phone": phone,
+                "prediction": prediction,
+                "rank": rank,
+                "score": score,
+                "unit": unit,
+            }
+            for rank, name, phone, area, unit, score, correct, prediction, duration_seconds in piece
+        ]
+        pieces.append(encode(dicts)[1:-1].encode())
+    return b"".join((_OPENING, b",".join(pieces), rest[len(_OPENING) :]))
 
 
 def digest(data: bytes) -> str:

@@ -90,12 +90,13 @@ def _ranked(
         return ranking.rank(scored, rule, excluded_users=excluded_users, excluded_attempts=excluded_attempts)
 
 
-def _signed(doc: Callable[[], dict[str, Any]], private_pem: str) -> tuple[str, str]:
-    """The digest and signature of the leaderboard document ``doc`` makes
-    (made here, off the event loop: 500,000 entries take seconds)."""
+def _signed(data: Callable[[], bytes], private_pem: str) -> tuple[str, str]:
+    """The digest and signature of the canonical leaderboard document
+    ``data`` makes (made here, off the event loop: 500,000 entries take
+    seconds)."""
     with _collector_paused():
-        data = publication.canonical(doc())
-    return publication.digest(data), publication.sign(data, private_pem)
+        made = data()
+    return publication.digest(made), publication.sign(made, private_pem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +217,8 @@ class Leaderboards:
         rows = await store.entries(round_.id)
         keys = await store.key_pair(publication.new_key_pair(), self._clock.now())
 
-        def doc() -> dict[str, Any]:
-            return publication.document(
+        def data() -> bytes:
+            return publication.canonical_document(
                 round_id=round_.id,
                 round_title=round_.title,
                 phase=head.phase.value,
@@ -226,7 +227,7 @@ class Leaderboards:
                 entries=(public_entry(r) for r in rows),
             )
 
-        digest, signature = await asyncio.to_thread(_signed, doc, keys.private_pem)
+        digest, signature = await asyncio.to_thread(_signed, data, keys.private_pem)
         await store.restamp(round_.id, head.phase, digest=digest, signature=signature)
         return replace(head, digest=digest, signature=signature)
 
