@@ -41,7 +41,24 @@ class Flag:
     kind: str
     """``fast``, ``shared_address``, ``same_person`` or ``identical_answers``:
     for programs; people read ``reason``."""
-    reason: str
+    wording: str
+    """The reason with ``{…}`` where its figures go: what a page translates."""
+    figures: tuple[tuple[str, int | str], ...] = ()
+    """The figures ``wording`` takes, by name (counts, names)."""
+    duration_ms: int | None = None
+    """The time ``{time}`` in ``wording`` says, in words of the page's language."""
+
+    def values(self, lang: str = "vi") -> dict[str, int | str]:
+        """What goes into ``wording``, durations in ``lang``'s words."""
+        found = dict(self.figures)
+        if self.duration_ms is not None:
+            found["time"] = format_duration(self.duration_ms, lang)
+        return found
+
+    @property
+    def reason(self) -> str:
+        """The reason in Vietnamese, figures in."""
+        return self.wording.format(**self.values())
 
 
 def too_fast(*, correct: int, duration_ms: int) -> Flag | None:
@@ -51,7 +68,9 @@ def too_fast(*, correct: int, duration_ms: int) -> Flag | None:
         return None
     return Flag(
         "fast",
-        f"{correct} câu đúng trong {format_duration(duration_ms)}: dưới {SECONDS_PER_CORRECT} giây mỗi câu đúng.",
+        "{correct} câu đúng trong {time}: dưới {limit} giây mỗi câu đúng.",
+        (("correct", correct), ("limit", SECONDS_PER_CORRECT)),
+        duration_ms,
     )
 
 
@@ -60,7 +79,9 @@ def same_person(others: int) -> Flag | None:
     of the same name and year of birth, or None."""
     if others <= 0:
         return None
-    return Flag("same_person", f"Trùng họ tên và năm sinh với {others} tài khoản khác trong vòng thi.")
+    return Flag(
+        "same_person", "Trùng họ tên và năm sinh với {others} tài khoản khác trong vòng thi.", (("others", others),)
+    )
 
 
 def shared_address(others: int) -> Flag | None:
@@ -70,7 +91,8 @@ def shared_address(others: int) -> Flag | None:
         return None
     return Flag(
         "shared_address",
-        f"Cùng địa chỉ mạng với {others} tài khoản khác trong vòng {NEIGHBOUR_MINUTES} phút.",
+        "Cùng địa chỉ mạng với {others} tài khoản khác trong vòng {minutes} phút.",
+        (("others", others), ("minutes", NEIGHBOUR_MINUTES)),
     )
 
 
@@ -100,8 +122,12 @@ def identical_answers(names: Sequence[str]) -> Flag | None:
     if not names:
         return None
     shown = ", ".join(names[:NAMES_SHOWN])
-    more = f" và {len(names) - NAMES_SHOWN} tài khoản khác" if len(names) > NAMES_SHOWN else ""
+    if len(names) > NAMES_SHOWN:
+        return Flag(
+            "identical_answers",
+            "Trả lời giống hệt, cùng thứ tự (kể cả câu sai) với: {names} và {more} tài khoản khác.",
+            (("names", shown), ("more", len(names) - NAMES_SHOWN)),
+        )
     return Flag(
-        "identical_answers",
-        f"Trả lời giống hệt, cùng thứ tự (kể cả câu sai) với: {shown}{more}.",
+        "identical_answers", "Trả lời giống hệt, cùng thứ tự (kể cả câu sai) với: {names}.", (("names", shown),)
     )

@@ -62,6 +62,11 @@ def test_judge_sees_personal_data_only_on_a_flagged_attempt(client: TestClient, 
     flagged = client.get(f"/judging/attempts/{shared_attempt}").text
     assert "Cùng địa chỉ mạng với 1 tài khoản khác" in flagged
     assert all(value in flagged for value in personal(shared))
+    client.get("/lang/en?next=/", follow_redirects=False)  # a flag reads in the page's language
+    english = client.get(f"/judging/attempts/{shared_attempt}").text
+    assert "Same network address as 1 other accounts within 10 minutes." in english
+    assert "<h1>Attempt 1</h1>" in english
+    client.get("/lang/vi?next=/", follow_redirects=False)
     assert client.get("/organiser/participants").status_code == 403
 
     client.cookies.clear()
