@@ -31,10 +31,17 @@ class Added:
 
 
 def add_contest(
-    client: TestClient, world: World, slug: str, *, starts: timedelta = -DAY, ends: timedelta = 30 * DAY
+    client: TestClient,
+    world: World,
+    slug: str,
+    *,
+    starts: timedelta = -DAY,
+    ends: timedelta = 30 * DAY,
+    rules: str | None = None,
 ) -> Added:
     """Another contest on the site, from ``now + starts`` to ``now + ends``,
-    with its own areas and one round as long as the contest."""
+    with its own areas, ``rules`` (else a sentence naming it) and one round
+    as long as the contest."""
     storage, now = world.services.storage, world.clock.now()
 
     async def make() -> Added:
@@ -42,7 +49,7 @@ def add_contest(
             storage,
             slug=slug,
             title=f"Cuộc thi {slug}",
-            rules=f"Thể lệ riêng của cuộc thi {slug}.",
+            rules=f"Thể lệ riêng của cuộc thi {slug}." if rules is None else rules,
             privacy_notice="Dữ liệu được xóa sau 06 tháng.",
             starts_at=now + starts,
             ends_at=now + ends,
@@ -116,6 +123,13 @@ def test_past_contest_stays_readable_with_its_rounds(client: TestClient, world: 
     assert "23/10/2025 – 31/01/2026" in html  # its dates, dd/mm/yyyy in Vietnam time
     rounds = client.get(f"/api/v1/contests/{past.contest.id}/rounds").json()
     assert [(r["id"], r["status"]) for r in rounds] == [(past.round_id, "closed")]
+
+
+def test_contest_without_rules_shows_no_empty_rules_heading(client: TestClient, world: World) -> None:
+    add_contest(client, world, "chua-co-the-le", rules="")
+    html = client.get("/contests/chua-co-the-le").text
+    assert "<h2>Thể lệ</h2>" not in html and 'href="/contests/chua-co-the-le/privacy"' in html
+    assert "<h2>Thể lệ</h2>" in client.get("/contests/thu").text
 
 
 def test_unknown_contest_page_is_404(client: TestClient, world: World) -> None:
