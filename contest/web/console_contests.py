@@ -37,6 +37,7 @@ from contest.services.contests import (
     qualified_count,
     round_figures,
 )
+from contest.services.leaderboards import rule_of
 from contest.web.auth import check_csrf
 from contest.web.organiser import services, staff_page
 from contest.web.pages import redirect, render
@@ -319,6 +320,7 @@ async def round_page(request: Request, user: User) -> Response:
         request,
         "organiser/round.html",
         round=round_,
+        ranked=rule_of(round_),
         contest=contest,
         eligibility=describe(rule, contest=contest, titles=titles),
         qualified=await qualified_count(s.storage, actor=user, rule=rule) if rule.rounds else None,

@@ -9,8 +9,10 @@ from collections.abc import Callable
 
 from starlette.testclient import TestClient
 
+from contest.domain.models import Role
 from tests.conftest import World
 from tests.web.test_ranking_rules import names, publish
+from tests.web.test_round_phases import staff_user
 from tests.web.test_staff_api import staff_bearer
 
 Headers = dict[str, str]
@@ -37,6 +39,10 @@ def test_round_without_prediction_question_ranks_without_figure_everywhere(
     path = f"/api/v1/staff/rounds/{world.open_round}"
     blank = client.patch(path, json={"prediction_question": ""}, headers=organiser)
     assert blank.status_code == 200, blank.text
+    staff_user(client, world, Role.ORGANISER, "btc2")
+    shown = client.get(f"/organiser/rounds/{world.open_round}").text
+    assert 'id="tie-break">Điểm → thời gian làm bài → giờ nộp bài (không xét dự đoán)<' in shown
+    assert "Câu hỏi dự đoán hỏi về" not in shown
     an, binh = api_user(full_name="Nguyễn Văn An"), api_user(full_name="Trần Thị Bình")
     chi = api_user(full_name="Lê Văn Chi")
     _take(client, world, an, prediction=9, seconds=300)
