@@ -43,9 +43,9 @@ depends on the order of the input.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from contest.domain.models import AttemptSummary, Counting, TieBreak, TrueFigure
 
@@ -248,8 +248,8 @@ def rank(
     figure = true_figure(kept, rule) if figure_known and rule.tie_break.uses_prediction else None
     key = order_key(rule, figure)
     chosen = _choose(kept, rule.counting, key)
-    # The standings' order, tied entries by user id: one sort of whole numbers (key, user id).
-    order = sorted(key(kept[i]) << 64 | user for user, i in chosen.items())
+    # The standings' order, tied entries by user id: a sort of whole numbers (key, user id).
+    order = _sorted_in_pieces([key(kept[i]) << 64 | user for user, i in chosen.items()])
     entries: list[RankedEntry] = []
     previous = -1
     place = 0
@@ -262,6 +262,21 @@ def rank(
         error = None if figure is None or p is None else abs(p - figure)
         entries.append(RankedEntry(place, a[1], a[0], a[3], a[4], a[5], a[6], a[7], p, error))
     return Standings(rule, figure, tuple(entries))
+
+
+T = TypeVar("T", int, tuple[tuple[int, ...], "OverallSums"])
+
+SORT_PIECE = 20_000
+"""Items :func:`_sorted_in_pieces` sorts in one call (tens of ms)."""
+
+
+def _sorted_in_pieces(items: list[T]) -> Iterator[T]:
+    """``items`` in order (all distinct): sorted by pieces of
+    :data:`SORT_PIECE`, then merged. One sort of 500,000 items is one call
+    of up to a second, during which no other thread of the process runs
+    (the event loop answering saves included); the pieces and the merge
+    take no longer in all."""
+    return heapq.merge(*(sorted(items[i : i + SORT_PIECE]) for i in range(0, len(items), SORT_PIECE)))
 
 
 def best_attempt(attempts: Iterable[AttemptSummary], *, actual: int | None = None) -> AttemptSummary | None:
@@ -306,10 +321,6 @@ def _overall_key(s: OverallSums) -> tuple[int, ...]:
     return (-s[2], s[3], s[4], s[5])
 
 
-SORT_PIECE = 20_000
-"""Entries :func:`overall_order` sorts in one call (about 20 ms)."""
-
-
 def overall_sums(rounds: Iterable[Standings]) -> list[OverallSums]:
     """Each participant's sums over the rounds' standings: the counting
     scores, the errors (a round without a known figure adds 0, a missing
@@ -337,11 +348,7 @@ def overall_order(sums: Iterable[OverallSums], tie_break: TieBreak = TieBreak.PR
     earlier first); equal at every step share a rank (1, 2, 2, 4), listed by
     user id."""
     key = _OVERALL_KEYS.get(tie_break, _overall_key)
-    decorated = [(key(s), s) for s in sums]
-    # Sorted by pieces, then merged: one sort of 500,000 tuples is one call of a second or more,
-    # during which no other thread of the process runs (the event loop answering saves included).
-    pieces = [sorted(decorated[i : i + SORT_PIECE]) for i in range(0, len(decorated), SORT_PIECE)]
-    ordered = heapq.merge(*pieces)
+    ordered = _sorted_in_pieces([(key(s), s) for s in sums])
     result: list[OverallEntry] = []
     previous: tuple[int, ...] | None = None
     place = 0

@@ -22,9 +22,9 @@ from typing import Any
 
 from contest.storage.sql import Conn, Database, tuples
 
-CHUNK = 10_000
-"""Rows a write transaction takes: on SQLite 0.1-0.15 s of the writer (25,000 took 0.3-0.4 s on a
-shared machine)."""
+CHUNK = 5_000
+"""Rows a write transaction takes: well under 0.3 s of SQLite's writer on a shared machine (25,000 took
+0.3-0.4 s, 10,000 up to 0.68 s with the load at 3 on 2 cores)."""
 
 
 async def new_generation(db: Database) -> int:
