@@ -10,14 +10,26 @@ DURATION_UNITS = {"vi": ("giờ", "phút", "giây"), "en": ("h", "min", "s")}
 same words for its countdown."""
 
 
+DAYS = {"vi": "ngày", "en": "d"}
+
+
+def whole_seconds(ms: int) -> int:
+    """The whole seconds of ``ms`` (the milliseconds dropped, never below 0):
+    what every page, flag and export shows of a time."""
+    return max(0, ms) // 1000
+
+
 def format_duration(ms: int | None, lang: str = "vi") -> str:
     """A duration as words, never like a clock time: "53 giây", "12 phút 5
-    giây", "1 giờ 2 phút" (zero parts left out; "0 giây" for nothing).
+    giây", "1 giờ 2 phút", "6 ngày 23 giờ" (zero parts left out; "0 giây"
+    for nothing).
     Milliseconds are dropped (1,921 ms is "1 giây"): a time shown never
     exceeds the time taken, so a limit stated beside it stays true."""
     if ms is None:
         return ""
-    minutes, seconds = divmod(max(0, ms) // 1000, 60)
+    minutes, seconds = divmod(whole_seconds(ms), 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{n} {unit}" for n, unit in zip((hours, minutes, seconds), DURATION_UNITS[lang], strict=True) if n]
+    days, hours = divmod(hours, 24)
+    units = (DAYS[lang], *DURATION_UNITS[lang])
+    parts = [f"{n} {unit}" for n, unit in zip((days, hours, minutes, seconds), units, strict=True) if n]
     return " ".join(parts) or f"0 {DURATION_UNITS[lang][2]}"

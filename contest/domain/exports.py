@@ -29,6 +29,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from contest.domain.banks.xlsx_format import text_cell
+from contest.domain.durations import whole_seconds
 from contest.domain.models import AttemptStatus
 
 FORMATS = ("xlsx", "csv")
@@ -107,20 +108,25 @@ class Column(Generic[Row]):
     personal: bool = False
 
 
+CCCD, EMAIL, AREA, UNIT = "Số định danh cá nhân", "Email", "Nơi cư trú", "Đơn vị công tác"
+"""A person's fields as the registration form names them, in every export."""
+
+
 def _person_columns(of: Callable[[Row], Person]) -> list[Column[Row]]:
     return [
         Column("Họ và tên", lambda r: of(r).full_name),
         Column("Số điện thoại", lambda r: of(r).phone, personal=True),
-        Column("Số CCCD", lambda r: of(r).cccd, personal=True),
-        Column("Thư điện tử", lambda r: of(r).email, personal=True),
+        Column(CCCD, lambda r: of(r).cccd, personal=True),
+        Column(EMAIL, lambda r: of(r).email, personal=True),
         Column("Năm sinh", lambda r: of(r).birth_year, personal=True),
-        Column("Địa bàn", lambda r: of(r).area),
-        Column("Đơn vị", lambda r: of(r).unit),
+        Column(AREA, lambda r: of(r).area),
+        Column(UNIT, lambda r: of(r).unit),
     ]
 
 
-def _seconds(ms: int | None) -> float | None:
-    return None if ms is None else round(ms / 1000, 1)
+def _seconds(ms: int | None) -> int | None:
+    """Whole seconds, as every page shows a time taken (:func:`~contest.domain.durations.whole_seconds`)."""
+    return None if ms is None else whole_seconds(ms)
 
 
 ATTEMPT_COLUMNS: list[Column[ExportedAttempt]] = [

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from contest.domain.exports import Column, XlsxWriter
+from contest.domain.exports import AREA, CCCD, EMAIL, UNIT, Column, XlsxWriter
 from contest.domain.models import User
 from contest.domain.permissions import Capability
 from contest.services.container import Services
@@ -22,10 +22,10 @@ COLUMNS: list[Column[tuple[Winner, User]]] = [
     Column("Hạng", lambda r: r[0].entry.rank),
     Column("Họ và tên", lambda r: r[1].full_name),
     Column("Số điện thoại", lambda r: r[1].phone),
-    Column("Thư điện tử", lambda r: r[1].email),
-    Column("Số CCCD", lambda r: r[1].cccd),
-    Column("Đơn vị", lambda r: r[0].entry.unit),
-    Column("Nơi cư trú", lambda r: r[0].entry.area),
+    Column(EMAIL, lambda r: r[1].email),
+    Column(CCCD, lambda r: r[1].cccd),
+    Column(UNIT, lambda r: r[0].entry.unit),
+    Column(AREA, lambda r: r[0].entry.area),
     Column("Điểm", lambda r: r[0].entry.score),
     Column("Quyết định của Ban Giám khảo", lambda r: r[0].decision),
 ]

@@ -24,6 +24,8 @@ def test_fast_flag_below_three_seconds_per_right_answer() -> None:
     assert fast.values("en") == {"correct": 10, "limit": 3, "time": "29 s"}  # a page in English says it in English
     # The same words and rounding as the ranking's time column (``domain/durations.py``).
     assert format_duration(1_921) == "1 giây"
+    assert [format_duration(h * 3_600_000) for h in (1, 167, 168)] == ["1 giờ", "6 ngày 23 giờ", "7 ngày"]
+    assert format_duration(15 * 60_000 + 5_999, "en") == "15 min 5 s"  # no zero leading units, ms dropped
     assert reason(too_fast(correct=5, duration_ms=1_921)) == "5 câu đúng trong 1 giây: dưới 3 giây mỗi câu đúng."
     assert too_fast(correct=10, duration_ms=30_000) is None
     assert too_fast(correct=0, duration_ms=1) is None

@@ -145,11 +145,11 @@ def test_a_contest_is_set_up_from_an_empty_database_and_taken(
         "Mã bài",
         "Họ và tên",
         "Số điện thoại",
-        "Số CCCD",
-        "Thư điện tử",
+        "Số định danh cá nhân",
+        "Email",
         "Năm sinh",
-        "Địa bàn",
-        "Đơn vị",
+        "Nơi cư trú",
+        "Đơn vị công tác",
     ]
     assert header[8:] == [
         "Lượt",
@@ -164,14 +164,20 @@ def test_a_contest_is_set_up_from_an_empty_database_and_taken(
     ]
     assert len(attempts) == 1
     row = dict(zip(header, attempts[0] + [None] * (len(header) - len(attempts[0])), strict=True))  # blanks left off
-    assert (row["Họ và tên"], row["Số điện thoại"], row["Số CCCD"], row["Năm sinh"], row["Đơn vị"]) == (
+    assert (
+        row["Họ và tên"],
+        row["Số điện thoại"],
+        row["Số định danh cá nhân"],
+        row["Năm sinh"],
+        row["Đơn vị công tác"],
+    ) == (
         "Võ Thị Mai",
         "0901234567",
         "082199000555",
         1999,
         "Công an tỉnh",
     )
-    assert "Phường Mỹ Tho" in row["Địa bàn"]
+    assert "Phường Mỹ Tho" in row["Nơi cư trú"]
     assert (row["Lượt"], row["Trạng thái"], row["Số câu"]) == (1, "Đã nộp", 5)
 
     organiser.goto(contest_page)

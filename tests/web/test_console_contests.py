@@ -221,7 +221,7 @@ def test_console_round_page_shows_live_figures(staff: TestClient, world: World, 
     figures = dict(re.findall(r'<dd id="figure-([\w-]+)">([^<]*)</dd>', page.text))
     figures.pop("left")
     assert figures == {"started": "2", "in-progress": "1", "submitted": "1", "expired": "0", "participants": "2"}
-    assert re.search(r'id="figure-left">7 ngày 0 giờ 0 phút', page.text)
+    assert re.search(r'id="figure-left">7 ngày<', page.text)
 
 
 def test_contest_rules_are_markdown_rendered_safely(staff: TestClient, world: World) -> None:

@@ -102,14 +102,15 @@ def test_staff_export_csv_cell_by_cell_with_formulas_neutralised(
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == [
-        "Mã bài", "Họ và tên", "Số điện thoại", "Số CCCD", "Thư điện tử", "Năm sinh", "Địa bàn", "Đơn vị",
+        "Mã bài", "Họ và tên", "Số điện thoại", "Số định danh cá nhân", "Email", "Năm sinh",
+        "Nơi cư trú", "Đơn vị công tác",
         "Lượt", "Trạng thái", "Bắt đầu", "Nộp bài", "Số câu đúng", "Số câu", "Điểm", "Thời gian làm (giây)", "Dự đoán",
     ]  # fmt: skip
     started = world.clock.now().astimezone(_VN).strftime("%d/%m/%Y %H:%M:%S")
     assert rows[1][:2] == [str(first), "Trần Thị Bình"]
     assert rows[1][2] == "0912000001"
     assert rows[1][5:] == [
-        "1990", "Thành phố Mỹ Tho", "'" + FORMULA_UNIT, "1", "Đã nộp", started, started, "5", "5", "5", "0.0", "3"
+        "1990", "Thành phố Mỹ Tho", "'" + FORMULA_UNIT, "1", "Đã nộp", started, started, "5", "5", "5", "0", "3"
     ]  # fmt: skip
     assert rows[2][0] == str(second)
     assert rows[2][6:8] == ["Huyện Cái Bè", "Sở Tư pháp"]
@@ -131,15 +132,15 @@ def test_staff_export_xlsx_writes_formulas_as_text(
         "Mã bài",
         "Họ và tên",
         "Số điện thoại",
-        "Số CCCD",
-        "Thư điện tử",
+        "Số định danh cá nhân",
+        "Email",
         "Năm sinh",
-        "Địa bàn",
-        "Đơn vị",
+        "Nơi cư trú",
+        "Đơn vị công tác",
     ]
     row = list(sheet[2])
     assert [c.value for c in row[:3]] == [first, "Trần Thị Bình", "0912000001"]
-    unit = row[header.index("Đơn vị")]
+    unit = row[header.index("Đơn vị công tác")]
     assert (unit.value, unit.data_type) == (FORMULA_UNIT, "s")
     started = row[header.index("Bắt đầu")].value
     assert started == world.clock.now().astimezone(_VN).replace(tzinfo=None, microsecond=started.microsecond)
@@ -154,8 +155,8 @@ def test_staff_export_for_a_judge_has_no_personal_data(
     bearer = staff_bearer(client, world, Role.JUDGE, "gk")
     response = client.get(f"/api/v1/staff/rounds/{world.open_round}/export?format=csv", headers=bearer)
     header = next(csv.reader(io.StringIO(response.content.decode().removeprefix("\ufeff"))))
-    assert header[:4] == ["Mã bài", "Họ và tên", "Địa bàn", "Đơn vị"]
-    assert not {"Số điện thoại", "Số CCCD", "Thư điện tử", "Năm sinh"} & set(header)
+    assert header[:4] == ["Mã bài", "Họ và tên", "Nơi cư trú", "Đơn vị công tác"]
+    assert not {"Số điện thoại", "Số định danh cá nhân", "Email", "Năm sinh"} & set(header)
     assert "0912000001" not in response.text
 
 
@@ -179,7 +180,7 @@ def test_console_stats_page_charts_each_figure_beside_its_table(
     assert '<title id="round-areas-t">' in html
     assert '<dd id="participants">2</dd>' in html
     assert '<dd id="submitted">2</dd>' in html
-    assert '<dd id="time-left">168 giờ</dd>' in html  # the round closes 7 days after now
+    assert '<dd id="time-left">7 ngày</dd>' in html  # the round closes 7 days after now
     assert "HYPERLINK(&#34;http://x.example&#34;" in html  # the unit shown as text, escaped
     items = html[html.index('id="items"') : html.index("</table>", html.index('id="items"'))]
     assert items.count("<tr>") == 1 + len(codes)  # the header, then each question drawn once
@@ -195,7 +196,8 @@ def test_console_downloads_participants_for_organisers_only(
     assert response.headers["content-disposition"] == 'attachment; filename="thi-sinh-thu.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode().removeprefix("\ufeff"))))
     assert rows[0] == [
-        "Mã thí sinh", "Họ và tên", "Số điện thoại", "Số CCCD", "Thư điện tử", "Năm sinh", "Địa bàn", "Đơn vị",
+        "Mã thí sinh", "Họ và tên", "Số điện thoại", "Số định danh cá nhân", "Email", "Năm sinh",
+        "Nơi cư trú", "Đơn vị công tác",
         "Ngày tham gia", "Số lượt thi",
     ]  # fmt: skip
     assert [r[1] for r in rows[1:]] == ["Trần Thị Bình", "Lê Văn Cường"]
@@ -228,7 +230,8 @@ def test_console_results_export_follows_the_stored_standings(
     assert response.headers["content-disposition"] == 'attachment; filename="ket-qua-vong-mo.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode().removeprefix("\ufeff"))))
     assert rows[0] == [
-        "Hạng", "Họ và tên", "Số điện thoại", "Số CCCD", "Thư điện tử", "Năm sinh", "Địa bàn", "Đơn vị",
+        "Hạng", "Họ và tên", "Số điện thoại", "Số định danh cá nhân", "Email", "Năm sinh",
+        "Nơi cư trú", "Đơn vị công tác",
         "Điểm", "Số câu đúng", "Số câu", "Thời gian làm (giây)", "Nộp bài", "Dự đoán", "Sai lệch dự đoán", "Mã bài",
     ]  # fmt: skip
     assert [(r[0], r[1], r[2], r[7], r[8], r[15]) for r in rows[1:]] == [
