@@ -152,14 +152,16 @@ def test_closed_round_to_certificate(browser: Browser, closing: tuple[Server, in
     judge.get_by_label("Trả lời").fill("Câu 5 bạn chưa trả lời; giữ nguyên kết quả.")
     judge.get_by_role("button", name="Gửi trả lời").click()
     expect(judge.locator(".notice.ok")).to_have_text("Đã gửi câu trả lời khiếu nại.")
-    move(judge, "Kết quả chính thức")
-    expect(judge.locator(".notice.error")).to_contain_text("Thời hạn khiếu nại chưa hết")
+    # Final results are offered disabled while the window is open, the reason beside them.
+    expect(judge.get_by_label("Kết quả chính thức")).to_be_disabled()
+    expect(judge.locator("#refused-final")).to_contain_text("Thời hạn khiếu nại chưa hết")
     # The hour of the complaint window passes: the publication moved back by two hours.
     rows(
         server.database,
         "UPDATE round_phase_changes SET changed_at = changed_at - 7200000 WHERE round_id = ? AND to_phase = ?",
         (round_id, "provisional"),
     )
+    judge.reload()
     move(judge, "Kết quả chính thức")
     expect(judge.locator(".notice.ok")).to_have_text("Đã chuyển giai đoạn của vòng thi.")
     binh.reload()
