@@ -153,6 +153,15 @@ def test_warnings_must_be_accepted(staff: TestClient, world: World) -> None:
     assert confirm(staff, preview.url.path, name="Cảnh báo", accept_warnings="on").status_code == 303
 
 
+def test_question_heading_joins_only_the_parts_it_has(staff: TestClient, world: World) -> None:
+    bank = [replace(q, topic="") if q.code == "T-002" else q for q in make_bank()]
+    preview = upload(staff, "khong-chu-de.json", write_bank(bank, "json"), bank_id=world.bank_id)
+    assert confirm(staff, preview.url.path, accept_warnings="on").status_code == 303
+    page = staff.get(f"/organiser/banks/{world.bank_id}").text
+    headings = dict(re.findall(r"<h3><code>(T-00[12])</code>(.*?)</h3>", page))
+    assert headings == {"T-001": " · Chủ đề B · Trung bình", "T-002": " · Khó"}  # no "· ·" for the topic missing
+
+
 def test_new_version_shows_diff_and_keeps_history(staff: TestClient, world: World) -> None:
     bank_page = staff.get(f"/organiser/banks/{world.bank_id}")
     assert bank_page.status_code == 200
