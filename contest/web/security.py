@@ -62,6 +62,9 @@ class BodyLimit:
     connection closed (a client trickling a byte at a time cannot hold a
     connection and a task for long: nginx's ``client_body_timeout`` is the
     real defence in front, this one holds for a node reached without it).
+    Any answer given before the whole body came (a 404, a refusal) closes the
+    connection too, or the rest could trickle in for as long as the client
+    likes.
     Only a path matching one of ``upload_paths`` (the routes that take a
     file, whole path) gets ``upload_limit`` and ``upload_timeout``; the forms
     around them (confirm, discard) stay small and quick."""
@@ -99,16 +102,16 @@ class BodyLimit:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + (self.upload_timeout if upload else self.timeout)
         received = 0
-        whole = started = late = False
+        started = False
+        whole = not _has_body(scope)
 
         async def limited_receive() -> Message:
-            nonlocal received, whole, late
+            nonlocal received, whole
             if whole:  # the body is in: what follows is a wait for the client to go, however long
                 return await receive()
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
-            except TimeoutError:
-                late = True  # rendered by the app's own error handler, or below
+            except TimeoutError:  # rendered by the app's own error handler, or below
                 raise RequestTimeout() from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
@@ -121,8 +124,8 @@ class BodyLimit:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                if late:  # the rest of the body may still come: the connection cannot be used again
-                    MutableHeaders(scope=message)["connection"] = "close"
+                if not whole:  # answered before the whole body came (an error, a time-out): the rest
+                    MutableHeaders(scope=message)["connection"] = "close"  # may trickle in; close instead
             await send(message)
 
         try:
@@ -132,21 +135,31 @@ class BodyLimit:
                 await _refuse(scope, send, refused)
 
 
+def _has_body(scope: Scope) -> bool:
+    """Whether the request announces a body (a Content-Length above 0, or chunks)."""
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in (b"", b"0")):
+            return True
+    return False
+
+
 def _message(limit: int) -> str:
     return f"Dữ liệu gửi lên vượt quá giới hạn {limit // 1024} KB."
 
 
 async def _refuse(scope: Scope, send: Send, refused: ContestError) -> None:
     """Answer ``refused`` (413 or 408) before the app has, in the API's JSON
-    or as a page; a 408 closes the connection."""
+    or as a page, and close the connection."""
     if under_api(scope["path"]):
         body = json.dumps({"error": refused.code, "message": refused.message}, ensure_ascii=False).encode()
         content_type = b"application/json"
     else:
         body = f"<!doctype html><meta charset=utf-8><title>{refused.status}</title><p>{refused.message}</p>".encode()
         content_type = b"text/html; charset=utf-8"
-    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
-    if isinstance(refused, RequestTimeout):
-        headers.append((b"connection", b"close"))
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),  # the body was not read: the connection cannot carry another request
+    ]
     await send({"type": "http.response.start", "status": refused.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
