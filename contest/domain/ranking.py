@@ -279,13 +279,14 @@ def _sorted_in_pieces(items: list[T]) -> Iterator[T]:
     return heapq.merge(*(sorted(items[i : i + SORT_PIECE]) for i in range(0, len(items), SORT_PIECE)))
 
 
-def best_attempt(attempts: Iterable[AttemptSummary], *, actual: int | None = None) -> AttemptSummary | None:
-    """A participant's best finished attempt by the default order (``actual``:
-    the true figure when known); None when none is finished."""
+def best_attempt(
+    attempts: Iterable[AttemptSummary], rule: RankingRule = RankingRule(), *, actual: int | None = None
+) -> AttemptSummary | None:
+    """A participant's counting finished attempt under ``rule`` (the round's:
+    the best by its order, or the first or last; ``actual``: the true figure
+    when known); None when none is finished."""
     finished = {a.id: a for a in attempts if a.result is not None and a.submitted_at is not None}
-    chosen = counting_attempts(
-        (Scored.of(a) for a in finished.values()), Counting.BEST, order_key(RankingRule(), actual)
-    )
+    chosen = counting_attempts((Scored.of(a) for a in finished.values()), rule.counting, order_key(rule, actual))
     return next((finished[s[0]] for s in chosen.values()), None)
 
 

@@ -35,6 +35,7 @@ from contest.errors import Conflict, Invalid, NotFound
 from contest.services.catalog import Catalog
 from contest.services.contests import Contests
 from contest.services.facts import no_attempts_left, not_found
+from contest.services.leaderboards import rule_of
 from contest.storage import Storage
 from contest.storage.facts import AttemptsUsed, Missing
 
@@ -377,7 +378,7 @@ class Attempts:
         result = []
         for round_ in await self._catalog.rounds():
             attempts = tuple(a for a in mine if a.round_id == round_.id)
-            result.append(RoundAttempts(round_, attempts, ranking.best_attempt(attempts)))
+            result.append(RoundAttempts(round_, attempts, ranking.best_attempt(attempts, rule_of(round_))))
         return result
 
     async def sweep(self) -> int:

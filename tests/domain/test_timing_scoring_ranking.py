@@ -6,6 +6,7 @@ from contest.domain import ranking, scoring, timing
 from contest.domain.models import (
     AttemptStatus,
     AttemptSummary,
+    Counting,
     DrawnOption,
     DrawnQuestion,
     Result,
@@ -118,6 +119,12 @@ def test_best_attempt_missing_prediction_loses_the_tie() -> None:
 def test_best_attempt_then_shorter_time_then_earlier_submission() -> None:
     assert ranking.best_attempt([attempt(1, 25, ms=9000), attempt(2, 25, ms=8000)]).id == 2
     assert ranking.best_attempt([attempt(1, 25, at=50), attempt(2, 25, at=40)]).id == 2
+
+
+def test_best_attempt_follows_the_rounds_counting() -> None:
+    attempts = [attempt(1, 20), attempt(2, 25), attempt(3, 24)]
+    assert ranking.best_attempt(attempts, ranking.RankingRule(counting=Counting.FIRST)).id == 1
+    assert ranking.best_attempt(attempts, ranking.RankingRule(counting=Counting.LAST)).id == 3
 
 
 def test_best_attempt_ignores_attempts_in_progress() -> None:

@@ -4,6 +4,7 @@ leaderboard across a contest's published rounds; prizes in /me/results."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from starlette.testclient import TestClient
@@ -212,3 +213,18 @@ def test_new_round_form_starts_from_the_contests_latest_ranking_rule(client: Tes
     form = client.get(f"/organiser/contests/{world.contest_id}/rounds/new").text
     for value in ("last", "no_prediction", "attempts"):
         assert f'<option value="{value}" selected>' in form
+
+
+def test_my_attempts_mark_the_attempt_the_rounds_counting_takes(
+    client: TestClient, world: World, api_user: Callable[..., Headers]
+) -> None:
+    organiser = staff_bearer(client, world)
+    path = f"/api/v1/staff/rounds/{world.open_round}"
+    assert client.patch(path, json={"counting": "last"}, headers=organiser).status_code == 200
+    an = api_user(phone="0912000111")
+    take(client, world, world.open_round, an, right=5, prediction=1, seconds=60)
+    take(client, world, world.open_round, an, right=1, prediction=1, seconds=60)
+    sign_in(client, "0912000111")
+    mine = client.get("/me/attempts").text
+    counted = re.search(r'<tr class="best">\s*<td[^>]*><a class="tap" href="/attempts/\d+/result">(\d+)</a>', mine)
+    assert counted and counted.group(1) == "2"  # the last, as the round counts, not the better first
