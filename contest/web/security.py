@@ -62,9 +62,9 @@ class BodyLimit:
     connection closed (a client trickling a byte at a time cannot hold a
     connection and a task for long: nginx's ``client_body_timeout`` is the
     real defence in front, this one holds for a node reached without it).
-    Any answer given before the whole body came (a 404, a refusal) closes the
-    connection too, or the rest could trickle in for as long as the client
-    likes.
+    An answer given before the whole body came (a 404, a refusal) waits for
+    the rest within the same deadline and limit, and closes the connection
+    when it does not come.
     Only a path matching one of ``upload_paths`` (the routes that take a
     file, whole path) gets ``upload_limit`` and ``upload_timeout``; the forms
     around them (confirm, discard) stay small and quick."""
@@ -120,12 +120,26 @@ class BodyLimit:
                     raise PayloadTooLarge(_message(limit))
             return message
 
+        async def drained() -> bool:
+            """Read and drop what is left of the body, within the deadline
+            and the limit: whether all of it came."""
+            try:
+                while not whole:
+                    if (await limited_receive())["type"] == "http.disconnect":
+                        return False
+            except (PayloadTooLarge, RequestTimeout):
+                return False
+            return True
+
         async def tracking_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                if not whole:  # answered before the whole body came (an error, a time-out): the rest
-                    MutableHeaders(scope=message)["connection"] = "close"  # may trickle in; close instead
+                # Answered before the whole body came (a 404, a refusal): the rest is read first, so a
+                # proxy still sending it gets the answer (not a reset, which it would turn into 502);
+                # a body over the limit or not in by the deadline closes the connection instead.
+                if not whole and not await drained():
+                    MutableHeaders(scope=message)["connection"] = "close"
             await send(message)
 
         try:
