@@ -6,9 +6,11 @@ certificates are awarded to a name, a birth year and an identification
 number, and collective prizes are counted by area and unit. So after the
 participant's first attempt in any round, the name, birth year and
 identification number are locked (a mistake is corrected by the organisers,
-who see the account's history); the area and unit they gave for a contest are
-never changed here (they decide which collective prize the attempt counts
-for). The phone and email, which only reach the participant, stay editable;
+who see the account's history). The area and unit they gave for a contest
+decide which collective prize an attempt counts for and who may enter a round
+kept to some units or areas, so they may be changed
+(:meth:`Profiles.change_joined`) only while the participant has no attempt in
+any round of that contest. The phone and email, which only reach the participant, stay editable;
 when a contest they joined verifies phones (``Contest.verify_phone``), a new
 phone needs the code sent to it (:meth:`Profiles.send_phone_code`, then
 :meth:`Profiles.confirm_phone`).
@@ -22,8 +24,8 @@ from dataclasses import dataclass
 from contest.clock import Clock
 from contest.domain.codes import Purpose, normalize_code
 from contest.domain.models import Contest, Participation, Role, User
-from contest.domain.registration import DETAIL_FIELDS, Details, normalize_phone, validate_details
-from contest.errors import Forbidden, Invalid, NotFound
+from contest.domain.registration import DETAIL_FIELDS, Details, normalize_phone, validate_details, validate_joining
+from contest.errors import Conflict, Forbidden, Invalid, NotFound
 from contest.services.accounts import AccountTaken
 from contest.services.catalog import Catalog
 from contest.services.codes import Codes
@@ -36,14 +38,18 @@ LOCKED = (
     "Bạn đã làm bài thi nên không thể tự sửa họ tên, năm sinh và số định danh cá nhân (kết quả và giải thưởng"
     " gắn với các thông tin này). Nếu có sai sót, vui lòng liên hệ Ban Tổ chức."
 )
+JOINED_LOCKED = (
+    "Bạn đã làm bài trong cuộc thi này nên không thể tự đổi nơi cư trú và đơn vị công tác (giải tập thể và"
+    " quyền dự thi các vòng được tính theo các thông tin này). Nếu có sai sót, vui lòng liên hệ Ban Tổ chức."
+)
+NOT_JOINED = "Bạn chưa tham gia cuộc thi này."
 STAFF_ONLY = "Tài khoản cán bộ không có hồ sơ thí sinh."
 NEEDS_CODE = (
     "Cuộc thi bạn tham gia yêu cầu xác minh số điện thoại: hãy dùng mục «Đổi số điện thoại» để nhận mã"
     " xác minh gửi tới số mới."
 )
 TOO_MANY_TAKEN = (
-    "Có quá nhiều lượt nhập thông tin đã được tài khoản khác dùng từ địa chỉ mạng của bạn."
-    " Vui lòng thử lại sau {wait}."
+    "Có quá nhiều lượt nhập thông tin đã được tài khoản khác dùng từ địa chỉ mạng của bạn. Vui lòng thử lại sau {wait}."
 )
 BAD_PHONE = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
 PHONE_SMS = "Ma xac minh doi so dien thoai Hoi thi truc tuyen: {code}. Het han sau {minutes} phut. Khong dua ma cho ai."
@@ -57,6 +63,9 @@ class Profile:
     """Whether :data:`LOCKED_FIELDS` are locked (the participant has an attempt)."""
     joined: list[tuple[Contest, Participation]]
     """The contests joined, with the area and unit given for each."""
+    taken_part: frozenset[int] = frozenset()
+    """Ids of the joined contests with an attempt of the participant: their
+    area and unit can no longer be changed (:meth:`Profiles.change_joined`)."""
 
     @property
     def phone_needs_code(self) -> bool:
@@ -86,11 +95,50 @@ class Profiles:
             birth_year=account.birth_year,
             cccd=account.cccd,
         )
-        locked = bool(await self._storage.attempts.of_user(user.id))
+        attempts = await self._storage.attempts.of_user(user.id)
+        taken_part = frozenset({(await self._catalog.round(a.round_id)).contest_id for a in attempts})
         joined = [
             (await self._catalog.contest(p.contest_id), p) for p in await self._storage.participations.of_user(user.id)
         ]
-        return Profile(details=details, locked=locked, joined=joined)
+        return Profile(details=details, locked=bool(attempts), joined=joined, taken_part=taken_part)
+
+    async def change_joined(self, user: User, contest_id: int, fields: Mapping[str, object]) -> Participation:
+        """Change the area and unit the participant gave for the contest
+        ``contest_id``: ``area`` (or ``area_id``) and ``unit_id`` or ``unit``,
+        checked against the contest's lists as when joining
+        (:func:`~contest.domain.registration.validate_joining`); one left out
+        stays. :class:`NotFound` for a contest not joined, :class:`Conflict`
+        (409, :data:`JOINED_LOCKED`) once they have an attempt in a round of
+        it, :class:`Invalid` naming each wrong field."""
+        profile = await self.profile(user)
+        found = next(((c, p) for c, p in profile.joined if c.id == contest_id), None)
+        if found is None:
+            raise NotFound(NOT_JOINED)
+        contest, joined = found
+        if contest.id in profile.taken_part:
+            raise Conflict(JOINED_LOCKED)
+        given = dict(fields)
+        by_id = "area" not in given and "area_id" in given
+        if by_id:
+            given["area"] = given.pop("area_id")
+        if "unit_id" not in given and "unit" not in given:
+            given["unit"] = joined.unit
+        try:
+            joining = validate_joining({"area": joined.area_id} | given, contest=contest)
+        except Invalid as wrong:
+            named = {"area_id" if by_id and name == "area" else name: text for name, text in wrong.errors.items()}
+            raise Invalid(named) from None
+        if not await self._storage.participations.change(
+            user_id=user.id, contest_id=contest.id, area_id=joining.area_id, unit=joining.unit
+        ):
+            raise NotFound(NOT_JOINED)
+        return Participation(
+            user_id=user.id,
+            contest_id=contest.id,
+            area_id=joining.area_id,
+            unit=joining.unit,
+            joined_at=joined.joined_at,
+        )
 
     async def update(self, user: User, fields: Mapping[str, object], *, client: str) -> Profile:
         """Correct the participant's details: the :data:`DETAIL_FIELDS` given

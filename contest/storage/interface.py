@@ -191,6 +191,8 @@ class ParticipationStorage(Protocol):
 
     async def of_user(self, user_id: int) -> list[Participation]: ...
 
+    async def change(self, *, user_id: int, contest_id: int, area_id: int, unit: str) -> bool: ...
+
 
 class ParticipantStorage(Protocol):
     """What services ask of ``Storage.participants`` (:class:`contest.storage.participants.ParticipantStore`)."""

@@ -51,3 +51,18 @@ class ParticipationStore:
             return [_participation(r) for r in rows]
 
         return await self.db.read(fn)
+
+    async def change(self, *, user_id: int, contest_id: int, area_id: int, unit: str) -> bool:
+        """Set the area and unit this participant gave for the contest; False
+        when they have not joined it."""
+
+        def fn(conn: Conn) -> bool:
+            return (
+                conn.execute(
+                    "UPDATE participations SET area_id = ?, unit = ? WHERE user_id = ? AND contest_id = ?",
+                    (area_id, unit, user_id, contest_id),
+                ).rowcount
+                == 1
+            )
+
+        return await self.db.write(fn)

@@ -1,5 +1,6 @@
 """The account page (``/me/account``) for everyone signed in: a participant's
-own details (``services/profiles.py``), changing one's password, and the
+own details (``services/profiles.py``) and the area and unit given for each
+contest joined, changing one's password, and the
 sessions open on other browsers and apps, each of which can be ended, or all
 at once. Every form works without JavaScript."""
 
@@ -13,7 +14,7 @@ from starlette.routing import Route
 
 from contest.domain.models import Role, User
 from contest.domain.registration import DETAIL_FIELDS
-from contest.errors import Invalid, TooManyRequests
+from contest.errors import Conflict, Invalid, TooManyRequests
 from contest.services.accounts import AccountTaken
 from contest.web.auth import session_id, sign_out
 from contest.web.pages import read_form, redirect, render, services, signed_in
@@ -25,6 +26,7 @@ NOTICES = {
     "password": "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
     "ended": "Đã kết thúc phiên đăng nhập.",
     "phone": "Đã đổi số điện thoại.",
+    "joined": "Đã lưu nơi cư trú và đơn vị công tác.",
 }
 _BROWSERS: tuple[tuple[str, str], ...] = (
     ("Edg/", "Edge"),
@@ -104,6 +106,24 @@ async def profile(request: Request, user: User) -> Response:
 
 
 @signed_in
+async def joined(request: Request, user: User) -> Response:
+    """The area and unit given for a contest joined (before any attempt in
+    it): back to the page, or the page again with the refusal beside the
+    contest's field (ids ``area-{id}``, ``unit-{id}``)."""
+    form = await read_form(request)
+    contest_id = request.path_params["contest_id"]
+    fields = {name: str(form[name]) for name in ("area", "unit", "unit_id") if name in form}
+    try:
+        await services(request).profiles.change_joined(user, contest_id, fields)
+    except Invalid as exc:
+        errors = {("unit" if n == "unit_id" else n) + f"-{contest_id}": text for n, text in exc.errors.items()}
+        return await _page(request, user, status=exc.status, errors=errors)
+    except Conflict as exc:
+        return await _page(request, user, status=exc.status, errors={f"area-{contest_id}": exc.message})
+    return redirect(f"{PAGE}?notice=joined")
+
+
+@signed_in
 async def phone(request: Request, user: User) -> Response:
     """«Đổi số điện thoại», where a contest verifies phones: a code goes to
     the new phone and the page asks for it."""
@@ -170,6 +190,7 @@ async def end_all(request: Request, user: User) -> Response:
 routes = [
     Route(PAGE, account, methods=["GET"]),
     Route(f"{PAGE}/profile", profile, methods=["POST"]),
+    Route(f"{PAGE}/contests/{{contest_id:id}}", joined, methods=["POST"]),
     Route(f"{PAGE}/password", password, methods=["POST"]),
     Route(f"{PAGE}/phone", phone, methods=["POST"]),
     Route(f"{PAGE}/phone/confirm", phone_confirm, methods=["POST"]),

@@ -1,5 +1,6 @@
 """The account in the JSON API, for the token's owner: their details
-(``GET/PATCH /v1/me``, a new phone proved by a code: ``POST
+(``GET/PATCH /v1/me``, the area and unit given for a contest:
+``PATCH /v1/me/contests/{id}``, a new phone proved by a code: ``POST
 /v1/me/phone``, ``/v1/me/phone/confirm``), a new password (``POST /v1/me/password``), their
 sessions (``GET/DELETE /v1/me/sessions``, ``DELETE /v1/me/sessions/{id}``),
 and withdrawing the calling token (``DELETE /v1/token``)."""
@@ -55,6 +56,15 @@ async def update_me(request: Request) -> Response:
     body = await read_changes(request)
     updated = await services(request).profiles.update(user, body, client=client_address(request))
     return JSONResponse(_profile_json(updated))
+
+
+async def change_joined(request: Request) -> Response:
+    """Change the area and unit given for a contest joined, before any attempt in it."""
+    user = await api_user(request)
+    body = await read_changes(request)
+    contest_id = request.path_params["contest_id"]
+    joined = await services(request).profiles.change_joined(user, contest_id, body)
+    return JSONResponse({"contest_id": joined.contest_id, "area_id": joined.area_id, "unit": joined.unit})
 
 
 async def phone(request: Request) -> Response:
@@ -115,6 +125,7 @@ routes = [
     Route("/v1/token", withdraw, methods=["DELETE"]),
     Route("/v1/me", me, methods=["GET"]),
     Route("/v1/me", update_me, methods=["PATCH"]),
+    Route("/v1/me/contests/{contest_id:id}", change_joined, methods=["PATCH"]),
     Route("/v1/me/password", password, methods=["POST"]),
     Route("/v1/me/phone", phone, methods=["POST"]),
     Route("/v1/me/phone/confirm", phone_confirm, methods=["POST"]),

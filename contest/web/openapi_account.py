@@ -76,6 +76,55 @@ PATHS: dict[str, Any] = {
             },
         },
     },
+    "/api/v1/me/contests/{contest_id}": {
+        "patch": {
+            "summary": "Change the area and unit given for a contest joined, before any attempt in it",
+            "description": "The area by `area_id` (or `area`), the unit by `unit_id` or its exact name `unit` from "
+            "the contest's list (typed freely when the contest has none), checked as when joining; one left out "
+            "stays. Collective prizes and who may enter a round kept to some units or areas are counted by them, "
+            "so once the participant has an attempt in the contest it is 409.",
+            "security": SECURED,
+            "parameters": [{"name": "contest_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "minProperties": 1,
+                            "properties": {
+                                "area_id": {"type": ["integer", "string"]},
+                                "area": {"type": ["integer", "string"]},
+                                "unit_id": {"type": ["integer", "string", "null"]},
+                                "unit": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": json_body(
+                    {
+                        "type": "object",
+                        "required": ["contest_id", "area_id", "unit"],
+                        "properties": {
+                            "contest_id": {"type": "integer"},
+                            "area_id": {"type": "integer"},
+                            "unit": {"type": "string"},
+                        },
+                    },
+                    "The participation as changed.",
+                ),
+                "400": BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _STAFF,
+                "404": error("A contest the participant has not joined."),
+                "409": error("The participant has an attempt in this contest (`conflict`)."),
+                "413": error("Request body over the configured limit."),
+                "422": error("Per-field messages: an area or unit not in the contest's lists."),
+            },
+        }
+    },
     "/api/v1/me/phone": {
         "post": {
             "summary": "Send a code to a new phone (when a contest joined verifies phones)",
@@ -230,7 +279,8 @@ SCHEMAS: dict[str, Any] = {
                         "unit": {"type": "string"},
                     },
                 },
-                "description": "The contests joined, with the area and unit given (changed by the organisers only).",
+                "description": "The contests joined, with the area and unit given (changed with PATCH "
+                "/api/v1/me/contests/{contest_id} until an attempt in that contest).",
             },
         },
     },
