@@ -21,6 +21,7 @@ from contest.web.openapi_parts import SECURED as _SECURED
 from contest.web.openapi_parts import error as _error
 from contest.web.openapi_parts import json_body as _json
 from contest.web.openapi_parts import ref as _ref
+from contest.web.openapi_parts import request_body as _body
 
 _ID = {"type": "integer", "minimum": 1}
 _PAGE = {
@@ -422,10 +423,6 @@ SCHEMAS: dict[str, Any] = {
         },
     },
 }
-
-
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
 _ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": _ID}

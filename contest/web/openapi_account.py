@@ -7,7 +7,7 @@ from typing import Any
 
 from contest.domain.registration import PASSWORD_MAX
 from contest.services.profiles import LOCKED_FIELDS
-from contest.web.openapi_parts import BAD_JSON, SECURED, error, json_body, ref
+from contest.web.openapi_parts import BAD_JSON, SECURED, error, json_body, ref, request_body
 
 _UNAUTHORIZED = error(
     "Missing, malformed, forged or expired bearer token, or one withdrawn or ended (`session_revoked`)."
@@ -46,18 +46,13 @@ PATHS: dict[str, Any] = {
             "are locked (results and prizes are awarded to them); the phone and email stay editable. An empty "
             "body or `{}` is 400 `nothing_to_change`.",
             "security": SECURED,
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "minProperties": 1,
-                            "properties": {**_DETAILS, "birth_year": {"type": ["integer", "string"]}},
-                        }
-                    }
-                },
-            },
+            "requestBody": request_body(
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "properties": {**_DETAILS, "birth_year": {"type": ["integer", "string"]}},
+                }
+            ),
             "responses": {
                 "200": json_body(ref("Me"), "The details as corrected."),
                 "400": BAD_JSON,
@@ -85,23 +80,18 @@ PATHS: dict[str, Any] = {
             "so once the participant has an attempt in the contest it is 409.",
             "security": SECURED,
             "parameters": [{"name": "contest_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "minProperties": 1,
-                            "properties": {
-                                "area_id": {"type": ["integer", "string"]},
-                                "area": {"type": ["integer", "string"]},
-                                "unit_id": {"type": ["integer", "string", "null"]},
-                                "unit": {"type": "string"},
-                            },
-                        }
-                    }
-                },
-            },
+            "requestBody": request_body(
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "properties": {
+                        "area_id": {"type": ["integer", "string"]},
+                        "area": {"type": ["integer", "string"]},
+                        "unit_id": {"type": ["integer", "string", "null"]},
+                        "unit": {"type": "string"},
+                    },
+                }
+            ),
             "responses": {
                 "200": json_body(
                     {
@@ -131,18 +121,13 @@ PATHS: dict[str, Any] = {
             "description": "The answer is the same whether or not another account holds the phone; for a taken "
             "phone nothing is sent and no code matches.",
             "security": SECURED,
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["phone"],
-                            "properties": {"phone": {"type": "string", "minLength": 1}},
-                        }
-                    }
-                },
-            },
+            "requestBody": request_body(
+                {
+                    "type": "object",
+                    "required": ["phone"],
+                    "properties": {"phone": {"type": "string", "minLength": 1}},
+                }
+            ),
             "responses": {
                 "202": json_body(
                     {"type": "object", "required": ["phone"], "properties": {"phone": {"type": "string"}}},
@@ -163,21 +148,16 @@ PATHS: dict[str, Any] = {
         "post": {
             "summary": "Make the new phone the participant's with the code sent to it",
             "security": SECURED,
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["phone", "code"],
-                            "properties": {
-                                "phone": {"type": "string", "minLength": 1},
-                                "code": {"type": "string", "minLength": 1},
-                            },
-                        }
-                    }
-                },
-            },
+            "requestBody": request_body(
+                {
+                    "type": "object",
+                    "required": ["phone", "code"],
+                    "properties": {
+                        "phone": {"type": "string", "minLength": 1},
+                        "code": {"type": "string", "minLength": 1},
+                    },
+                }
+            ),
             "responses": {
                 "200": json_body(ref("Me"), "The details with the new phone."),
                 "400": BAD_JSON,
@@ -193,21 +173,16 @@ PATHS: dict[str, Any] = {
         "post": {
             "summary": "Change one's password: every other session and token ends, the calling token stays",
             "security": SECURED,
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["current_password", "password"],
-                            "properties": {
-                                "current_password": {"type": "string"},
-                                "password": {"type": "string", "minLength": 8, "maxLength": PASSWORD_MAX},
-                            },
-                        }
-                    }
-                },
-            },
+            "requestBody": request_body(
+                {
+                    "type": "object",
+                    "required": ["current_password", "password"],
+                    "properties": {
+                        "current_password": {"type": "string"},
+                        "password": {"type": "string", "minLength": 8, "maxLength": PASSWORD_MAX},
+                    },
+                }
+            ),
             "responses": {
                 "204": {"description": "Changed."},
                 "400": BAD_JSON,

@@ -13,6 +13,7 @@ from contest.web.openapi_parts import SECURED as _SECURED
 from contest.web.openapi_parts import error as _error
 from contest.web.openapi_parts import json_body as _json
 from contest.web.openapi_parts import ref as _ref
+from contest.web.openapi_parts import request_body as _body
 
 _ID = {"type": "integer", "minimum": 1}
 _COUNT = {"type": "integer", "minimum": 0}
@@ -198,7 +199,7 @@ PATHS: dict[str, Any] = {
             "summary": "Organisers: make a contest with its areas and units",
             "description": "Logged (`contest.create`).",
             "security": _SECURED,
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewContest")}}},
+            "requestBody": _body(_ref("NewContest")),
             "responses": {
                 "201": _json(
                     {
@@ -223,7 +224,7 @@ PATHS: dict[str, Any] = {
             "current version has. Logged (`round.create`).",
             "security": _SECURED,
             "parameters": [{"name": "contest_id", "in": "path", "required": True, "schema": _ID}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewRound")}}},
+            "requestBody": _body(_ref("NewRound")),
             "responses": {
                 "201": _json(
                     {
@@ -248,7 +249,7 @@ PATHS: dict[str, Any] = {
             "(`round.update`); a change to nothing is not logged.",
             "security": _SECURED,
             "parameters": [{"name": "round_id", "in": "path", "required": True, "schema": _ID}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RoundChange")}}},
+            "requestBody": _body(_ref("RoundChange")),
             "responses": {
                 "200": _json(_CREATED, "Changed (or the settings given were already so)."),
                 "400": _BAD_JSON,
