@@ -16,6 +16,8 @@ from enum import StrEnum
 from hashlib import sha256
 from typing import Protocol
 
+from contest.domain.registration import BAD_PHONE, normalize_phone
+
 CODE_DIGITS = 6
 
 NOT_SENT = ""
@@ -50,6 +52,20 @@ def normalize_code(value: object) -> str | None:
     is ``"123456"``); None unless exactly six ASCII digits remain."""
     text = re.sub(r"[\s.\-]", "", value if isinstance(value, str) else "")
     return text if re.fullmatch(rf"[0-9]{{{CODE_DIGITS}}}", text) else None
+
+
+def read_phone_and_code(
+    phone: object, code: object, *, sent_to: str = "điện thoại của bạn"
+) -> tuple[str | None, str | None, dict[str, str]]:
+    """A typed phone and code, normalised, with what is wrong with each
+    (``{"phone": …, "code": …}``; the code's message says it was ``sent_to``)."""
+    normal_phone, normal_code = normalize_phone(phone), normalize_code(code)
+    errors = {}
+    if normal_phone is None:
+        errors["phone"] = BAD_PHONE
+    if normal_code is None:
+        errors["code"] = f"Mã xác minh gồm 6 chữ số, trong tin nhắn vừa gửi tới {sent_to}."
+    return normal_phone, normal_code, errors
 
 
 def digest(key: bytes, *, purpose: Purpose, target: str, code: str) -> str:

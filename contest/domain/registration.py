@@ -97,6 +97,10 @@ def normalize_phone(value: object) -> str | None:
     return digits if _MOBILE.fullmatch(digits) else None
 
 
+BAD_PHONE = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
+"""Said of a phone that is not a Vietnamese mobile number."""
+
+
 def normalize_login(value: object) -> str:
     """What someone types to sign in: a phone (normalised), an email (lower
     case) or a staff username; "" for text no login can hold (a control
@@ -160,7 +164,7 @@ def _details(fields: Mapping[str, object], errors: dict[str, str], *, today: dat
     if not _text(fields, "phone"):
         errors["phone"] = "Vui lòng nhập số điện thoại di động."
     elif phone is None:
-        errors["phone"] = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
+        errors["phone"] = BAD_PHONE
 
     email = _text(fields, "email").lower() or None
     if email is not None and (len(email) > 254 or not email.isprintable() or not _EMAIL.match(email)):

@@ -22,9 +22,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from contest.clock import Clock
-from contest.domain.codes import Purpose, normalize_code
+from contest.domain.codes import Purpose, read_phone_and_code
 from contest.domain.models import Contest, Participation, Role, User
-from contest.domain.registration import DETAIL_FIELDS, Details, normalize_phone, validate_details, validate_joining
+from contest.domain.registration import (
+    BAD_PHONE,
+    DETAIL_FIELDS,
+    Details,
+    normalize_phone,
+    validate_details,
+    validate_joining,
+)
 from contest.errors import Conflict, Forbidden, Invalid, NotFound
 from contest.services.accounts import AccountTaken
 from contest.services.catalog import Catalog
@@ -51,7 +58,6 @@ NEEDS_CODE = (
 TOO_MANY_TAKEN = (
     "Có quá nhiều lượt nhập thông tin đã được tài khoản khác dùng từ địa chỉ mạng của bạn. Vui lòng thử lại sau {wait}."
 )
-BAD_PHONE = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
 PHONE_SMS = "Ma xac minh doi so dien thoai Hoi thi truc tuyen: {code}. Het han sau {minutes} phut. Khong dua ma cho ai."
 """Without diacritics, as every SMS (``services/signups.py``)."""
 
@@ -204,12 +210,7 @@ class Profiles:
         (a wrong code says how many tries are left), :class:`AccountTaken`
         when another account took the phone since."""
         profile = await self.profile(user)
-        normal, typed = normalize_phone(phone), normalize_code(code)
-        errors = {}
-        if normal is None:
-            errors["phone"] = BAD_PHONE
-        if typed is None:
-            errors["code"] = "Mã xác minh gồm 6 chữ số, trong tin nhắn vừa gửi tới số điện thoại mới."
+        normal, typed, errors = read_phone_and_code(phone, code, sent_to="số điện thoại mới")
         if errors:
             raise Invalid(errors)
         assert normal is not None and typed is not None

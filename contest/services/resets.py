@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from contest.config import Settings
-from contest.domain.codes import Purpose, binding, mask_email, normalize_code
+from contest.domain.codes import Purpose, binding, mask_email, read_phone_and_code
 from contest.domain.publication import mask_phone
 from contest.domain.registration import normalize_phone, password_error
 from contest.errors import Invalid
@@ -123,12 +123,7 @@ class Resets:
         """Set ``password`` with the code sent to ``phone``; every session and
         token of the account ends. :class:`Invalid` naming ``phone``, ``code``
         (how many tries are left) or ``password``."""
-        normal_phone, normal_code = normalize_phone(phone), normalize_code(code)
-        errors = {}
-        if normal_phone is None:
-            errors["phone"] = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
-        if normal_code is None:
-            errors["code"] = "Mã xác minh gồm 6 chữ số, trong tin nhắn vừa gửi tới điện thoại của bạn."
+        normal_phone, normal_code, errors = read_phone_and_code(phone, code)
         if (message := password_error(password, phone=normal_phone)) is not None:
             errors["password"] = message
         if errors:

@@ -18,10 +18,10 @@ from dataclasses import asdict
 
 from contest.clock import Clock
 from contest.domain.banks.diacritics import strip_accents
-from contest.domain.codes import Purpose, normalize_code
+from contest.domain.codes import Purpose, read_phone_and_code
 from contest.domain.contests import check_still_open
 from contest.domain.models import Contest, User
-from contest.domain.registration import Registration, normalize_phone, validate_registration
+from contest.domain.registration import Registration, validate_registration
 from contest.errors import Invalid
 from contest.services.accounts import TOO_MANY_REGISTRATIONS, AccountTaken
 from contest.services.challenges import Challenges
@@ -97,12 +97,7 @@ class Signups:
         :class:`Invalid` naming ``phone`` or ``code`` (a wrong code says how
         many tries are left), :class:`AccountTaken` when its phone, number or
         email was taken since step 1."""
-        normal_phone, normal_code = normalize_phone(phone), normalize_code(code)
-        errors = {}
-        if normal_phone is None:
-            errors["phone"] = "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678)."
-        if normal_code is None:
-            errors["code"] = "Mã xác minh gồm 6 chữ số, trong tin nhắn vừa gửi tới điện thoại của bạn."
+        normal_phone, normal_code, errors = read_phone_and_code(phone, code)
         if errors:
             raise Invalid(errors)
         assert normal_phone is not None and normal_code is not None
