@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
 from contest.storage import open_storage
 from tests.e2e.conftest import Server, environment, seed_database, start_server, stop_server, url_of
-from tests.e2e.test_browser import axe_violations, browser, phone  # noqa: F401  (the fixtures, shared)
+from tests.e2e.test_browser import axe_violations, browser, fits, phone  # noqa: F401  (the fixtures, shared)
 
 pytestmark = pytest.mark.e2e
 
@@ -56,10 +56,6 @@ def code_in_log(server: Server, sent_before: int) -> str:
     raise AssertionError(server.log.read_text())
 
 
-def fits_the_screen(page: Page) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
-
-
 def test_verified_registration_and_reset_without_javascript(
     server: Server,
     phone: Callable[..., BrowserContext],  # noqa: F811
@@ -75,7 +71,7 @@ def test_verified_registration_and_reset_without_javascript(
     page.locator("#consent").check()
     page.get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_text("Chúng tôi đã gửi mã tới số 09xx xxx 678.")).to_be_visible()
-    assert fits_the_screen(page)
+    fits(page)
     page.get_by_label("Mã xác minh").fill(code_in_log(server, 0))
     page.get_by_role("button", name="Hoàn tất đăng ký").click()
     assert page.url.endswith("?registered=1")
@@ -86,7 +82,7 @@ def test_verified_registration_and_reset_without_javascript(
     other.get_by_label("Số điện thoại di động").fill("0912 345 678")
     other.get_by_role("button", name="Gửi mã").click()
     expect(other.get_by_text("Nếu số 09xx xxx 678 có tài khoản")).to_be_visible()
-    assert fits_the_screen(other)
+    fits(other)
     other.reload()  # step 2 has its own address: a reload keeps the code's form, sending nothing again
     assert other.url.endswith("/password-reset/code")
     expect(other.get_by_text("Nếu số 09xx xxx 678 có tài khoản")).to_be_visible()

@@ -9,18 +9,14 @@ from collections.abc import Callable
 
 import httpx2
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
 from tests.e2e.conftest import Server
-from tests.e2e.test_browser import browser, phone  # noqa: F401  (the fixtures, shared)
+from tests.e2e.test_browser import browser, fits, phone  # noqa: F401  (the fixtures, shared)
 
 pytestmark = pytest.mark.e2e
 
 ACTIVE_ID = "document.activeElement && document.activeElement.id"
-
-
-def fits_the_screen(page: Page) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 @pytest.mark.parametrize("javascript", [False, True])
@@ -38,7 +34,7 @@ def test_failed_registration_focuses_the_error_summary(
     expect(summary).to_be_visible()
     assert page.evaluate(ACTIVE_ID) == "error-summary"
     assert page.title().startswith("Lỗi: ")
-    assert fits_the_screen(page)
+    fits(page)
     # Each link leads to its field; the field says it is invalid and what is wrong.
     summary.get_by_role("link", name="Số định danh cá nhân gồm đúng 12 chữ số.").click()
     assert page.evaluate(ACTIVE_ID) == "cccd"
@@ -61,7 +57,7 @@ def test_privacy_notice_fits_a_phone(
     page = phone().new_page()
     page.goto(seeded_server.url + "/privacy")
     expect(page.get_by_role("heading", name="Căn cứ pháp lý")).to_be_visible()
-    assert fits_the_screen(page)
+    fits(page)
 
 
 LINES_PER_CELL = """
@@ -105,7 +101,7 @@ def test_attempt_table_keeps_words_whole_on_a_phone(
     assert [text for text, _ in cells][:5] == ["Lượt", "Trạng thái", "Đúng", "Điểm", "Thời gian đã làm"]
     broken = [text for text, lines in cells if lines > 1 and " " not in text]
     assert not broken, broken  # a one-word cell on two lines was cut inside the word
-    assert fits_the_screen(page)
+    fits(page)
     region = page.get_by_role("region", name="Các lượt thi: Vòng mở")
     region.focus()
     assert page.evaluate("document.activeElement.classList.contains('table-scroll')")
