@@ -7,7 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from contest.domain.durations import format_duration
+from contest.domain.durations import Duration
+
+
+class Message(str):
+    """A Vietnamese message made from ``template`` (``str.format`` fields)
+    and ``values``. It is the plain text wherever text goes (the JSON API,
+    logs); a page in another language translates the template and fills in
+    the same values, each :class:`~contest.domain.durations.Duration` in that
+    language's words (``contest.web.render.translate``), so one catalog entry
+    serves every value and every configured limit."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Message:
+        text = super().__new__(cls, template.format(**values))
+        text.template = template
+        text.values = values
+        return text
 
 
 class ContestError(Exception):
@@ -85,6 +103,7 @@ class TooManyRequests(ContestError):
     def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
         """``message`` says ``{wait}`` where the wait goes: ``retry_after``
         seconds (the Retry-After header's) in words, "1 giờ", "10 phút"
-        (:func:`~contest.domain.durations.format_duration`)."""
-        super().__init__((message or self.message).format(wait=format_duration(retry_after * 1000)))
+        (:func:`~contest.domain.durations.format_duration`), kept as a
+        :class:`Message` so a page in English says it in English words."""
+        super().__init__(Message(message or self.message, wait=Duration(retry_after * 1000)))
         self.retry_after = retry_after

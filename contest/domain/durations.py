@@ -5,6 +5,8 @@ flag on it never disagree ("1 giây" beside "2 giây" for 1.921 s)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 DURATION_UNITS = {"vi": ("giờ", "phút", "giây"), "en": ("h", "min", "s")}
 """Hours, minutes, seconds as a duration is read aloud; ``attempt.js`` gets the
 same words for its countdown."""
@@ -33,3 +35,18 @@ def format_duration(ms: int | None, lang: str = "vi") -> str:
     units = (DAYS[lang], *DURATION_UNITS[lang])
     parts = [f"{n} {unit}" for n, unit in zip((days, hours, minutes, seconds), units, strict=True) if n]
     return " ".join(parts) or f"0 {DURATION_UNITS[lang][2]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A duration in a message, said in the words of whichever language shows
+    the message (:func:`format_duration`): ``str()`` and ``format()`` give the
+    Vietnamese, :meth:`said` any language's."""
+
+    ms: int
+
+    def said(self, lang: str) -> str:
+        return format_duration(self.ms, lang)
+
+    def __str__(self) -> str:
+        return format_duration(self.ms)

@@ -24,10 +24,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from contest.domain import phases
-from contest.domain.durations import DURATION_UNITS, format_duration
+from contest.domain.durations import DURATION_UNITS, Duration, format_duration
 from contest.domain.models import Round
 from contest.domain.name_lists import grouped
 from contest.domain.permissions import Capability, can
+from contest.errors import Message
 from contest.resources import resource_dir
 from contest.web.auth import CONSOLE_CAPABILITY, csrf_token, session_user
 
@@ -46,8 +47,17 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 def translate(lang: str, text: str, **values: Any) -> str:
+    """``text`` in ``lang`` (as it is when the catalog has no entry), with
+    ``values`` filled in; a :class:`~contest.errors.Message` is looked up by
+    its template and filled with its own values, each
+    :class:`~contest.domain.durations.Duration` in ``lang``'s words."""
+    if isinstance(text, Message) and not values:
+        values = text.values
+        text = text.template
     translated = catalog(lang).get(text, text)
-    return translated.format(**values) if values else translated
+    if not values:
+        return translated
+    return translated.format(**{k: v.said(lang) if isinstance(v, Duration) else v for k, v in values.items()})
 
 
 def local(moment: datetime) -> datetime:

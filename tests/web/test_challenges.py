@@ -77,8 +77,9 @@ def test_api_sign_in_after_failures_needs_a_solution_and_then_succeeds(no_leeway
     assert "access_token" in signed_in.json()
 
 
-def post_register(client: TestClient, world: World, **extra: str) -> Any:
+def post_register(client: TestClient, world: World, *, lang: str = "vi", **extra: str) -> Any:
     client.cookies.clear()
+    client.cookies.set("lang", lang)
     fields = registration(world)
     form = {k: ("on" if v is True else str(v)) for k, v in fields.items()}
     token = csrf(client.get("/register").text)
@@ -129,3 +130,21 @@ def test_login_page_shows_the_widget_after_a_refusal(no_leeway: tuple[TestClient
     assert "altcha-widget" in refused.text
     form["altcha"] = solve(client.get("/api/v1/challenge").json())
     assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+
+
+def test_limit_messages_in_english_say_any_configured_wait(settings: Settings, clock: FixedClock) -> None:
+    """The waits are not the defaults (10 minutes, 1 hour): the English page
+    still translates the message, with the wait in English words."""
+    odd = {"limit_window_seconds": 150, "nojs_window_seconds": 5_400, "nojs_max_per_address": 0}
+    for client, world in strict_app(settings, clock, **odd):
+        asked = post_register(client, world, lang="en")
+        assert (asked.status_code, asked.headers["retry-after"]) == (429, "5400")
+        assert "or try again in 1 h 30 min." in asked.text and "thử lại" not in asked.text
+        for _ in range(3):
+            solved = post_register(client, world, altcha=solve(client.get("/api/v1/challenge").json()))
+            assert solved.status_code == 303
+        refused = post_register(client, world, lang="en", altcha=solve(client.get("/api/v1/challenge").json()))
+        assert (refused.status_code, refused.headers["retry-after"]) == (429, "150")
+        assert "Too many registrations from your network address. Please try again in 2 min 30 s." in refused.text
+        api = client.post("/api/v1/register", json=registration(world))  # the API speaks Vietnamese
+        assert api.json()["message"].endswith("hoặc thử lại sau 1 giờ 30 phút.")

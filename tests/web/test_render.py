@@ -1,8 +1,11 @@
-"""The page helpers: numbers per language, hyphenated tokens kept whole."""
+"""The page helpers: numbers per language, hyphenated tokens kept whole,
+messages with values translated."""
 
 from __future__ import annotations
 
-from contest.web.render import format_number, keep_whole
+from contest.domain.durations import Duration
+from contest.errors import Message, TooManyRequests
+from contest.web.render import format_number, keep_whole, translate
 
 
 def test_numbers_follow_the_language() -> None:
@@ -20,3 +23,12 @@ def test_keep_whole_wraps_hyphenated_tokens_and_escapes_the_rest() -> None:
         'Nghị quyết <span class="nowrap">52-NQ/TW</span> về '
         '<span class="nowrap">&lt;b&gt;COVID-19&lt;/b&gt;,</span> a - b'
     )
+
+
+def test_a_message_with_values_translates_by_its_template() -> None:
+    message = Message("Vui lòng thử lại sau {wait}.", wait=Duration(5_400_000))
+    assert message == "Vui lòng thử lại sau 1 giờ 30 phút."
+    assert translate("vi", message) == message
+    assert translate("en", message) == "Vui lòng thử lại sau 1 h 30 min."  # no entry: the template, in English words
+    refused = TooManyRequests("Đã gửi nhiều mã trong thời gian ngắn. Vui lòng thử lại sau {wait}.", retry_after=45)
+    assert translate("en", refused.message) == "Too many codes were sent in a short time. Please try again in 45 s."
