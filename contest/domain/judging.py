@@ -20,10 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from contest.domain.contests import VIETNAM
 from contest.domain.models import Phase
 from contest.domain.phases import LABELS, PhaseRefused
 from contest.domain.text import read_text
-from contest.errors import Conflict, Invalid
+from contest.errors import Conflict, Invalid, Message
 
 COMPLAINT_MAX = 2000
 ANSWER_MAX = 4000
@@ -74,15 +75,25 @@ def check_complaint(review: Review, now: datetime) -> None:
 def check_final(review: Review, now: datetime) -> None:
     """Allow publishing final results at ``now``, or raise
     :class:`PhaseRefused` (409) saying why: the complaint window is still
-    open, or a complaint has no answer yet."""
-    if review.window_open(now):
+    open (``complaint_window_open``, saying until when, dd/mm/yyyy HH:MM
+    Vietnam time), or a complaint has no answer yet
+    (``complaints_unanswered``, saying how many)."""
+    if review.window_open(now) and review.window_closes is not None:
+        until = review.window_closes.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
         raise PhaseRefused(
-            "Thời hạn khiếu nại chưa hết: chỉ công bố kết quả chính thức sau khi hết hạn.",
+            Message(
+                "Thời hạn khiếu nại chưa hết (đến {until} giờ Việt Nam):"
+                " chỉ công bố kết quả chính thức sau khi hết hạn.",
+                until=until,
+            ),
             code="complaint_window_open",
         )
     if review.unanswered:
         raise PhaseRefused(
-            f"Còn {review.unanswered} khiếu nại chưa được trả lời: trả lời hết trước khi công bố kết quả chính thức.",
+            Message(
+                "Còn {count} khiếu nại chưa được trả lời: trả lời hết trước khi công bố kết quả chính thức.",
+                count=review.unanswered,
+            ),
             code="complaints_unanswered",
         )
 

@@ -4,7 +4,7 @@ recorded with who made it, when and why."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from contest.clock import Clock
@@ -21,6 +21,24 @@ from contest.storage.phases import PhaseChange
 
 NOTE_MAX = 2000
 MOVED_MEANWHILE = "Vòng thi vừa được người khác chuyển giai đoạn. Vui lòng tải lại trang và thử lại."
+NO_ROUND = "Không tìm thấy vòng thi."
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseMove:
+    """A move the phase machine knows from a round's phase: to ``phase``,
+    refused now for ``reason`` (Vietnamese), or allowed (None)."""
+
+    phase: Phase
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseMoves:
+    """A round's effective phase and the moves from it (:meth:`Rounds.phase_moves`)."""
+
+    phase: Phase
+    moves: tuple[PhaseMove, ...]
 
 
 class Rounds:
@@ -48,15 +66,11 @@ class Rounds:
         text = read_text(note, field="note")
         if len(text) > NOTE_MAX:
             raise Invalid({"note": f"Ghi chú dài tối đa {NOTE_MAX} ký tự."})
-        round_ = await self._catalog.round(round_id)
-        stored = await self._storage.phases.stored(round_id)
-        if stored is None:
-            raise NotFound("Không tìm thấy vòng thi.")
         now = self._clock.now()
-        current = phases.effective(replace(round_, stored_phase=stored), now)
-        phases.check_move(current, target)
-        if target is Phase.FINAL:
-            await self._check_final(round_, now)
+        round_, stored, current = await self._phases(round_id, now)
+        refused = await self._refusal(round_, current, target, now)
+        if refused is not None:
+            raise refused
         moved = await self._storage.phases.move(
             round_id=round_id, stored=stored, from_phase=current, to=target, user_id=user.id, note=text, now=now
         )
@@ -67,26 +81,50 @@ class Rounds:
             await self._publish(round_id, user, now)
         return target
 
-    async def _check_final(self, round_: Round, now: datetime) -> None:
-        """Raise :class:`phases.PhaseRefused` (409) when final results are
-        not allowed at ``now`` (:func:`judging.check_final`,
-        :func:`prizes.check_settled`)."""
-        review = await self._storage.judging.review(round_.id)
-        if review is None:
-            raise NotFound("Không tìm thấy vòng thi.")
-        judging.check_final(review, now)
-        prizes.check_settled((await settled(self._storage, round_)).awards)
+    async def _phases(self, round_id: int, now: datetime) -> tuple[Round, Phase, Phase]:
+        """The round, its phase as stored now (the catalog may hold the round
+        as it was a moment ago) and its effective phase at ``now``; NotFound
+        for no such round."""
+        round_ = await self._catalog.round(round_id)
+        stored = await self._storage.phases.stored(round_id)
+        if stored is None:
+            raise NotFound(NO_ROUND)
+        return round_, stored, phases.effective(replace(round_, stored_phase=stored), now)
 
-    async def final_refusal(self, user: User, round_id: int) -> str:
-        """Why final results cannot be published now (the complaint window
-        still open, complaints unanswered, prize ties undecided), "" when
-        they can: the judges' page shows the choice disabled with it."""
-        require(user, Capability.JUDGE_ROUND)
+    async def _refusal(self, round_: Round, current: Phase, to: Phase, now: datetime) -> phases.PhaseRefused | None:
+        """Why moving ``round_`` from its effective phase ``current`` to
+        ``to`` is refused at ``now``, or None when it is allowed: the phase
+        machine (:func:`phases.check_move`), then for final results the
+        complaint window and unanswered complaints (:func:`judging.check_final`)
+        and undecided ties across a prize boundary
+        (:func:`prizes.check_settled`). The one answer :meth:`move_phase`
+        raises and :meth:`phase_moves` shows, so the two never disagree."""
         try:
-            await self._check_final(await self._catalog.round(round_id), self._clock.now())
-        except phases.PhaseRefused as exc:
-            return exc.message
-        return ""
+            phases.check_move(current, to)
+            if to is Phase.FINAL:
+                review = await self._storage.judging.review(round_.id)
+                if review is None:
+                    raise NotFound(NO_ROUND)
+                judging.check_final(review, now)
+                prizes.check_settled((await settled(self._storage, round_)).awards)
+        except phases.PhaseRefused as refused:
+            return refused
+        return None
+
+    async def phase_moves(self, user: User, round_id: int) -> PhaseMoves:
+        """The round's effective phase now and every move the phase machine
+        knows from it (``phases.MOVES``, in the phases' order), each with the
+        Vietnamese reason :meth:`move_phase` would refuse it for now (None:
+        allowed). Forbidden without ``JUDGE_ROUND``; NotFound for no such
+        round."""
+        require(user, Capability.JUDGE_ROUND)
+        now = self._clock.now()
+        round_, _stored, current = await self._phases(round_id, now)
+        moves = []
+        for to in sorted(phases.MOVES.get(current, frozenset()), key=list(Phase).index):
+            refused = await self._refusal(round_, current, to, now)
+            moves.append(PhaseMove(to, None if refused is None else refused.message))
+        return PhaseMoves(current, tuple(moves))
 
     async def _publish(self, round_id: int, user: User, now: datetime) -> None:
         """Keep the ranks just published; when results were published before,

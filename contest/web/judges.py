@@ -5,7 +5,6 @@ Handlers parse, call one service, and render or go back to the round."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -63,15 +62,13 @@ async def _round_page(request: Request, user: User, round_id: int, *, status: in
     s = services(request)
     round_ = await s.catalog.round(round_id)
     review = await s.judging.complaint_window(round_id)
-    # The phase as stored now: the catalog may hold the round as it was a moment ago.
-    current = phases.effective(replace(round_, stored_phase=review.phase), s.clock.now())
+    found = await s.rounds.phase_moves(user, round_id)  # each move with why it is refused now, as the POST says
+    current = found.phase
     notice = NOTICES.get(request.query_params.get("notice", ""), "")
     query = request.query_params.get("q", "")
     ranking = None
     if current in phases.DECIDED:  # ranked when it moved under review
         ranking = await s.judging.review_ranking(user, round_id, request.query_params.get("page"), query)
-    moves = sorted(phases.MOVES.get(current, frozenset()), key=list(Phase).index)
-    refused = {Phase.FINAL: await s.rounds.final_refusal(user, round_id)} if Phase.FINAL in moves else {}
     return render(
         request,
         "judge/round.html",
@@ -79,8 +76,8 @@ async def _round_page(request: Request, user: User, round_id: int, *, status: in
         round=round_,
         phase=current,
         labels=phases.LABELS,
-        moves=moves,
-        refused=refused,
+        moves=[m.phase for m in found.moves],
+        refused={m.phase: m.reason for m in found.moves if m.reason},
         review=review,
         window_open=review.window_open(s.clock.now()),
         complaints=await s.judging.complaints(user, round_id),

@@ -43,9 +43,13 @@ def test_complaint_window_of_zero_hours_takes_none() -> None:
 
 
 def test_final_refused_while_the_window_is_open() -> None:
-    with pytest.raises(PhaseRefused, match="Thời hạn khiếu nại chưa hết") as refused:
+    with pytest.raises(PhaseRefused) as refused:
         judging.check_final(review(), PUBLISHED + timedelta(hours=1))
     assert refused.value.code == "complaint_window_open"
+    assert refused.value.message == (  # 09:00 UTC the next day is 16:00 in Vietnam
+        "Thời hạn khiếu nại chưa hết (đến 21/11/2026 16:00 giờ Việt Nam):"
+        " chỉ công bố kết quả chính thức sau khi hết hạn."
+    )
     judging.check_final(review(), PUBLISHED + timedelta(hours=24))
 
 
