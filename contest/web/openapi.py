@@ -897,6 +897,43 @@ PATHS: dict[str, Any] = {
         },
     },
     "/api/v1/staff/rounds/{round_id}/phase": {
+        "get": {
+            "summary": "Judges: the round's phase, and why each move from it would be refused now",
+            "description": "Every move the phase machine knows from the current phase (none before the round "
+            "closes, none once final), each with the Vietnamese `reason` that `POST` would refuse it for now "
+            "(409): final results while the complaint window is open (until when, Vietnam time), while "
+            "complaints are unanswered, or while a tie across a prize boundary is undecided. `reason` null: "
+            "allowed now.",
+            "security": _SECURED,
+            "parameters": [_ROUND_ID],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["phase", "moves"],
+                        "properties": {
+                            "phase": {"type": "string", "enum": [p.value for p in Phase]},
+                            "moves": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["phase", "allowed", "reason"],
+                                    "properties": {
+                                        "phase": {"type": "string", "enum": [p.value for p in Phase]},
+                                        "allowed": {"type": "boolean"},
+                                        "reason": {"type": ["string", "null"]},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "The phase and the moves from it, in the phases' order.",
+                ),
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _NO_ROUND,
+            },
+        },
         "post": {
             "summary": "Judges: move a round on (closed → under_review → provisional → final)",
             "description": "Logged with the note. Provisional may go back under review; final is refused while "
@@ -933,7 +970,7 @@ PATHS: dict[str, Any] = {
                 ),
                 "422": _error("Unknown phase or overlong note."),
             },
-        }
+        },
     },
     "/api/v1/staff/rounds/{round_id}/complaints": {
         "get": {

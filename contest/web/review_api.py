@@ -1,7 +1,7 @@
 """The judges' review in the JSON API (``/api/v1``): participants' complaints,
-and with a judge's or admin's bearer token, phase moves, the complaint queue
-and its answers, disqualifications and reinstatements. Handlers parse, call
-one service, and shape the answer."""
+and with a judge's or admin's bearer token, phase moves (and why one would be
+refused), the complaint queue and its answers, disqualifications and
+reinstatements. Handlers parse, call one service, and shape the answer."""
 
 from __future__ import annotations
 
@@ -182,6 +182,15 @@ async def move_phase(request: Request) -> Response:
     return JSONResponse({"round_id": round_id, "phase": phase.value})
 
 
+async def phase_moves(request: Request) -> Response:
+    """The round's phase and every move from it, each with why it would be
+    refused now (the reason the POST's 409 gives) or null."""
+    user = await api_user(request)
+    found = await services(request).rounds.phase_moves(user, request.path_params["round_id"])
+    moves = [{"phase": m.phase.value, "allowed": m.reason is None, "reason": m.reason} for m in found.moves]
+    return JSONResponse({"phase": found.phase.value, "moves": moves})
+
+
 async def complaints(request: Request) -> Response:
     user = await api_user(request)
     found = await services(request).judging.complaints(user, request.path_params["round_id"])
@@ -257,6 +266,7 @@ routes = [
     Route("/v1/attempts/{attempt_id:id}/complaints", file_complaint, methods=["POST"]),
     Route("/v1/attempts/{attempt_id:id}/complaints", my_complaints, methods=["GET"]),
     Route("/v1/staff/rounds/{round_id:id}/phase", move_phase, methods=["POST"]),
+    Route("/v1/staff/rounds/{round_id:id}/phase", phase_moves, methods=["GET"]),
     Route("/v1/staff/rounds/{round_id:id}/complaints", complaints, methods=["GET"]),
     Route("/v1/staff/rounds/{round_id:id}/ranking", review_ranking, methods=["GET"]),
     Route("/v1/staff/attempts/{attempt_id:id}", open_attempt, methods=["GET"]),
