@@ -117,7 +117,9 @@ class KeyCorrections:
         ``reason``: the bank's next version, the round re-scored (logged as
         ``round.rescore``, the key before and after and the reason with it);
         under review the standings are ranked again at once, while provisional they wait for the judges to publish
-        again. Errors as :meth:`preview`, and Invalid without a reason."""
+        again. Errors as :meth:`preview`, and Invalid without a reason
+        (Forbidden first)."""
+        require(user, Capability.CORRECT_KEYS)
         text = judging.written(reason, field="reason", limit=judging.REASON_MAX, missing="Hãy ghi lý do sửa đáp án.")
         shown = await self.preview(user, round_id, code, answer)
         fixed = rescoring.corrected(shown.question, answer)

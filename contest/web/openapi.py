@@ -422,6 +422,53 @@ SCHEMAS: dict[str, Any] = {
             "reinstate_reason": {"type": ["string", "null"]},
         },
     },
+    "KeyCorrection": {
+        "type": "object",
+        "description": "What correcting a question's key changes (a preview) or changed (applied).",
+        "required": [
+            "round_id",
+            "code",
+            "before",
+            "after",
+            "attempts_rekeyed",
+            "results_changed",
+            "skipped",
+            "changes",
+        ],
+        "properties": {
+            "round_id": _ID,
+            "code": {"type": "string", "description": "The question's code in the bank."},
+            "before": {"type": "string", "description": "The key as it was, in bank letters (`A`, or `A, C`)."},
+            "after": {"type": "string", "description": "The corrected key, in bank letters."},
+            "attempts_rekeyed": {"type": "integer", "minimum": 0, "description": "Attempts that drew the question."},
+            "results_changed": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Finished attempts whose result changes.",
+            },
+            "skipped": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Codes not corrected: their options changed since the attempts drew them.",
+            },
+            "changes": {
+                "type": "array",
+                "description": "Who moves, by new rank: the round ranked with the new scores against its stored "
+                "standings. A rank null: not ranked (disqualified).",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "score_before", "score_after", "rank_before", "rank_after"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "score_before": {"type": "integer"},
+                        "score_after": {"type": "integer"},
+                        "rank_before": {"type": ["integer", "null"]},
+                        "rank_after": {"type": ["integer", "null"]},
+                    },
+                },
+            },
+        },
+    },
 }
 
 
@@ -431,6 +478,13 @@ _ROUND_ID = {"name": "round_id", "in": "path", "required": True, "schema": _ID}
 _JUDGES_ONLY = _error("Only judges and admins (`judges_only`).")
 _NO_ROUND = _error("No such round.")
 _WRITTEN = {"type": "string", "pattern": "\\S", "description": "Text people write: not empty or only spaces."}
+_KEY_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+_KEY_NOT_FOUND = _error("No such round, or no question of this code in the round's bank.")
+_NOT_CORRECTING = _error("`not_correcting`: the round is not under review or provisional.")
+_BAD_KEY = _error(
+    "`errors.answer`: no letter, a letter beyond the question's options, several for a single-answer question, "
+    "or the key it has."
+)
 
 PATHS: dict[str, Any] = {
     "/api/v1/areas": {
@@ -969,6 +1023,68 @@ PATHS: dict[str, Any] = {
                     "have not decided: `POST /api/v1/staff/rounds/{round_id}/prize-decisions`)."
                 ),
                 "422": _error("Unknown phase or overlong note."),
+            },
+        },
+    },
+    "/api/v1/staff/rounds/{round_id}/keys/{code}": {
+        "get": {
+            "summary": "Judges: preview correcting a question's key",
+            "description": "What correcting the key of the question `code` (of the round's bank) to `answer` "
+            "would change, nothing written: how many attempts and results, and who moves from which score and "
+            "rank to which. Only while the round is under review or provisional.",
+            "security": _SECURED,
+            "parameters": [
+                _ROUND_ID,
+                _KEY_CODE,
+                {
+                    "name": "answer",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "description": "The corrected key in bank letters: `B`; `A,C` (or `answer` repeated) for a "
+                    "question with several right answers.",
+                },
+            ],
+            "responses": {
+                "200": _json(_ref("KeyCorrection"), "What would change."),
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _KEY_NOT_FOUND,
+                "409": _NOT_CORRECTING,
+                "422": _BAD_KEY,
+            },
+        },
+        "post": {
+            "summary": "Judges: correct a question's key and re-score the round",
+            "description": "As the preview showed, with a written reason: the bank's next version, the round "
+            "re-scored and logged (`round.rescore`, the key before and after and the reason with it). Under "
+            "review the standings are ranked again at once; provisional results stay as published until the "
+            "judges publish again, which logs who moved.",
+            "security": _SECURED,
+            "parameters": [_ROUND_ID, _KEY_CODE],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["answer", "reason"],
+                    "properties": {
+                        "answer": {
+                            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                            "description": 'The corrected key in bank letters: `B`, `A, C` or `["A", "C"]`.',
+                        },
+                        "reason": {**_WRITTEN, "maxLength": REASON_MAX},
+                    },
+                }
+            ),
+            "responses": {
+                "200": _json(_ref("KeyCorrection"), "Corrected and re-scored; what changed."),
+                "400": _BAD_JSON,
+                "401": _UNAUTHORIZED,
+                "403": _JUDGES_ONLY,
+                "404": _KEY_NOT_FOUND,
+                "409": _NOT_CORRECTING,
+                "422": _error(
+                    "No reason, or an overlong one (`errors.reason`), or a key that cannot be (`errors.answer`)."
+                ),
             },
         },
     },

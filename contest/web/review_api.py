@@ -1,7 +1,8 @@
 """The judges' review in the JSON API (``/api/v1``): participants' complaints,
 and with a judge's or admin's bearer token, phase moves (and why one would be
 refused), the complaint queue and its answers, disqualifications and
-reinstatements. Handlers parse, call one service, and shape the answer."""
+reinstatements, and key corrections. Handlers parse, call one service, and
+shape the answer."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contest.services.judging import ReviewRow
+from contest.services.key_corrections import KeyPreview
 from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.web.api import iso, result_json, services
 from contest.web.auth import api_user
@@ -191,6 +193,49 @@ async def phase_moves(request: Request) -> Response:
     return JSONResponse({"phase": found.phase.value, "moves": moves})
 
 
+def key_json(shown: KeyPreview) -> dict[str, Any]:
+    """A key correction as previewed or applied: the key before and after
+    (bank letters), how many attempts it re-keys and whose results change,
+    and who moves from which score and rank to which."""
+    return {
+        "round_id": shown.round.id,
+        "code": shown.question.code,
+        "before": shown.before,
+        "after": shown.answer,
+        "attempts_rekeyed": shown.report.attempts_rekeyed,
+        "results_changed": shown.report.results_changed,
+        "skipped": list(shown.report.skipped),
+        "changes": [
+            {
+                "name": c.name,
+                "score_before": c.score_before,
+                "score_after": c.score_after,
+                "rank_before": c.rank_before,
+                "rank_after": c.rank_after,
+            }
+            for c in shown.changes
+        ],
+    }
+
+
+async def key_preview(request: Request) -> Response:
+    user = await api_user(request)
+    answer = ",".join(request.query_params.getlist("answer"))  # ?answer=B, ?answer=A,C or ?answer=A&answer=C
+    shown = await services(request).keys.preview(
+        user, request.path_params["round_id"], request.path_params["code"], answer
+    )
+    return JSONResponse(key_json(shown))
+
+
+async def key_correct(request: Request) -> Response:
+    user = await api_user(request)
+    body = await read_json(request)
+    shown = await services(request).keys.apply(
+        user, request.path_params["round_id"], request.path_params["code"], body.get("answer"), body.get("reason")
+    )
+    return JSONResponse(key_json(shown))
+
+
 async def complaints(request: Request) -> Response:
     user = await api_user(request)
     found = await services(request).judging.complaints(user, request.path_params["round_id"])
@@ -267,6 +312,8 @@ routes = [
     Route("/v1/attempts/{attempt_id:id}/complaints", my_complaints, methods=["GET"]),
     Route("/v1/staff/rounds/{round_id:id}/phase", move_phase, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/phase", phase_moves, methods=["GET"]),
+    Route("/v1/staff/rounds/{round_id:id}/keys/{code:str}", key_preview, methods=["GET"]),
+    Route("/v1/staff/rounds/{round_id:id}/keys/{code:str}", key_correct, methods=["POST"]),
     Route("/v1/staff/rounds/{round_id:id}/complaints", complaints, methods=["GET"]),
     Route("/v1/staff/rounds/{round_id:id}/ranking", review_ranking, methods=["GET"]),
     Route("/v1/staff/attempts/{attempt_id:id}", open_attempt, methods=["GET"]),

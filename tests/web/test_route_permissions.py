@@ -202,6 +202,8 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/api/v1/attempts/{id}/complaints"):                (401, 200, 404, 404, 404),
     ("POST", "/api/v1/staff/rounds/{id}/phase"):                (401, 403, 422, 403, 422),
     ("GET", "/api/v1/staff/rounds/{id}/phase"):                 (401, 403, 200, 403, 200),
+    ("GET", "/api/v1/staff/rounds/{id}/keys/{str}"):            (401, 403, 409, 403, 409),
+    ("POST", "/api/v1/staff/rounds/{id}/keys/{str}"):           (401, 403, 422, 403, 422),
     ("GET", "/api/v1/staff/rounds/{id}/complaints"):            (401, 403, 200, 403, 200),
     ("GET", "/api/v1/staff/rounds/{id}/ranking"):               (401, 403, 404, 403, 404),
     ("GET", "/api/v1/staff/attempts/{id}"):                     (401, 403, 200, 403, 200),

@@ -1,0 +1,142 @@
+"""Judges correct a question's key through the JSON API, as on their pages
+(``test_key_corrections.py``): a preview of who moves from which score and
+rank to which, then, with a reason, the round re-scored and logged; and each
+refusal with its status."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from contest.domain.models import Question, Role
+from contest.services.key_corrections import NOT_CORRECTING, NOT_IN_ROUND
+from tests.backends import rows
+from tests.conftest import World
+from tests.web.test_account import bearer
+from tests.web.test_key_corrections import ranks
+from tests.web.test_leaderboards import take
+from tests.web.test_organiser import sign_in_staff
+
+Headers = dict[str, str]
+
+
+def judge_headers(client: TestClient, world: World) -> Headers:
+    sign_in_staff(client, world, Role.JUDGE, "giamkhao")
+    client.cookies.clear()
+    return bearer(client, "giamkhao")
+
+
+def two_tied(client: TestClient, world: World, api_user: Callable[..., Headers]) -> tuple[Question, str, int]:
+    """Nguyễn Văn An and Trần Thị Bình each answer 3 questions right, An the
+    faster; the round then closes. Returns a question An answered right that
+    Bình was not given, a wrong letter of it (correcting its key to that
+    letter takes a point from An alone) and An's attempt."""
+    an = take(client, world, api_user(full_name="Nguyễn Văn An"), right=3, prediction=1, seconds=60)
+    binh = take(client, world, api_user(full_name="Trần Thị Bình"), right=3, prediction=1, seconds=90)
+    world.clock.advance(days=8)
+    mine, theirs = (client.portal.call(world.services.storage.attempts.get, a) for a in (an, binh))
+    codes = {q.code for q in theirs.questions}
+    question = next(q for q in mine.questions[:3] if q.code not in codes and not q.multiple)
+    return question, next(o.letter for o in question.options if o.id not in question.correct), an
+
+
+def test_judge_previews_and_corrects_a_key_through_the_api(
+    client: TestClient, world: World, api_user: Callable[..., Headers], settings: Any
+) -> None:
+    question, wrong, an = two_tied(client, world, api_user)
+    judge = judge_headers(client, world)
+    for to in ("under_review", "provisional"):
+        moved = client.post(f"/api/v1/staff/rounds/{world.open_round}/phase", json={"phase": to}, headers=judge)
+        assert moved.status_code == 200, moved.text
+    keys = f"/api/v1/staff/rounds/{world.open_round}/keys/{question.code}"
+    before = question.options[min(question.correct) - 1].letter
+    expected = {
+        "round_id": world.open_round,
+        "code": question.code,
+        "before": before,
+        "after": wrong,
+        "results_changed": 1,
+        "skipped": [],
+        "changes": [
+            {"name": "Trần Thị Bình", "score_before": 3, "score_after": 3, "rank_before": 2, "rank_after": 1},
+            {"name": "Nguyễn Văn An", "score_before": 3, "score_after": 2, "rank_before": 1, "rank_after": 2},
+        ],
+    }
+
+    preview = client.get(keys, params={"answer": wrong.lower()}, headers=judge)
+    assert preview.status_code == 200, preview.text
+    shown = preview.json()
+    assert shown["attempts_rekeyed"] >= 1
+    assert {k: v for k, v in shown.items() if k != "attempts_rekeyed"} == expected
+    assert ranks(client, world) == {"Nguyễn Văn An": (1, 3), "Trần Thị Bình": (2, 3)}  # a preview changes nothing
+
+    no_reason = client.post(keys, json={"answer": wrong, "reason": "  "}, headers=judge)
+    assert (no_reason.status_code, no_reason.json()["errors"]) == (422, {"reason": "Hãy ghi lý do sửa đáp án."})
+    done = client.post(keys, json={"answer": [wrong], "reason": "Khiếu nại đúng: đáp án theo Điều 5"}, headers=judge)
+    assert done.status_code == 200, done.text
+    assert done.json() == shown
+    assert client.portal.call(world.services.storage.attempts.get, an).result.score == 2
+    assert ranks(client, world) == {"Nguyễn Văn An": (1, 3), "Trần Thị Bình": (2, 3)}  # published: until republished
+    logged = rows(
+        settings.database_url,
+        "SELECT details, actor_id FROM audit_log WHERE action = 'round.rescore' AND subject = ?",
+        (f"round:{world.open_round}",),
+    )
+    found = client.portal.call(world.services.storage.accounts.for_login, "giamkhao")
+    assert found is not None
+    key = {"code": question.code, "before": before, "after": wrong, "reason": "Khiếu nại đúng: đáp án theo Điều 5"}
+    assert [(json.loads(details)["key"], actor) for details, actor in logged] == [(key, found[0].id)]
+    again = client.get(keys, params={"answer": wrong}, headers=judge)
+    assert (again.status_code, again.json()["errors"]) == (422, {"answer": "Đáp án này đang là đáp án của câu hỏi."})
+
+
+def test_key_correction_api_refuses_each_wrong_request(
+    client: TestClient, world: World, api_user: Callable[..., Headers]
+) -> None:
+    question, wrong, _an = two_tied(client, world, api_user)
+    participant = api_user()
+    judge = judge_headers(client, world)
+    keys = f"/api/v1/staff/rounds/{world.open_round}/keys/{question.code}"
+    reason = {"answer": wrong, "reason": "Sửa đáp án"}
+
+    early = (client.get(keys, params={"answer": wrong}, headers=judge), client.post(keys, json=reason, headers=judge))
+    for refused in early:
+        assert (refused.status_code, refused.json()["error"]) == (409, "not_correcting")  # closed, not under review
+        assert refused.json()["message"] == NOT_CORRECTING
+    moved = client.post(f"/api/v1/staff/rounds/{world.open_round}/phase", json={"phase": "under_review"}, headers=judge)
+    assert moved.status_code == 200
+
+    letters = ", ".join("ABCDEF"[: len(question.options)])
+    for answer in ("Z", "", "A,B", "1"):
+        bad = client.get(keys, params={"answer": answer}, headers=judge)
+        assert bad.status_code == 422, answer
+    assert client.get(keys, params={"answer": "Z"}, headers=judge).json()["errors"] == {
+        "answer": f"Chọn đáp án đúng trong các phương án {letters}."
+    }
+    assert client.get(keys, params={"answer": "A,B"}, headers=judge).json()["errors"] == {
+        "answer": "Câu hỏi này chỉ có một đáp án đúng."
+    }
+    assert client.get(keys, headers=judge).status_code == 422  # no answer at all
+    missing = client.post(keys, json={"answer": wrong}, headers=judge)
+    assert (missing.status_code, missing.json()["errors"]) == (422, {"reason": "Hãy ghi lý do sửa đáp án."})
+    bad_key = client.post(keys, json={"answer": {"B": True}, "reason": "Sửa"}, headers=judge)
+    assert bad_key.status_code == 422 and "answer" in bad_key.json()["errors"]
+
+    elsewhere = f"/api/v1/staff/rounds/{world.open_round}/keys/KHONG-CO"
+    absent_both = (
+        client.get(elsewhere, params={"answer": "A"}, headers=judge),
+        client.post(elsewhere, json=reason, headers=judge),
+    )
+    for absent in absent_both:
+        assert (absent.status_code, absent.json()["message"]) == (404, NOT_IN_ROUND)
+    no_round = client.get("/api/v1/staff/rounds/999999/keys/T-001", params={"answer": "A"}, headers=judge)
+    assert no_round.status_code == 404
+
+    assert client.get(keys, params={"answer": wrong}).status_code == 401
+    assert client.get(keys, params={"answer": wrong}, headers=participant).status_code == 403
+    assert client.post(keys, json={"answer": wrong}, headers=participant).status_code == 403  # before the reason
+    stays = client.portal.call(world.services.storage.leaderboards.entries, world.open_round)
+    assert {e.name: e.score for e in stays} == {"Nguyễn Văn An": 3, "Trần Thị Bình": 3}
