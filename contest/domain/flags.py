@@ -16,7 +16,9 @@ Flags are hints: only a judge decides (``domain/judging.py``).
   well-prepared participant sends when the round draws the same questions in
   the same order; the same mistakes in the same order are not). Each
   attempt's sheet is digested once when it is submitted, so finding the
-  others is a lookup of equal digests, never a comparison of pairs.
+  others is a lookup of equal digests, never a comparison of pairs; one
+  submitted before digests were kept is digested from its saved answers by
+  the sweeper, or before the judges see its round's flags.
 """
 
 from __future__ import annotations

@@ -391,3 +391,11 @@ class Attempts:
             total += closed
             if closed == 0:
                 return total
+
+    async def fill_sheets(self) -> int:
+        """Digest the answer sheet of every finished attempt that has none
+        computed yet (``AttemptStore.fill_sheets``: those submitted before
+        the identical-answers flag existed), in short transactions; returns
+        how many. What the sweeper runs, so an upgraded site flags its
+        earlier rounds without anyone remembering to."""
+        return await self._storage.attempts.fill_sheets()

@@ -285,7 +285,7 @@ class Judging:
         users = [e.user_id for e in entries]
         twins = await self._storage.judging.twins(round_id, users)
         near = await self._storage.judging.neighbours([e.attempt_id for e in entries], within=NEIGHBOURHOOD)
-        copies = await self._storage.judging.copies([e.attempt_id for e in entries])
+        copies = await self._copies(round_id, [e.attempt_id for e in entries])
         attempts = await self._storage.judging.attempts_of(round_id, users)
         rows = tuple(
             ReviewRow(
@@ -316,7 +316,7 @@ class Judging:
             raise NotFound(NO_ATTEMPT)
         twins = await self._storage.judging.twins(attempt.round_id, [attempt.user_id])
         near = await self._storage.judging.neighbours([attempt_id], within=NEIGHBOURHOOD)
-        copies = await self._storage.judging.copies([attempt_id])
+        copies = await self._copies(attempt.round_id, [attempt_id])
         raised = (
             flags.too_fast(correct=attempt.result.correct, duration_ms=attempt.result.duration_ms)
             if attempt.result
@@ -330,6 +330,15 @@ class Judging:
         account = await self._storage.accounts.get(attempt.user_id) if personal else None
         saved = await self._storage.judging.saved_at(attempt_id)
         return AttemptReview(attempt, saved, found, account, await self._storage.judging.client(attempt_id))
+
+    async def _copies(self, round_id: int, attempt_ids: list[int]) -> dict[int, list[str]]:
+        """For each of ``attempt_ids`` (of round ``round_id``), the names of
+        the other accounts that sent the same answer sheet
+        (``JudgingStore.copies``), every sheet of the round digested first:
+        the sweeper digests those submitted before the digest existed, but
+        the judges may come sooner (``AttemptStore.fill_sheets``)."""
+        await self._storage.attempts.fill_sheets(round_id=round_id)
+        return await self._storage.judging.copies(attempt_ids)
 
     async def note_client(self, attempt_id: int, address: str, agent: str) -> None:
         """Keep where a new attempt was started from (address and browser),

@@ -37,7 +37,7 @@ from contest.storage.codec import (
     to_ms,
 )
 from contest.storage.facts import AttemptsUsed, Missing, Thing
-from contest.storage.sql import Conn, Database, IntegrityError, savepoint, skip_locked
+from contest.storage.sql import Conn, Database, IntegrityError, for_update, savepoint, skip_locked
 
 _SUMMARY_COLUMNS = (
     "id, round_id, user_id, number, status, started_at, deadline, submitted_at, prediction, "
@@ -172,7 +172,7 @@ def _finalize(
     )
     cur = conn.execute(
         "UPDATE attempts SET status = ?, submitted_at = ?, prediction = ?, correct = ?, total = ?,"
-        " score = ?, duration_ms = ?, sheet = ? WHERE id = ? AND status = 'in_progress'",
+        " score = ?, duration_ms = ?, sheet = ?, sheet_computed = TRUE WHERE id = ? AND status = 'in_progress'",
         (
             status.value,
             to_ms(finished_at),
@@ -405,6 +405,40 @@ class AttemptStore:
 
         return await self.db.write(fn)
 
+    async def fill_sheets(self, *, round_id: int | None = None, batch: int = 200) -> int:
+        """Digest the answer sheet (``flags.sheet``, from the stored keys and
+        the saved answers, as :func:`_finalize` does) of every finished
+        attempt without one computed yet (submitted before migration 0021,
+        or by code that did not digest it), of one round or of all; returns
+        how many. Each transaction takes at most ``batch`` attempts, so the
+        writer is never held for long, and each attempt is digested once
+        (its ``sheet_computed`` set, even when the digest is None). Several
+        nodes at once: for all rounds (the sweeper) each skips the attempts
+        another holds; for one round (before the judges' flags) it waits
+        for them, so that the round is whole when this returns."""
+        lock = skip_locked if round_id is None else for_update
+        in_round = "" if round_id is None else " AND round_id = ?"
+        params: tuple[int, ...] = () if round_id is None else (round_id,)
+
+        def fn(conn: Conn) -> int:
+            rows = conn.execute(
+                "SELECT id, questions FROM attempts WHERE NOT sheet_computed AND status <> 'in_progress'"
+                f"{in_round} ORDER BY round_id, id LIMIT ?" + lock(conn),
+                (*params, batch),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE attempts SET sheet = ?, sheet_computed = TRUE WHERE id = ? AND NOT sheet_computed",
+                [(flags.sheet(keys_from_json(r["questions"]), _answers(conn, r["id"])), r["id"]) for r in rows],
+            )
+            return len(rows)
+
+        total = 0
+        while True:
+            done = await self.db.write(fn)
+            total += done
+            if done < batch:
+                return total
+
     async def rescore(
         self,
         *,
@@ -510,7 +544,7 @@ def _rescore_batch(
             conn.execute("UPDATE attempts SET questions = ? WHERE id = ?", (keys_to_json(keys), row["id"]))
             if result is not None:  # the answer sheet's digest too: whether one of its answers is wrong may change
                 conn.execute(
-                    "UPDATE attempts SET correct = ?, score = ?, sheet = ? WHERE id = ?",
+                    "UPDATE attempts SET correct = ?, score = ?, sheet = ?, sheet_computed = TRUE WHERE id = ?",
                     (result.correct, result.score, flags.sheet(keys, answers), row["id"]),
                 )
     last = rows[-1]["id"] if rows else after

@@ -508,6 +508,8 @@ class AttemptStorage(Protocol):
 
     async def finalize_expired(self, *, expired_before: datetime, limit: int = 500) -> int: ...
 
+    async def fill_sheets(self, *, round_id: int | None = None, batch: int = 200) -> int: ...
+
     async def rescore(
         self,
         *,

@@ -162,19 +162,22 @@ class _Sweeper:
     """Closes attempts whose time ran out even if nobody comes back to them,
     forgets bank uploads nobody confirmed within a day and sessions long
     ended or expired (``Sessions.sweep``, hourly), ranks rounds the
-    clock closed (``Leaderboards.rank_closed``) and keeps their item analysis."""
+    clock closed (``Leaderboards.rank_closed``), keeps their item analysis
+    and digests the answer sheets of attempts finished without one
+    (``Attempts.fill_sheets``: those submitted before the digest existed)."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
         self._task: asyncio.Task[None] | None = None
         self._analysis: asyncio.Task[None] | None = None
         self._ranking: asyncio.Task[None] | None = None
+        self._sheets: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        for task in (self._task, self._ranking, self._analysis):
+        for task in (self._task, self._ranking, self._analysis, self._sheets):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -201,6 +204,15 @@ class _Sweeper:
         except Exception:
             log.exception("ranking rounds at close failed; will retry")
 
+    async def _digest(self) -> None:
+        """Digest the answer sheets still missing (``Attempts.fill_sheets``;
+        after an upgrade, every attempt submitted before, by batches: beside
+        the sweep, never holding it up; then one indexed look that finds none)."""
+        try:
+            await self._services.attempts.fill_sheets()
+        except Exception:
+            log.exception("digesting answer sheets failed; will retry")
+
     async def _run(self) -> None:
         while True:
             try:
@@ -214,6 +226,8 @@ class _Sweeper:
                 self._ranking = asyncio.create_task(self._rank())
             if self._analysis is None or self._analysis.done():
                 self._analysis = asyncio.create_task(self._analyse())
+            if self._sheets is None or self._sheets.done():
+                self._sheets = asyncio.create_task(self._digest())
             await asyncio.sleep(self._services.settings.sweep_interval_seconds)
 
 
