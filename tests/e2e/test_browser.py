@@ -95,7 +95,7 @@ def fits(page: Page) -> None:
     """The page shown (once loaded: a click on a link may return while the next
     page has only just started) is no wider than a 360 px phone."""
     page.wait_for_load_state()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
 
 
 def participant(server: Server) -> dict[str, str]:

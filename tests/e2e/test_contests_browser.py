@@ -20,8 +20,7 @@ from contest.services.contests import create_contest, create_round
 from contest.storage import open_storage
 from tests.conftest import RULES
 from tests.e2e.conftest import Server, seed_database, start_server, stop_server, url_of
-from tests.e2e.test_browser import PASSWORD, axe_violations, browser, phone  # noqa: F401  (the fixtures, shared)
-from tests.e2e.test_registration_browser import fits_the_screen
+from tests.e2e.test_browser import PASSWORD, axe_violations, browser, fits, phone  # noqa: F401  (the fixtures, shared)
 
 pytestmark = pytest.mark.e2e
 
@@ -69,7 +68,7 @@ def two_contests(tmp_path: Path, database_url: str) -> Iterator[Server]:
 
 
 def checked(page: Page, *, axe: bool) -> None:
-    assert fits_the_screen(page), page.url
+    fits(page)
     if axe:  # axe-core runs in the page: only with JavaScript
         assert axe_violations(page) == [], page.url
 
