@@ -229,6 +229,11 @@ class Settings:
         20, "Messages with a code asked for from one client address within `code_window_seconds`."
     )
     code_window_seconds: int = _setting(3_600, "Window over which messages with a code are counted.")
+    code_resend_seconds: int = _setting(
+        60,
+        "Seconds before another message of the same kind (a registration code, a reset code or link, a phone "
+        "change code) may be asked for one phone or email from one network: how long «Gửi lại mã» waits.",
+    )
     reset_link_ttl_seconds: int = _setting(3_600, "How long an emailed password-reset link works (once).")
 
     @classmethod

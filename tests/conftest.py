@@ -31,10 +31,12 @@ OPEN_DOORS: dict[str, Any] = {
     "register_max_per_network": 100_000,
     "signin_max_per_address": 100_000,
     "signin_max_per_network": 100_000,
+    "code_resend_seconds": 0,
 }
 """Tests register and sign in many people from one test client: no
-proof-of-work and no per-address limits, except in the tests of those
-(tests/services/test_limits.py, tests/web/test_challenges.py)."""
+proof-of-work, no per-address limits and no wait between sending codes,
+except in the tests of those (tests/services/test_limits.py,
+tests/web/test_challenges.py, the resend tests of tests/web/test_one_time.py)."""
 
 
 def make_bank(count: int = 40) -> list[Question]:

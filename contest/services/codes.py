@@ -7,9 +7,11 @@ by every node. Per ``CONTEST_CODE_WINDOW_SECONDS``: at most
 network (IPv4 /24, IPv6 /64, :func:`~contest.domain.limits.address_keys`),
 ``CONTEST_CODE_SENDS_PER_TARGET_TOTAL`` messages really sent to it from
 anywhere, and ``CONTEST_CODE_SENDS_PER_ADDRESS`` requests from one client
-address. The limits cannot be aimed at the owner: a script on one network
-(one address or a whole /24) uses up only that network's allowance for the
-phone, never the owner's, and it cannot reach the higher total alone;
+address; and ``CONTEST_CODE_RESEND_SECONDS`` pass between two requests of
+the same purpose for one phone or email from one network ("Gửi lại mã").
+The limits cannot be aimed at the owner: a script on one network (one
+address or a whole /24) uses up only that network's allowance (and wait)
+for the phone, never the owner's, and it cannot reach the higher total alone;
 requests that send nothing (a reset for no account, a phone another account
 holds) count for the network but not in the total, so they cannot spend it
 either. Only someone sending from several networks at once can block a
@@ -21,6 +23,7 @@ once, for ``CONTEST_CODE_MAX_TRIES`` tries; sending a new one ends the last.
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import timedelta
 
@@ -33,6 +36,7 @@ from contest.services.senders import EmailSender, SmsSender
 from contest.storage import Storage
 
 WRONG = "Mã xác minh không đúng. Bạn còn {left} lần thử."
+RESEND_WAIT = "Bạn có thể gửi lại mã sau {wait}."
 NO_CODE = "Mã xác minh không đúng, đã dùng hoặc đã hết hạn. Vui lòng yêu cầu gửi mã mới."
 
 
@@ -77,7 +81,8 @@ class Codes:
         with ``usable`` false no code matches the row (a message that carries
         none); with ``sent`` false the caller sends nothing, and the row
         counts only for ``client``'s network and address. :class:`TooManyRequests`
-        past a send limit, before anything is stored."""
+        past a send limit, or with :data:`RESEND_WAIT` and the seconds left
+        (rounded up) within the wait between sends, before anything is stored."""
         s = self._settings
         now = self._clock.now()
         link = purpose is Purpose.RESET_LINK
@@ -101,13 +106,23 @@ class Codes:
             per_target=s.code_sends_per_target,
             per_target_total=s.code_sends_per_target_total,
             per_client=s.code_sends_per_address,
+            resend_since=now - timedelta(seconds=s.code_resend_seconds),
         )
-        if issued is None:
+        if issued.last_sent is not None:
+            left = issued.last_sent + timedelta(seconds=s.code_resend_seconds) - now
+            raise TooManyRequests(RESEND_WAIT, retry_after=max(1, math.ceil(left.total_seconds())))
+        if issued.id is None:
             raise TooManyRequests(
                 "Đã gửi nhiều mã trong thời gian ngắn. Vui lòng thử lại sau {wait}.",
                 retry_after=s.code_window_seconds,
             )
         return code
+
+    async def kept(self, purpose: Purpose, target: str) -> str | None:
+        """The payload kept with the live code of ``purpose`` sent to
+        ``target`` (to send it again with a new code), or None when none is
+        live (expired, used or never sent)."""
+        return await self._storage.codes.kept(purpose=purpose.value, target=target, now=self._clock.now())
 
     async def live(self, purpose: Purpose, target: str, code: str) -> bool:
         """Whether ``code`` is the live code of ``purpose`` sent to ``target``

@@ -7,7 +7,8 @@ code's row. Step 2 (:meth:`Signups.finish`) takes the code and makes the
 account. When the phone already has an account, step 1 answers exactly the
 same but the SMS tells the owner they have an account and how to reset its
 password, and no code will match: whoever typed someone else's phone learns
-nothing from the page or the API.
+nothing from the page or the API. :meth:`Signups.resend` ("Gửi lại mã")
+sends step 1's message again, the same way.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from contest.domain.banks.diacritics import strip_accents
 from contest.domain.codes import Purpose, read_phone_and_code
 from contest.domain.contests import check_still_open
 from contest.domain.models import Contest, User
-from contest.domain.registration import Registration, validate_registration
-from contest.errors import Invalid
+from contest.domain.registration import BAD_PHONE, Registration, normalize_phone, validate_registration
+from contest.errors import Conflict, Invalid
 from contest.services.accounts import TOO_MANY_REGISTRATIONS, AccountTaken
 from contest.services.challenges import Challenges
 from contest.services.codes import Codes
 from contest.services.limits import Limits
 from contest.services.passwords import Passwords
+from contest.services.senders import SmsSender
 from contest.storage import Duplicate, Storage
 
 CODE_SMS = "Ma xac minh dang ky {title}: {code}. Ma dung mot lan, het han sau {minutes} phut. Khong dua ma cho ai."
@@ -37,6 +39,7 @@ HAVE_ACCOUNT = (
 )
 """SMS texts without diacritics and within 160 characters: a message with any
 Vietnamese letter is sent as UCS-2 by carriers, 70 characters a part."""
+REGISTER_AGAIN = "Thông tin đăng ký chờ xác minh đã hết hạn hoặc đã được dùng. Vui lòng đăng ký lại."
 
 
 def sms_text(text: str) -> str:
@@ -81,16 +84,43 @@ class Signups:
             await self._challenges.admit(solution, client=client, without=self._limits.registration_without_solution)
         await self._limits.claim(self._limits.registration, client, message=TOO_MANY_REGISTRATIONS)
         password_hash = await self._passwords.hash(registration.password)  # in both cases: the same time
-        phone = registration.phone
+        details = {**asdict(registration), "password": "", "password_hash": password_hash}
+        await self._send(contest, sms, registration.phone, json.dumps(details), client=client)
+        return registration.phone
+
+    async def resend(self, contest: Contest, phone: object, *, client: str) -> str:
+        """ "Gửi lại mã": step 1's message sent again to ``phone`` (returned
+        normalised), for the details kept with its live code, which stops
+        working: a new code, or the owner's "you have an account" when the
+        phone has one (answering the same). Within the code send limits and
+        the wait between sends (TooManyRequests). :class:`Invalid` naming
+        ``phone``; Conflict ``registration_expired`` when no step 1 for the
+        phone is live (expired or used: :data:`REGISTER_AGAIN`), whether or
+        not the phone has an account; ``Unavailable``, ``SendFailed`` as
+        :meth:`start`."""
+        normal = normalize_phone(phone)
+        if normal is None:
+            raise Invalid({"phone": BAD_PHONE})
+        sms = self._codes.need_sms()
+        details = await self._codes.kept(Purpose.REGISTER, normal)
+        if details is None:
+            raise Conflict(REGISTER_AGAIN, code="registration_expired")
+        await self._send(contest, sms, normal, details, client=client)
+        return normal
+
+    async def _send(self, contest: Contest, sms: SmsSender, phone: str, details: str, *, client: str) -> None:
+        """Step 1's message to ``phone``: the code for ``details`` (the JSON
+        kept with it), or the owner's message when the phone has an account
+        (no code will match). Conflict as :meth:`resend` for no details."""
         if await self._storage.accounts.for_login(phone) is not None:
             await self._codes.issue(Purpose.REGISTER, phone, client=client, usable=False)
             await sms.send_sms(phone, HAVE_ACCOUNT)
-            return phone
-        details = {**asdict(registration), "password": "", "password_hash": password_hash}
-        code = await self._codes.issue(Purpose.REGISTER, phone, client=client, payload=json.dumps(details))
+            return
+        if not details:  # kept by a message to the owner of an account that has since changed its phone
+            raise Conflict(REGISTER_AGAIN, code="registration_expired")
+        code = await self._codes.issue(Purpose.REGISTER, phone, client=client, payload=details)
         text = CODE_SMS.format(title=sms_text(contest.title)[:60], code=code, minutes=self._codes.minutes)
         await sms.send_sms(phone, text)
-        return phone
 
     async def finish(self, phone: object, code: object) -> User:
         """Step 2: the new account, joined to the contest it registered under.

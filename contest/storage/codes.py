@@ -11,11 +11,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.domain.codes import NOT_SENT, matches
-from contest.storage.codec import to_ms
+from contest.storage.codec import from_ms, to_ms
 from contest.storage.sql import Conn, Database, lock
 
 KEPT = timedelta(days=1)
 """How long a sent code's row is kept (longer than any send window)."""
+_LIVE = (
+    "SELECT {} FROM one_time_codes WHERE target = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?"
+    " ORDER BY sent_at DESC, id DESC LIMIT 1"
+)
+"""The live code of a purpose sent to a target: the last one sent, if it is unused and unexpired."""
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """What asking for a message got: ``id``, the new row's, or None when it
+    was refused; then ``last_sent`` is when the last request of the same
+    purpose for the target came from the network, when the wait between
+    sends refused it (None: a count limit did)."""
+
+    id: int | None
+    last_sent: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,20 +63,23 @@ class CodeStore:
         per_target: int,
         per_target_total: int,
         per_client: int,
-    ) -> int | None:
+        resend_since: datetime,
+    ) -> Issued:
         """Record one request for a message to ``target`` from ``client``
         (stored as it is, beginning with ``network``), unless since ``since``
         ``per_target`` requests for ``target`` came from ``network``,
         ``per_target_total`` messages were really sent to it from anywhere
         (rows whose digest is not :data:`~contest.domain.codes.NOT_SENT`),
-        or ``per_client`` were asked for from ``client`` (None then);
-        counted in the same transaction with the target and the client
-        locked (:func:`~contest.storage.sql.lock`), so nodes sending at once
-        never both count one short. The codes sent earlier for the same
-        purpose and target stop working, and rows older than :data:`KEPT`
-        are deleted. Returns the new row's id."""
+        or ``per_client`` were asked for from ``client``, or since
+        ``resend_since`` one for the same ``purpose`` and ``target`` came
+        from ``network`` (the wait between sends); counted in the same
+        transaction with the target and the client locked
+        (:func:`~contest.storage.sql.lock`), so nodes sending at once never
+        both count one short. The codes sent earlier for the same purpose
+        and target stop working, and rows older than :data:`KEPT` are
+        deleted."""
 
-        def fn(conn: Conn) -> int | None:
+        def fn(conn: Conn) -> Issued:
             lock(conn, f"code-target:{target}")  # always before the client's: no two senders wait on each other
             lock(conn, f"code-client:{client}")
             after = to_ms(since)
@@ -72,7 +91,14 @@ class CodeStore:
                 >= per_target_total
                 or conn.execute(count.format("client = ?"), (client, after)).fetchone()[0] >= per_client
             ):
-                return None
+                return Issued(None)
+            last = conn.execute(
+                "SELECT MAX(sent_at) FROM one_time_codes WHERE purpose = ? AND target = ?"
+                " AND substr(client, 1, ?) = ? AND sent_at > ?",
+                (purpose, target, len(network), network, to_ms(resend_since)),
+            ).fetchone()[0]
+            if last is not None:
+                return Issued(None, from_ms(last))
             conn.execute("DELETE FROM one_time_codes WHERE sent_at < ?", (to_ms(now - KEPT),))
             conn.execute(
                 "UPDATE one_time_codes SET used_at = ?, payload = '' WHERE purpose = ? AND target = ?"
@@ -84,9 +110,20 @@ class CodeStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (purpose, target, client, digest, payload, to_ms(now), to_ms(expires_at)),
             ).fetchone()
-            return int(row[0])
+            return Issued(int(row[0]))
 
         return await self.db.write(fn)
+
+    async def kept(self, *, purpose: str, target: str, now: datetime) -> str | None:
+        """The payload kept with the live code of ``purpose`` sent to
+        ``target`` (read only), or None when no code is live: it expired or
+        was used, or none was sent."""
+
+        def fn(conn: Conn) -> str | None:
+            row = conn.execute(_LIVE.format("payload"), (target, purpose, to_ms(now))).fetchone()
+            return None if row is None else str(row["payload"])
+
+        return await self.db.read(fn)
 
     async def live(self, *, purpose: str, target: str, digest: str, now: datetime) -> bool:
         """Whether the live code of ``purpose`` sent to ``target`` is
@@ -94,11 +131,7 @@ class CodeStore:
         page that shows a link's form only while the link can work."""
 
         def fn(conn: Conn) -> bool:
-            row = conn.execute(
-                "SELECT digest FROM one_time_codes WHERE target = ? AND purpose = ? AND used_at IS NULL"
-                " AND expires_at > ? ORDER BY sent_at DESC, id DESC LIMIT 1",
-                (target, purpose, to_ms(now)),
-            ).fetchone()
+            row = conn.execute(_LIVE.format("digest"), (target, purpose, to_ms(now))).fetchone()
             return row is not None and matches(row["digest"], digest)
 
         return await self.db.read(fn)
@@ -110,11 +143,7 @@ class CodeStore:
         than ``max_tries`` comparisons; a match uses the code (once)."""
 
         def fn(conn: Conn) -> Tried:
-            live = conn.execute(
-                "SELECT id FROM one_time_codes WHERE target = ? AND purpose = ? AND used_at IS NULL"
-                " AND expires_at > ? ORDER BY sent_at DESC, id DESC LIMIT 1",
-                (target, purpose, to_ms(now)),
-            ).fetchone()
+            live = conn.execute(_LIVE.format("id"), (target, purpose, to_ms(now))).fetchone()
             if live is None:
                 return Tried(None, 0)
             row = conn.execute(

@@ -40,7 +40,7 @@ from contest.domain.registration import Details, Registration
 from contest.domain.rescoring import RescoreReport
 from contest.domain.statistics import Analysis, Response
 from contest.storage.audit import AuditEntry
-from contest.storage.codes import Tried
+from contest.storage.codes import Issued, Tried
 from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.storage.leaderboards import Head, OwnPlace, StoredEntry
 from contest.storage.overall import OverallHead, OverallRow
@@ -303,8 +303,10 @@ class CodeStorage(Protocol):
         per_target: int,
         per_target_total: int,
         per_client: int,
-    ) -> int | None: ...
+        resend_since: datetime,
+    ) -> Issued: ...
 
+    async def kept(self, *, purpose: str, target: str, now: datetime) -> str | None: ...
     async def live(self, *, purpose: str, target: str, digest: str, now: datetime) -> bool: ...
     async def try_code(self, *, purpose: str, target: str, digest: str, now: datetime, max_tries: int) -> Tried: ...
 

@@ -1,7 +1,9 @@
 """Pages that take a one-time code or link, without JavaScript: finishing a
 registration with a verified phone (its first step is the registration form,
 ``pages.register``), and "Quên mật khẩu?": ask for a code or a link, then
-set a new password, which ends every session and token of the account.
+set a new password, which ends every session and token of the account. Each
+code's form has "Gửi lại mã", within the send limits and the wait between
+sends.
 
 The pages answer the same whether or not an account has the phone or email
 given (``services/resets.py``, ``services/signups.py``). Phones travel from
@@ -19,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.domain.publication import mask_phone
-from contest.errors import BadRequest, ContestError, Invalid, TooManyRequests
+from contest.errors import BadRequest, Conflict, ContestError, Invalid, TooManyRequests
 from contest.services.accounts import AccountTaken
 from contest.services.codes import Unavailable
 from contest.services.senders import SendFailed
@@ -67,6 +69,26 @@ async def register_verify(request: Request) -> Response:
     return redirect(f"/contests/{contest.slug}?registered=1")
 
 
+async def register_resend(request: Request) -> Response:
+    """ "Gửi lại mã" on the code's form: step 1's message again, the code's
+    form shown again with what happened (the same whether or not the phone
+    has an account)."""
+    s = services(request)
+    contest = await _contest(request)
+    form = await read_form(request)
+    phone = str(form.get("phone", ""))
+    shown: dict[str, Any] = {
+        "action": request.url.path.removesuffix("/resend"),
+        "phone": phone,
+        "masked": mask_phone(phone),
+    }
+    try:
+        await s.signups.resend(contest, phone, client=client_address(request))
+    except (Invalid, Conflict, TooManyRequests, Unavailable, SendFailed) as exc:
+        return _page(request, "public/register_verify.html", exc, **shown)
+    return _page(request, "public/register_verify.html", resent=True, **shown)
+
+
 RESET_PHONE = "reset_phone"
 """The session key of the phone a reset code was asked for (``/password-reset/code``)."""
 
@@ -99,7 +121,22 @@ async def reset_code(request: Request) -> Response:
     phone = request.session.get(RESET_PHONE)
     if not isinstance(phone, str):
         return redirect("/password-reset")
-    return _page(request, "public/password_reset.html", step="phone", to=mask_phone(phone), phone=phone)
+    return _page(request, "public/password_reset.html", step="phone", to=mask_phone(phone))
+
+
+async def reset_resend(request: Request) -> Response:
+    """ "Gửi lại mã" on step 2 by phone: a new code to the phone kept in the
+    session, then step 2 again saying so; a refusal (the wait between sends,
+    a limit) is said on step 2, whose code still works."""
+    phone = request.session.get(RESET_PHONE)
+    if not isinstance(phone, str):
+        return redirect("/password-reset")
+    await read_form(request)
+    try:
+        await services(request).resets.request(phone, client=client_address(request))
+    except (TooManyRequests, Unavailable, SendFailed) as exc:
+        return _page(request, "public/password_reset.html", exc, step="phone", to=mask_phone(phone))
+    return redirect("/password-reset/code?resent=1")
 
 
 async def reset_confirm(request: Request) -> Response:
@@ -111,7 +148,7 @@ async def reset_confirm(request: Request) -> Response:
     try:
         await services(request).resets.confirm_code(phone, form.get("code", ""), form.get("password", ""))
     except Invalid as exc:
-        return _page(request, "public/password_reset.html", exc, step="phone", to=mask_phone(phone), phone=phone)
+        return _page(request, "public/password_reset.html", exc, step="phone", to=mask_phone(phone))
     del request.session[RESET_PHONE]
     return _page(request, "public/password_reset.html", step="done")
 
@@ -138,8 +175,11 @@ async def reset_link(request: Request) -> Response:
 routes = [
     Route("/register/verify", register_verify, methods=["POST"]),
     Route("/contests/{slug:slug}/register/verify", register_verify, methods=["POST"]),
+    Route("/register/verify/resend", register_resend, methods=["POST"]),
+    Route("/contests/{slug:slug}/register/verify/resend", register_resend, methods=["POST"]),
     Route("/password-reset", reset, methods=["GET", "POST"]),
     Route("/password-reset/code", reset_code, methods=["GET"]),
+    Route("/password-reset/resend", reset_resend, methods=["POST"]),
     Route("/password-reset/confirm", reset_confirm, methods=["POST"]),
     Route("/password-reset/link", reset_link, methods=["GET", "POST"]),
 ]

@@ -1,5 +1,5 @@
-"""Registration with a verified phone and "Quên mật khẩu?" in Debian's
-Chromium on a 360 px phone without JavaScript, against `contest serve` with
+"""Registration with a verified phone and "Quên mật khẩu?" (and "Gửi lại
+mã" on each) in Debian's Chromium on a 360 px phone without JavaScript, against `contest serve` with
 the log sender: the codes are read from the server's log, as a developer
 would. axe-core finds no WCAG 2.2 AA violation on the reset pages."""
 
@@ -23,6 +23,9 @@ pytestmark = pytest.mark.e2e
 
 PASSWORD = "mật-khẩu-an-toàn"
 NEW_PASSWORD = "mật-khẩu-mới-2026"
+RESEND_SECONDS = 10
+"""The wait between sends: long enough for a click right after a send to
+meet it, short enough to wait out."""
 
 
 async def verify_phones(database: Path | str) -> None:
@@ -39,7 +42,13 @@ def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
     with ThreadPoolExecutor(1) as thread:  # Playwright's sync API owns this thread's event loop
         thread.submit(asyncio.run, seed_database(database_url, duration=600)).result()
         thread.submit(asyncio.run, verify_phones(database_url)).result()
-    env = {**environment(database_url), "CONTEST_SMS_SENDER": "log", "CONTEST_SESSION_CHECK_SECONDS": "0"}
+    env = {
+        **environment(database_url),
+        "CONTEST_SMS_SENDER": "log",
+        "CONTEST_SESSION_CHECK_SECONDS": "0",
+        "CONTEST_CODE_RESEND_SECONDS": str(RESEND_SECONDS),
+        "CONTEST_CODE_SENDS_PER_TARGET": "4",  # one phone's registration, its resend, a reset and its resend
+    }
     server = start_server(tmp_path, database_url, env=env)
     yield server
     stop_server(server)
@@ -71,8 +80,14 @@ def test_verified_registration_and_reset_without_javascript(
     page.locator("#consent").check()
     page.get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_text("Chúng tôi đã gửi mã tới số 09xx xxx 678.")).to_be_visible()
+    page.get_by_role("button", name="Gửi lại mã").click()  # at once: within the wait
+    wait = page.get_by_text(re.compile(r"Bạn có thể gửi lại mã sau \d+ giây\."))
+    expect(wait).to_be_visible()
     fits(page)
-    page.get_by_label("Mã xác minh").fill(code_in_log(server, 0))
+    time.sleep(int(re.findall(r"\d+", wait.inner_text())[0]))
+    page.get_by_role("button", name="Gửi lại mã").click()
+    expect(page.get_by_text("Đã gửi mã mới tới số 09xx xxx 678.")).to_be_visible()
+    page.get_by_label("Mã xác minh").fill(code_in_log(server, 1))
     page.get_by_role("button", name="Hoàn tất đăng ký").click()
     assert page.url.endswith("?registered=1")
 
@@ -86,7 +101,9 @@ def test_verified_registration_and_reset_without_javascript(
     other.reload()  # step 2 has its own address: a reload keeps the code's form, sending nothing again
     assert other.url.endswith("/password-reset/code")
     expect(other.get_by_text("Nếu số 09xx xxx 678 có tài khoản")).to_be_visible()
-    other.get_by_label("Mã xác minh").fill(code_in_log(server, 1))
+    other.get_by_role("button", name="Gửi lại mã").click()  # within the wait: said on the code's form
+    expect(other.get_by_text(re.compile(r"Bạn có thể gửi lại mã sau \d+ giây\."))).to_be_visible()
+    other.get_by_label("Mã xác minh").fill(code_in_log(server, 2))
     other.get_by_label("Mật khẩu mới").fill(NEW_PASSWORD)
     other.get_by_role("button", name="Đặt mật khẩu mới").click()
     expect(other.get_by_text("Đã đặt mật khẩu mới.")).to_be_visible()

@@ -437,3 +437,21 @@ def test_sends_at_once_never_pass_the_limit(run: Run, world: World) -> None:
 
     results = run(at_once())
     assert sorted(type(r).__name__ for r in results) == ["TooManyRequests"] * 7 + ["str"] * 3
+
+
+def test_wait_between_sends_is_per_network_and_purpose(
+    run: Run, world: World, settings: Settings, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A script cannot aim the wait at the owner: it holds back only its own
+    network's next message of the same kind."""
+    fields = make_account(run, world, caplog)
+    services = Services.build(world.services.storage, dataclasses.replace(settings, code_resend_seconds=60), clock)
+    resets = services.resets
+    run(resets.request(fields["phone"], client=CLIENT))  # right after the registration's code: another kind
+    clock.advance(seconds=20)
+    with pytest.raises(TooManyRequests) as caught:
+        run(resets.request(fields["phone"], client="203.0.113.99"))  # the same /24
+    assert (caught.value.retry_after, caught.value.message) == (40, "Bạn có thể gửi lại mã sau 40 giây.")
+    assert run(resets.request(fields["phone"], client=OWNER)).phone == fields["phone"]
+    clock.advance(seconds=40)
+    run(resets.request(fields["phone"], client=CLIENT))

@@ -7,16 +7,19 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from contest.clock import FixedClock
 from contest.config import Settings
 from contest.domain.models import Role
 from contest.services.container import Services
+from contest.storage import open_storage
 from contest.web.app import create_app
-from tests.conftest import PASSWORD, World, registration
+from tests.conftest import PASSWORD, World, registration, seed
 from tests.web.test_organiser import sign_in_staff
 from tests.web.test_pages import csrf, register
 from tests.web.test_staff_api import CONTEST, staff_bearer
@@ -267,3 +270,147 @@ def test_register_page_keeps_what_was_typed_when_the_site_cannot_send(
     page = unsent.post("/contests/thu/register", data=data)
     assert page.status_code == 409 and "chưa được cấu hình để gửi tin nhắn SMS" in page.text
     assert f'value="{fields["cccd"]}"' in page.text
+
+
+@pytest.fixture
+def waiting(settings: Settings, clock: FixedClock) -> Iterator[tuple[TestClient, World]]:
+    """The app with the default wait between sends (the tests' settings have none)."""
+    waits = dataclasses.replace(settings, code_resend_seconds=60)
+    services = Services.build(open_storage(waits.database_url), waits, clock)
+    with TestClient(create_app(services, sweeper=False), base_url="http://testserver") as client:
+        yield client, client.portal.call(seed, services, clock)  # type: ignore[union-attr]
+
+
+def resend(client: TestClient, page: str, phone: str) -> Any:
+    return client.post("/contests/thu/register/verify/resend", data={"csrf_token": csrf(page), "phone": phone})
+
+
+def test_register_page_sends_the_code_again_after_the_wait(
+    waiting: tuple[TestClient, World], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, world = waiting
+    verify_phones(client, world)
+    fields = registration(world)
+    page = start_on_page(client, world, fields)
+    assert 'action="/contests/thu/register/verify/resend"' in page and "Gửi lại mã" in page
+    first = last_code(caplog)
+    world.clock.advance(seconds=15)
+    early = resend(client, page, fields["phone"])
+    assert (early.status_code, early.headers["retry-after"]) == (429, "45")
+    assert "Bạn có thể gửi lại mã sau 45 giây." in early.text
+    assert 'action="/contests/thu/register/verify"' in early.text  # the code sent still works: its form stays
+    client.cookies.set("lang", "en")
+    assert "You can have the code sent again in 45 s." in resend(client, page, fields["phone"]).text
+    client.cookies.set("lang", "vi")
+    world.clock.advance(seconds=45)
+    again = resend(client, page, fields["phone"])
+    assert again.status_code == 200
+    assert f"Đã gửi mã mới tới số 09xx xxx {fields['phone'][-3:]}. Mã gửi trước không còn dùng được." in again.text
+    second = last_code(caplog)
+    verify = {"csrf_token": csrf(again.text), "phone": fields["phone"]}
+    if first != second:
+        stale = client.post("/contests/thu/register/verify", data={**verify, "code": first})
+        assert stale.status_code == 422
+    done = client.post("/contests/thu/register/verify", data={**verify, "code": second}, follow_redirects=False)
+    assert (done.status_code, done.headers["location"]) == (303, "/contests/thu?registered=1")
+
+
+def test_register_page_sends_again_the_same_way_for_a_taken_phone(
+    waiting: tuple[TestClient, World], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, world = waiting
+    owner = register(client, world)  # before verification: registered at once
+    client.cookies.clear()
+    verify_phones(client, world)
+    fresh = registration(world)
+    taken = registration(world, phone=owner["phone"])
+    answers: list[list[str]] = [[], []]
+    for i, fields in enumerate((fresh, taken)):
+        page = start_on_page(client, world, fields)
+        answers[i].append(resend(client, page, fields["phone"]).text)  # within the wait
+        world.clock.advance(seconds=60)
+        answers[i].append(resend(client, page, fields["phone"]).text)
+    assert "da co tai khoan" in last_message(caplog)  # the owner is told again, with no code
+    assert [blank(a) for a in answers[0]] == [blank(a) for a in answers[1]]
+    assert "Bạn có thể gửi lại mã sau" in answers[1][0] and "Đã gửi mã mới tới số" in answers[1][1]
+
+
+def blank(page: str) -> str:
+    """A page without its form values and the phone's last digits: what differs between two people."""
+    return re.sub(r'value="[^"]*"|xxx \d{3}', "", page)
+
+
+def test_register_resend_without_a_live_step_one_says_register_again(
+    client: TestClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    owner = register(client, world)
+    client.cookies.clear()
+    verify_phones(client, world)
+    page = client.get("/contests/thu/register").text
+    answers = []
+    for phone in (owner["phone"], registration(world)["phone"]):  # taken or not: no step 1 to send again
+        refused = resend(client, page, phone)
+        assert refused.status_code == 409
+        answers.append(blank(refused.text))
+    assert answers[0] == answers[1]
+    assert "Thông tin đăng ký chờ xác minh đã hết hạn hoặc đã được dùng. Vui lòng đăng ký lại." in answers[0]
+    fields = registration(world)
+    start_on_page(client, world, fields)
+    world.clock.advance(seconds=world.services.settings.code_ttl_seconds + 1)
+    assert resend(client, page, fields["phone"]).status_code == 409  # expired: its details are gone
+    bad = resend(client, page, "12345")
+    assert bad.status_code == 422 and "Số điện thoại di động không hợp lệ" in bad.text
+
+
+def ask_reset(client: TestClient, phone: str) -> Any:
+    data = {"csrf_token": csrf(client.get("/password-reset").text), "login": phone}
+    return client.post("/password-reset", data=data)
+
+
+def test_reset_page_sends_the_code_again_after_the_wait(
+    waiting: tuple[TestClient, World], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, world = waiting
+    fields = register(client, world)
+    client.cookies.clear()
+    assert (
+        client.post(
+            "/password-reset/resend", data={"csrf_token": csrf(client.get("/login").text)}, follow_redirects=False
+        ).headers["location"]
+        == "/password-reset"
+    )  # no phone asked for
+    step2 = ask_reset(client, fields["phone"]).text
+    assert 'action="/password-reset/resend"' in step2 and fields["phone"] not in step2
+    first = last_code(caplog)
+    world.clock.advance(seconds=50)
+    early = client.post("/password-reset/resend", data={"csrf_token": csrf(step2)})
+    assert (early.status_code, early.headers["retry-after"]) == (429, "10")
+    assert "Bạn có thể gửi lại mã sau 10 giây." in early.text and 'action="/password-reset/confirm"' in early.text
+    world.clock.advance(seconds=10)
+    again = client.post("/password-reset/resend", data={"csrf_token": csrf(step2)}, follow_redirects=False)
+    assert (again.status_code, again.headers["location"]) == (303, "/password-reset/code?resent=1")
+    shown = client.get(again.headers["location"]).text
+    assert f"Nếu số 09xx xxx {fields['phone'][-3:]} có tài khoản, chúng tôi đã gửi mã mới tới số đó." in shown
+    second = last_code(caplog)
+    if first != second:
+        stale = {"csrf_token": csrf(shown), "code": first, "password": NEW_PASSWORD}
+        assert client.post("/password-reset/confirm", data=stale).status_code == 422
+    done = client.post(
+        "/password-reset/confirm", data={"csrf_token": csrf(shown), "code": second, "password": NEW_PASSWORD}
+    )
+    assert done.status_code == 200 and "Đã đặt mật khẩu mới" in done.text
+
+
+def test_reset_page_sends_again_the_same_way_for_an_unknown_phone(waiting: tuple[TestClient, World]) -> None:
+    client, world = waiting
+    fields = register(client, world)
+    answers = []
+    for phone in (fields["phone"], fields["phone"][:-3] + "999"):
+        client.cookies.clear()
+        step2 = ask_reset(client, phone).text
+        early = client.post("/password-reset/resend", data={"csrf_token": csrf(step2)})
+        world.clock.advance(seconds=60)
+        again = client.post("/password-reset/resend", data={"csrf_token": csrf(step2)})
+        answers.append([(r.status_code, blank(r.text)) for r in (early, again)])
+    assert answers[0] == answers[1]
+    assert [status for status, _ in answers[0]] == [429, 200]
