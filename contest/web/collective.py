@@ -88,7 +88,7 @@ async def staff_collective_xlsx(request: Request, user: User) -> Response:
         user, request.path_params["contest_id"], request.query_params.get("round")
     )
     writer: XlsxWriter[tuple[str, Collective]] = XlsxWriter(COLUMNS, sheet="Giải tập thể")
-    writer.add([("Đơn vị: " + board.by.label, c) for c in board.units] + [("Địa bàn", c) for c in board.areas])
+    writer.add([("Đơn vị: " + board.by.label, c) for c in board.units] + [("Nơi cư trú", c) for c in board.areas])
     writer.finish()
     scope = f"vong-{board.round.id}" if board.round else "cuoc-thi"
     return StreamingResponse(

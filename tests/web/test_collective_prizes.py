@@ -99,5 +99,5 @@ def test_collective_prizes_published_with_the_round_by_participants_then_by_rate
         ["Xét theo", "Hạng", "Tên", "Thí sinh", "Số người của đơn vị", "Tỉ lệ tham gia (%)"],
         ["Đơn vị: Tỉ lệ tham gia cao nhất", 1, JUSTICE, 1, 2, 50],
         ["Đơn vị: Tỉ lệ tham gia cao nhất", 2, INFORMATION, 2, 10, 20],
-        ["Địa bàn", 1, "Thành phố Mỹ Tho", 3, None, None],
+        ["Nơi cư trú", 1, "Thành phố Mỹ Tho", 3, None, None],
     ]

@@ -69,6 +69,8 @@ def test_leaderboard_is_404_until_published_then_ranked_and_masked(
     page = client.get(f"/rounds/{world.open_round}/leaderboard").text
     assert "09xx xxx 321" in page and "0987654321" not in page and "082090" not in page
     assert body["digest"] in page and body["rule"] in page
+    for board in (page, client.get("/contests/thu/leaderboard").text):  # the word registration asks with
+        assert "<th>Nơi cư trú</th>" in board and "Địa bàn" not in board
 
     mine = client.get("/api/v1/me/results", headers=an).json()["results"]
     assert [(r["round_id"], r["rank"], r["score"]) for r in mine] == [(world.open_round, 2, 5)]
