@@ -595,7 +595,8 @@ PATHS: dict[str, Any] = {
                 ),
                 "429": _error(
                     "Too many registrations from this address or network (`too_many_requests`), or "
-                    "`challenge_required`: send `altcha`. See the Retry-After header."
+                    "`challenge_required`: send `altcha`; with phone verification, also too many codes or one "
+                    "asked again within `CONTEST_CODE_RESEND_SECONDS`. See the Retry-After header."
                 ),
                 "409": _error(
                     "Phone, personal identification number or email already registered (`account_exists`; "
@@ -676,7 +677,10 @@ PATHS: dict[str, Any] = {
                 "400": _error("Malformed JSON (`malformed_json`, `json_not_object`)."),
                 "413": _TOO_LARGE,
                 "422": _error("`login` is neither a mobile phone nor an email."),
-                "429": _error("Too many codes sent to this phone or email, or from this address; see Retry-After."),
+                "429": _error(
+                    "Too many codes sent to this phone or email, or from this address, or asked again within "
+                    "`CONTEST_CODE_RESEND_SECONDS` of the last from the same network; see Retry-After."
+                ),
                 "409": _error("The site has no SMS or email sender for this (`sender_unavailable`)."),
                 "503": _error("The SMS gateway or mail service did not take the message (`send_failed`)."),
             },

@@ -139,7 +139,10 @@ PATHS: dict[str, Any] = {
                 "409": error("The site has no SMS sender (`sender_unavailable`)."),
                 "413": error("Request body over the configured limit."),
                 "422": error("`phone` not a mobile number, or already the participant's."),
-                "429": error("Too many codes sent to this phone or from this address; see the Retry-After header."),
+                "429": error(
+                    "Too many codes sent to this phone or from this address, or asked again within "
+                    "`CONTEST_CODE_RESEND_SECONDS`; see the Retry-After header."
+                ),
                 "503": error("The SMS gateway did not take the message (`send_failed`)."),
             },
         }
