@@ -523,6 +523,9 @@ def _collective_by(value: object, *, errors: dict[str, str]) -> CollectiveBy:
         return CollectiveBy.PARTICIPANTS
 
 
+NOT_YES_NO = "Mục này chỉ nhận có hoặc không (true/false)."
+
+
 def _flag(value: object, *, field: str, errors: dict[str, str]) -> bool:
     """A yes/no setting: JSON true or false, or a checkbox (``on``, ``1``,
     ``true``; absent or empty is no); anything else adds a message to ``errors``."""
@@ -532,5 +535,5 @@ def _flag(value: object, *, field: str, errors: dict[str, str]) -> bool:
         return False
     if value in ("on", "1", "true"):
         return True
-    errors[field] = "Mục này chỉ nhận có hoặc không (true/false)."
+    errors[field] = NOT_YES_NO
     return False

@@ -13,7 +13,7 @@ import re
 from contest.errors import Invalid
 
 _DIGITS = re.compile(r"-?[0-9]{1,18}")
-_EXACT_FLOAT = 2**53
+EXACT_FLOAT = 2**53
 """Beyond this a float has lost digits: 9007199254740993.0 is not that number."""
 
 
@@ -36,7 +36,7 @@ def parse_int(
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_FLOAT:
+    elif isinstance(value, float) and value.is_integer() and abs(value) < EXACT_FLOAT:
         number = int(value)
     elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         number = int(value.strip())

@@ -22,7 +22,12 @@ INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 joiner, word joiner, BOM): removed from every text, so "Có" and "Có\u200d",
 "Q-1" and "Q-1\u2060" are the same text (and a duplicate of each other)."""
 
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+REFUSED = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+"""The characters :func:`refused_character` names other than half a UTF-16
+pair, as a regular expression's character class (control characters but
+line breaks and tab, direction controls)."""
+
+_REFUSED = re.compile(f"[{REFUSED}\ud800-\udfff]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 

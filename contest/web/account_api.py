@@ -19,7 +19,8 @@ from contest.storage.sessions import Session
 from contest.web.account import device
 from contest.web.api import iso, services
 from contest.web.auth import api_session, api_user
-from contest.web.requests import client_address, read_changes, read_json
+from contest.web.bodies import read_body, read_changes
+from contest.web.requests import client_address
 
 
 def _profile_json(profile: Profile) -> dict[str, Any]:
@@ -70,7 +71,7 @@ async def change_joined(request: Request) -> Response:
 async def phone(request: Request) -> Response:
     """``{"phone"}``: a code sent to the new phone (contests that verify phones)."""
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     sent = await services(request).profiles.send_phone_code(user, body.get("phone"), client=client_address(request))
     return JSONResponse({"phone": sent}, status_code=202)
 
@@ -78,7 +79,7 @@ async def phone(request: Request) -> Response:
 async def phone_confirm(request: Request) -> Response:
     """``{"phone", "code"}``: the new phone is the participant's."""
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     return JSONResponse(
         _profile_json(await services(request).profiles.confirm_phone(user, body.get("phone"), body.get("code")))
     )
@@ -88,7 +89,7 @@ async def password(request: Request) -> Response:
     """``{"current_password", "password"}``: the new password; every other
     session and token ends, the calling token stays."""
     user, current = await api_session(request)
-    body = await read_json(request)
+    body = await read_body(request)
     await services(request).accounts.change_password(
         user, body.get("current_password"), body.get("password"), session_id=current
     )

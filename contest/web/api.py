@@ -20,9 +20,10 @@ from contest.services.challenges import FIELD
 from contest.services.container import Services
 from contest.services.leaderboards import rule_of
 from contest.web.auth import api_user
+from contest.web.bodies import read_body
 from contest.web.openapi import spec
 from contest.web.render import TIMEZONE
-from contest.web.requests import client_address, client_agent, read_json
+from contest.web.requests import client_address, client_agent
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -131,7 +132,7 @@ async def contest_register(request: Request) -> Response:
 async def _register(request: Request, contest: Contest) -> Response:
     """201 with the account, or 202 when ``contest`` verifies phones (a code was sent)."""
     s = services(request)
-    body = await read_json(request)
+    body = await read_body(request)
     if contest.verify_phone:
         phone = await s.signups.start(contest, body, client=client_address(request), solution=body.get(FIELD))
         sent = {"verification": "sent", "phone": mask_phone(phone), "expires_in": s.settings.code_ttl_seconds}
@@ -146,13 +147,13 @@ def _registered(user: User) -> Response:
 
 async def register_verify(request: Request) -> Response:
     """Step 2 of a registration with a verified phone: ``{"phone", "code"}``."""
-    body = await read_json(request)
+    body = await read_body(request)
     return _registered(await services(request).signups.finish(body.get("phone"), body.get("code")))
 
 
 async def password_reset(request: Request) -> Response:
     """A code by SMS or a link by email, the same answer for every phone or email: ``{"login"}``."""
-    body = await read_json(request)
+    body = await read_body(request)
     sent = await services(request).resets.request(body.get("login"), client=client_address(request))
     return JSONResponse({"sent": sent.channel, "to": sent.to}, status_code=202)
 
@@ -160,7 +161,7 @@ async def password_reset(request: Request) -> Response:
 async def password_reset_confirm(request: Request) -> Response:
     """A new password with ``{"phone", "code"}`` or ``{"token"}`` (an emailed link's): every session and token ends."""
     s = services(request)
-    body = await read_json(request)
+    body = await read_body(request)
     if "token" in body:
         await s.resets.confirm_link(body.get("token"), body.get("password"))
     else:
@@ -170,7 +171,7 @@ async def password_reset_confirm(request: Request) -> Response:
 
 async def token(request: Request) -> Response:
     s = services(request)
-    body = await read_json(request)
+    body = await read_body(request)
     user = await s.accounts.authenticate(
         body.get("login"), body.get("password"), client=client_address(request), solution=body.get(FIELD)
     )
@@ -263,8 +264,8 @@ async def contest_rounds(request: Request) -> Response:
 async def join(request: Request) -> Response:
     user = await api_user(request)
     s = services(request)
-    body = await read_json(request)
     contest = await s.catalog.contest(request.path_params["contest_id"])
+    body = await read_body(request)
     participation = await s.contests.join(user, contest, body)
     return JSONResponse(
         {"contest_id": contest.id, "area": participation.area_id, "unit": participation.unit}, status_code=201
@@ -300,7 +301,7 @@ def saved_answer_response(question_id: int, saved: SavedAnswer) -> JSONResponse:
 
 async def answer(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     question_id = request.path_params["question_id"]
     saved = await services(request).attempts.save_answer(
         user, request.path_params["attempt_id"], question_id, body.get("options"), body.get("base_revision")
@@ -310,7 +311,7 @@ async def answer(request: Request) -> Response:
 
 async def flag(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     question_id = request.path_params["question_id"]
     flagged = await services(request).attempts.set_flag(
         user, request.path_params["attempt_id"], question_id, body.get("flagged")
@@ -320,7 +321,7 @@ async def flag(request: Request) -> Response:
 
 async def prediction(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     value = await services(request).attempts.save_prediction(
         user, request.path_params["attempt_id"], body.get("prediction")
     )
@@ -329,7 +330,7 @@ async def prediction(request: Request) -> Response:
 
 async def submit(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     s = services(request)
     summary = await s.attempts.submit(user, request.path_params["attempt_id"], body.get("prediction"))
     shown = phases.scores_shown(await s.catalog.round(summary.round_id), s.clock.now())

@@ -18,6 +18,7 @@ from contest.services.rounds import NOTE_MAX
 from contest.web import openapi_account, openapi_staff
 from contest.web.openapi_parts import BAD_JSON as _BAD_JSON
 from contest.web.openapi_parts import SECURED as _SECURED
+from contest.web.openapi_parts import closed as _closed
 from contest.web.openapi_parts import error as _error
 from contest.web.openapi_parts import json_body as _json
 from contest.web.openapi_parts import ref as _ref
@@ -43,6 +44,18 @@ _SCORE_SHOWN = {
 _UNAUTHORIZED = _error("Missing, malformed, forged or expired bearer token.")
 _TOO_LARGE = _error("Request body over the configured limit.")
 _NOT_FOUND = _error("No such attempt for this participant (another participant's attempt is also 404).")
+
+_UNIT = {
+    "type": "string",
+    "maxLength": 200,
+    "description": "Work unit (optional): typed freely, or, when the contest lists units, one of their exact names "
+    "(422 naming `unit` otherwise).",
+}
+_UNIT_ID = {
+    **_ID,
+    "description": "A work unit from GET /api/v1/contests/{contest_id}/units, when the contest lists units "
+    "(optional; 422 naming `unit_id` for one not in the list).",
+}
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -76,66 +89,52 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "Joining": {
-        "type": "object",
-        "required": ["area"],
-        "description": "What a participant gives for one contest, as at registration.",
-        "properties": {
-            "area": {**_ID, "description": "An id from GET /api/v1/contests/{contest_id}/areas."},
-            "unit": {
-                "type": "string",
-                "maxLength": 200,
-                "description": "Work unit (optional): typed freely, or, when the contest lists units, one of their "
-                "exact names (422 naming `unit` otherwise).",
+    "Joining": _closed(
+        {
+            "type": "object",
+            "required": ["area"],
+            "description": "What a participant gives for one contest, as at registration.",
+            "properties": {
+                "area": {**_ID, "description": "An id from GET /api/v1/contests/{contest_id}/areas."},
+                "unit": _UNIT,
+                "unit_id": _UNIT_ID,
             },
-            "unit_id": {
-                **_ID,
-                "description": "A work unit from GET /api/v1/contests/{contest_id}/units, when the contest lists "
-                "units (optional; 422 naming `unit_id` for one not in the list).",
+        }
+    ),
+    "Registration": _closed(
+        {
+            "type": "object",
+            "required": ["full_name", "phone", "password", "birth_year", "cccd", "area", "consent"],
+            "properties": {
+                "full_name": {"type": "string", "minLength": 1, "maxLength": 100},
+                "phone": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Vietnamese mobile number; +84/84/0 prefixes accepted.",
+                },
+                "password": {"type": "string", "format": "password", "minLength": 8, "maxLength": 128},
+                "email": {"type": ["string", "null"], "format": "email"},
+                "birth_year": {"type": "integer", "minimum": 1900, "description": "Not after the current year."},
+                "cccd": {
+                    "type": "string",
+                    "pattern": "^[0-9]{12}$",
+                    "description": "Số định danh cá nhân (personal identification number): the 12 digits on the "
+                    "thẻ căn cước (identity card, Law on Identification 26/2023/QH15, since 01/7/2024) or on the "
+                    "older thẻ căn cước công dân (CCCD). The first three are a province code, the next three the "
+                    "century and sex digit and the last two digits of `birth_year`.",
+                },
+                "area": {
+                    **_ID,
+                    "description": "An id from GET /api/v1/areas, or from GET /api/v1/contests/{contest_id}/areas when "
+                    "registering under that contest.",
+                },
+                "unit": _UNIT,
+                "unit_id": _UNIT_ID,
+                "consent": {"type": "boolean", "const": True, "description": "Consent to personal data processing."},
+                "altcha": _ref("ChallengeSolution"),
             },
-        },
-    },
-    "Registration": {
-        "type": "object",
-        "required": ["full_name", "phone", "password", "birth_year", "cccd", "area", "consent"],
-        "properties": {
-            "full_name": {"type": "string", "minLength": 1, "maxLength": 100},
-            "phone": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Vietnamese mobile number; +84/84/0 prefixes accepted.",
-            },
-            "password": {"type": "string", "minLength": 8, "maxLength": 128},
-            "email": {"type": ["string", "null"], "format": "email"},
-            "birth_year": {"type": "integer", "minimum": 1900, "description": "Not after the current year."},
-            "cccd": {
-                "type": "string",
-                "pattern": "^[0-9]{12}$",
-                "description": "Số định danh cá nhân (personal identification number): the 12 digits on the "
-                "thẻ căn cước (identity card, Law on Identification 26/2023/QH15, since 01/7/2024) or on the "
-                "older thẻ căn cước công dân (CCCD). The first three are a province code, the next three the "
-                "century and sex digit and the last two digits of `birth_year`.",
-            },
-            "area": {
-                **_ID,
-                "description": "An id from GET /api/v1/areas, or from GET /api/v1/contests/{contest_id}/areas when "
-                "registering under that contest.",
-            },
-            "unit": {
-                "type": "string",
-                "maxLength": 200,
-                "description": "Work unit (optional): typed freely, or, when the contest lists units, one of their "
-                "exact names (422 naming `unit` otherwise).",
-            },
-            "unit_id": {
-                **_ID,
-                "description": "A work unit from GET /api/v1/contests/{contest_id}/units, when the contest lists "
-                "units (optional; 422 naming `unit_id` for one not in the list).",
-            },
-            "consent": {"type": "boolean", "const": True, "description": "Consent to personal data processing."},
-            "altcha": _ref("ChallengeSolution"),
-        },
-    },
+        }
+    ),
     "Challenge": {
         "type": "object",
         "description": "An ALTCHA proof-of-work challenge (https://altcha.org, SHA-256): find the whole number "
@@ -157,18 +156,20 @@ SCHEMAS: dict[str, Any] = {
             "signature": "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e",
         },
     },
-    "ChallengeSolution": {
-        "type": "string",
-        "maxLength": 2000,
-        "description": "The solution of a challenge from GET /api/v1/challenge: base64 of the JSON object "
-        "`{algorithm, challenge, number, salt, signature}` (the challenge's fields as "
-        "received and the number found), what the ALTCHA widget puts in its `altcha` field. Registration always "
-        "needs one while challenges are on (`CONTEST_CHALLENGE`); a sign-in needs one after failures for the "
-        "login or many sign-ins from the address (429 `challenge_required`). Without one, a few requests per "
-        "address and hour are still accepted (browsers without JavaScript).",
-        "example": "eyJhbGdvcml0aG0iOiAiU0hBLTI1NiIsICJjaGFsbGVuZ2UiOiAiLi4uIiwgIm51bWJlciI6IDQyLCAic2FsdCI6ICIu"
-        "Li4iLCAic2lnbmF0dXJlIjogIi4uLiJ9",
-    },
+    "ChallengeSolution": _closed(
+        {
+            "type": "string",
+            "maxLength": 2000,
+            "description": "The solution of a challenge from GET /api/v1/challenge: base64 of the JSON object "
+            "`{algorithm, challenge, number, salt, signature}` (the challenge's fields as "
+            "received and the number found), what the ALTCHA widget puts in its `altcha` field. Registration always "
+            "needs one while challenges are on (`CONTEST_CHALLENGE`); a sign-in needs one after failures for the "
+            "login or many sign-ins from the address (429 `challenge_required`). Without one, a few requests per "
+            "address and hour are still accepted (browsers without JavaScript).",
+            "example": "eyJhbGdvcml0aG0iOiAiU0hBLTI1NiIsICJjaGFsbGVuZ2UiOiAiLi4uIiwgIm51bWJlciI6IDQyLCAic2FsdCI6ICIu"
+            "Li4iLCAic2lnbmF0dXJlIjogIi4uLiJ9",
+        }
+    ),
     "CodeSent": {
         "type": "object",
         "required": ["verification", "phone", "expires_in"],
@@ -178,14 +179,16 @@ SCHEMAS: dict[str, Any] = {
             "expires_in": {"type": "integer", "description": "Seconds the code works."},
         },
     },
-    "CodeGiven": {
-        "type": "object",
-        "required": ["phone", "code"],
-        "properties": {
-            "phone": {"type": "string", "minLength": 1, "description": "The phone registered in step 1."},
-            "code": {"type": "string", "minLength": 1, "description": "The 6 digits sent by SMS."},
-        },
-    },
+    "CodeGiven": _closed(
+        {
+            "type": "object",
+            "required": ["phone", "code"],
+            "properties": {
+                "phone": {"type": "string", "minLength": 1, "description": "The phone registered in step 1."},
+                "code": {"type": "string", "minLength": 1, "description": "The 6 digits sent by SMS."},
+            },
+        }
+    ),
     "Token": {
         "type": "object",
         "required": ["access_token", "token_type", "expires_in"],
@@ -703,7 +706,11 @@ PATHS: dict[str, Any] = {
                             "minLength": 1,
                             "description": "From the emailed link, instead of phone and code.",
                         },
-                        "password": {"type": "string", "description": "The new password: 8 to 128 characters."},
+                        "password": {
+                            "type": "string",
+                            "format": "password",
+                            "description": "The new password: 8 to 128 characters.",
+                        },
                     },
                 }
             ),
@@ -727,7 +734,7 @@ PATHS: dict[str, Any] = {
                     "required": ["login", "password"],
                     "properties": {
                         "login": {"type": "string"},
-                        "password": {"type": "string"},
+                        "password": {"type": "string", "format": "password"},
                         "altcha": _ref("ChallengeSolution"),
                     },
                 }
@@ -739,6 +746,7 @@ PATHS: dict[str, Any] = {
                     "wrong, expired or already used (`challenge_invalid`)."
                 ),
                 "401": _error("Wrong login or password."),
+                "422": _error("A field that is not text, or not documented (`errors` names it)."),
                 "429": _error(
                     "`challenge_required`: after failures for this login or many sign-ins from this address, "
                     "send `altcha` (the right password with a solution always gets in). With challenges off "
@@ -887,23 +895,18 @@ PATHS: dict[str, Any] = {
             "closes as `expired` with the answers saved in time.",
             "security": _SECURED,
             "parameters": [_ATTEMPT_ID],
-            "requestBody": {
-                "required": False,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "prediction": {
-                                    **_PREDICTION,
-                                    "description": "Required when the round has a prediction question "
-                                    "and none was saved.",
-                                }
-                            },
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "properties": {
+                        "prediction": {
+                            **_PREDICTION,
+                            "description": "Required when the round has a prediction question and none was saved.",
                         }
-                    }
+                    },
                 },
-            },
+                required=False,
+            ),
             "responses": {
                 "200": _json(_ref("SubmitResult"), "The result."),
                 "400": _BAD_JSON,
@@ -1718,7 +1721,10 @@ def spec() -> dict[str, Any]:
             "title": "Hội thi trực tuyến API",
             "version": "1",
             "description": "JSON API for taking part in a contest from another app. Times are ISO 8601 "
-            "with offset; messages are Vietnamese.",
+            "with offset; messages are Vietnamese. Every JSON request body is read as documented: a field of "
+            "another JSON type (a number where text belongs, text where an integer belongs), a field not "
+            "documented, or text with a control or direction-control character is 422 `invalid`, `errors` "
+            "naming each such field; the request changes nothing.",
         },
         "paths": {**PATHS, **openapi_staff.PATHS, **openapi_account.PATHS},
         "components": {

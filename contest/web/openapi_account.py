@@ -181,8 +181,8 @@ PATHS: dict[str, Any] = {
                     "type": "object",
                     "required": ["current_password", "password"],
                     "properties": {
-                        "current_password": {"type": "string"},
-                        "password": {"type": "string", "minLength": 8, "maxLength": PASSWORD_MAX},
+                        "current_password": {"type": "string", "format": "password"},
+                        "password": {"type": "string", "format": "password", "minLength": 8, "maxLength": PASSWORD_MAX},
                     },
                 }
             ),

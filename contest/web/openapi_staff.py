@@ -10,6 +10,7 @@ from contest.domain.contests import AREA_MAX, SLUG_MAX, TITLE_MAX, WEEKS_MAX
 from contest.domain.models import Counting, ShowScore, TieBreak, TrueFigure
 from contest.web.openapi_parts import BAD_JSON as _BAD_JSON
 from contest.web.openapi_parts import SECURED as _SECURED
+from contest.web.openapi_parts import closed as _closed
 from contest.web.openapi_parts import error as _error
 from contest.web.openapi_parts import json_body as _json
 from contest.web.openapi_parts import ref as _ref
@@ -122,62 +123,68 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "NewContest": {
-        "type": "object",
-        "required": ["title", "slug", "starts_at", "ends_at", "areas"],
-        "properties": {
-            "title": {"type": "string", "maxLength": TITLE_MAX},
-            "slug": {"type": "string", "maxLength": SLUG_MAX, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
-            "starts_at": _TIME,
-            "ends_at": _TIME,
-            "description": {"type": "string"},
-            "rules": {"type": "string", "description": "Thể lệ, as Markdown."},
-            "privacy_notice": {"type": "string"},
-            "min_age": {"type": "integer", "minimum": 1, "maximum": 119},
-            "verify_phone": {
-                "type": "boolean",
-                "description": "Registration proves the phone with a code sent by SMS (`POST /api/v1/register` "
-                "answers 202, then `POST /api/v1/register/verify`).",
-            },
-            "collective_by": {
-                "type": "string",
-                "enum": ["participants", "rate"],
-                "description": "What collective prizes go by: the most participants (default), or the highest "
-                "participation rate (participants ÷ headcount, units with a headcount only). "
-                "`GET /api/v1/contests/{id_or_slug}/collective-prizes` lists them once results are published.",
-            },
-            "areas": {"type": "array", "minItems": 1, "items": _NAMED},
-            "units": {
-                "type": "array",
-                "items": {
-                    **_NAMED,
-                    "properties": {**_NAMED["properties"], "headcount": {"type": "integer", "minimum": 1}},
+    "NewContest": _closed(
+        {
+            "type": "object",
+            "required": ["title", "slug", "starts_at", "ends_at", "areas"],
+            "properties": {
+                "title": {"type": "string", "maxLength": TITLE_MAX},
+                "slug": {"type": "string", "maxLength": SLUG_MAX, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                "starts_at": _TIME,
+                "ends_at": _TIME,
+                "description": {"type": "string"},
+                "rules": {"type": "string", "description": "Thể lệ, as Markdown."},
+                "privacy_notice": {"type": "string"},
+                "min_age": {"type": "integer", "minimum": 1, "maximum": 119},
+                "verify_phone": {
+                    "type": "boolean",
+                    "description": "Registration proves the phone with a code sent by SMS (`POST /api/v1/register` "
+                    "answers 202, then `POST /api/v1/register/verify`).",
+                },
+                "collective_by": {
+                    "type": "string",
+                    "enum": ["participants", "rate"],
+                    "description": "What collective prizes go by: the most participants (default), or the highest "
+                    "participation rate (participants ÷ headcount, units with a headcount only). "
+                    "`GET /api/v1/contests/{id_or_slug}/collective-prizes` lists them once results are published.",
+                },
+                "areas": {"type": "array", "minItems": 1, "items": _NAMED},
+                "units": {
+                    "type": "array",
+                    "items": {
+                        **_NAMED,
+                        "properties": {**_NAMED["properties"], "headcount": {"type": "integer", "minimum": 1}},
+                    },
                 },
             },
-        },
-    },
-    "NewRound": {
-        "type": "object",
-        "description": "With `weeks` over 1, a weekly series: each round a week after the one before, "
-        "its title ending with its week (`– tuần 2`).",
-        "required": [
-            "title",
-            "opens_at",
-            "closes_at",
-            "duration_seconds",
-            "question_count",
-            "attempts_allowed",
-            "bank_id",
-        ],
-        "properties": {**_ROUND_SETTINGS, "weeks": {"type": "integer", "minimum": 1, "maximum": WEEKS_MAX}},
-    },
-    "RoundChange": {
-        "type": "object",
-        "description": "Only the settings to change. Once the round has attempts: the title, the description "
-        "and a later close only. An empty body or `{}` is 400 `nothing_to_change`.",
-        "minProperties": 1,
-        "properties": _ROUND_SETTINGS,
-    },
+        }
+    ),
+    "NewRound": _closed(
+        {
+            "type": "object",
+            "description": "With `weeks` over 1, a weekly series: each round a week after the one before, "
+            "its title ending with its week (`– tuần 2`).",
+            "required": [
+                "title",
+                "opens_at",
+                "closes_at",
+                "duration_seconds",
+                "question_count",
+                "attempts_allowed",
+                "bank_id",
+            ],
+            "properties": {**_ROUND_SETTINGS, "weeks": {"type": "integer", "minimum": 1, "maximum": WEEKS_MAX}},
+        }
+    ),
+    "RoundChange": _closed(
+        {
+            "type": "object",
+            "description": "Only the settings to change. Once the round has attempts: the title, the description "
+            "and a later close only. An empty body or `{}` is 400 `nothing_to_change`.",
+            "minProperties": 1,
+            "properties": _ROUND_SETTINGS,
+        }
+    ),
 }
 
 _CREATED = {"type": "object", "required": ["id"], "properties": {"id": _ID}}

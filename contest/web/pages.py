@@ -38,8 +38,9 @@ from contest.services.contests import AlreadyJoined, NotJoined
 from contest.services.senders import SendFailed
 from contest.web.api import saved_answer_response
 from contest.web.auth import check_csrf, landing, require_user, session_user, sign_in, sign_out
+from contest.web.bodies import read_body
 from contest.web.render import LANGUAGES, STATIC_DIR, Renderer
-from contest.web.requests import client_address, client_agent, read_json
+from contest.web.requests import client_address, client_agent
 
 FORM_LIMITS = {"max_files": 0, "max_fields": 200, "max_part_size": 64 * 1024}
 
@@ -464,7 +465,7 @@ async def attempt_answer(request: Request) -> Response:
     revision the page has seen (409 ``stale_answer`` when it is older)."""
     user = require_user(request)
     check_csrf(request, None)
-    body = await read_json(request)
+    body = await read_body(request, path="/api/v1/attempts/{attempt_id}/answers/{question_id}")
     question_id = request.path_params["question_id"]
     saved = await services(request).attempts.save_answer(
         user, request.path_params["attempt_id"], question_id, body.get("options"), body.get("base_revision")
@@ -476,7 +477,7 @@ async def attempt_flag(request: Request) -> Response:
     """The page's script flags a question "Xem lại sau" (or clears it)."""
     user = require_user(request)
     check_csrf(request, None)
-    body = await read_json(request)
+    body = await read_body(request, path="/api/v1/attempts/{attempt_id}/flags/{question_id}")
     question_id = request.path_params["question_id"]
     flagged = await services(request).attempts.set_flag(
         user, request.path_params["attempt_id"], question_id, body.get("flagged")
@@ -487,7 +488,7 @@ async def attempt_flag(request: Request) -> Response:
 async def attempt_prediction(request: Request) -> Response:
     user = require_user(request)
     check_csrf(request, None)
-    body = await read_json(request)
+    body = await read_body(request, path="/api/v1/attempts/{attempt_id}/prediction")
     value = await services(request).attempts.save_prediction(
         user, request.path_params["attempt_id"], body.get("prediction")
     )

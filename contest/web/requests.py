@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
@@ -13,7 +11,6 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from contest.domain.contests import SLUG
 from contest.domain.numbers import parse_int
-from contest.errors import BadRequest
 
 
 class IdConvertor(Convertor[int]):
@@ -74,41 +71,6 @@ class TokenConvertor(Convertor[str]):
 
 
 register_url_convertor("token", TokenConvertor())
-
-
-async def read_json(request: Request) -> dict[str, Any]:
-    """The body as a JSON object; 400 ``malformed_json`` for anything that is
-    not JSON or holds text that is no text (``"\\ud800"``, half of a UTF-16
-    surrogate pair, which UTF-8 cannot encode and so cannot be hashed or
-    stored), 400 ``json_not_object`` for anything but an object."""
-    body = await request.body()
-    if not body.strip():
-        return {}
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BadRequest("Nội dung gửi lên không phải JSON hợp lệ.", code="malformed_json") from None
-    if not isinstance(data, dict):
-        raise BadRequest("Nội dung JSON phải là một đối tượng {…}.", code="json_not_object")
-    if b"\\u" in body:  # an escape may leave half of a surrogate pair, which is no character at all
-        try:
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise BadRequest("Nội dung gửi lên có ký tự không hợp lệ.", code="malformed_json") from None
-    return data
-
-
-NOTHING_TO_CHANGE = "Không có gì để thay đổi: hãy gửi ít nhất một mục cần sửa."
-
-
-async def read_changes(request: Request) -> dict[str, Any]:
-    """A PATCH body (:func:`read_json`): an empty body or ``{}`` changes
-    nothing, and is 400 ``nothing_to_change`` rather than a 200 that did
-    nothing."""
-    data = await read_json(request)
-    if not data:
-        raise BadRequest(NOTHING_TO_CHANGE, code="nothing_to_change")
-    return data
 
 
 def client_address(request: Request) -> str:

@@ -17,7 +17,7 @@ from contest.services.key_corrections import KeyPreview
 from contest.storage.judging import Complaint, Disqualification, PrizeDecision
 from contest.web.api import iso, result_json, services
 from contest.web.auth import api_user
-from contest.web.requests import read_json
+from contest.web.bodies import read_body
 
 
 def complaint_json(complaint: Complaint, *, staff: bool) -> dict[str, Any]:
@@ -163,7 +163,7 @@ async def open_attempt(request: Request) -> Response:
 
 async def file_complaint(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     complaint = await services(request).judging.file_complaint(
         user, request.path_params["attempt_id"], body.get("question_id"), body.get("text")
     )
@@ -178,7 +178,7 @@ async def my_complaints(request: Request) -> Response:
 
 async def move_phase(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     round_id = request.path_params["round_id"]
     phase = await services(request).rounds.move_phase(user, round_id, body.get("phase"), body.get("note"))
     return JSONResponse({"round_id": round_id, "phase": phase.value})
@@ -229,7 +229,7 @@ async def key_preview(request: Request) -> Response:
 
 async def key_correct(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     shown = await services(request).keys.apply(
         user, request.path_params["round_id"], request.path_params["code"], body.get("answer"), body.get("reason")
     )
@@ -244,14 +244,14 @@ async def complaints(request: Request) -> Response:
 
 async def answer(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     complaint = await services(request).judging.answer(user, request.path_params["complaint_id"], body.get("text"))
     return JSONResponse(complaint_json(complaint, staff=True))
 
 
 async def disqualify(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     found = await services(request).judging.disqualify(
         user,
         request.path_params["round_id"],
@@ -270,7 +270,7 @@ async def disqualifications(request: Request) -> Response:
 
 async def reinstate(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     found = await services(request).judging.reinstate(
         user, request.path_params["disqualification_id"], body.get("reason")
     )
@@ -296,7 +296,7 @@ async def prize_ties(request: Request) -> Response:
 
 async def decide_prize(request: Request) -> Response:
     user = await api_user(request)
-    body = await read_json(request)
+    body = await read_body(request)
     made = await services(request).judging.decide_prize(
         user,
         request.path_params["round_id"],

@@ -15,7 +15,7 @@ from contest.domain.permissions import Capability, require
 from contest.services.contests import add_contest, add_rounds, change_round
 from contest.web.api import services
 from contest.web.auth import api_user
-from contest.web.requests import read_changes, read_json
+from contest.web.bodies import read_body, read_changes
 
 
 async def banks(request: Request) -> Response:
@@ -43,7 +43,7 @@ async def create_contest(request: Request) -> Response:
     user = await api_user(request)
     require(user, Capability.MANAGE_CONTESTS)
     s = services(request)
-    contest = await add_contest(s.storage, actor=user, fields=await read_json(request), now=s.clock.now())
+    contest = await add_contest(s.storage, actor=user, fields=await read_body(request), now=s.clock.now())
     return JSONResponse({"id": contest.id, "slug": contest.slug}, status_code=201)
 
 
@@ -52,7 +52,7 @@ async def create_round(request: Request) -> Response:
     require(user, Capability.MANAGE_ROUNDS)
     s = services(request)
     contest = await s.catalog.contest(request.path_params["contest_id"])
-    fields = await read_json(request)
+    fields = await read_body(request)
     ids = await add_rounds(s.storage, actor=user, contest=contest, fields=fields, now=s.clock.now())
     return JSONResponse({"id": ids[0], "ids": ids}, status_code=201)
 

@@ -95,7 +95,7 @@ def test_ranking_rule_refused_once_attempts_exist_and_checked_beside_the_field(
 ) -> None:
     organiser = staff_bearer(client, world)
     path = f"/api/v1/staff/rounds/{world.open_round}"
-    wrong = client.patch(path, json={"tie_break": "fastest", "true_figure": 3}, headers=organiser)
+    wrong = client.patch(path, json={"tie_break": "fastest", "true_figure": "three"}, headers=organiser)
     assert wrong.status_code == 422
     assert set(wrong.json()["errors"]) == {"tie_break", "true_figure"}
     assert wrong.json()["errors"]["tie_break"].startswith("Chọn một trong: Điểm → dự đoán")

@@ -56,8 +56,8 @@ def test_staff_round_counts_per_difficulty_that_cannot_work_are_422_beside_the_f
             "Số câu theo chủ đề và theo mức độ không cùng rút được: các chủ đề cần 10 câu nhưng trong các mức độ"
             " đã chọn, ngân hàng chỉ cho được 9 câu (ngân hàng có «Chủ đề A»: 6 câu dễ, 7 câu trung bình, 7 câu khó).",
         ),
-        ({"difficulty_quota": {"extreme": 10}}, "Mức độ là easy (dễ), medium (trung bình) hoặc hard (khó)."),
-        ({"difficulty_quota": [10]}, "Số câu theo mức độ: số câu dễ, trung bình, khó."),
+        ({"difficulty_quota": {"extreme": 10}}, "difficulty_quota.extreme: Trường không được hỗ trợ."),
+        ({"difficulty_quota": [10]}, "Mục này cần là một đối tượng {…}."),
     ]
     for overrides, message in cases:
         response = client.post(path, json=round_body(world.bank_id, **overrides), headers=organiser)

@@ -6,6 +6,7 @@ import json
 
 from starlette.testclient import TestClient
 
+from contest.web.bodies import NOT_KIND
 from contest.web.security import CONTENT_SECURITY_POLICY
 from tests.backends import rows
 from tests.conftest import PASSWORD, World, registration
@@ -116,7 +117,7 @@ def test_wrong_types_in_json_are_422_not_500(client: TestClient, world: World, a
     )
     assert response.status_code == 422
     response = client.post("/api/v1/token", json={"login": ["x"], "password": None})
-    assert response.status_code == 401
+    assert (response.status_code, list(response.json()["errors"])) == (422, ["login"])
     headers = api_user()
     attempt = client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=headers).json()
     submit = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers, json={"prediction": "nhiều"})
@@ -175,10 +176,11 @@ def test_register_numbers_that_are_not_numbers_are_422_not_500(client: TestClien
         ("area", "Vui lòng chọn nơi cư trú trong danh sách."),
         ("birth_year", "Năm sinh phải là một năm từ 1900 đến 2026 (bốn chữ số)."),
     ):
-        for value in NOT_A_NUMBER[:-1]:
+        for value in [*NOT_A_NUMBER[:-1], 0.5, -1]:
             response = client.post("/api/v1/register", json=registration(world, **{field: value}))
             assert response.status_code == 422, (field, value)
-            assert response.json()["errors"] == {field: message}, (field, value)
+            expected = message if isinstance(value, int) else NOT_KIND["integer"]
+            assert response.json()["errors"] == {field: expected}, (field, value)
 
 
 def test_prediction_that_is_not_a_number_is_422_not_500(client: TestClient, world: World, api_user) -> None:
@@ -189,7 +191,9 @@ def test_prediction_that_is_not_a_number_is_422_not_500(client: TestClient, worl
             f"/api/v1/attempts/{attempt['id']}/prediction", headers=headers, json={"prediction": value}
         )
         assert response.status_code == 422, value
-        assert response.json()["errors"] == {"prediction": "Câu dự đoán cần là một số nguyên từ 0 đến 100.000.000."}
+        out_of_range = isinstance(value, int) and not isinstance(value, bool)
+        message = "Câu dự đoán cần là một số nguyên từ 0 đến 100.000.000." if out_of_range else NOT_KIND["integer"]
+        assert response.json()["errors"] == {"prediction": message}, value
 
 
 def test_attempt_form_fields_that_are_not_numbers_are_422_not_500(client: TestClient, world: World) -> None:
@@ -308,9 +312,9 @@ def test_half_a_surrogate_pair_in_json_is_400_not_500(client: TestClient, world:
     assert emoji.status_code == 401  # a whole pair is a character (😀): only the password is wrong
 
 
-def test_a_login_with_a_nul_is_wrong_credentials_not_500(client: TestClient, world: World) -> None:
-    """No account's login holds a control character, and PostgreSQL cannot
-    store one in the failure counts: the answer is the ordinary refusal."""
+def test_a_login_with_a_nul_is_422_not_500(client: TestClient, world: World) -> None:
+    """No login holds a control character, and PostgreSQL cannot store one in
+    the failure counts: it is refused as every text field with one is."""
     response = client.post("/api/v1/token", json={"login": "0912\u0000345678", "password": "x" * 10})
-    assert response.status_code == 401
-    assert response.json()["error"] == "invalid_credentials"
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["login"]
