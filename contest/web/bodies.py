@@ -138,7 +138,13 @@ def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema``, or the component its ``$ref`` names."""
     if "$ref" not in schema:
         return schema
-    found: dict[str, Any] = spec()["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    found: dict[str, Any] = _components()[schema["$ref"].rsplit("/", 1)[-1]]
+    return found
+
+
+@cache
+def _components() -> dict[str, Any]:
+    found: dict[str, Any] = spec()["components"]["schemas"]
     return found
 
 
