@@ -42,10 +42,10 @@ depends on the order of the input.
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from contest.domain.models import AttemptSummary, Counting, TieBreak, TrueFigure
 
@@ -163,10 +163,6 @@ errors below 2**63 (a missing prediction is 2**62), times below 2**48 ms
 (about 8,900 years). From the top: 40 bits of (2**40 − score), one bit
 "not perfect", 64 of error, 48 of time taken, 48 of submission time."""
 
-_LOW = (1 << 64) - 1
-"""The lowest 64 bits, where :func:`rank` packs a user id (or an attempt id)
-below a key."""
-
 
 def order_key(rule: RankingRule, figure: int | None) -> Key:
     """The sort key of the rule's order for a figure (None: not known yet,
@@ -189,24 +185,37 @@ def order_key(rule: RankingRule, figure: int | None) -> Key:
     return lambda a: (top - a[3]) << 161 | (missing if a[8] is None else abs(a[8] - figure)) << 96 | a[6] << 48 | a[7]
 
 
-def _choose(attempts: Sequence[ScoredRow], counting: Counting, key: Key) -> dict[int, int]:
-    """Each participant's counting attempt (user id -> its index in
-    ``attempts``): the best by ``key`` (smaller is better; among equal keys
-    the lower attempt id), else the first or last by attempt number (among
-    equal numbers the first listed). One packed whole number per attempt
-    (key, attempt id, index) and one comparison: a million attempts in a
-    fraction of a second."""
+def _choose(
+    attempts: Sequence[ScoredRow], counting: Counting, key: Key, among: Sequence[int] | None = None
+) -> dict[int, int]:
+    """Each participant's counting attempt (user id -> a whole number whose
+    lowest 32 bits are its index in ``attempts``; for the best, the bits
+    above 96 are its ``key``): the best by ``key`` (smaller is better; among
+    equal keys the lower attempt id), else the first or last by attempt
+    number (among equal numbers the first listed); ``among``: only the
+    attempts at these indices. One packed whole number per attempt (key,
+    attempt id, index) and one comparison: a million attempts in a fraction
+    of a second."""
+    listed = list(enumerate(attempts)) if among is None else [(i, attempts[i]) for i in among]
     if counting is Counting.BEST:
-        packed = [(key(a) << 64 | a[0]) << 32 | i for i, a in enumerate(attempts)]
+        packed = [(key(a) << 64 | a[0]) << 32 | i for i, a in listed]
     else:
         sign = 1 if counting is Counting.FIRST else -1
-        packed = [sign * a[2] << 32 | i for i, a in enumerate(attempts)]
+        packed = [sign * a[2] << 32 | i for i, a in listed]
     best: dict[int, int] = {}
     held = best.get
-    for k, a in zip(packed, attempts, strict=True):
-        if k < held(a[1], k + 1):
-            best[a[1]] = k
-    return {user: k & 0xFFFFFFFF for user, k in best.items()}
+    for k, user in zip(packed, [a[1] for _, a in listed], strict=True):
+        if k < held(user, _ABOVE):
+            best[user] = k
+    return best
+
+
+_ABOVE = 1 << 320
+"""Above every number :func:`_choose` packs (a key of 201 bits, an attempt
+id of 64, an index of 32)."""
+
+_INDEX = 0xFFFFFFFF
+"""The lowest 32 bits, where :func:`_choose` and :func:`rank` pack an index."""
 
 
 def counting_attempts(attempts: Iterable[ScoredRow], counting: Counting, key: Key) -> dict[int, ScoredRow]:
@@ -214,18 +223,37 @@ def counting_attempts(attempts: Iterable[ScoredRow], counting: Counting, key: Ke
     ``key`` (smaller is better) for the best, else by attempt number; among
     equal keys the lower attempt id."""
     listed = list(attempts)
-    return {user: listed[i] for user, i in _choose(listed, counting, key).items()}
+    return {user: listed[k & _INDEX] for user, k in _choose(listed, counting, key).items()}
 
 
 def true_figure(attempts: Sequence[ScoredRow], rule: RankingRule) -> int:
     """The true figure by the rule (module docstring), of attempts already
     cleared of exclusions."""
+    return _figure(attempts, rule, _choose(attempts, rule.counting, order_key(rule, None)))
+
+
+def _figure(attempts: Sequence[ScoredRow], rule: RankingRule, chosen: dict[int, int]) -> int:
+    """:func:`true_figure`, given each participant's attempt chosen without
+    the figure (:func:`_choose` by ``order_key(rule, None)``)."""
     if rule.true_figure is TrueFigure.ATTEMPTS:
         return len(attempts)
     if rule.true_figure is TrueFigure.PARTICIPANTS:
-        return len({a[1] for a in attempts})
-    counted = _choose(attempts, rule.counting, order_key(rule, None)).values()
-    return sum(1 for i in counted if attempts[i][4] == attempts[i][5])
+        return len(chosen)
+    return sum(1 for k in chosen.values() if attempts[k & _INDEX][4] == attempts[k & _INDEX][5])
+
+
+def _choose_again(attempts: Sequence[ScoredRow], chosen: dict[int, int], key: Key) -> dict[int, int]:
+    """The best attempts ``chosen`` without the figure, chosen again by
+    ``key`` (with it) where that can change them. Every order is by score
+    first, so only among a participant's attempts of their best score, and
+    only for those with several: a few of them, instead of the ranking
+    going over a million attempts twice."""
+    best = {user: attempts[k & _INDEX][3] for user, k in chosen.items()}
+    level = [i for i, a in enumerate(attempts) if a[3] == best[a[1]]]
+    if len(level) == len(chosen):
+        return chosen
+    several = {user for user, n in Counter(attempts[i][1] for i in level).items() if n > 1}
+    return chosen | _choose(attempts, Counting.BEST, key, [i for i in level if attempts[i][1] in several])
 
 
 def rank(
@@ -245,38 +273,55 @@ def rank(
         kept = [a for a in attempts if a[1] not in excluded_users and a[0] not in excluded_attempts]
     else:
         kept = list(attempts)
-    figure = true_figure(kept, rule) if figure_known and rule.tie_break.uses_prediction else None
+    chosen = _choose(kept, rule.counting, order_key(rule, None))
+    figure = _figure(kept, rule, chosen) if figure_known and rule.tie_break.uses_prediction else None
     key = order_key(rule, figure)
-    chosen = _choose(kept, rule.counting, key)
-    # The standings' order, tied entries by user id: a sort of whole numbers (key, user id).
-    order = _sorted_in_pieces([key(kept[i]) << 64 | user for user, i in chosen.items()])
-    entries: list[RankedEntry] = []
+    if figure is not None and rule.counting is Counting.BEST:
+        chosen = _choose_again(kept, chosen, key)
+    # The standings' order, tied entries by user id: a sort of whole numbers (key, user id, index).
+    packed = [(key(kept[k & _INDEX]) << 64 | user) << 32 | k & _INDEX for user, k in chosen.items()]
+    order = sorted_in_pieces(packed)
+    if not order:
+        return Standings(rule, figure, ())
+    # The entries made column by column, in C (one Python call a participant took a second).
+    ids, users, _, scores, corrects, totals, durations, submitted, predictions = zip(
+        *[kept[k & _INDEX] for k in order], strict=True
+    )
+    if figure is None:
+        errors: list[int | None] = [None] * len(order)
+    else:
+        errors = [None if p is None else abs(p - figure) for p in predictions]
+    columns = (users, ids, scores, corrects, totals, durations, submitted, predictions, errors)
+    return Standings(rule, figure, tuple(map(RankedEntry._make, zip(_places(order), *columns, strict=True))))
+
+
+def _places(order: list[int]) -> list[int]:
+    """Each entry's rank, from the standings' packed numbers in order (the
+    key above bit 96): equal keys share the first one's position."""
+    places: list[int] = []
     previous = -1
     place = 0
-    for position, packed in enumerate(order, start=1):
-        k = packed >> 64
-        if k != previous:
-            place, previous = position, k
-        a = kept[chosen[packed & _LOW]]
-        p = a[8]
-        error = None if figure is None or p is None else abs(p - figure)
-        entries.append(RankedEntry(place, a[1], a[0], a[3], a[4], a[5], a[6], a[7], p, error))
-    return Standings(rule, figure, tuple(entries))
+    for position, k in enumerate(order, start=1):
+        if k >> 96 != previous:
+            place, previous = position, k >> 96
+        places.append(place)
+    return places
 
-
-T = TypeVar("T", int, tuple[tuple[int, ...], "OverallSums"])
 
 SORT_PIECE = 20_000
-"""Items :func:`_sorted_in_pieces` sorts in one call (tens of ms)."""
+"""Items :func:`sorted_in_pieces` sorts in one call (tens of ms)."""
 
 
-def _sorted_in_pieces(items: list[T]) -> Iterator[T]:
-    """``items`` in order (all distinct): sorted by pieces of
-    :data:`SORT_PIECE`, then merged. One sort of 500,000 items is one call
-    of up to a second, during which no other thread of the process runs
-    (the event loop answering saves included); the pieces and the merge
-    take no longer in all."""
-    return heapq.merge(*(sorted(items[i : i + SORT_PIECE]) for i in range(0, len(items), SORT_PIECE)))
+def sorted_in_pieces(items: Sequence[Any], key: Callable[[Any], Any] | None = None) -> list[Any]:
+    """``items`` sorted (by ``key``; stable): by pieces of :data:`SORT_PIECE`,
+    then once more, which finds the pieces' sorted runs and merges them. One
+    sort of 500,000 items is one call of a quarter to a whole second, during
+    which no other thread of the process runs (the event loop answering
+    answer saves included); here the longest call is the last, a merge of
+    runs, about half as long, and the whole takes about as long."""
+    merged = [x for i in range(0, len(items), SORT_PIECE) for x in sorted(items[i : i + SORT_PIECE], key=key)]
+    merged.sort(key=key)
+    return merged
 
 
 def best_attempt(
@@ -349,7 +394,7 @@ def overall_order(sums: Iterable[OverallSums], tie_break: TieBreak = TieBreak.PR
     earlier first); equal at every step share a rank (1, 2, 2, 4), listed by
     user id."""
     key = _OVERALL_KEYS.get(tie_break, _overall_key)
-    ordered = _sorted_in_pieces([(key(s), s) for s in sums])
+    ordered = sorted_in_pieces([(key(s), s) for s in sums])
     result: list[OverallEntry] = []
     previous: tuple[int, ...] | None = None
     place = 0

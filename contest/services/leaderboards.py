@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from contest.clock import Clock
@@ -32,7 +34,7 @@ from contest.domain.numbers import parse_int
 from contest.domain.phases import PUBLISHED
 from contest.domain.prizes import Prize
 from contest.domain.publication import PublicEntry
-from contest.domain.ranking import RankingRule, ScoredRow, Standings
+from contest.domain.ranking import RankingRule
 from contest.errors import NotFound
 from contest.services.awards import settled
 from contest.services.catalog import Catalog
@@ -50,20 +52,37 @@ PAGE_MAX = 1_000_000
 NOT_PUBLISHED = "Kết quả của vòng thi này chưa được công bố."
 
 
+_pauses = 0
+"""How many :func:`_collector_paused` blocks are running (on the event loop
+and in worker threads)."""
+_pauses_lock = threading.Lock()
+_resume = False
+"""Whether the collector was on when the first running pause began."""
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a round's million attempts are
-    ranked: the collector would walk them again and again, doubling the
-    time, and they hold no cycles. It is paused for the whole process for
-    those seconds; what other requests leave meanwhile is collected when it
-    resumes."""
-    was = gc.isenabled()
-    gc.disable()
+    read, ranked and stored, or 500,000 entries signed: the collector would
+    walk them again and again (doubling the time), then once more in a full
+    pass of a second or more when it resumes, holding every thread of the
+    process meanwhile; they hold no cycles, and are freed, by their count of
+    references, before it resumes. It is paused for the whole process for
+    those seconds (until the last of several pauses at once ends); what other
+    requests leave meanwhile is collected when it resumes."""
+    global _pauses, _resume
+    with _pauses_lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if was:
-            gc.enable()
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
 
 
 def rule_of(round_: Round) -> RankingRule:
@@ -80,14 +99,6 @@ def rule_of(round_: Round) -> RankingRule:
 
 def public_entry(e: StoredEntry) -> PublicEntry:
     return PublicEntry(e.rank, e.name, e.phone, e.area, e.unit, e.score, e.correct, e.prediction, e.duration_ms / 1000)
-
-
-def _ranked(
-    scored: list[ScoredRow], rule: RankingRule, excluded_users: frozenset[int], excluded_attempts: frozenset[int]
-) -> Standings:
-    """Rank (``ranking.rank``) with the collector paused."""
-    with _collector_paused():
-        return ranking.rank(scored, rule, excluded_users=excluded_users, excluded_attempts=excluded_attempts)
 
 
 def _signed(data: Callable[[], bytes], private_pem: str) -> tuple[str, str]:
@@ -192,14 +203,21 @@ class Leaderboards:
     ) -> Head | None:
         """Rank the round and store its standings for ``phase``, unsigned;
         with ``undecided_only``, only while no judge has moved the round on
-        (None when one has)."""
+        (None when one has). The collector paused throughout: the attempts,
+        the entries and the rows are gone when it resumes."""
+        with _collector_paused():
+            return await self._rank_paused(round_, phase, closes_at, undecided_only)
+
+    async def _rank_paused(self, round_: Round, phase: Phase, closes_at: datetime, undecided_only: bool) -> Head | None:
         store = self._storage.leaderboards
         rule = rule_of(round_)
         users, attempts = await self._storage.judging.excluded(round_.id)
         scored = await store.scored(round_.id)
         # Seconds of CPU for a big round: off the event loop, so participants'
         # requests are still answered meanwhile.
-        standings = await asyncio.to_thread(_ranked, scored, rule, users, attempts)
+        standings = await asyncio.to_thread(
+            partial(ranking.rank, scored, rule, excluded_users=users, excluded_attempts=attempts)
+        )
         del scored
         entries = standings.entries
         head = Head(

@@ -17,6 +17,7 @@ Used by ``storage/leaderboards.py`` (a round's standings) and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -28,12 +29,16 @@ CHUNK = 5_000
 0.3-0.4 s, 10,000 up to 0.68 s with the load at 3 on 2 cores)."""
 
 
+WHOLE = 1 << 62
+"""A chunk without end: all the rows in one transaction (PostgreSQL)."""
+
+
 def _chunk(db: Database) -> int:
     """:data:`CHUNK` on SQLite (one writer for everyone); on PostgreSQL no
     chunks, one transaction: nobody waits on rows no reader reads yet
     (MVCC), and its planner joins each chunk's staging table to the whole
     of the other tables (1-1.4 s a chunk of 5,000 when tried)."""
-    return CHUNK if isinstance(db, database.Database) else 1 << 62
+    return CHUNK if isinstance(db, database.Database) else WHOLE
 
 
 async def new_generation(db: Database) -> int:
@@ -62,30 +67,38 @@ async def write_chunks(
         await db.write(fn)
 
 
-async def drop(db: Database, table: str, key: str, key_value: int, generations: range) -> None:
+async def drop(db: Database, table: str, key: str, key_value: int, generations: range, *, by: str = "position") -> None:
     """Delete the rows of ``table`` whose ``key`` is ``key_value`` and whose
     generation is in ``generations`` (``range(0, current)``: the ones a
     switch to ``current`` left; generations only grow, so one being written
-    meanwhile is newer and stays), by chunks of positions. ``table`` and
-    ``key`` are the caller's constants, never input; the table's primary
-    key is (key, generation, position). On PostgreSQL one statement a
-    generation (:func:`_chunk`)."""
-    span = f"{key} = ? AND generation >= ? AND generation < ?"
+    meanwhile is newer and stays), :data:`CHUNK` rows a transaction in the
+    order of ``by``. ``table``, ``key`` and ``by`` are the caller's
+    constants, never input; the table's primary key is (key, generation,
+    by). On PostgreSQL one statement a generation (:func:`_chunk`)."""
     stale = await db.read(
         lambda c: tuples(
             c,
-            f"SELECT generation, MAX(position) FROM {table} WHERE {span} GROUP BY generation",
+            f"SELECT DISTINCT generation FROM {table} WHERE {key} = ? AND generation >= ? AND generation < ?",
             (key_value, generations.start, generations.stop),
         )
     )
     step = _chunk(db)
-    for generation, last in stale:
-        for low in range(0, int(last), step):
+    rows = f"FROM {table} WHERE {key} = ? AND generation = ?"
 
-            def fn(conn: Conn, generation: int = generation, low: int = low) -> None:
-                conn.execute(
-                    f"DELETE FROM {table} WHERE {key} = ? AND generation = ? AND position > ? AND position <= ?",
-                    (key_value, generation, low, low + step),
-                )
+    def chunk(conn: Conn, *, generation: int) -> bool:
+        """Delete the generation's first ``step`` rows; True when some are left."""
+        last = None
+        if step != WHOLE:
+            found = conn.execute(
+                f"SELECT {by} {rows} ORDER BY {by} LIMIT 1 OFFSET ?", (key_value, generation, step - 1)
+            )
+            last = found.fetchone()
+        if last is None:
+            conn.execute(f"DELETE {rows}", (key_value, generation))
+            return False
+        conn.execute(f"DELETE {rows} AND {by} <= ?", (key_value, generation, last[0]))
+        return True
 
-            await db.write(fn)
+    for (generation,) in stale:
+        while await db.write(partial(chunk, generation=generation)):
+            pass

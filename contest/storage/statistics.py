@@ -14,7 +14,7 @@ from contest.domain.exports import ExportedAttempt, ExportedParticipant, Exporte
 from contest.domain.models import AttemptStatus
 from contest.domain.statistics import DAY_MS, Analysis, Answered, ItemStats, Response
 from contest.storage.codec import dumps, from_ms, keys_from_json, maybe_from_ms, to_ms
-from contest.storage.leaderboards import CURRENT
+from contest.storage.leaderboards import CURRENT, IN_ORDER
 from contest.storage.sql import Conn, Database
 
 BATCH = 1000
@@ -291,8 +291,8 @@ class StatisticsStore:
                     "SELECT e.position, e.rank, e.score, e.correct, e.total, e.duration_ms, e.submitted_at,"
                     " e.prediction, e.error, e.attempt_id, e.name AS full_name, e.area, e.unit,"
                     " u.phone, u.cccd, u.email, u.birth_year"
-                    " FROM standing_entries e JOIN users u ON u.id = e.user_id"
-                    f" WHERE e.round_id = ? AND e.{CURRENT} AND e.position > ? ORDER BY e.position LIMIT ?",
+                    f" FROM {IN_ORDER} JOIN users u ON u.id = e.user_id"
+                    f" WHERE o.round_id = ? AND o.{CURRENT} AND o.position > ? ORDER BY o.position LIMIT ?",
                     (round_id, round_id, after, batch),
                 )
                 return [

@@ -13,7 +13,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import psycopg
 import pytest
 from starlette.testclient import TestClient
 
@@ -23,11 +22,10 @@ from contest.domain.models import Role, User
 from contest.services.container import Services
 from contest.storage import open_storage
 from contest.storage.database import connect
-from contest.storage.migrate import available, current_version, migrate_sqlite, statements
-from contest.storage.postgres import PostgresStorage
+from contest.storage.migrate import migrate_sqlite
 from contest.web.app import create_app
-from tests.backends import ON_POSTGRES, SERVER, PostgresDatabase, rows
 from tests.conftest import World, registration, seed
+from tests.migrations import migrated_from
 from tests.services.test_catalog import two_nodes
 
 _ANSWER = "INSERT INTO answers (attempt_id, question_id, options, saved_at, revision) VALUES (?, ?, ?, ?, 1)"
@@ -199,42 +197,13 @@ def test_migration_0023_marks_only_digested_attempts_computed(tmp_path: Path) ->
     """A database at 0022 holding attempts with and without digests: after
     the migration those with one are computed, the finished ones without
     one are left for the sweeper, and those in progress for their submission."""
-    if ON_POSTGRES:
-        database = PostgresDatabase(SERVER)
-        with psycopg.connect(SERVER, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{database.name}"'.encode())
-        try:
-            with psycopg.connect(database.url) as conn:
-                conn.execute("SET session_replication_role = replica")  # no rounds or users: foreign keys off
-                for migration in available("postgresql")[:22]:
-                    conn.execute(migration.sql.encode())
-                conn.execute(
-                    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                    " applied_at BIGINT NOT NULL)"
-                )
-                for migration in available("postgresql")[:22]:
-                    conn.execute(
-                        "INSERT INTO schema_migrations VALUES (%s, %s, 0)", (migration.version, migration.name)
-                    )
-                for attempt in _OLD_ATTEMPTS:
-                    conn.execute(_OLD_ATTEMPT.replace("?", "%s").encode(), attempt)
-            assert 23 in PostgresStorage(database.url).migrate()
-            found = rows(database.url, "SELECT id, sheet, sheet_computed FROM attempts ORDER BY id")
-        finally:
-            database.drop()
-    else:
-        path = tmp_path / "old.db"
-        conn = connect(path)
-        current_version(conn)
-        for migration in available()[:22]:
-            for statement in statements(migration.sql):
-                conn.execute(statement)
-            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (migration.version, migration.name))
-        conn.execute("PRAGMA foreign_keys = OFF")  # no rounds or users
-        for attempt in _OLD_ATTEMPTS:
-            conn.execute(_OLD_ATTEMPT, attempt)
-        assert 23 in migrate_sqlite(conn)
-        found = [tuple(r) for r in conn.execute("SELECT id, sheet, sheet_computed FROM attempts ORDER BY id")]
+    applied, found = migrated_from(
+        22,
+        [(_OLD_ATTEMPT, attempt) for attempt in _OLD_ATTEMPTS],
+        "SELECT id, sheet, sheet_computed FROM attempts ORDER BY id",
+        tmp_path,
+    )
+    assert 23 in applied
     assert [(i, s, bool(c)) for i, s, c in found] == [
         (1, "ab" * 32, True),
         (2, None, False),
