@@ -56,7 +56,7 @@ _STAGED = ("position", "rank", "user_id", "rounds", "score", "error", "duration_
 """What :meth:`OverallStore.save` takes of each entry: the position, then
 an ``OverallEntry``'s fields."""
 
-_STAGING = (
+STAGING = (
     "CREATE TEMP TABLE IF NOT EXISTS overall_staging (position INTEGER NOT NULL, rank INTEGER NOT NULL,"
     " user_id INTEGER NOT NULL, rounds INTEGER NOT NULL, score BIGINT NOT NULL, error BIGINT NOT NULL,"
     " duration_ms BIGINT NOT NULL, submitted_at BIGINT NOT NULL)"
@@ -104,15 +104,15 @@ class OverallStore:
         shown = (
             f"INSERT INTO overall_entries (contest_id, generation, {_COLUMNS})"
             f" SELECT ?, ?, {', '.join('o.' + c for c in _STAGED)}, e.name, e.phone, e.area, e.unit"
-            " FROM overall_staging o JOIN standing_entries e ON e.user_id = o.user_id AND e.round_id ="
-            " (SELECT MAX(x.round_id) FROM standing_entries x JOIN standings sx ON sx.round_id = x.round_id"
-            f" AND sx.generation = x.generation WHERE x.user_id = o.user_id AND x.round_id IN ({_marks(len(ids))}))"
-            " AND e.generation = (SELECT generation FROM standings WHERE round_id = e.round_id)"
-            " ORDER BY o.position"
+            " FROM overall_staging o JOIN standings s ON s.round_id ="
+            " (SELECT MAX(x.round_id) FROM standings sx CROSS JOIN standing_entries x WHERE x.round_id = sx.round_id"
+            f" AND x.generation = sx.generation AND x.user_id = o.user_id AND sx.round_id IN ({_marks(len(ids))}))"
+            " JOIN standing_entries e ON e.round_id = s.round_id AND e.generation = s.generation"
+            " AND e.user_id = o.user_id ORDER BY o.position"
         )
 
         def chunk(conn: Conn, part: list[Sequence[Any]]) -> None:
-            conn.execute(_STAGING)
+            conn.execute(STAGING)
             bulk_insert(conn, "overall_staging", _STAGED, part)
             conn.execute(shown, (head.contest_id, generation, *ids))
             conn.execute("DELETE FROM overall_staging")

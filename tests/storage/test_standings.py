@@ -11,9 +11,11 @@ import pytest
 from contest.config import Settings
 from contest.domain.models import Phase
 from contest.domain.publication import mask_phone
-from contest.domain.ranking import RankedEntry, RankingRule, Standings, overall_sums
+from contest.domain.ranking import OverallEntry, RankedEntry, RankingRule, Standings, overall_sums
 from contest.storage import SQLiteStorage, open_storage
 from contest.storage.leaderboards import ENTRY_COLUMNS, IN_ORDER, MASKED_PHONE_SQL, Head, StoredEntry
+from contest.storage.overall import STAGING as OVERALL_STAGING
+from contest.storage.overall import OverallHead
 from tests.conftest import NOW, run, seed_contest
 from tests.migrations import migrated_from
 
@@ -117,7 +119,13 @@ def test_rankings_reads_and_pages_use_their_indexes_in_order(settings: Settings,
             head = Head(seeded.closed_round, Phase.PROVISIONAL, "", None, 3, NOW, "", "")
             rows = [(p, p, user, user, 9, 9, 10, 1000, 100, None, None) for p, user in enumerate((30, 10, 20), 1)]
             assert await storage.leaderboards.save(head, rows)
+            await storage.overall.save(
+                OverallHead(seeded.contest_id, "", ((seeded.closed_round, Phase.PROVISIONAL),), 1, NOW),
+                [OverallEntry(1, 10, 1, 9, 0, 1000, 100)],
+            )
+            overall = next(s for s in statements if s.startswith("INSERT INTO overall_entries"))
             statements.clear()
+            statements.append(overall)
             await storage.leaderboards.scored(seeded.closed_round)
             page = await storage.leaderboards.entries(seeded.closed_round, offset=1, limit=50)
             assert [e.user_id for e in page] == [10, 20]
@@ -129,8 +137,15 @@ def test_rankings_reads_and_pages_use_their_indexes_in_order(settings: Settings,
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and ("standing_" in s or "attempts" in s)]
     assert len(reads) == 3
     with closing(sqlite3.connect(path)) as conn:
+        conn.execute(OVERALL_STAGING)
         scored, page, own = ([row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)] for sql in reads)
+        overall = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + statements[0])]
     assert scored == ["SEARCH attempts USING COVERING INDEX attempts_ranked (round_id=?)"]
     # e: the entries, o: the positions (s, the rounds' standings, one row a round, may be scanned).
     assert not [p for p in page + own if p in ("SCAN e", "SCAN o")], page + own
     assert "SEARCH e USING PRIMARY KEY (round_id=? AND generation=? AND user_id=?)" in own
+    # The overall leaderboard takes each participant's name from their entry in the latest round: one look-up.
+    assert [p for p in overall if "standing_entries" in p or p.startswith("SEARCH e") or p.startswith("SEARCH x")] == [
+        "SEARCH x USING PRIMARY KEY (round_id=? AND generation=? AND user_id=?)",
+        "SEARCH e USING PRIMARY KEY (round_id=? AND generation=? AND user_id=?)",
+    ], overall
