@@ -43,9 +43,10 @@ depends on the order of the input.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from itertools import islice
+from typing import Any, NamedTuple, TypeVar
 
 from contest.domain.models import AttemptSummary, Counting, TieBreak, TrueFigure
 
@@ -292,7 +293,20 @@ def rank(
     else:
         errors = [None if p is None else abs(p - figure) for p in predictions]
     columns = (users, ids, scores, corrects, totals, durations, submitted, predictions, errors)
-    return Standings(rule, figure, tuple(map(RankedEntry._make, zip(_places(order), *columns, strict=True))))
+    return Standings(rule, figure, _taken_in_pieces(map(RankedEntry._make, zip(_places(order), *columns, strict=True))))
+
+
+E = TypeVar("E", RankedEntry, "OverallEntry")
+
+
+def _taken_in_pieces(made: Iterator[E]) -> tuple[E, ...]:
+    """Everything ``made`` makes (entries made in C, from columns), taken
+    :data:`SORT_PIECE` at a time: taken in one call, 500,000 would hold every
+    other thread of the process for half a second."""
+    taken: list[E] = []
+    while piece := list(islice(made, SORT_PIECE)):
+        taken += piece
+    return tuple(taken)
 
 
 def _places(order: list[int]) -> list[int]:
@@ -355,16 +369,21 @@ OverallSums = tuple[int, int, int, int, int, int]
 rounds ranked in, score, prediction error, time taken (ms), latest
 submission (ms since the epoch)."""
 
-_OVERALL_KEYS: dict[TieBreak, Callable[[OverallSums], tuple[int, ...]]] = {
-    TieBreak.NO_PREDICTION: lambda s: (-s[2], s[4], s[5]),
-    TieBreak.PREDICTION_THEN_SUBMISSION: lambda s: (-s[2], s[3], s[5]),
+_SUM_TOP = 1 << 63
+"""Summed scores are below this: :func:`overall_order` packs 2**63 − the
+summed score into the key's highest 64 bits."""
+
+_OVERALL_KEYS: dict[TieBreak, Callable[[OverallSums], int]] = {
+    TieBreak.NO_PREDICTION: lambda s: ((_SUM_TOP - s[2]) << 96 | s[4]) << 64 | s[5],
+    TieBreak.PREDICTION_THEN_SUBMISSION: lambda s: ((_SUM_TOP - s[2]) << 128 | s[3]) << 64 | s[5],
 }
-"""The overall order's key by tie break (smaller is better); the others:
-:func:`_overall_key`."""
+"""The overall order's key by tie break, one whole number (smaller is
+better; summed errors below 2**128, times below 2**96, submissions below
+2**64); the others: :func:`_overall_key`."""
 
 
-def _overall_key(s: OverallSums) -> tuple[int, ...]:
-    return (-s[2], s[3], s[4], s[5])
+def _overall_key(s: OverallSums) -> int:
+    return (((_SUM_TOP - s[2]) << 128 | s[3]) << 96 | s[4]) << 64 | s[5]
 
 
 def overall_sums(rounds: Iterable[Standings]) -> list[OverallSums]:
@@ -394,15 +413,13 @@ def overall_order(sums: Iterable[OverallSums], tie_break: TieBreak = TieBreak.PR
     earlier first); equal at every step share a rank (1, 2, 2, 4), listed by
     user id."""
     key = _OVERALL_KEYS.get(tie_break, _overall_key)
-    ordered = sorted_in_pieces([(key(s), s) for s in sums])
-    result: list[OverallEntry] = []
-    previous: tuple[int, ...] | None = None
-    place = 0
-    for position, (k, (user_id, n, score, error, duration, latest)) in enumerate(ordered, start=1):
-        if k != previous:
-            place, previous = position, k
-        result.append(OverallEntry(place, user_id, n, score, error, duration, latest))
-    return tuple(result)
+    listed = list(sums)
+    # A sort of whole numbers (key, user id, index), as the round's standings (:func:`rank`).
+    order = sorted_in_pieces([(key(s) << 64 | s[0]) << 32 | i for i, s in enumerate(listed)])
+    if not order:
+        return ()
+    columns = zip(*[listed[k & _INDEX] for k in order], strict=True)
+    return _taken_in_pieces(map(OverallEntry._make, zip(_places(order), *columns, strict=True)))
 
 
 def overall(rounds: Iterable[Standings], tie_break: TieBreak = TieBreak.PREDICTION) -> tuple[OverallEntry, ...]:

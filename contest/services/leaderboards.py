@@ -53,7 +53,7 @@ NOT_PUBLISHED = "Kết quả của vòng thi này chưa được công bố."
 
 
 _pauses = 0
-"""How many :func:`_collector_paused` blocks are running (on the event loop
+"""How many :func:`collector_paused` blocks are running (on the event loop
 and in worker threads)."""
 _pauses_lock = threading.Lock()
 _resume = False
@@ -61,7 +61,7 @@ _resume = False
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a round's million attempts are
     read, ranked and stored, or 500,000 entries signed: the collector would
     walk them again and again (doubling the time), then once more in a full
@@ -105,8 +105,7 @@ def _signed(data: Callable[[], bytes], private_pem: str) -> tuple[str, str]:
     """The digest and signature of the canonical leaderboard document
     ``data`` makes (made here, off the event loop: 500,000 entries take
     seconds)."""
-    with _collector_paused():
-        made = data()
+    made = data()
     return publication.digest(made), publication.sign(made, private_pem)
 
 
@@ -205,7 +204,7 @@ class Leaderboards:
         with ``undecided_only``, only while no judge has moved the round on
         (None when one has). The collector paused throughout: the attempts,
         the entries and the rows are gone when it resumes."""
-        with _collector_paused():
+        with collector_paused():
             return await self._rank_paused(round_, phase, closes_at, undecided_only)
 
     async def _rank_paused(self, round_: Round, phase: Phase, closes_at: datetime, undecided_only: bool) -> Head | None:
@@ -230,10 +229,17 @@ class Leaderboards:
     async def _sign(self, round_: Round, head: Head) -> Head:
         """Sign the stored standings as ``head`` publishes them (the
         document :meth:`export` gives, from the stored rows) and store the
-        digest and signature."""
+        digest and signature. The collector paused while the 500,000 rows
+        are read and serialised (:func:`collector_paused`)."""
         store = self._storage.leaderboards
-        rows = await store.entries(round_.id)
         keys = await store.key_pair(publication.new_key_pair(), self._clock.now())
+        with collector_paused():
+            digest, signature = await self._document_signed(round_, head, keys.private_pem)
+        await store.restamp(round_.id, head.phase, digest=digest, signature=signature)
+        return replace(head, digest=digest, signature=signature)
+
+    async def _document_signed(self, round_: Round, head: Head, private_pem: str) -> tuple[str, str]:
+        rows = await self._storage.leaderboards.entries(round_.id)
 
         def data() -> bytes:
             return publication.canonical_document(
@@ -245,9 +251,7 @@ class Leaderboards:
                 entries=(public_entry(r) for r in rows),
             )
 
-        digest, signature = await asyncio.to_thread(_signed, data, keys.private_pem)
-        await store.restamp(round_.id, head.phase, digest=digest, signature=signature)
-        return replace(head, digest=digest, signature=signature)
+        return await asyncio.to_thread(_signed, data, private_pem)
 
     async def _published(self, round_id: int) -> tuple[Round, Head]:
         round_ = await self._catalog.round(round_id)

@@ -28,7 +28,7 @@ from contest.domain.numbers import parse_int
 from contest.domain.phases import PUBLISHED
 from contest.errors import NotFound
 from contest.services.catalog import Catalog
-from contest.services.leaderboards import PAGE_MAX, PAGE_SIZE, rule_of
+from contest.services.leaderboards import PAGE_MAX, PAGE_SIZE, collector_paused, rule_of
 from contest.storage import Storage
 from contest.storage.overall import OverallHead, OverallRow
 
@@ -72,7 +72,12 @@ class Overall:
     async def store(self, contest_id: int) -> None:
         """Sum the contest's published rounds' stored standings (in SQL) and
         store the overall leaderboard (or none, while no round is
-        published)."""
+        published). The collector paused throughout, as for a round's
+        ranking (``leaderboards.collector_paused``)."""
+        with collector_paused():
+            await self._store(contest_id)
+
+    async def _store(self, contest_id: int) -> None:
         counted: list[tuple[Round, Phase]] = []
         for round_ in await self._catalog.rounds(contest_id):
             head = await self._storage.leaderboards.head(round_.id)
