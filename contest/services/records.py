@@ -55,8 +55,10 @@ class PrizeTies:
 
     ties: tuple[Tie, ...]
     stale: tuple[PrizeDecision, ...]
-    unawarded: str = ""
-    """The quotas left unawarded (:func:`unawarded`), "" when none."""
+    unawarded: tuple[tuple[prizes.Prize, int], ...] = ()
+    """The quotas left unawarded (``prizes.Awards.unawarded``: each prize
+    and how many of it), for a page to say in its language (:func:`unawarded`
+    in Vietnamese)."""
 
     @property
     def undecided(self) -> int:
@@ -99,7 +101,7 @@ def _ties(entries: list[StoredEntry], prized: Settled) -> PrizeTies:
             for t, decided in sorted(pairs, key=lambda p: p[0].rank)
         ),
         tuple(chosen[d.rank] for d in prized.awards.stale),
-        unawarded(prized),
+        prized.awards.unawarded,
     )
 
 

@@ -166,3 +166,7 @@ def test_no_prize_for_no_correct_answer_and_the_quota_left_is_shown(
     left = "Không trao Giải Nhì (1 giải): không còn thí sinh trả lời đúng ít nhất một câu."
     assert left in record
     assert left in client.get(f"/judging/rounds/{world.open_round}").text
+    client.cookies.set("lang", "en")
+    english = client.get(f"/judging/rounds/{world.open_round}").text
+    assert "Not awarded: Second prize (1), as no participant with at least one correct answer is left." in english
+    assert "Không trao" not in english

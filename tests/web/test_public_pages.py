@@ -111,6 +111,7 @@ def test_privacy_notice_names_controller_contact_rights_and_law(client: TestClie
     client.cookies.set("lang", "en")
     english = client.get("/privacy").text
     assert "Law on Personal Data Protection No. 91/2025/QH15" in english and "Your rights" in english
+    assert "place of residence" not in english and english.count("area of residence") == 2
 
 
 def test_favicon_is_served_and_linked(client: TestClient) -> None:
