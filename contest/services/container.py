@@ -116,7 +116,7 @@ class Services:
             previews=Previews(catalog),
             profiles=Profiles(storage, catalog, clock, codes, limits=limits),
             codes=codes,
-            signups=Signups(storage, passwords, codes, clock, limits=limits, challenges=challenges),
+            signups=Signups(storage, passwords, codes, clock, limits=limits, challenges=challenges, catalog=catalog),
             resets=Resets(storage, accounts, codes, settings),
             collective=CollectivePrizes(storage, catalog),
             keys=KeyCorrections(storage, catalog, clock, leaderboards),

@@ -148,7 +148,7 @@ def _registered(user: User) -> Response:
 async def register_verify(request: Request) -> Response:
     """Step 2 of a registration with a verified phone: ``{"phone", "code"}``."""
     body = await read_body(request)
-    return _registered(await services(request).signups.finish(body.get("phone"), body.get("code")))
+    return _registered((await services(request).signups.finish(body.get("phone"), body.get("code"))).user)
 
 
 async def password_reset(request: Request) -> Response:

@@ -49,24 +49,26 @@ def _page(
     return page
 
 
+async def _code_form(request: Request, phone: str) -> dict[str, Any]:
+    """What the code's form shows for ``phone``: its action under the
+    contest of the phone's live step 1 (else the address's contest), so the
+    form goes on under the contest registered for whatever address it came
+    from."""
+    contest = await services(request).signups.pending_contest(phone) or await _contest(request)
+    return {"action": f"/contests/{contest.slug}/register/verify", "phone": phone, "masked": mask_phone(phone)}
+
+
 async def register_verify(request: Request) -> Response:
+    """Step 2: the new account signed in, on its contest's page."""
     s = services(request)
-    contest = await _contest(request)
     form = await read_form(request)
     phone = str(form.get("phone", ""))
     try:
-        user = await s.signups.finish(phone, form.get("code", ""))
+        done = await s.signups.finish(phone, form.get("code", ""))
     except (Invalid, AccountTaken) as exc:
-        return _page(
-            request,
-            "public/register_verify.html",
-            exc,
-            action=request.url.path,
-            phone=phone,
-            masked=mask_phone(phone),
-        )
-    await sign_in(request, user)
-    return redirect(f"/contests/{contest.slug}?registered=1")
+        return _page(request, "public/register_verify.html", exc, **await _code_form(request, phone))
+    await sign_in(request, done.user)
+    return redirect(f"/contests/{done.contest.slug}?registered=1")
 
 
 async def register_resend(request: Request) -> Response:
@@ -74,16 +76,11 @@ async def register_resend(request: Request) -> Response:
     form shown again with what happened (the same whether or not the phone
     has an account)."""
     s = services(request)
-    contest = await _contest(request)
     form = await read_form(request)
     phone = str(form.get("phone", ""))
-    shown: dict[str, Any] = {
-        "action": request.url.path.removesuffix("/resend"),
-        "phone": phone,
-        "masked": mask_phone(phone),
-    }
+    shown = await _code_form(request, phone)
     try:
-        await s.signups.resend(contest, phone, client=client_address(request))
+        await s.signups.resend(phone, client=client_address(request))
     except (Invalid, Conflict, TooManyRequests, Unavailable, SendFailed) as exc:
         return _page(request, "public/register_verify.html", exc, **shown)
     return _page(request, "public/register_verify.html", resent=True, **shown)

@@ -74,7 +74,7 @@ def start(run: Run, world: World, fields: dict[str, Any], *, client: str = CLIEN
 
 
 def finish(run: Run, world: World, phone: str, code: str) -> User:
-    return run(world.services.signups.finish(phone, code))  # type: ignore[no-any-return]
+    return run(world.services.signups.finish(phone, code)).user  # type: ignore[no-any-return]
 
 
 @pytest.fixture(autouse=True)

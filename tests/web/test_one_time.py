@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from contest.clock import FixedClock
 from contest.config import Settings
 from contest.domain.models import Role
 from contest.services.container import Services
+from contest.services.contests import create_contest
 from contest.storage import open_storage
 from contest.web.app import create_app
 from tests.conftest import PASSWORD, World, registration, seed
@@ -360,6 +362,49 @@ def test_register_resend_without_a_live_step_one_says_register_again(
     assert resend(client, page, fields["phone"]).status_code == 409  # expired: its details are gone
     bad = resend(client, page, "12345")
     assert bad.status_code == 422 and "Số điện thoại di động không hợp lệ" in bad.text
+
+
+def test_register_code_form_keeps_the_contest_registered_under(
+    client: TestClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Sending again and step 2 from addresses naming no contest (or
+    another) stay with the contest step 1 was made under, the same whether
+    or not the phone has an account."""
+    now = world.clock.now()
+    other = client.portal.call(  # type: ignore[union-attr]
+        lambda: create_contest(
+            world.services.storage,
+            slug="xac-minh",
+            title="Cuộc thi xác minh",
+            starts_at=now - timedelta(days=20),  # before "thu": /register/verify means "thu"
+            ends_at=now + timedelta(days=30),
+            areas=["Phường 1"],
+            now=now,
+            verify_phone=True,
+        )
+    )
+    owner = register(client, world)
+    client.cookies.clear()
+    fields = registration(world, area=other.areas[0].id)
+    answers = []
+    for phone in (fields["phone"], owner["phone"]):
+        data = {**form({**fields, "phone": phone}), "csrf_token": csrf(client.get("/contests/xac-minh/register").text)}
+        page = client.post("/contests/xac-minh/register", data=data).text
+        again = client.post("/register/verify/resend", data={"csrf_token": csrf(page), "phone": phone})
+        assert again.status_code == 200 and 'action="/contests/xac-minh/register/verify"' in again.text
+        answers.append(blank(again.text))
+        wrong = client.post("/register/verify", data={"csrf_token": csrf(page), "phone": phone, "code": "000000"})
+        assert wrong.status_code == 422 and 'action="/contests/xac-minh/register/verify/resend"' in wrong.text
+        answers.append(blank(wrong.text))
+    assert answers[:2] == answers[2:]
+    assert "da co tai khoan" in last_message(caplog)
+    client.post("/register/verify/resend", data={"csrf_token": csrf(page), "phone": fields["phone"]})
+    assert "Ma xac minh dang ky Cuoc thi xac minh: " in last_message(caplog)
+    verify = {"csrf_token": csrf(page), "phone": fields["phone"], "code": last_code(caplog)}
+    done = client.post("/contests/thu/register/verify", data=verify, follow_redirects=False)
+    assert (done.status_code, done.headers["location"]) == (303, "/contests/xac-minh?registered=1")
+    assert "/contests/xac-minh/join" not in client.get("/contests/xac-minh").text
+    assert "/contests/thu/join" in client.get("/contests/thu").text
 
 
 def ask_reset(client: TestClient, phone: str) -> Any:
