@@ -97,6 +97,16 @@ def rule_of(round_: Round) -> RankingRule:
     return RankingRule(counting=rules.counting, tie_break=tie_break, true_figure=rules.true_figure)
 
 
+def up_to_date(head: Head, round_: Round) -> bool:
+    """Whether the stored standings ``head`` rank the round's attempts as
+    they are now, as of its present close by its present rule: False after
+    a re-scoring (``Head.closes_at`` None), or a close or rule changed since
+    they were ranked. Stale standings are ranked again at a phase move
+    (:meth:`Leaderboards.settle`), so published provisional ones are not
+    what final results would show (``Rounds._refusal`` refuses those)."""
+    return head.closes_at == round_.closes_at and head.rule == rule_of(round_).describe()
+
+
 def public_entry(e: StoredEntry) -> PublicEntry:
     return PublicEntry(e.rank, e.name, e.phone, e.area, e.unit, e.score, e.correct, e.prediction, e.duration_ms / 1000)
 
@@ -158,13 +168,13 @@ class Leaderboards:
 
     async def settle(self, round_id: int, phase: Phase) -> Head:
         """The round's standings for ``phase`` (a judge's phase move): the
-        stored ones when they rank the attempts as of the round's present
-        close by its present rule (ranked at close, :meth:`rank_closed`, or
-        since by a judge's action), else ranked now (:meth:`refresh`);
+        stored ones when :func:`up_to_date` (ranked at close,
+        :meth:`rank_closed`, or since by a judge's action), else ranked now
+        (:meth:`refresh`);
         signed when published."""
         round_ = await self._catalog.round(round_id)
         head = await self._storage.leaderboards.head(round_id)
-        if head is None or head.closes_at != round_.closes_at or head.rule != rule_of(round_).describe():
+        if head is None or not up_to_date(head, round_):
             return await self.refresh(round_id, phase)
         head = replace(head, phase=phase, digest="", signature="")
         if phase in PUBLISHED:

@@ -15,13 +15,21 @@ from contest.domain.text import read_choice, read_text
 from contest.errors import Invalid, NotFound
 from contest.services.awards import settled
 from contest.services.catalog import Catalog
-from contest.services.leaderboards import Leaderboards
+from contest.services.leaderboards import Leaderboards, up_to_date
 from contest.storage import Storage
 from contest.storage.phases import PhaseChange
 
 NOTE_MAX = 2000
 MOVED_MEANWHILE = "Vòng thi vừa được người khác chuyển giai đoạn. Vui lòng tải lại trang và thử lại."
 NO_ROUND = "Không tìm thấy vòng thi."
+RESULTS_CHANGED = (
+    "Kết quả đã thay đổi sau khi công bố tạm thời (sửa đáp án hoặc chấm lại bài thi):"
+    f" cần chuyển vòng về «{phases.LABELS[Phase.UNDER_REVIEW]}» và công bố kết quả tạm thời lần nữa"
+    " trước khi công bố chính thức."
+)
+"""Why final results wait when the published provisional standings are no
+longer what a ranking gives (:func:`up_to_date`): publishing final ones
+would change ranks nobody could complain about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +62,8 @@ class Rounds:
         ``JUDGE_ROUND``; Invalid for an unknown phase or an overlong note;
         NotFound for no such round; :class:`phases.PhaseRefused` (409) for a
         move the phase machine does not allow, final results while the
-        complaint window is open or a complaint has no answer
+        published provisional standings are out of date (``results_changed``),
+        the complaint window is open or a complaint has no answer
         (:func:`judging.check_final`) or a tie across a prize boundary the
         judges have not decided (:func:`prizes.check_settled`), or when someone moved the round
         meanwhile. The round's standings stand for the new phase (the stored
@@ -94,7 +103,11 @@ class Rounds:
     async def _refusal(self, round_: Round, current: Phase, to: Phase, now: datetime) -> phases.PhaseRefused | None:
         """Why moving ``round_`` from its effective phase ``current`` to
         ``to`` is refused at ``now``, or None when it is allowed: the phase
-        machine (:func:`phases.check_move`), then for final results the
+        machine (:func:`phases.check_move`), then for final results
+        provisional standings out of date since they were published (a key
+        corrected, attempts re-scored, the close or rule changed:
+        :func:`up_to_date`; the judges publish provisional results again,
+        which opens a new complaint window and lists who moved), the
         complaint window and unanswered complaints (:func:`judging.check_final`)
         and undecided ties across a prize boundary
         (:func:`prizes.check_settled`). The one answer :meth:`move_phase`
@@ -102,6 +115,9 @@ class Rounds:
         try:
             phases.check_move(current, to)
             if to is Phase.FINAL:
+                head = await self._storage.leaderboards.head(round_.id)
+                if head is None or not up_to_date(head, round_):
+                    raise phases.PhaseRefused(RESULTS_CHANGED, code="results_changed")
                 review = await self._storage.judging.review(round_.id)
                 if review is None:
                     raise NotFound(NO_ROUND)
