@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from contest.clock import Clock
 from contest.config import Settings
-from contest.domain import draw, ranking, timing
+from contest.domain import draw, phases, ranking, timing
 from contest.domain.answers import check_choice, check_prediction
 from contest.domain.models import (
     Attempt,
@@ -24,8 +24,8 @@ from contest.domain.models import (
     AttemptSummary,
     DrawnKey,
     DrawnQuestion,
+    Phase,
     Round,
-    RoundStatus,
     SavedAnswer,
     User,
 )
@@ -140,6 +140,8 @@ REVISIONS = {"minimum": 0, "maximum": 1_000_000_000}
 """The range of a base revision a client may send: far more changes than an
 attempt's time allows, and small enough for any database integer."""
 BANK_TOO_SMALL = "Vòng thi tạm thời chưa bắt đầu được: {reason} Vui lòng báo cho Ban Tổ chức."
+NOT_OPEN = {Phase.SCHEDULED: "Vòng thi chưa mở.", Phase.CLOSED: "Vòng thi đã kết thúc."}
+JUDGED = "Vòng thi đã kết thúc và được ban giám khảo chấm, không thể bắt đầu bài thi mới."
 TIME_UP = "Đã hết giờ làm bài. Các câu trả lời lưu trước khi hết giờ vẫn được tính."
 
 
@@ -189,14 +191,16 @@ class Attempts:
     # -- the participant's actions ------------------------------------------------
 
     async def start(self, user: User, round_id: int) -> tuple[Attempt, bool]:
-        """Start an attempt, or return the one in progress (False)."""
+        """Start an attempt, or return the one in progress (False). Conflict
+        (``round_not_open``) unless the round is open (``phases.effective``):
+        not before its opening, nor after its close, nor in a judges' phase
+        whatever its close says (an attempt there would be in no standings)."""
         require(user, Capability.TAKE_PART)
         round_ = await self._catalog.round(round_id)
         now = self._clock.now()
-        status = timing.round_status(round_, now)
-        if status is not RoundStatus.OPEN:
-            message = "Vòng thi chưa mở." if status is RoundStatus.UPCOMING else "Vòng thi đã kết thúc."
-            raise Conflict(message, code="round_not_open")
+        phase = phases.effective(round_, now)
+        if phase is not Phase.OPEN:
+            raise Conflict(NOT_OPEN.get(phase, JUDGED), code="round_not_open")
         await self._contests.require_joined(user, round_.contest_id)
         await self._contests.require_eligible(user, round_)
         version_id, bank = await self._catalog.bank(round_.bank_id)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from contest.clock import Clock
-from contest.domain import draw, timing
+from contest.domain import draw, phases, timing
 from contest.domain.contests import (
     RoundFigures,
     RoundSettings,
@@ -30,10 +30,20 @@ from contest.domain.contests import (
     weekly,
 )
 from contest.domain.eligibility import Refusal, check_eligibility, check_still_before, to_json
-from contest.domain.models import CollectiveBy, Contact, Contest, Eligibility, Participation, Round, RoundRules, User
+from contest.domain.models import (
+    CollectiveBy,
+    Contact,
+    Contest,
+    Eligibility,
+    Participation,
+    Phase,
+    Round,
+    RoundRules,
+    User,
+)
 from contest.domain.permissions import Capability, can, require
 from contest.domain.registration import validate_joining
-from contest.errors import Conflict, Invalid
+from contest.errors import Conflict, Invalid, Message, NotFound
 from contest.services import eligibility
 from contest.services.catalog import Catalog
 from contest.services.facts import reported
@@ -392,6 +402,47 @@ ROUND_HAS_ATTEMPTS = (
 )
 
 
+CHANGEABLE_WHEN_JUDGED = frozenset({"title", "description"})
+"""What may still change once judges have taken a round up (under review,
+provisional or final: ``phases.DECIDED``): its texts only. Its times would
+reopen it to attempts no standings show, and its bank, rules, prizes and
+eligibility decide who may take it and how it is scored, which the judges'
+results rest on."""
+
+ROUND_JUDGED = "Vòng thi đã được ban giám khảo chấm nên chỉ được sửa tên và mô tả; không thể đổi {fields}."
+JUDGED_TIMES = "Vòng thi đã được ban giám khảo chấm, không thể đổi thời gian mở/đóng."
+JUDGED_SETTING = "Vòng thi đã được ban giám khảo chấm, không thể đổi mục này."
+PHASE_MOVED = (
+    "Ban giám khảo vừa chuyển giai đoạn của vòng thi nên chưa lưu thay đổi. Vui lòng tải lại trang và thử lại."
+)
+
+
+class RoundJudged(Conflict):
+    """A change of anything but a round's texts once judges have taken it up
+    (409, :data:`CHANGEABLE_WHEN_JUDGED`); ``errors`` puts the reason beside
+    each refused setting, as :class:`Invalid` does."""
+
+    code = "round_judged"
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        super().__init__(Message(ROUND_JUDGED, fields=", ".join(ROUND_FIELDS[f] for f in fields)))
+        self.fields = tuple(fields)
+        self.errors = {f: JUDGED_TIMES if f in ("opens_at", "closes_at") else JUDGED_SETTING for f in fields}
+
+
+async def _check_not_judged(storage: Storage, round_id: int, changed: Sequence[str]) -> Phase:
+    """The round's phase as stored now (not the catalog's copy, which may be
+    a moment old), having raised :class:`RoundJudged` when it is a judges'
+    phase and ``changed`` names more than the round's texts."""
+    stored = await storage.phases.stored(round_id)
+    if stored is None:
+        raise NotFound("Không tìm thấy vòng thi.")
+    frozen = [name for name in changed if name not in CHANGEABLE_WHEN_JUDGED]
+    if stored in phases.DECIDED and frozen:
+        raise RoundJudged(frozen)
+    return stored
+
+
 class RoundHasAttempts(Conflict):
     """A change that could alter a result, asked once a round has attempts (409)."""
 
@@ -409,9 +460,12 @@ async def change_round(
     transaction with the log's entry (before and after of each changed
     setting); attempts in progress follow a moved close. Forbidden without
     MANAGE_ROUNDS; :class:`Invalid` as :func:`add_round`;
+    :class:`RoundJudged` (409) for anything but its texts once judges have
+    taken the round up (Conflict ``phase_moved`` when they moved its phase
+    while the change was checked);
     :class:`RoundHasAttempts` (409) naming the settings that can no longer
     change once the round has attempts (an earlier close is one). Nothing
-    changed: nothing written or logged."""
+    changed or refused: nothing written or logged."""
     require(actor, Capability.MANAGE_ROUNDS)
     before = _settings(round_)
     after = read_round(fields, base=before)
@@ -426,6 +480,7 @@ async def change_round(
         await _check_eligibility(storage, contest, after, round_id=round_.id)
     if "closes_at" in changed:
         check_still_before(round_.id, closes_at=after.closes_at, rounds=await storage.contests.rounds())
+    phase = await _check_not_judged(storage, round_.id, changed)
     if await storage.contests.has_attempts(round_.id):
         frozen = [name for name in changed if name not in CHANGEABLE_WITH_ATTEMPTS]
         if after.closes_at < before.closes_at:
@@ -443,8 +498,9 @@ async def change_round(
         bank_id=after.bank_id,
         rules=after.rules,
     )
-    await storage.contests.update_round(
+    written = await storage.contests.update_round(
         round_.id,
+        phase=phase,
         title=after.title,
         description=after.description,
         opens_at=after.opens_at,
@@ -456,6 +512,8 @@ async def change_round(
         details={"before": {n: old[n] for n in changed}, "after": {n: new[n] for n in changed}},
         now=now,
     )
+    if not written:
+        raise Conflict(PHASE_MOVED, code="phase_moved")
     return moved
 
 
@@ -463,16 +521,27 @@ async def reschedule_round(
     storage: Storage, *, contest: Contest, round_: Round, opens_at: datetime, closes_at: datetime
 ) -> int:
     """Move a round's opening and close (:class:`Invalid` as
-    :func:`create_round`). Its attempts in progress get the deadline the
-    domain gives them for the round as moved (``timing.deadline``), in the
-    same transaction; returns how many. Every process sees the change within
-    a second or so through the data version (``services/catalog.py``), and
-    so do their cached attempts, whose deadline follows the round."""
+    :func:`create_round`; :class:`RoundJudged` as :func:`change_round` once
+    judges have taken the round up). Its attempts in progress get the
+    deadline the domain gives them for the round as moved
+    (``timing.deadline``), in the same transaction; returns how many. Every
+    process sees the change within a second or so through the data version
+    (``services/catalog.py``), and so do their cached attempts, whose
+    deadline follows the round."""
     check_round(contest=contest, title=round_.title, opens_at=opens_at, closes_at=closes_at, rules=round_.rules)
+    changed = [name for name, at in (("opens_at", opens_at), ("closes_at", closes_at)) if at != getattr(round_, name)]
+    phase = await _check_not_judged(storage, round_.id, changed)
     moved = replace(round_, opens_at=opens_at, closes_at=closes_at)
-    return await storage.contests.reschedule_round(
-        round_.id, opens_at=opens_at, closes_at=closes_at, deadline=lambda started: timing.deadline(moved, started)
+    count = await storage.contests.reschedule_round(
+        round_.id,
+        phase=phase,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        deadline=lambda started: timing.deadline(moved, started),
     )
+    if count is None:
+        raise Conflict(PHASE_MOVED, code="phase_moved")
+    return count
 
 
 class Contests:

@@ -80,11 +80,21 @@ def _prizes(prizes: Prizes) -> str:
 
 
 def _reschedule(
-    conn: Conn, round_id: int, opens_at: datetime, closes_at: datetime, deadline: Callable[[datetime], datetime]
-) -> int:
-    conn.execute(
-        "UPDATE rounds SET opens_at = ?, closes_at = ? WHERE id = ?", (to_ms(opens_at), to_ms(closes_at), round_id)
-    )
+    conn: Conn,
+    round_id: int,
+    phase: Phase,
+    opens_at: datetime,
+    closes_at: datetime,
+    deadline: Callable[[datetime], datetime],
+) -> int | None:
+    """Move the round's times and its attempts in progress's deadlines, if
+    its stored phase is still ``phase``: how many attempts moved, or None
+    (nothing written) when someone moved the round's phase meanwhile."""
+    if not conn.execute(
+        "UPDATE rounds SET opens_at = ?, closes_at = ? WHERE id = ? AND phase = ?",
+        (to_ms(opens_at), to_ms(closes_at), round_id, phase.value),
+    ).rowcount:
+        return None
     running = conn.execute(
         "SELECT id, started_at FROM attempts WHERE round_id = ? AND status = 'in_progress'", (round_id,)
     ).fetchall()
@@ -362,6 +372,7 @@ class ContestStore:
         self,
         round_id: int,
         *,
+        phase: Phase,
         title: str,
         description: str,
         opens_at: datetime,
@@ -372,14 +383,17 @@ class ContestStore:
         actor_id: int | None,
         details: dict[str, Any],
         now: datetime,
-    ) -> None:
+    ) -> bool:
         """Rewrite a round's texts, times and rules in one transaction: its
         attempts in progress get ``deadline(started_at)`` as
         :meth:`reschedule_round` gives them, and the log gets ``details``
-        (the values before and after) as ``actor_id``'s."""
+        (the values before and after) as ``actor_id``'s. Only while the
+        round's stored phase is still ``phase`` (the one the change was
+        checked against): False, and nothing written, when it moved."""
 
-        def fn(conn: Conn) -> None:
-            _reschedule(conn, round_id, opens_at, closes_at, deadline)
+        def fn(conn: Conn) -> bool:
+            if _reschedule(conn, round_id, phase, opens_at, closes_at, deadline) is None:
+                return False
             conn.execute(
                 "UPDATE rounds SET title = ?, description = ?, question_count = ?, duration_seconds = ?,"
                 " attempts_allowed = ?, topic_quota = ?, prediction_question = ?, counting = ?, show_score = ?,"
@@ -409,8 +423,9 @@ class ContestStore:
             record(
                 conn, actor_id=actor_id, action="round.update", subject=f"round:{round_id}", details=details, now=now
             )
+            return True
 
-        await self.db.write(fn)
+        return await self.db.write(fn)
 
     async def figures(self, round_id: int) -> RoundFigures:
         """How many attempts of the round stand in each status, and how many
@@ -483,14 +498,21 @@ class ContestStore:
         await self.db.write(fn)
 
     async def reschedule_round(
-        self, round_id: int, *, opens_at: datetime, closes_at: datetime, deadline: Callable[[datetime], datetime]
-    ) -> int:
+        self,
+        round_id: int,
+        *,
+        phase: Phase,
+        opens_at: datetime,
+        closes_at: datetime,
+        deadline: Callable[[datetime], datetime],
+    ) -> int | None:
         """Move a round's opening and close, and in the same transaction the
         stored deadline of each of its attempts in progress to
         ``deadline(started_at)`` (the domain's rule, ``timing.deadline``, for
-        the round as moved); returns how many attempts moved."""
+        the round as moved); returns how many attempts moved, or None
+        (nothing written) when the round's stored phase is no longer ``phase``."""
 
-        return await self.db.write(lambda c: _reschedule(c, round_id, opens_at, closes_at, deadline))
+        return await self.db.write(lambda c: _reschedule(c, round_id, phase, opens_at, closes_at, deadline))
 
     async def rounds(self) -> list[Round]:
         """Every round of every contest, in opening order."""

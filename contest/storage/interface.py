@@ -130,6 +130,7 @@ class ContestStorage(Protocol):
         round_id: int,
         *,
         title: str,
+        phase: Phase,
         description: str,
         opens_at: datetime,
         closes_at: datetime,
@@ -139,7 +140,7 @@ class ContestStorage(Protocol):
         actor_id: int | None,
         details: dict[str, Any],
         now: datetime,
-    ) -> None: ...
+    ) -> bool: ...
 
     async def figures(self, round_id: int) -> RoundFigures: ...
 
@@ -152,8 +153,14 @@ class ContestStorage(Protocol):
     ) -> None: ...
 
     async def reschedule_round(
-        self, round_id: int, *, opens_at: datetime, closes_at: datetime, deadline: Callable[[datetime], datetime]
-    ) -> int: ...
+        self,
+        round_id: int,
+        *,
+        phase: Phase,
+        opens_at: datetime,
+        closes_at: datetime,
+        deadline: Callable[[datetime], datetime],
+    ) -> int | None: ...
 
     async def rounds(self) -> list[Round]: ...
 

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest.domain import timing
+from contest.domain import phases, timing
 from contest.domain.contests import (
     COUNTING_LABELS,
     PRIZE_LABELS,
@@ -29,6 +29,7 @@ from contest.domain.name_lists import MAX_BYTES, MAX_ROWS, read_name_list
 from contest.domain.permissions import Capability
 from contest.errors import Conflict, Invalid
 from contest.services.contests import (
+    RoundJudged,
     add_contest,
     add_rounds,
     change_contest,
@@ -209,6 +210,7 @@ async def _round_form(
 ) -> Response:
     s = services(request)
     banks = await s.banks.all(user)
+    judged = round_ is not None and round_.stored_phase in phases.DECIDED
     locked = round_ is not None and await has_attempts(s.storage, actor=user, round_id=round_.id)
     return render(
         request,
@@ -220,6 +222,7 @@ async def _round_form(
         values=values,
         errors=errors,
         refusal=refusal,
+        judged=judged,
         locked=locked,
         counting=COUNTING_LABELS,
         tie_break=TIE_BREAK_LABELS,
@@ -284,11 +287,11 @@ async def edit_round(request: Request, user: User) -> Response:
     if request.method == "POST":
         posted = await _posted(request)
         # Once locked a setting's field is disabled, so not sent: it stays as it is, and is shown so again.
-        locked = await has_attempts(s.storage, actor=user, round_id=round_.id)
+        locked = round_.stored_phase in phases.DECIDED or await has_attempts(s.storage, actor=user, round_id=round_.id)
         values = {**_round_values(round_), **posted} if locked else posted
         try:
             await change_round(s.storage, actor=user, contest=contest, round_=round_, fields=posted, now=s.clock.now())
-        except Invalid as exc:
+        except (Invalid, RoundJudged) as exc:
             return await _round_form(
                 request, user, contest=contest, round_=round_, values=values, errors=exc.errors, status=exc.status
             )

@@ -264,7 +264,10 @@ PATHS: dict[str, Any] = {
                 "403": _ORGANISERS_ONLY,
                 "404": _error("No such round."),
                 "409": _error(
-                    "`round_has_attempts`: the round has attempts and the change could alter a result; "
+                    "`round_judged`: judges have taken the round up (under review, provisional or final), so "
+                    "only its title and description may change; `message` names the settings and `errors` gives "
+                    "the reason beside each. `phase_moved`: the judges moved the round's phase meanwhile; nothing "
+                    "was saved. `round_has_attempts`: the round has attempts and the change could alter a result; "
                     "`message` names the settings."
                 ),
                 "422": _INVALID,
