@@ -10,8 +10,10 @@ not escape a limit (RFC 6177 gives every IPv6 subscriber at least a /64).
 from __future__ import annotations
 
 import ipaddress
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 IPV4_PREFIX = 24
 IPV6_PREFIX = 64
@@ -31,6 +33,13 @@ def address_keys(address: str) -> tuple[str, str]:
         ip = ip.ipv4_mapped
     prefix = IPV4_PREFIX if ip.version == 4 else IPV6_PREFIX
     return f"ip:{ip}", f"net:{ipaddress.ip_network(f'{ip}/{prefix}', strict=False)}"
+
+
+def retry_after(free_at: datetime, now: datetime) -> int:
+    """Whole seconds from ``now`` until ``free_at``, when a refused request
+    may come again, rounded up and at least 1: a Retry-After header's value
+    (RFC 9110 §10.2.3)."""
+    return max(1, math.ceil((free_at - now).total_seconds()))
 
 
 @dataclass(frozen=True)

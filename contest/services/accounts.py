@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from contest.clock import Clock
 from contest.config import Settings
 from contest.domain.contests import check_still_open
-from contest.domain.limits import address_keys
+from contest.domain.limits import address_keys, retry_after
 from contest.domain.models import Contest, User
 from contest.domain.registration import normalize_login, password_error, validate_registration
 from contest.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
@@ -18,6 +18,7 @@ from contest.services.limits import Limits
 from contest.services.passwords import Passwords
 from contest.services.sessions import Sessions
 from contest.storage import Duplicate, Storage
+from contest.storage.accounts import Failures
 
 TAKEN = {
     "phone": "Số điện thoại này đã được đăng ký. Mỗi người chỉ có một tài khoản.",
@@ -109,9 +110,12 @@ class Accounts:
         since = now - timedelta(seconds=self._settings.login_window_seconds)
         address, _network = address_keys(client)
         pair, by_name = f"login:{name}|{address}", f"login:{name}"
-        counts = await self._storage.accounts.login_failures([pair, by_name, address], since=since)
-        many = counts.get(address, 0) >= self._settings.login_ip_max_failures
-        busy = not await self._limits.take(self._limits.sign_in, client)
+        failures = await self._storage.accounts.login_failures([pair, by_name, address], since=since)
+        counts = {key: f.count for key, f in failures.items()}
+        most = {address: self._settings.login_ip_max_failures, pair: self._settings.login_max_failures}
+        full = [failures[key] for key, n in most.items() if counts.get(key, 0) >= n]
+        many = counts.get(address, 0) >= most[address]
+        busy = await self._limits.take(self._limits.sign_in, client)
         if self._challenges.enabled:
             if busy or many or counts.get(by_name, 0) >= self._settings.login_max_failures:
                 await self._challenges.admit(
@@ -121,11 +125,10 @@ class Accounts:
                     also={f"signin-nojs|{by_name}": self._settings.nojs_max_per_login},
                 )
         elif busy:
-            raise TooManyRequests(TOO_MANY_SIGN_INS, retry_after=self._settings.limit_window_seconds)
-        elif many or counts.get(pair, 0) >= self._settings.login_max_failures:
+            raise TooManyRequests(TOO_MANY_SIGN_INS, retry_after=busy)
+        elif full:
             raise TooManyRequests(
-                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait}.",
-                retry_after=self._settings.login_window_seconds,
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait}.", retry_after=self._failures_end(full, now)
             )
         found = await self._storage.accounts.for_login(name) if name else None
         text = password if isinstance(password, str) else ""
@@ -141,6 +144,12 @@ class Accounts:
         if self._passwords.needs_rehash(password_hash):
             await self._storage.accounts.set_password_hash(user.id, await self._passwords.hash(text))
         return replace(user, generation=standing.generation)
+
+    def _failures_end(self, full: list[Failures], now: datetime) -> int:
+        """Seconds from ``now`` until every count in ``full`` starts again
+        (``login_window_seconds`` after it started): a Retry-After."""
+        window = timedelta(seconds=self._settings.login_window_seconds)
+        return retry_after(max(f.first_at for f in full) + window, now)
 
     async def user(self, user_id: int) -> User | None:
         return await self._storage.accounts.get(user_id)
@@ -180,12 +189,11 @@ class Accounts:
         now = self._clock.now()
         since = now - timedelta(seconds=self._settings.login_window_seconds)
         key = f"password:{user.id}"
-        if (await self._storage.accounts.login_failures([key], since=since)).get(key, 0) >= (
-            self._settings.login_max_failures
-        ):
+        failures = (await self._storage.accounts.login_failures([key], since=since)).get(key)
+        if failures is not None and failures.count >= self._settings.login_max_failures:
             raise TooManyRequests(
                 "Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau {wait}.",
-                retry_after=self._settings.login_window_seconds,
+                retry_after=self._failures_end([failures], now),
             )
         password_hash = await self._storage.accounts.password_hash(user.id)
         if not await self._passwords.verify(password_hash, current if isinstance(current, str) else ""):

@@ -123,5 +123,5 @@ class Challenges:
         if solution not in (None, ""):
             await self.spend(solution)
             return
-        if not await self._limits.take(without, client, also=also):
-            raise ChallengeRequired(retry_after=without.window_seconds)
+        if wait := await self._limits.take(without, client, also=also):
+            raise ChallengeRequired(retry_after=wait)

@@ -23,14 +23,13 @@ once, for ``CONTEST_CODE_MAX_TRIES`` tries; sending a new one ends the last.
 
 from __future__ import annotations
 
-import math
 import secrets
 from datetime import timedelta
 
 from contest.clock import Clock
 from contest.config import Settings
 from contest.domain.codes import NOT_SENT, SENT_WITHOUT_CODE, Purpose, digest, new_code
-from contest.domain.limits import address_keys
+from contest.domain.limits import address_keys, retry_after
 from contest.errors import ContestError, Invalid, TooManyRequests
 from contest.services.senders import EmailSender, SmsSender
 from contest.storage import Storage
@@ -81,8 +80,9 @@ class Codes:
         with ``usable`` false no code matches the row (a message that carries
         none); with ``sent`` false the caller sends nothing, and the row
         counts only for ``client``'s network and address. :class:`TooManyRequests`
-        past a send limit, or with :data:`RESEND_WAIT` and the seconds left
-        (rounded up) within the wait between sends, before anything is stored."""
+        past a send limit, or with :data:`RESEND_WAIT` within the wait between
+        sends, with the seconds left until a send is allowed (rounded up),
+        before anything is stored."""
         s = self._settings
         now = self._clock.now()
         link = purpose is Purpose.RESET_LINK
@@ -109,12 +109,12 @@ class Codes:
             resend_since=now - timedelta(seconds=s.code_resend_seconds),
         )
         if issued.last_sent is not None:
-            left = issued.last_sent + timedelta(seconds=s.code_resend_seconds) - now
-            raise TooManyRequests(RESEND_WAIT, retry_after=max(1, math.ceil(left.total_seconds())))
+            free_at = issued.last_sent + timedelta(seconds=s.code_resend_seconds)
+            raise TooManyRequests(RESEND_WAIT, retry_after=retry_after(free_at, now))
         if issued.id is None:
             raise TooManyRequests(
                 "Đã gửi nhiều mã trong thời gian ngắn. Vui lòng thử lại sau {wait}.",
-                retry_after=s.code_window_seconds,
+                retry_after=retry_after(issued.free_at or now, now),
             )
         return code
 

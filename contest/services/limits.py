@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from contest.clock import Clock
 from contest.config import Settings
-from contest.domain.limits import Rule
+from contest.domain.limits import Rule, retry_after
 from contest.errors import TooManyRequests
 from contest.storage import Storage
 
@@ -38,18 +38,20 @@ class Limits:
         )
         self._longest = max(window, nojs)
 
-    async def take(self, rule: Rule, client: str, *, also: Mapping[str, int] | None = None) -> bool:
+    async def take(self, rule: Rule, client: str, *, also: Mapping[str, int] | None = None) -> int:
         """Count one more request under ``rule`` from ``client`` and its
         network (and under each key of ``also``, with the most it may count
-        within the rule's window) if there is room (True), in one step
-        however many nodes race; else False, counting nothing."""
+        within the rule's window) if there is room, answering 0, in one step
+        however many nodes race; else count nothing and answer the seconds
+        until there is room (a Retry-After, at least 1)."""
         now = self._clock.now()
         since, forget = now - timedelta(seconds=rule.window_seconds), now - timedelta(seconds=self._longest)
         keys = {**rule.limits(client), **(also or {})}
-        return await self._storage.limits.take(keys, since=since, now=now, forget_before=forget)
+        free_at = await self._storage.limits.take(keys, since=since, now=now, forget_before=forget)
+        return 0 if free_at is None else retry_after(free_at, now)
 
     async def claim(self, rule: Rule, client: str, *, message: str) -> None:
         """:meth:`take`, else TooManyRequests (429, ``message`` and
-        Retry-After: the window)."""
-        if not await self.take(rule, client):
-            raise TooManyRequests(message, retry_after=rule.window_seconds)
+        Retry-After: the seconds until there is room)."""
+        if wait := await self.take(rule, client):
+            raise TooManyRequests(message, retry_after=wait)

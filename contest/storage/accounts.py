@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,10 +14,21 @@ from contest.domain.models import (
 from contest.domain.registration import Details, Registration
 from contest.storage.audit import record
 from contest.storage.codec import (
+    from_ms,
     to_ms,
 )
 from contest.storage.participations import INSERT as INSERT_PARTICIPATION
 from contest.storage.sql import Conn, Cursor, Database, IntegrityError, savepoint
+
+
+@dataclass(frozen=True, slots=True)
+class Failures:
+    """Failed sign-ins (or password checks) counted against one key within
+    the window: ``count`` since ``first_at``, when the count started; it
+    starts again a window after that."""
+
+    count: int
+    first_at: datetime
 
 
 class Duplicate(Exception):
@@ -202,28 +214,31 @@ class AccountStore:
             lambda c: c.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
         )
 
-    async def login_failures(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]:
-        def fn(conn: Conn) -> dict[str, int]:
+    async def login_failures(self, keys: Sequence[str], *, since: datetime) -> dict[str, Failures]:
+        """The failures counted against each of ``keys`` since ``since`` (a
+        key without any is left out)."""
+
+        def fn(conn: Conn) -> dict[str, Failures]:
             marks = ", ".join("?" for _ in keys)
             rows = conn.execute(
-                f"SELECT key, failures FROM login_failures WHERE key IN ({marks}) AND first_at >= ?",
+                f"SELECT key, failures, first_at FROM login_failures WHERE key IN ({marks}) AND first_at > ?",
                 (*keys, to_ms(since)),
             )
-            return {r["key"]: r["failures"] for r in rows}
+            return {r["key"]: Failures(r["failures"], from_ms(r["first_at"])) for r in rows}
 
         return await self.db.read(fn)
 
     async def record_login_failure(self, keys: Sequence[str], *, now: datetime, since: datetime) -> None:
-        """Count one failure against each key; a count older than ``since``
-        starts again from one."""
+        """Count one failure against each key; a count that started at
+        ``since`` or before starts again from one."""
 
         def fn(conn: Conn) -> None:
             for key in keys:
                 conn.execute(
                     "INSERT INTO login_failures (key, failures, first_at) VALUES (?, 1, ?)"
                     " ON CONFLICT (key) DO UPDATE SET"
-                    " failures = CASE WHEN login_failures.first_at >= ? THEN login_failures.failures + 1 ELSE 1 END,"
-                    " first_at = CASE WHEN login_failures.first_at >= ? THEN login_failures.first_at ELSE ? END",
+                    " failures = CASE WHEN login_failures.first_at > ? THEN login_failures.failures + 1 ELSE 1 END,"
+                    " first_at = CASE WHEN login_failures.first_at > ? THEN login_failures.first_at ELSE ? END",
                     (key, to_ms(now), to_ms(since), to_ms(since), to_ms(now)),
                 )
 

@@ -28,10 +28,12 @@ class Issued:
     """What asking for a message got: ``id``, the new row's, or None when it
     was refused; then ``last_sent`` is when the last request of the same
     purpose for the target came from the network, when the wait between
-    sends refused it (None: a count limit did)."""
+    sends refused it, and ``free_at`` when every count limit that refused
+    it has room again."""
 
     id: int | None
     last_sent: datetime | None = None
+    free_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,23 @@ class Tried:
 
     payload: str | None
     tries_left: int
+
+
+def _leaves(
+    conn: Conn, rows: str, values: tuple[object, ...], *, most: int, since: datetime, now: datetime
+) -> datetime | None:
+    """When the request whose leaving the window makes room again among the
+    ``rows`` (an SQL condition with ``values``) was made: the ``most``-th
+    latest after ``since``; None when fewer than ``most`` were (there
+    is room); ``now`` for a most of 0 (no wait makes room: a whole window
+    is said)."""
+    if most <= 0:
+        return now
+    row = conn.execute(
+        f"SELECT sent_at FROM one_time_codes WHERE {rows} AND sent_at > ? ORDER BY sent_at DESC LIMIT 1 OFFSET ?",
+        (*values, to_ms(since), most - 1),
+    ).fetchone()
+    return None if row is None else from_ms(row[0])
 
 
 class CodeStore:
@@ -72,7 +91,10 @@ class CodeStore:
         (rows whose digest is not :data:`~contest.domain.codes.NOT_SENT`),
         or ``per_client`` were asked for from ``client``, or since
         ``resend_since`` one for the same ``purpose`` and ``target`` came
-        from ``network`` (the wait between sends); counted in the same
+        from ``network`` (the wait between sends: :attr:`Issued.last_sent`;
+        a count limit: :attr:`Issued.free_at`, the window's length,
+        ``now - since``, after the request whose leaving it makes room
+        was made); counted in the same
         transaction with the target and the client locked
         (:func:`~contest.storage.sql.lock`), so nodes sending at once never
         both count one short. The codes sent earlier for the same purpose
@@ -82,16 +104,14 @@ class CodeStore:
         def fn(conn: Conn) -> Issued:
             lock(conn, f"code-target:{target}")  # always before the client's: no two senders wait on each other
             lock(conn, f"code-client:{client}")
-            after = to_ms(since)
-            count = "SELECT COUNT(*) FROM one_time_codes WHERE {} AND sent_at >= ?"
-            from_network = count.format("target = ? AND substr(client, 1, ?) = ?")
-            if (
-                conn.execute(from_network, (target, len(network), network, after)).fetchone()[0] >= per_target
-                or conn.execute(count.format("target = ? AND digest <> ?"), (target, NOT_SENT, after)).fetchone()[0]
-                >= per_target_total
-                or conn.execute(count.format("client = ?"), (client, after)).fetchone()[0] >= per_client
-            ):
-                return Issued(None)
+            counted = (  # each limit's rows, with the most it may have since ``since``
+                ("target = ? AND substr(client, 1, ?) = ?", (target, len(network), network), per_target),
+                ("target = ? AND digest <> ?", (target, NOT_SENT), per_target_total),
+                ("client = ?", (client,), per_client),
+            )
+            leaving = [_leaves(conn, rows, values, most=most, since=since, now=now) for rows, values, most in counted]
+            if full := [at for at in leaving if at is not None]:
+                return Issued(None, free_at=max(full) + (now - since))
             last = conn.execute(
                 "SELECT MAX(sent_at) FROM one_time_codes WHERE purpose = ? AND target = ?"
                 " AND substr(client, 1, ?) = ? AND sent_at > ?",

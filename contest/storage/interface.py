@@ -39,6 +39,7 @@ from contest.domain.ranking import OverallEntry, OverallSums, ScoredRow
 from contest.domain.registration import Details, Registration
 from contest.domain.rescoring import RescoreReport
 from contest.domain.statistics import Analysis, Response
+from contest.storage.accounts import Failures
 from contest.storage.audit import AuditEntry
 from contest.storage.codes import Issued, Tried
 from contest.storage.judging import Complaint, Disqualification, PrizeDecision
@@ -275,7 +276,7 @@ class AccountStorage(Protocol):
 
     async def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
 
-    async def login_failures(self, keys: Sequence[str], *, since: datetime) -> dict[str, int]: ...
+    async def login_failures(self, keys: Sequence[str], *, since: datetime) -> dict[str, Failures]: ...
 
     async def record_login_failure(self, keys: Sequence[str], *, now: datetime, since: datetime) -> None: ...
 
@@ -287,7 +288,7 @@ class LimitStorage(Protocol):
 
     async def take(
         self, limits: Mapping[str, int], *, since: datetime, now: datetime, forget_before: datetime
-    ) -> bool: ...
+    ) -> datetime | None: ...
 
     async def spend(self, signature: str, *, expires_at: datetime, now: datetime) -> bool: ...
 

@@ -6,17 +6,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from contest.storage.codec import to_ms
+from contest.storage.codec import from_ms, to_ms
 from contest.storage.sql import Conn, Database, lock
 
 
 def _counts(conn: Conn, keys: Sequence[str], since: datetime) -> dict[str, int]:
     marks = ", ".join("?" for _ in keys)
     rows = conn.execute(
-        f"SELECT key, COUNT(*) AS hits FROM limit_hits WHERE key IN ({marks}) AND at >= ? GROUP BY key",
+        f"SELECT key, COUNT(*) AS hits FROM limit_hits WHERE key IN ({marks}) AND at > ? GROUP BY key",
         (*keys, to_ms(since)),
     )
     return {r["key"]: r["hits"] for r in rows}
+
+
+def _leaves(conn: Conn, key: str, most: int, since: datetime) -> datetime | None:
+    """When the request under ``key`` whose leaving the window makes room
+    was counted: the ``most``-th latest after ``since`` (None for a
+    most of 0, which no wait makes room under: the caller says a whole
+    window)."""
+    row = conn.execute(
+        "SELECT at FROM limit_hits WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?",
+        (key, to_ms(since), max(most - 1, 0)),
+    ).fetchone()
+    return None if row is None else from_ms(row["at"])
 
 
 def _hit(conn: Conn, keys: Sequence[str], now: datetime, forget_before: datetime) -> None:
@@ -28,21 +40,28 @@ class LimitStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def take(self, limits: Mapping[str, int], *, since: datetime, now: datetime, forget_before: datetime) -> bool:
+    async def take(
+        self, limits: Mapping[str, int], *, since: datetime, now: datetime, forget_before: datetime
+    ) -> datetime | None:
         """Count one request at ``now`` under each key of ``limits`` (key: the
-        most requests it may have at or after ``since``), unless a key has had
-        its most: then False and nothing is counted. Requests racing on
-        several connections or nodes take turns (:func:`lock`), so no limit
-        is overrun. Forgets requests older than ``forget_before``."""
+        most requests it may have after ``since``) and answer None,
+        unless a key has had its most: then nothing is counted, and the
+        answer is when every key has room again (the window's length,
+        ``now - since``, after each full key's ``most``-th latest request;
+        after ``now`` for a most of 0).
+        Requests racing on several connections or nodes take turns
+        (:func:`lock`), so no limit is overrun. Forgets requests older than
+        ``forget_before``."""
 
-        def fn(conn: Conn) -> bool:
+        def fn(conn: Conn) -> datetime | None:
             for key in sorted(limits):  # always in one order, so two requests never wait on each other
                 lock(conn, f"limit|{key}")
             counts = _counts(conn, list(limits), since)
-            if any(counts.get(key, 0) >= most for key, most in limits.items()):
-                return False
+            full = [key for key, most in limits.items() if counts.get(key, 0) >= most]
+            if full:
+                return max(_leaves(conn, key, limits[key], since) or now for key in full) + (now - since)
             _hit(conn, list(limits), now, forget_before)
-            return True
+            return None
 
         return await self.db.write(fn)
 

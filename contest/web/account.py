@@ -17,7 +17,7 @@ from contest.domain.registration import DETAIL_FIELDS
 from contest.errors import Conflict, Invalid, TooManyRequests
 from contest.services.accounts import AccountTaken
 from contest.web.auth import session_id, sign_out
-from contest.web.pages import read_form, redirect, render, services, signed_in
+from contest.web.pages import _answer, read_form, redirect, render, services, signed_in
 from contest.web.requests import client_address
 
 PAGE = "/me/account"
@@ -133,7 +133,7 @@ async def phone(request: Request, user: User) -> Response:
     except Invalid as exc:
         return await _page(request, user, status=exc.status, errors=dict(exc.errors))
     except TooManyRequests as exc:
-        return await _page(request, user, status=exc.status, errors={"phone": exc.message})
+        return _answer(await _page(request, user, status=exc.status, errors={"phone": exc.message}), exc)
     return await _page(request, user, new_phone=sent)
 
 
@@ -160,7 +160,7 @@ async def password(request: Request, user: User) -> Response:
     except Invalid as exc:
         return await _page(request, user, status=exc.status, errors=dict(exc.errors))
     except TooManyRequests as exc:
-        return await _page(request, user, status=exc.status, errors={"current_password": exc.message})
+        return _answer(await _page(request, user, status=exc.status, errors={"current_password": exc.message}), exc)
     return redirect(f"{PAGE}?notice=password")
 
 

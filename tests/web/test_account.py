@@ -97,6 +97,22 @@ def test_wrong_current_passwords_are_limited(client: TestClient, world: World) -
     assert right.status_code == 429  # until the window passes
 
 
+def test_wrong_current_passwords_page_says_when_to_try_again(client: TestClient, world: World) -> None:
+    participant(client, world)
+    window = world.services.settings.login_window_seconds
+    for _ in range(world.services.settings.login_max_failures):
+        assert post(client, "/me/account/password", current_password="sai-mật-khẩu", password=NEW)[0] == 422
+        world.clock.advance(seconds=60)
+    page = client.get("/me/account").text
+    refused = client.post(
+        "/me/account/password", data={"csrf_token": csrf(page), "current_password": PASSWORD, "password": NEW}
+    )
+    assert (refused.status_code, refused.headers["retry-after"]) == (429, str(window - 60 * 5))
+    assert "Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau 10 phút." in refused.text
+    world.clock.advance(seconds=window - 60 * 5)
+    assert post(client, "/me/account/password", current_password=PASSWORD, password=NEW)[0] == 303
+
+
 def test_sessions_are_listed_and_one_can_be_ended(client: TestClient, world: World) -> None:
     _user, auth = participant(client, world)
     listed = client.get("/api/v1/me/sessions", headers=auth).json()
@@ -132,7 +148,7 @@ def test_profile_corrected_before_any_attempt(client: TestClient, world: World) 
     changed = client.patch("/api/v1/me", headers=auth, json={"full_name": "Nguyễn  Văn Bình", "email": ""})
     assert changed.status_code == 200, changed.text
     assert (changed.json()["full_name"], changed.json()["email"]) == ("Nguyễn Văn Bình", None)
-    wrong = client.patch("/api/v1/me", headers=auth, json={"phone": "12345", "birth_year": "năm"})
+    wrong = client.patch("/api/v1/me", headers=auth, json={"phone": "12345", "birth_year": 1800})
     assert (wrong.status_code, sorted(wrong.json()["errors"])) == (422, ["birth_year", "phone"])
     status, _html = post(client, "/me/account/profile", full_name="Nguyễn Văn Cường", phone=str(user.phone), email="")
     assert status == 303
