@@ -30,7 +30,7 @@ from contest.domain.models import (
     TieBreak,
     TrueFigure,
 )
-from contest.domain.numbers import parse_int
+from contest.domain.numbers import parse_int, parse_int_at
 from contest.domain.text import read_choice, read_text
 from contest.domain.timing import contest_status
 from contest.errors import Conflict, Invalid
@@ -39,11 +39,30 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX = 80
 TITLE_MAX = 300
 AREA_MAX = 200
+HEADCOUNT_MAX = 10_000_000
+"""The most people a unit may count (its ``headcount``, stored in an
+``INTEGER`` column)."""
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why ``slug`` cannot be a contest's address, in Vietnamese, or None
+    when it can: :data:`SLUG` (lower-case ASCII letters and digits in words
+    joined by hyphens), at most :data:`SLUG_MAX` characters, and not digits
+    only, since ``/api/v1/contests/1/…`` reads ``1`` as a contest's id and
+    ``/contests/1`` would show another contest."""
+    if len(slug) > SLUG_MAX or not SLUG.fullmatch(slug):
+        return (
+            f"Địa chỉ cuộc thi gồm chữ thường không dấu, chữ số và dấu gạch ngang, tối đa {SLUG_MAX} ký tự "
+            "(ví dụ chinh-quyen-so)."
+        )
+    if slug.isdigit():
+        return "Địa chỉ cuộc thi không được chỉ gồm chữ số: hãy thêm chữ, ví dụ thi-2027 thay cho 2027."
+    return None
 
 
 def check_contest(
     *,
-    slug: str,
+    slug: str | None,
     title: str,
     starts_at: datetime,
     ends_at: datetime,
@@ -51,16 +70,14 @@ def check_contest(
     min_age: int | None,
     units: Sequence[tuple[str, int | None]] = (),
 ) -> None:
-    """:class:`Invalid` naming each wrong field (``slug``, ``title``,
-    ``ends_at``, ``areas``, ``units``, ``min_age``) with a Vietnamese message.
+    """:class:`Invalid` naming each wrong field (``slug`` by
+    :func:`slug_problem`, None for a contest's own address, which no edit
+    changes; ``title``, ``ends_at``, ``areas``, ``units``, ``min_age``) with a Vietnamese message.
     Units (name, headcount) are optional: without a list, participants type
     their unit."""
     errors: dict[str, str] = {}
-    if len(slug) > SLUG_MAX or not SLUG.fullmatch(slug):
-        errors["slug"] = (
-            f"Địa chỉ cuộc thi gồm chữ thường không dấu, chữ số và dấu gạch ngang, tối đa {SLUG_MAX} ký tự "
-            "(ví dụ chinh-quyen-so)."
-        )
+    if slug is not None and (wrong := slug_problem(slug)) is not None:
+        errors["slug"] = wrong
     if not title.strip() or len(title) > TITLE_MAX:
         errors["title"] = f"Tên cuộc thi không được để trống, tối đa {TITLE_MAX} ký tự."
     if ends_at <= starts_at:
@@ -235,10 +252,12 @@ def _topic_quota(value: object) -> tuple[tuple[str, int], ...]:
         items = [(str(topic).strip(), n) for topic, n in value.items()]
     else:
         raise Invalid({"topic_quota": "Số câu theo chủ đề: mỗi chủ đề một số câu."})
-    label = "Số câu theo chủ đề"
-    return tuple(
-        (topic, parse_int(n, field="topic_quota", label=label, minimum=1, maximum=LIMIT)) for topic, n in items
-    )
+
+    def count(topic: str, n: object) -> int:
+        where = topic if isinstance(value, Mapping) else None  # the API's message starts "topic_quota.Chủ đề A: "
+        return parse_int_at(n, field="topic_quota", label="Số câu theo chủ đề", minimum=1, maximum=LIMIT, where=where)
+
+    return tuple((topic, count(topic, n)) for topic, n in items)
 
 
 def _difficulty_quota(
@@ -262,10 +281,11 @@ def _difficulty_quota(
     for level in Difficulty:
         raw = nested.get(level.value, fields.get(f"difficulty_{level.value}"))
         label = f"Số câu {level.label.lower()}"
+        where = level.value if level.value in nested else None
         n = (
             0
             if raw is None or raw == ""
-            else parse_int(raw, field="difficulty_quota", label=label, minimum=0, maximum=LIMIT)
+            else parse_int_at(raw, field="difficulty_quota", label=label, minimum=0, maximum=LIMIT, where=where)
         )
         if n:
             counts.append((level, n))
@@ -273,8 +293,9 @@ def _difficulty_quota(
 
 
 def _prizes(fields: Mapping[str, object], base: Prizes) -> Prizes:
-    """``{"prizes": {"first": 1, …}}`` (API) or ``prize_first`` … (console);
-    a kind left out keeps ``base``'s number."""
+    """``{"prizes": {"first": 1, …}}`` (API: a wrong number is named
+    ``prizes``, its message starting ``prizes.first:``) or ``prize_first`` …
+    (console: named ``prize_first``); a kind left out keeps ``base``'s number."""
     given = fields.get("prizes")
     nested: Mapping[str, object] = given if isinstance(given, Mapping) else {}
     if given is not None and not isinstance(given, Mapping):
@@ -285,10 +306,11 @@ def _prizes(fields: Mapping[str, object], base: Prizes) -> Prizes:
     for kind, label in PRIZE_LABELS.items():
         raw = nested.get(kind, fields.get(f"prize_{kind}"))
         blank = raw is None or raw == ""
+        field, where = ("prizes", kind) if kind in nested else (f"prize_{kind}", None)
         counts[kind] = (
             getattr(base, kind)
             if blank
-            else parse_int(raw, field=f"prize_{kind}", label=label, minimum=0, maximum=LIMIT)
+            else parse_int_at(raw, field=field, label=label, minimum=0, maximum=LIMIT, where=where)
         )
     return Prizes(**counts)
 
@@ -477,13 +499,15 @@ def read_contest(fields: Mapping[str, object]) -> ContestSettings:
 
     areas = tuple(text("areas", item.get("name"), one_line=True) for item in listed("areas"))
     units: list[tuple[str, int | None]] = []
-    for item in listed("units"):
+    for i, item in enumerate(listed("units")):
         headcount = item.get("headcount")
+        where = f"{i}.headcount" if isinstance(fields.get("units"), list) else None  # the API's: "units.0.headcount: "
+        count = None
         try:
-            count = None if headcount in (None, "") else parse_int(headcount, field="units", label="Số người")
+            if headcount not in (None, ""):
+                count = parse_int_at(headcount, field="units", label="Số người", maximum=HEADCOUNT_MAX, where=where)
         except Invalid as exc:
             errors.update(exc.errors)
-            count = None
         units.append((text("units", item.get("name"), one_line=True), count))
     raw_age = fields.get("min_age")
     min_age = None
@@ -517,7 +541,7 @@ def _collective_by(value: object, *, errors: dict[str, str]) -> CollectiveBy:
     if value in (None, ""):
         return CollectiveBy.PARTICIPANTS
     try:
-        return read_choice(value, field="collective_by", choices={c: f"{c.value} ({c.label})" for c in CollectiveBy})
+        return read_choice(value, field="collective_by", choices={c: c.label for c in CollectiveBy})
     except Invalid as exc:
         errors.update(exc.errors)
         return CollectiveBy.PARTICIPANTS

@@ -15,6 +15,11 @@ from contest.errors import Invalid
 _DIGITS = re.compile(r"-?[0-9]{1,18}")
 EXACT_FLOAT = 2**53
 """Beyond this a float has lost digits: 9007199254740993.0 is not that number."""
+INT_MAX = 2**63 - 1
+"""The largest whole number a database integer holds (PostgreSQL ``BIGINT``,
+SQLite ``INTEGER``): the JSON body reader refuses any integer beyond it, and
+a use case keeps a narrower column (``INTEGER``, 2**31 - 1) in range by its
+own limit."""
 
 
 def parse_int(
@@ -43,6 +48,28 @@ def parse_int(
     if number is None or (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         raise Invalid({field: _message(label, minimum, maximum)})
     return number
+
+
+def parse_int_at(
+    value: object,
+    *,
+    field: str,
+    where: str | None,
+    label: str,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
+    """:func:`parse_int` for a member of a JSON list or object: ``where`` is
+    its path inside ``field`` (``"first"`` in ``{"prizes": {"first": …}}``)
+    and the message starts with it (``{"prizes": "prizes.first: …"}``), as
+    ``contest/web/bodies.py`` names a problem inside a field; ``None`` (the
+    number came from a form's own field) reads as :func:`parse_int`."""
+    try:
+        return parse_int(value, field=field, label=label, minimum=minimum, maximum=maximum)
+    except Invalid as exc:
+        if where is None:
+            raise
+        raise Invalid({field: f"{field}.{where}: {exc.errors[field]}"}) from None
 
 
 def int_or_none(value: object, *, minimum: int | None = None, maximum: int | None = None) -> int | None:

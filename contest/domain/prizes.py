@@ -137,7 +137,7 @@ def decide(ties: Sequence[BoundaryTie], prize: object, user_ids: object, reason:
     (a non-empty list of participants all in one of ``ties``) for ``reason``.
     Invalid (422) for a prize that tie's places do not give, or participants
     not all in one boundary tie."""
-    kind = read_choice(prize, field="prize", choices={k: f"{k.value} ({k.label})" for k in Prize})
+    kind = read_choice(prize, field="prize", choices={k: k.label for k in Prize})
     users = user_ids if isinstance(user_ids, list) else []
     tie = next((t for t in ties if users and all(u in t.user_ids for u in users)), None)
     if tie is None or not all(type(u) is int for u in users):

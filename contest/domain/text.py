@@ -82,8 +82,11 @@ def read_text(value: object, *, field: str, one_line: bool = False) -> str:
 def read_choice(value: object, *, field: str, choices: Mapping[K, str]) -> K:
     """The one of ``choices`` (value → Vietnamese label) that ``value`` is:
     anything else, a list, an object, a number or null included, is
-    :class:`Invalid` naming ``field`` and listing the labels."""
+    :class:`Invalid` naming ``field`` and listing the values that are taken,
+    each with its label (``"Chọn một trong: first (Lượt đầu tiên), …"``): what
+    an API client must send, and what a person chose from."""
     found = next((key for key in choices if isinstance(value, str) and key == value), None)
     if found is None:
-        raise Invalid({field: "Chọn một trong: " + ", ".join(choices.values()) + "."})
+        listed = (f"{key} ({label})" for key, label in choices.items())
+        raise Invalid({field: "Chọn một trong: " + ", ".join(listed) + "."})
     return found

@@ -199,7 +199,7 @@ async def change_contest(
     require(actor, Capability.MANAGE_CONTESTS)
     settings = read_contest({**fields, "slug": contest.slug})
     check_contest(
-        slug=contest.slug,
+        slug=None,
         title=settings.title,
         starts_at=settings.starts_at,
         ends_at=settings.ends_at,

@@ -13,7 +13,7 @@ from contest.domain import flags, judging, prizes
 from contest.domain.flags import Flag
 from contest.domain.judging import Review
 from contest.domain.models import Attempt, AttemptSummary, Phase, User
-from contest.domain.numbers import int_or_none, parse_int
+from contest.domain.numbers import INT_MAX, int_or_none, parse_int
 from contest.domain.permissions import Capability, can, require
 from contest.domain.search import matches
 from contest.errors import Conflict, Invalid, NotFound
@@ -28,7 +28,7 @@ ANSWERED_MEANWHILE = "Khiếu nại này vừa được trả lời. Vui lòng t
 NO_ATTEMPT = "Không tìm thấy bài thi."
 NO_COMPLAINT = "Không tìm thấy khiếu nại."
 NO_DISQUALIFICATION = "Không tìm thấy quyết định loại."
-ID_MAX = 2**63 - 1
+ID_MAX = INT_MAX
 
 
 DECIDING = (Phase.UNDER_REVIEW, Phase.PROVISIONAL)
@@ -178,19 +178,22 @@ class Judging:
         """Put out of the round's ranking one attempt (``attempt_id``) or a
         participant's whole round (``user_id``), with a written reason;
         logged, and the round ranked again without it
-        (:meth:`Leaderboards.refresh`). Invalid without exactly one of them, for an attempt or a
+        (:meth:`Leaderboards.refresh`). Invalid without exactly one of them
+        (naming the one given that is no id, else ``attempt_id``), for an attempt or a
         participant not of this round, or without a reason;
         :class:`judging.NotUnderReview` (409) unless the round is under
         review; Conflict (409 ``already_disqualified``) when the same is out
         already."""
         require(user, Capability.JUDGE_ROUND)
         await self._catalog.round(round_id)
-        attempt, participant = (
-            int_or_none(attempt_id, minimum=1, maximum=ID_MAX),
-            int_or_none(user_id, minimum=1, maximum=ID_MAX),
-        )
-        if (attempt is None) == (participant is None):
-            raise Invalid({"attempt_id": "Chọn loại một bài thi hoặc loại cả vòng thi của một thí sinh."})
+        given = {"attempt_id": attempt_id, "user_id": user_id}
+        ids = {name: int_or_none(raw, minimum=1, maximum=ID_MAX) for name, raw in given.items()}
+        unread = [name for name, raw in given.items() if raw not in (None, "") and ids[name] is None]
+        attempt, participant = ids["attempt_id"], ids["user_id"]
+        if unread or (attempt is None) == (participant is None):
+            raise Invalid(
+                {(unread or ["attempt_id"])[0]: "Chọn loại một bài thi hoặc loại cả vòng thi của một thí sinh."}
+            )
         text = judging.written(reason, field="reason", limit=judging.REASON_MAX, missing="Hãy ghi lý do loại.")
         if attempt is not None:
             summary = await self._storage.attempts.summary(attempt)

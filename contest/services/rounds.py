@@ -20,6 +20,9 @@ from contest.storage import Storage
 from contest.storage.phases import PhaseChange
 
 NOTE_MAX = 2000
+DECISIONS = {phase: phases.LABELS[phase] for phase in Phase if phase in phases.DECIDED}
+"""The phases a judge moves a round to (``under_review``, ``provisional``,
+``final``), with their labels; the others are the clock's."""
 MOVED_MEANWHILE = "Vòng thi vừa được người khác chuyển giai đoạn. Vui lòng tải lại trang và thử lại."
 NO_ROUND = "Không tìm thấy vòng thi."
 RESULTS_CHANGED = (
@@ -59,7 +62,8 @@ class Rounds:
     async def move_phase(self, user: User, round_id: int, to: object, note: object) -> Phase:
         """Move the round from its effective phase to ``to`` (a phase's name)
         with ``note`` saying why, and return the new phase. Forbidden without
-        ``JUDGE_ROUND``; Invalid for an unknown phase or an overlong note;
+        ``JUDGE_ROUND``; Invalid for a phase not in :data:`DECISIONS` (the message
+        lists them) or an overlong note;
         NotFound for no such round; :class:`phases.PhaseRefused` (409) for a
         move the phase machine does not allow, final results while the
         published provisional standings are out of date (``results_changed``),
@@ -71,7 +75,7 @@ class Rounds:
         signed when published; publishing again logs who moved from which
         rank to which."""
         require(user, Capability.JUDGE_ROUND)
-        target = read_choice(to, field="phase", choices=phases.LABELS)
+        target = read_choice(to, field="phase", choices=DECISIONS)
         text = read_text(note, field="note")
         if len(text) > NOTE_MAX:
             raise Invalid({"note": f"Ghi chú dài tối đa {NOTE_MAX} ký tự."})

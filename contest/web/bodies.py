@@ -10,11 +10,14 @@ and a field the document does not list (``additionalProperties: false``:
 ``question_cout`` for ``question_count``) are 422 ``invalid`` with
 ``errors`` naming each such field (a problem inside a list or an object is
 named by the top-level field, its message giving the path first:
-``{"prizes": "prizes.firts: Trường không được hỗ trợ."}``). Text may not hold what
+``{"prizes": "prizes.firts: Trường không được hỗ trợ."}``). A number field
+takes a JSON number only (``"1990"`` is 422), and no integer beyond
+:data:`~contest.domain.numbers.INT_MAX` either way (:data:`OUT_OF_RANGE`),
+so none reaches SQL. Text may not hold what
 :func:`contest.domain.text.refused_character` names (NUL and other control
 characters, direction controls), passwords excepted (``format: password``:
 compared as typed). A top-level ``null`` is left to the use case, which
-reads it as a field not given. Only the JSON type is checked here; ranges,
+reads it as a field not given. Only the JSON type and that bound are checked here; ranges,
 lengths, choices and formats are the use cases' rules, with their messages.
 """
 
@@ -28,7 +31,7 @@ from typing import Any
 from starlette.requests import Request
 
 from contest.domain.contests import NOT_YES_NO
-from contest.domain.numbers import EXACT_FLOAT
+from contest.domain.numbers import EXACT_FLOAT, INT_MAX
 from contest.domain.text import NOT_TEXT, refused_character
 from contest.errors import BadRequest, Invalid
 from contest.web.openapi import spec
@@ -37,6 +40,9 @@ API_PREFIX = "/api"
 """Where ``contest/web/app.py`` mounts the JSON API, as the document's paths begin."""
 
 UNKNOWN = "Trường không được hỗ trợ."
+OUT_OF_RANGE = "Số này vượt quá giới hạn cho phép."
+"""An integer beyond :data:`~contest.domain.numbers.INT_MAX` either way,
+which no database column holds."""
 NOT_KIND = {
     "string": NOT_TEXT,
     "integer": 'Mục này cần là một số nguyên (ví dụ 12, không phải "12").',
@@ -191,6 +197,8 @@ def _problem(value: object, schema: dict[str, Any]) -> tuple[str, str] | None:
     kinds = _kinds(schema)
     if kinds and not any(_is(value, kind) for kind in kinds):
         return "", NOT_KIND[next((k for k in kinds if k != "null"), "null")]
+    if isinstance(value, int) and not isinstance(value, bool) and not -INT_MAX - 1 <= value <= INT_MAX:
+        return "", OUT_OF_RANGE
     if isinstance(value, str):
         reason = None if schema.get("format") == "password" else refused_character(value)
         return None if reason is None else ("", reason)

@@ -50,7 +50,7 @@ PATHS: dict[str, Any] = {
                 {
                     "type": "object",
                     "minProperties": 1,
-                    "properties": {**_DETAILS, "birth_year": {"type": ["integer", "string"]}},
+                    "properties": _DETAILS,
                 }
             ),
             "responses": {
@@ -85,9 +85,9 @@ PATHS: dict[str, Any] = {
                     "type": "object",
                     "minProperties": 1,
                     "properties": {
-                        "area_id": {"type": ["integer", "string"]},
-                        "area": {"type": ["integer", "string"]},
-                        "unit_id": {"type": ["integer", "string", "null"]},
+                        "area_id": {"type": "integer"},
+                        "area": {"type": "integer"},
+                        "unit_id": {"type": ["integer", "null"]},
                         "unit": {"type": "string"},
                     },
                 }

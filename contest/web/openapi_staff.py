@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contest.domain.contests import AREA_MAX, SLUG_MAX, TITLE_MAX, WEEKS_MAX
+from contest.domain.contests import AREA_MAX, HEADCOUNT_MAX, SLUG, SLUG_MAX, TITLE_MAX, WEEKS_MAX
 from contest.domain.models import Counting, ShowScore, TieBreak, TrueFigure
 from contest.web.openapi_parts import BAD_JSON as _BAD_JSON
 from contest.web.openapi_parts import SECURED as _SECURED
@@ -129,7 +129,13 @@ SCHEMAS: dict[str, Any] = {
             "required": ["title", "slug", "starts_at", "ends_at", "areas"],
             "properties": {
                 "title": {"type": "string", "maxLength": TITLE_MAX},
-                "slug": {"type": "string", "maxLength": SLUG_MAX, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                "slug": {
+                    "type": "string",
+                    "maxLength": SLUG_MAX,
+                    "pattern": f"^{SLUG.pattern}$",
+                    "not": {"pattern": "^[0-9]+$"},
+                    "description": "The contest's address, `/contests/{slug}`; not digits only (`1` reads as an id).",
+                },
                 "starts_at": _TIME,
                 "ends_at": _TIME,
                 "description": {"type": "string"},
@@ -153,7 +159,10 @@ SCHEMAS: dict[str, Any] = {
                     "type": "array",
                     "items": {
                         **_NAMED,
-                        "properties": {**_NAMED["properties"], "headcount": {"type": "integer", "minimum": 1}},
+                        "properties": {
+                            **_NAMED["properties"],
+                            "headcount": {"type": "integer", "minimum": 1, "maximum": HEADCOUNT_MAX},
+                        },
                     },
                 },
             },

@@ -38,4 +38,4 @@ def test_read_choice_gives_the_key_and_refuses_other_types() -> None:
     for value in (["best"], {}, 1, None, True, "BEST", ""):
         with pytest.raises(Invalid) as refused:
             read_choice(value, field="counting", choices=labels)
-        assert refused.value.errors == {"counting": "Chọn một trong: Cao nhất, Đầu tiên."}
+        assert refused.value.errors == {"counting": "Chọn một trong: best (Cao nhất), first (Đầu tiên)."}

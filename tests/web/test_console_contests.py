@@ -96,6 +96,12 @@ def test_console_contest_with_wrong_fields_shows_each_beside_it(staff: TestClien
     assert 'value="Tìm hiểu pháp luật 2027"' in response.text
 
 
+def test_console_contest_address_of_digits_only_is_refused_beside_it(staff: TestClient) -> None:
+    response = post_contest(staff, slug="2027")
+    assert response.status_code == 422
+    assert 'id="slug-error">Địa chỉ cuộc thi không được chỉ gồm chữ số: hãy thêm chữ' in response.text
+
+
 ROUND_FORM = {
     "title": "Tuần 1",
     "opens_at": "2026-11-30T10:00",

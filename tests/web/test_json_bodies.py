@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from contest.web.bodies import UNKNOWN
+from contest.web.bodies import OUT_OF_RANGE, UNKNOWN, body_schema
 from contest.web.openapi import spec
 from tests.conftest import World, registration
 from tests.web.test_pages import csrf, register, start_round
-from tests.web.test_review_api import judge
+from tests.web.test_review_api import closed, judge, phase
 from tests.web.test_staff_api import CONTEST, make_contest, organiser, round_body
 
-__all__ = ["judge", "organiser"]  # the fixtures, used by name
+__all__ = ["closed", "judge", "organiser"]  # the fixtures, used by name
 
 Headers = dict[str, str]
 
@@ -150,6 +150,12 @@ CASES: list[tuple[str, str, Any]] = [
     ("round", "topic_quota", {"Chung": "2"}),
     ("round", "difficulty_quota", {"easy": 1, "medum": 1}),
     ("round", "qualify_top", "3"),
+    ("round", "question_count", 2**63),
+    ("round", "prizes", {"first": 2**70}),
+    ("round", "eligible_units", [-(2**63) - 1]),
+    ("contest", "units", [{"name": "Sở Tư pháp", "headcount": 2**63}]),
+    ("contest", "units", [{"name": "Sở Tư pháp", "headcount": 2**31}]),
+    ("contest", "slug", "2027"),
     ("round_change", "question_cout", 40),
     ("round_change", "duration_seconds", "900"),
     ("round_change", "description", 5),
@@ -162,6 +168,10 @@ CASES: list[tuple[str, str, Any]] = [
     ("join", "unti", "Sở Tư pháp"),
     ("joined", "unit", 5),
     ("joined", "units", "Sở Tư pháp"),
+    ("joined", "area", "1"),
+    ("joined", "area_id", "1"),
+    ("joined", "unit_id", "1"),
+    ("me", "birth_year", "1990"),
     ("me", "full_name", 5),
     ("me", "email", ["an@example.vn"]),
     ("me", "nickname", "An"),
@@ -297,3 +307,115 @@ def test_every_request_body_is_closed_in_the_document() -> None:
     assert problems == []
     registration_body = resolve(bodies[[label for label, _ in bodies].index("POST /api/v1/register")][1])
     assert registration_body["additionalProperties"] is False
+
+
+def test_a_number_field_takes_a_json_number_only_in_every_body() -> None:
+    """No request body lets a number field take a string (``"1990"``), as
+    docs/api.md says: the strict typed rule, PATCH bodies included."""
+    document = spec()
+
+    def mixed(schema: dict[str, Any], where: str) -> list[str]:
+        if "$ref" in schema:
+            schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+        kinds = schema.get("type", [])
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        found = [where] if {"integer", "number"} & set(kinds) and "string" in kinds else []
+        for name, field in schema.get("properties", {}).items():
+            found += mixed(field, f"{where}.{name}")
+        for inner in [schema.get("items"), schema.get("additionalProperties"), *schema.get("oneOf", [])]:
+            found += mixed(inner, where + "[]") if isinstance(inner, dict) else []
+        return found
+
+    bodies = [
+        (f"{method.upper()} {path}", body_schema(method, path))
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    ]
+    assert [where for label, schema in bodies for where in mixed(schema, label)] == []
+
+
+def test_patch_me_refuses_a_birth_year_typed_as_text(client: TestClient, api_user: Callable[..., Headers]) -> None:
+    bearer = api_user()
+    before = client.get("/api/v1/me", headers=bearer).json()
+    response = client.patch("/api/v1/me", json={"birth_year": "1991"}, headers=bearer)
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        {"birth_year": 'Mục này cần là một số nguyên (ví dụ 12, không phải "12").'},
+    )
+    assert client.get("/api/v1/me", headers=bearer).json() == before
+
+
+def test_a_number_inside_an_object_or_list_is_named_by_the_top_level_field_with_its_path(
+    client: TestClient, world: World, organiser: Headers
+) -> None:
+    contest = make_contest(client, organiser)
+    path = f"/api/v1/staff/contests/{contest}/rounds"
+    cases = [
+        ({"prizes": {"first": 2**70}}, {"prizes": f"prizes.first: {OUT_OF_RANGE}"}),
+        (
+            {"prizes": {"first": 2**40}},
+            {"prizes": "prizes.first: Giải Nhất cần là một số nguyên từ 0 đến 1.000.000."},
+        ),
+        (
+            {"topic_quota": {"Chung": 2**40}},
+            {"topic_quota": "topic_quota.Chung: Số câu theo chủ đề cần là một số nguyên từ 1 đến 1.000.000."},
+        ),
+        (
+            {"difficulty_quota": {"hard": 2**40}},
+            {"difficulty_quota": "difficulty_quota.hard: Số câu khó cần là một số nguyên từ 0 đến 1.000.000."},
+        ),
+        ({"question_count": -(2**63) - 1}, {"question_count": OUT_OF_RANGE}),
+    ]
+    for extra, errors in cases:
+        response = client.post(path, json=round_body(world.bank_id, **extra), headers=organiser)
+        assert (response.status_code, response.json()["errors"]) == (422, errors), extra
+    assert client.get(f"/api/v1/contests/{contest}/rounds").json() == []
+    units = [{"name": "Sở Tư pháp", "headcount": 2**31}]  # PostgreSQL's INTEGER column holds at most 2**31 - 1
+    response = client.post(
+        "/api/v1/staff/contests", json={**CONTEST, "slug": "don-vi", "units": units}, headers=organiser
+    )
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        {"units": "units.0.headcount: Số người cần là một số nguyên không lớn hơn 10.000.000."},
+    )
+
+
+def test_disqualification_names_the_id_that_is_wrong(
+    client: TestClient, world: World, judge: Headers, closed: tuple[Headers, int]
+) -> None:
+    phase(client, judge, world.open_round, "under_review")
+    path = f"/api/v1/staff/rounds/{world.open_round}/disqualifications"
+    choose = "Chọn loại một bài thi hoặc loại cả vòng thi của một thí sinh."
+    for body, errors in (
+        ({"user_id": 2**63, "reason": "x"}, {"user_id": OUT_OF_RANGE}),
+        ({"attempt_id": 2**63, "reason": "x"}, {"attempt_id": OUT_OF_RANGE}),
+        ({"user_id": 0, "reason": "x"}, {"user_id": choose}),
+        ({"user_id": 2**63 - 1, "reason": "x"}, {"user_id": "Thí sinh này không dự vòng thi."}),
+        ({"reason": "x"}, {"attempt_id": choose}),
+    ):
+        response = client.post(path, json=body, headers=judge)
+        assert (response.status_code, response.json()["errors"]) == (422, errors), body
+    assert client.portal.call(world.services.storage.judging.excluded, world.open_round) == (frozenset(), frozenset())
+
+
+def test_a_choice_refused_lists_the_values_the_api_takes(client: TestClient, world: World, judge: Headers) -> None:
+    response = phase(client, judge, world.closed_round, "chấm xong")
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        {
+            "phase": "Chọn một trong: under_review (Đang chấm), provisional (Kết quả tạm thời), "
+            "final (Kết quả chính thức)."
+        },
+    )
+
+
+def test_a_contest_address_of_digits_only_is_refused(client: TestClient, organiser: Headers) -> None:
+    """``/api/v1/contests/2027/…`` reads 2027 as an id, so no contest's address is digits only."""
+    response = client.post("/api/v1/staff/contests", json={**CONTEST, "slug": "2027"}, headers=organiser)
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        {"slug": "Địa chỉ cuộc thi không được chỉ gồm chữ số: hãy thêm chữ, ví dụ thi-2027 thay cho 2027."},
+    )
+    made = client.post("/api/v1/staff/contests", json={**CONTEST, "slug": "thi-2027"}, headers=organiser)
+    assert made.status_code == 201, made.text

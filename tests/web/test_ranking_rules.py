@@ -98,7 +98,7 @@ def test_ranking_rule_refused_once_attempts_exist_and_checked_beside_the_field(
     wrong = client.patch(path, json={"tie_break": "fastest", "true_figure": "three"}, headers=organiser)
     assert wrong.status_code == 422
     assert set(wrong.json()["errors"]) == {"tie_break", "true_figure"}
-    assert wrong.json()["errors"]["tie_break"].startswith("Chọn một trong: Điểm → dự đoán")
+    assert wrong.json()["errors"]["tie_break"].startswith("Chọn một trong: prediction (Điểm → dự đoán")
     assert client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=api_user()).status_code == 201
     refused = client.patch(path, json={"tie_break": "no_prediction"}, headers=organiser)
     assert refused.status_code == 409

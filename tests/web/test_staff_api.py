@@ -154,7 +154,10 @@ def test_staff_round_is_made_with_every_setting(client: TestClient, world: World
         ),
         (
             {"counting": "average"},
-            {"counting": "Chọn một trong: Lượt có kết quả cao nhất, Lượt đầu tiên, Lượt cuối cùng."},
+            {
+                "counting": "Chọn một trong: best (Lượt có kết quả cao nhất), first (Lượt đầu tiên), "
+                "last (Lượt cuối cùng)."
+            },
         ),
         ({"bank_id": 999}, {"bank_id": "Không tìm thấy ngân hàng câu hỏi này."}),
         (
