@@ -8,7 +8,9 @@ a question rewritten in the meantime is never re-keyed by accident.
 
 Judges correct a key too (:func:`corrected`), from a complaint or an
 attempt, while the round is under review or provisional: the same
-re-scoring, for that one question.
+re-scoring, for that one question. What a round's attempts hold
+(:attr:`Rekeyed.held`) may differ from the bank's key: another round of the
+same bank may have had the question corrected already.
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from contest.domain.banks.common import letter_words
 from contest.domain.models import LETTERS, DrawnQuestion, Question
-from contest.errors import Invalid
+from contest.errors import Invalid, Message
+
+HeldKey = tuple[str, frozenset[int]]
+"""A question's code and a key an attempt holds for it, in bank indexes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +33,18 @@ class Rekeyed:
     """Codes whose key or points changed in this attempt."""
     skipped: tuple[str, ...]
     """Codes whose options in the bank no longer match what was shown."""
+    held: frozenset[HeldKey] = frozenset()
+    """The keys the attempt held, before re-keying, for the codes it re-keys or would."""
+
+
+def held_key(question: DrawnQuestion) -> frozenset[int]:
+    """The key an attempt holds for ``question``, as indexes of the bank's
+    options (its options' ``letter``), whatever order they were shown in."""
+    return frozenset(LETTERS.index(o.letter) for o in question.options if o.id in question.correct)
 
 
 def rekey(drawn: Sequence[DrawnQuestion], bank: Mapping[str, Question]) -> Rekeyed:
-    questions, changed, skipped = [], [], []
+    questions, changed, skipped, held = [], [], [], set()
     for q in drawn:
         current = bank.get(q.code)
         if current is None:
@@ -43,12 +57,13 @@ def rekey(drawn: Sequence[DrawnQuestion], bank: Mapping[str, Question]) -> Rekey
             skipped.append(q.code)
             questions.append(q)
             continue
+        held.add((q.code, held_key(q)))
         correct = frozenset(o.id for o in q.options if LETTERS.index(o.letter) in current.correct)
         if correct != q.correct or current.points != q.points:
             changed.append(q.code)
             q = replace(q, correct=correct, points=current.points, explanation=current.explanation)
         questions.append(q)
-    return Rekeyed(tuple(questions), tuple(changed), tuple(skipped))
+    return Rekeyed(tuple(questions), tuple(changed), tuple(skipped), frozenset(held))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +76,8 @@ class RescoreReport:
     skipped: tuple[str, ...] = ()
     results: tuple[tuple[int, int, int], ...] = ()
     """(attempt id, right answers, score) of each finished attempt whose result changed."""
+    held: frozenset[HeldKey] = frozenset()
+    """Every key the attempts held before, by code (:attr:`Rekeyed.held`)."""
 
     def plus(self, other: RescoreReport) -> RescoreReport:
         return RescoreReport(
@@ -69,21 +86,48 @@ class RescoreReport:
             self.results_changed + other.results_changed,
             tuple(sorted(set(self.skipped) | set(other.skipped))),
             self.results + other.results,
+            self.held | other.held,
         )
+
+    def keys_held(self, code: str) -> tuple[frozenset[int], ...]:
+        """The keys the attempts held for ``code``, fewest letters first then
+        alphabetical (usually one; none when no attempt drew it)."""
+        return tuple(sorted((k for c, k in self.held if c == code), key=lambda k: (len(k), sorted(k))))
+
+
+CHOOSE = "Chọn đáp án đúng trong các phương án {letters}."
+NOT_OPTIONS = "Câu hỏi này không có phương án {bad}: chọn đáp án đúng trong các phương án {letters}."
+ONE_ONLY = "Câu hỏi này chỉ có một đáp án đúng (thí sinh chỉ chọn được một phương án): chọn một trong {letters}."
+ALREADY = "Các bài thi của vòng này đang chấm theo đáp án {letters} rồi."
 
 
 def corrected(question: Question, letters: object) -> Question:
-    """``question`` with the key ``letters`` (bank letters: a list, or text
-    such as ``"B"`` or ``"A, C"``). Invalid for no letter, a letter beyond
-    its options, several for a single-answer question, or the key it has."""
-    raw = letters if isinstance(letters, list) else str(letters or "").replace(",", " ").split()
-    picked = [str(x).strip().upper() for x in raw if str(x).strip()]
+    """``question`` with the key ``letters``: every letter written, as the
+    bank editor reads a key (:func:`~contest.domain.banks.common.letter_words`:
+    ``"B"``, ``"CD"``, ``"C, D"``, ``"c;d"``), or a list of such texts. The
+    letters are a set: none is dropped, repeated ones count once.
+
+    Invalid (``answer``, naming what is wrong) for no letter, a letter or a
+    part that is not one of the question's options, a value that is neither
+    text nor a list of texts, or several letters for a single-answer
+    question (participants could choose only one option)."""
+    parts = letters if isinstance(letters, list | tuple) else [letters]
     shown = LETTERS[: len(question.options)]
-    if not picked or any(p not in shown for p in picked):
-        raise Invalid({"answer": f"Chọn đáp án đúng trong các phương án {', '.join(shown)}."})
+    listed = ", ".join(shown)
+    if not all(isinstance(p, str) for p in parts):
+        raise Invalid({"answer": Message(CHOOSE, letters=listed)})
+    picked = [w for p in parts for w in letter_words(p)]
+    if not picked:
+        raise Invalid({"answer": Message(CHOOSE, letters=listed)})
+    bad = [w for w in dict.fromkeys(picked) if len(w) != 1 or w not in shown]
+    if bad:
+        raise Invalid({"answer": Message(NOT_OPTIONS, bad=", ".join(bad), letters=listed)})
     correct = frozenset(LETTERS.index(p) for p in picked)
     if len(correct) > 1 and not question.multiple:
-        raise Invalid({"answer": "Câu hỏi này chỉ có một đáp án đúng."})
-    if correct == question.correct:
-        raise Invalid({"answer": "Đáp án này đang là đáp án của câu hỏi."})
+        raise Invalid({"answer": Message(ONE_ONLY, letters=listed)})
     return replace(question, correct=correct)
+
+
+def letters_of(key: frozenset[int]) -> str:
+    """A key in bank letters: ``"B"``, ``"A, C"``."""
+    return ", ".join(LETTERS[i] for i in sorted(key))

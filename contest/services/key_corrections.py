@@ -5,6 +5,14 @@ with a reason, the bank's next version with the corrected key and the round
 re-scored by the organisers' re-scoring (``AttemptStore.rescore``, logged),
 with an entry of its own in the log.
 
+The key before is the one the round's attempts hold
+(``RescoreReport.held``), not the bank's: when two rounds draw from one bank,
+a correction made in one changes the bank and re-scores that round only. The
+other round's attempts keep their key until its own judges correct it there
+(they see the key its attempts hold as the one before; the bank, already
+right, gets no new version), because each round's results are its own
+judges' to decide and may already be final.
+
 Under review the standings are ranked again at once (as after a
 disqualification). While results are provisional the published standings
 stay as published: the re-scoring marks them out of date, and they change
@@ -19,10 +27,10 @@ from dataclasses import dataclass
 from contest.clock import Clock
 from contest.domain import judging, ranking, rescoring
 from contest.domain.banks.versions import replace_question
-from contest.domain.models import LETTERS, Phase, Question, Round, User
+from contest.domain.models import Phase, Question, Round, User
 from contest.domain.permissions import Capability, require
-from contest.domain.rescoring import RescoreReport
-from contest.errors import Conflict, NotFound
+from contest.domain.rescoring import ALREADY, RescoreReport, letters_of
+from contest.errors import Conflict, Invalid, Message, NotFound
 from contest.services.catalog import Catalog
 from contest.services.leaderboards import Leaderboards, rule_of
 from contest.storage import Storage
@@ -53,10 +61,15 @@ class KeyPreview:
     """The corrected key, in bank letters."""
     report: RescoreReport
     changes: tuple[Change, ...]
+    held: tuple[frozenset[int], ...]
+    """The keys the round's attempts hold for the question (bank indexes;
+    usually one), or the bank's key when none of them drew it."""
 
     @property
     def before(self) -> str:
-        return _letters(self.question)
+        """The key before, in bank letters: ``"B"``, ``"A, C"``; several keys
+        (attempts drawn from versions with different keys) with ``"; "``."""
+        return "; ".join(letters_of(k) for k in self.held)
 
 
 class KeyCorrections:
@@ -83,12 +96,16 @@ class KeyCorrections:
         nothing written. Forbidden without ``CORRECT_KEYS``; Conflict (409
         ``not_correcting``) unless the round is under review or provisional;
         NotFound for a code not in its bank; Invalid for a key that cannot be
-        (``rescoring.corrected``)."""
+        (``rescoring.corrected``) or the one every attempt of the round that
+        drew the question already holds (the bank's, when none drew it)."""
         round_, current, fixed = await self._check(user, round_id, code, answer)
         report = await self._storage.attempts.rescore(
             round_id=round_id, bank={code: fixed}, now=self._clock.now(), actor_id=user.id, apply=False
         )
-        return KeyPreview(round_, current, _letters(fixed), report, await self._changes(round_, report))
+        held = report.keys_held(code) or (current.correct,)
+        if held == (fixed.correct,):
+            raise Invalid({"answer": Message(ALREADY, letters=letters_of(fixed.correct))})
+        return KeyPreview(round_, current, letters_of(fixed.correct), report, await self._changes(round_, report), held)
 
     async def _changes(self, round_: Round, report: RescoreReport) -> tuple[Change, ...]:
         """Who moves: the round ranked (``ranking.rank``) with the re-scored
@@ -114,7 +131,8 @@ class KeyCorrections:
 
     async def apply(self, user: User, round_id: int, code: str, answer: object, reason: object) -> KeyPreview:
         """Correct the key as :meth:`preview` showed, with a written
-        ``reason``: the bank's next version, the round re-scored (logged as
+        ``reason``: the bank's next version (none when the bank has that key
+        already, from another round's correction), the round re-scored (logged as
         ``round.rescore``, the key before and after and the reason with it);
         under review the standings are ranked again at once, while provisional they wait for the judges to publish
         again. Errors as :meth:`preview`, and Invalid without a reason
@@ -125,16 +143,17 @@ class KeyCorrections:
         fixed = rescoring.corrected(shown.question, answer)
         now = self._clock.now()
         bank_id = shown.round.bank_id
-        questions = await self._storage.banks.questions(await self._storage.banks.current_version(bank_id))
-        await self._storage.banks.add_version(
-            bank_id,
-            replace_question(questions, fixed),
-            now=now,
-            note=f"Sửa đáp án câu {code} khi chấm vòng «{shown.round.title}»",
-            created_by=user.id,
-            kind="edit",
-            code=code,
-        )
+        if fixed.correct != shown.question.correct:
+            questions = await self._storage.banks.questions(await self._storage.banks.current_version(bank_id))
+            await self._storage.banks.add_version(
+                bank_id,
+                replace_question(questions, fixed),
+                now=now,
+                note=f"Sửa đáp án câu {code} khi chấm vòng «{shown.round.title}»",
+                created_by=user.id,
+                kind="edit",
+                code=code,
+            )
         await self._storage.attempts.rescore(
             round_id=round_id,
             bank={code: fixed},
@@ -147,7 +166,3 @@ class KeyCorrections:
         if review is not None and review.phase is Phase.UNDER_REVIEW:
             await self._leaderboards.refresh(round_id, Phase.UNDER_REVIEW)
         return shown
-
-
-def _letters(question: Question) -> str:
-    return ", ".join(LETTERS[i] for i in sorted(question.correct))

@@ -25,7 +25,7 @@ from contest.domain.models import (
     Round,
     SavedAnswer,
 )
-from contest.domain.rescoring import RescoreReport, rekey
+from contest.domain.rescoring import HeldKey, RescoreReport, rekey
 from contest.storage.audit import AuditLog
 from contest.storage.codec import (
     answers_to_json,
@@ -519,10 +519,12 @@ def _rescore_batch(
     ).fetchall()
     rekeyed = changed = 0
     skipped: set[str] = set()
+    held: set[HeldKey] = set()
     results: list[tuple[int, int, int]] = []
     for row in rows:
         outcome = rekey(_drawn(conn, row), bank)
         skipped.update(outcome.skipped)
+        held.update(outcome.held)
         if not outcome.changed:
             continue
         rekeyed += 1
@@ -548,4 +550,4 @@ def _rescore_batch(
                     (result.correct, result.score, flags.sheet(keys, answers), row["id"]),
                 )
     last = rows[-1]["id"] if rows else after
-    return last, RescoreReport(len(rows), rekeyed, changed, tuple(sorted(skipped)), tuple(results))
+    return last, RescoreReport(len(rows), rekeyed, changed, tuple(sorted(skipped)), tuple(results), frozenset(held))

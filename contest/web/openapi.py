@@ -485,8 +485,8 @@ _KEY_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": 
 _KEY_NOT_FOUND = _error("No such round, or no question of this code in the round's bank.")
 _NOT_CORRECTING = _error("`not_correcting`: the round is not under review or provisional.")
 _BAD_KEY = _error(
-    "`errors.answer`: no letter, a letter beyond the question's options, several for a single-answer question, "
-    "or the key it has."
+    "`errors.answer`, in Vietnamese: no letter, a letter (or part) that is not one of the question's options "
+    "(named), several letters for a single-answer question, or the key the round's attempts already hold."
 )
 
 PATHS: dict[str, Any] = {
@@ -1049,8 +1049,9 @@ PATHS: dict[str, Any] = {
                     "in": "query",
                     "required": True,
                     "schema": {"type": "string"},
-                    "description": "The corrected key in bank letters: `B`; `A,C` (or `answer` repeated) for a "
-                    "question with several right answers.",
+                    "description": "The corrected key in bank letters, read whole as the bank editor reads a "
+                    "key: `B`; `CD`, `C, D`, `c;d` (or `answer` repeated) is the set {C, D}, for a question with "
+                    "several right answers.",
                 },
             ],
             "responses": {
@@ -1064,7 +1065,8 @@ PATHS: dict[str, Any] = {
         },
         "post": {
             "summary": "Judges: correct a question's key and re-score the round",
-            "description": "As the preview showed, with a written reason: the bank's next version, the round "
+            "description": "As the preview showed, with a written reason: the bank's next version (none when "
+            "the bank has that key already, corrected in another round of the same bank), the round "
             "re-scored and logged (`round.rescore`, the key before and after and the reason with it). Under "
             "review the standings are ranked again at once; provisional results stay as published until the "
             "judges publish again, which logs who moved.",
@@ -1077,7 +1079,8 @@ PATHS: dict[str, Any] = {
                     "properties": {
                         "answer": {
                             "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
-                            "description": 'The corrected key in bank letters: `B`, `A, C` or `["A", "C"]`.',
+                            "description": "The corrected key in bank letters, read whole: `B`, `CD`, `C, D` or "
+                            '`["C", "D"]`.',
                         },
                         "reason": {**_WRITTEN, "maxLength": REASON_MAX},
                     },

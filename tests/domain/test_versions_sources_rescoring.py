@@ -143,14 +143,42 @@ def test_judges_corrected_key_is_checked() -> None:
     single = Question(code="K-1", text="?", options=("a", "b", "c"), correct=frozenset({0}))
     assert corrected(single, ["b"]).correct == frozenset({1})
     assert corrected(single, "C").correct == frozenset({2})
-    both = Question(code="K-2", text="?", options=("a", "b", "c"), correct=frozenset({0}), multiple=True)
+    assert corrected(single, "A").correct == frozenset({0})  # the round's attempts may hold another key
+    both = Question(code="K-2", text="?", options=("a", "b", "c", "d"), correct=frozenset({0}), multiple=True)
+    for letters in ("CD", "C, D", "c,d", "d;c", ["C", "D"], ["c", "d", "D"], ("CD",)):
+        assert corrected(both, letters).correct == frozenset({2, 3}), letters
     assert corrected(both, "A, C").correct == frozenset({0, 2})
+    choose = "Chọn đáp án đúng trong các phương án A, B, C."
     for question, letters, message in [
-        (single, [], "Chọn đáp án đúng trong các phương án A, B, C."),
-        (single, ["D"], "Chọn đáp án đúng trong các phương án A, B, C."),
-        (single, ["A", "B"], "Câu hỏi này chỉ có một đáp án đúng."),
-        (single, "A", "Đáp án này đang là đáp án của câu hỏi."),
+        (single, [], choose),
+        (single, " , ", choose),
+        (single, None, choose),
+        (single, {"B": True}, choose),
+        (single, [1], choose),
+        (single, ["D"], "Câu hỏi này không có phương án D: chọn đáp án đúng trong các phương án A, B, C."),
+        (single, "AD", "Câu hỏi này không có phương án D: chọn đáp án đúng trong các phương án A, B, C."),
+        (single, "X, Y1, X", "Câu hỏi này không có phương án X, Y1: chọn đáp án đúng trong các phương án A, B, C."),
+        (single, "1", "Câu hỏi này không có phương án 1: chọn đáp án đúng trong các phương án A, B, C."),
+        (
+            single,
+            ["A", "B"],
+            "Câu hỏi này chỉ có một đáp án đúng (thí sinh chỉ chọn được một phương án): chọn một trong A, B, C.",
+        ),
+        (
+            single,
+            "BC",
+            "Câu hỏi này chỉ có một đáp án đúng (thí sinh chỉ chọn được một phương án): chọn một trong A, B, C.",
+        ),
     ]:
         with pytest.raises(Invalid) as raised:
             corrected(question, letters)
-        assert raised.value.errors == {"answer": message}
+        assert raised.value.errors == {"answer": message}, letters
+
+
+def test_rekey_reports_the_keys_the_attempts_held() -> None:
+    bank = make_bank(5)
+    drawn = draw(bank, RoundRules(5, 60, 1), rng=random.Random(2))
+    corrected = {"T-002": with_key(bank[1], frozenset({1})), "T-005": bank[4]}
+    outcome = rekey(drawn, corrected)
+    assert outcome.held == {("T-002", frozenset({0})), ("T-005", frozenset({0, 2}))}  # bank letters, not shown order
+    assert rekey(outcome.questions, corrected).held == {("T-002", frozenset({1})), ("T-005", frozenset({0, 2}))}

@@ -90,3 +90,21 @@ def test_judge_corrects_a_key_with_a_preview_and_republishes(
     back = next(o.letter for o in question.options if o.id in question.correct)
     assert post(client, keys, keys + f"?answer={back}", answer=back, reason="Sửa lại").status_code == 303
     assert ranks(client, world) == {"Nguyễn Văn An": (1, 3), "Trần Thị Bình": (2, 3)}  # under review: at once
+
+
+def test_key_preview_page_reads_every_letter(client: TestClient, world: World) -> None:
+    """The drill-down's ticked boxes (``answer`` repeated) and typed letters
+    are read as one key, as in the API; a letter the question has not is named."""
+    world.clock.advance(days=8)
+    sign_in_staff(client, world, Role.JUDGE, "giamkhao")
+    page = f"/judging/rounds/{world.open_round}"
+    post(client, f"{page}/phase", page, phase="under_review")
+    keys = f"{page}/keys/T-005"  # several right answers: A, C of A to D
+    for answer in (["C", "D"], "CD", "c, d"):
+        shown = client.get(keys, params={"answer": answer})
+        assert shown.status_code == 200, shown.text
+        assert '<dd id="before">A, C</dd>' in shown.text and '<dd id="after">C, D</dd>' in shown.text, answer
+        assert shown.text.count('name="answer"') == 2
+    refused = client.get(keys, params={"answer": ["C", "E"]})
+    assert refused.status_code == 422
+    assert "Câu hỏi này không có phương án E: chọn đáp án đúng trong các phương án A, B, C, D." in refused.text

@@ -159,13 +159,21 @@ def parse_flag(value: object) -> bool | None:
     return None
 
 
-def parse_letters(value: object) -> list[int] | None:
-    """``"B"``, ``"A, C"``, ``"a;c"`` or ``"AC"`` -> zero-based indexes; None
-    when something other than letters A–F is there."""
+def letter_words(value: object) -> list[str]:
+    """What is written in a key, upper-cased, one item a letter: ``"B"``,
+    ``"A, C"``, ``"a;c"`` or ``"AC"`` -> ``["A", "C"]``; a part that is not
+    one letter (``"A1"`` in ``"A1, C"``) stays whole, for the caller to refuse."""
     text = clean_text(value).upper()
     letters = [c for c in re.split(r"[\s,;/+&]+", text) if c]
     if len(letters) == 1 and len(letters[0]) > 1 and letters[0].isalpha():
         letters = list(letters[0])
+    return letters
+
+
+def parse_letters(value: object) -> list[int] | None:
+    """``"B"``, ``"A, C"``, ``"a;c"`` or ``"AC"`` (:func:`letter_words`) ->
+    zero-based indexes; None when something other than letters A–F is there."""
+    letters = letter_words(value)
     if not letters or any(len(c) != 1 or c not in LETTERS for c in letters):
         return None
     return [LETTERS.index(c) for c in letters]
