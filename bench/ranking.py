@@ -75,7 +75,9 @@ def empty_postgres(url: str) -> None:
 
 
 async def add_attempts(url: str, round_id: int, users: list[int], per_user: int, *, seed: int = 9) -> int:
-    """``per_user`` finished attempts for each user, in one transaction."""
+    """``per_user`` finished attempts for each user, in one transaction, in
+    the order they started (so their ids are, as in a real round: one
+    participant's attempts far apart, everyone's interleaved)."""
     rng = random.Random(seed)
     storage = open_storage(url)
     storage.start()
@@ -90,10 +92,10 @@ async def add_attempts(url: str, round_id: int, users: list[int], per_user: int,
             start = to_ms(NOW)
             rows = []
             for user_id in users:
-                for number in range(1, per_user + 1):
+                starts = sorted(start + rng.randrange(0, 6 * 86_400_000) for _ in range(per_user))
+                for number, began in enumerate(starts, start=1):
                     correct = min(QUESTIONS, int(rng.triangular(8, QUESTIONS + 1, 26)))
                     duration = rng.randrange(120_000, 1_500_000)
-                    began = start + rng.randrange(0, 6 * 86_400_000)
                     prediction = None if rng.random() < 0.02 else rng.randrange(0, 60_000)
                     rows.append(
                         (
@@ -111,6 +113,7 @@ async def add_attempts(url: str, round_id: int, users: list[int], per_user: int,
                             duration,
                         )
                     )
+            rows.sort(key=lambda row: row[4])
             conn.executemany(
                 "INSERT INTO attempts (round_id, user_id, number, status, bank_version_id, started_at, deadline,"
                 " submitted_at, prediction, correct, total, score, duration_ms, questions)"
