@@ -20,8 +20,7 @@ from contest.services.rounds import RESULTS_CHANGED
 from tests.backends import rows
 from tests.conftest import World
 from tests.web.test_account import bearer
-from tests.web.test_key_corrections import ranks
-from tests.web.test_key_corrections_api import two_tied
+from tests.web.test_key_corrections import ranks, two_tied
 from tests.web.test_organiser import sign_in_staff
 from tests.web.test_pages import csrf
 from tests.web.test_phase_moves_api import ALLOWED, move, moves, refused_final

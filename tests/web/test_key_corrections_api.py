@@ -12,13 +12,13 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from contest.domain.models import Attempt, Question, Role
+from contest.domain.models import Attempt, Role
 from contest.domain.rescoring import held_key, letters_of
 from contest.services.key_corrections import NOT_CORRECTING, NOT_IN_ROUND
 from tests.backends import rows
 from tests.conftest import World
 from tests.web.test_account import bearer
-from tests.web.test_key_corrections import ranks
+from tests.web.test_key_corrections import ranks, two_tied
 from tests.web.test_leaderboards import take
 from tests.web.test_organiser import sign_in_staff
 
@@ -29,55 +29,6 @@ def judge_headers(client: TestClient, world: World) -> Headers:
     sign_in_staff(client, world, Role.JUDGE, "giamkhao")
     client.cookies.clear()
     return bearer(client, "giamkhao")
-
-
-def two_tied(client: TestClient, world: World, api_user: Callable[..., Headers]) -> tuple[Question, str, int]:
-    """Nguyễn Văn An and Trần Thị Bình each answer 3 questions right, An the
-    faster; the round then closes. Returns a single-answer question An
-    answered right and Bình did not, a wrong letter of it (correcting its
-    key to that letter takes a point from An alone) and An's attempt. Which
-    questions each answers is chosen, not left to the draw."""
-    chosen: list[Question] = []
-
-    def for_an(drawn: tuple[Question, ...]) -> list[Question]:
-        single = next(q for q in drawn if not q.multiple)
-        chosen.append(single)
-        return [single, *[q for q in drawn if q is not single][:2]]
-
-    def for_binh(drawn: tuple[Question, ...]) -> list[Question]:
-        return [q for q in drawn if q.code != chosen[0].code][:3]
-
-    an = answered(client, world, api_user(full_name="Nguyễn Văn An"), for_an, seconds=60)
-    answered(client, world, api_user(full_name="Trần Thị Bình"), for_binh, seconds=90)
-    world.clock.advance(days=8)
-    question = chosen[0]
-    return question, next(o.letter for o in question.options if o.id not in question.correct), an
-
-
-def answered(
-    client: TestClient,
-    world: World,
-    headers: Headers,
-    choose: Callable[[tuple[Question, ...]], list[Question]],
-    *,
-    seconds: int,
-) -> int:
-    """An attempt in the open round with the questions ``choose`` picks from
-    the draw answered right (the rest left), ``seconds`` long, submitted
-    with the prediction 1; its id."""
-    body = client.post(f"/api/v1/rounds/{world.open_round}/attempts", headers=headers).json()
-    stored = client.portal.call(world.services.storage.attempts.get, body["id"])
-    right = choose(stored.questions)
-    assert len(right) == 3
-    for q in right:
-        saved = client.put(
-            f"/api/v1/attempts/{body['id']}/answers/{q.id}", headers=headers, json={"options": sorted(q.correct)}
-        )
-        assert saved.status_code == 200, saved.text
-    world.clock.advance(seconds=seconds)
-    done = client.post(f"/api/v1/attempts/{body['id']}/submit", headers=headers, json={"prediction": 1})
-    assert done.status_code == 200, done.text
-    return int(body["id"])
 
 
 def test_judge_previews_and_corrects_a_key_through_the_api(
