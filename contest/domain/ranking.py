@@ -197,7 +197,12 @@ def _choose(
     attempts at these indices. One packed whole number per attempt (key,
     attempt id, index) and one comparison: a million attempts in a fraction
     of a second."""
-    listed = list(enumerate(attempts)) if among is None else [(i, attempts[i]) for i in among]
+    if among is None:
+        listed: Iterable[tuple[int, ScoredRow]] = enumerate(attempts)
+        users = [a[1] for a in attempts]
+    else:
+        listed = [(i, attempts[i]) for i in among]
+        users = [attempts[i][1] for i in among]
     if counting is Counting.BEST:
         packed = [(key(a) << 64 | a[0]) << 32 | i for i, a in listed]
     else:
@@ -205,7 +210,7 @@ def _choose(
         packed = [sign * a[2] << 32 | i for i, a in listed]
     best: dict[int, int] = {}
     held = best.get
-    for k, user in zip(packed, [a[1] for _, a in listed], strict=True):
+    for k, user in zip(packed, users, strict=True):
         if k < held(user, _ABOVE):
             best[user] = k
     return best

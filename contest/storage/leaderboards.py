@@ -328,8 +328,10 @@ class LeaderboardStore:
         them are read in their table's order and sorted by the database (half
         the time of 500,000 look-ups)."""
         if offset == 0 and limit is None:
-            sql = f"SELECT {ENTRY_COLUMNS} FROM standing_entries e WHERE e.round_id = ? AND e.{CURRENT}"
-            sql += " ORDER BY e.position"
+            sql = (
+                f"SELECT {ENTRY_COLUMNS} FROM standing_entries e WHERE e.round_id = ? AND e.{CURRENT}"
+                " ORDER BY e.position"
+            )
             parameters: tuple[int, ...] = (round_id, round_id)
         else:
             sql = (
