@@ -4,7 +4,8 @@ app with a seeded contest, and clients signed in as a participant."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,6 +70,17 @@ RULES = RoundRules(
     attempts_allowed=2,
     prediction_question="Có bao nhiêu người trả lời đúng tất cả?",
 )
+
+
+@asynccontextmanager
+async def started(storage: Storage) -> AsyncIterator[Storage]:
+    """``storage`` migrated and started for the block, closed after it."""
+    storage.migrate()
+    storage.start()
+    try:
+        yield storage
+    finally:
+        await storage.close()
 
 
 def run(coro: Any) -> Any:

@@ -13,7 +13,7 @@ from contest.storage.generations import new_generation
 from contest.storage.leaderboards import RANKED_COLUMNS, Head
 from contest.storage.overall import OverallHead
 from contest.storage.sql import Conn, tuples
-from tests.conftest import NOW, run, seed_contest
+from tests.conftest import NOW, run, seed_contest, started
 
 
 def ranked(*users: int) -> list[tuple[int, ...]]:
@@ -41,10 +41,7 @@ async def generations(storage: Storage, table: str) -> list[tuple[int, ...]]:
 
 def test_standings_read_only_the_current_generation_while_a_new_one_is_written(settings: Settings) -> None:
     async def body() -> None:
-        storage = open_storage(settings.database_url)
-        storage.migrate()
-        storage.start()
-        try:
+        async with started(open_storage(settings.database_url)) as storage:
             seeded = await seed_contest(storage, now=NOW)
             round_id = seeded.closed_round
             head = Head(round_id, Phase.PROVISIONAL, "", None, 2, NOW, "", "")
@@ -73,18 +70,13 @@ def test_standings_read_only_the_current_generation_while_a_new_one_is_written(s
             await storage.overall.clear(seeded.contest_id)
             assert await storage.overall.entries(seeded.contest_id, limit=50) == []
             assert await generations(storage, "overall_entries") == []
-        finally:
-            await storage.close()
 
     run(body())
 
 
 def test_a_ranking_refused_at_its_switch_leaves_no_rows(settings: Settings) -> None:
     async def body() -> None:
-        storage = open_storage(settings.database_url)
-        storage.migrate()
-        storage.start()
-        try:
+        async with started(open_storage(settings.database_url)) as storage:
             seeded = await seed_contest(storage, now=NOW)
             round_id = seeded.closed_round
             head = Head(round_id, Phase.FINAL, "", None, 1, NOW, "", "")
@@ -94,7 +86,5 @@ def test_a_ranking_refused_at_its_switch_leaves_no_rows(settings: Settings) -> N
             assert not await storage.leaderboards.save(head, ranked(12, 13), undecided_only=True)
             assert [e.user_id for e in await storage.leaderboards.entries(round_id)] == [11]
             assert await generations(storage, "standing_entries") == [kept]
-        finally:
-            await storage.close()
 
     run(body())

@@ -16,7 +16,7 @@ from contest.storage import SQLiteStorage, open_storage
 from contest.storage.leaderboards import ENTRY_COLUMNS, IN_ORDER, MASKED_PHONE_SQL, Head, StoredEntry
 from contest.storage.overall import STAGING as OVERALL_STAGING
 from contest.storage.overall import OverallHead
-from tests.conftest import NOW, run, seed_contest
+from tests.conftest import NOW, run, seed_contest, started
 from tests.migrations import migrated_from
 
 PHONES = [None, "", "0912", "09123", "0912345123", "+84912345123"]
@@ -53,18 +53,13 @@ def test_overall_sums_in_sql_are_the_domain_sums(settings: Settings) -> None:
     )
 
     async def summed() -> list[tuple[int, ...]]:
-        storage = open_storage(settings.database_url)
-        storage.migrate()
-        storage.start()
-        try:
+        async with started(open_storage(settings.database_url)) as storage:
             seeded = await seed_contest(storage, now=NOW)
             for round_id, standings in ((seeded.open_round, one), (seeded.closed_round, two)):
                 head = Head(round_id, Phase.PROVISIONAL, "", standings.true_figure, 0, NOW, "", "")
                 rows = [(p, *e) for p, e in enumerate(standings.entries, start=1)]
                 assert await storage.leaderboards.save(head, rows)
             return sorted(await storage.overall.summed([seeded.open_round, seeded.closed_round]))
-        finally:
-            await storage.close()
 
     assert (
         run(summed())
@@ -111,10 +106,7 @@ def test_rankings_reads_and_pages_use_their_indexes_in_order(settings: Settings,
     path = tmp_path / "plans.db"
 
     async def read() -> None:
-        storage = SQLiteStorage(path, trace=statements.append)
-        storage.migrate()
-        storage.start()
-        try:
+        async with started(SQLiteStorage(path, trace=statements.append)) as storage:
             seeded = await seed_contest(storage, now=NOW)
             head = Head(seeded.closed_round, Phase.PROVISIONAL, "", None, 3, NOW, "", "")
             rows = [(p, p, user, user, 9, 9, 10, 1000, 100, None, None) for p, user in enumerate((30, 10, 20), 1)]
@@ -130,8 +122,6 @@ def test_rankings_reads_and_pages_use_their_indexes_in_order(settings: Settings,
             page = await storage.leaderboards.entries(seeded.closed_round, offset=1, limit=50)
             assert [e.user_id for e in page] == [10, 20]
             assert [p.rank for p in await storage.leaderboards.places(20)] == [3]
-        finally:
-            await storage.close()
 
     run(read())
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and ("standing_" in s or "attempts" in s)]
